@@ -1,0 +1,108 @@
+"""Typed backend errors, and the one place that turns an HTTP answer into one of them.
+
+Every message is written for the person at the keyboard: what happened and what to do next.
+A message never contains the API key or the request's headers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+
+class BackendError(Exception):
+    """Something a backend refused or could not do."""
+
+    def __init__(self, message: str, status: int | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+
+
+class ConnectionFailed(BackendError):
+    pass
+
+
+class AuthFailed(BackendError):
+    pass
+
+
+class NotFound(BackendError):
+    pass
+
+
+class SessionExpired(BackendError):
+    pass
+
+
+class BadRequest(BackendError):
+    pass
+
+
+class RateLimited(BackendError):
+    def __init__(self, message: str, status: int, code: str | None, retry_after: float | None) -> None:
+        super().__init__(message, status, code)
+        self.retry_after = retry_after
+
+
+class TurnConflict(BackendError):
+    def __init__(self, message: str, code: str | None, retry_after: float | None, active_turn_id: str | None) -> None:
+        super().__init__(message, 409, code)
+        self.retry_after = retry_after
+        self.active_turn_id = active_turn_id
+
+
+class ServerFailed(BackendError):
+    pass
+
+
+def _server_message(body: bytes) -> tuple[str | None, str | None]:
+    """The server's own message and code, from either error shape the services use."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None, None
+    if not isinstance(data, dict):
+        return None, None
+    error = data.get("error")
+    if isinstance(error, dict):
+        return _str(error.get("message")), _str(error.get("code"))
+    return _str(data.get("message") or data.get("statusMessage")), _str(data.get("code"))
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _seconds(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def error_from_response(service: str, status: int, body: bytes, headers: Mapping[str, str]) -> BackendError:
+    """Map an HTTP error answer from `service` to a typed error with an actionable message."""
+    said, code = _server_message(body)
+    detail = f" ({said})" if said else ""
+    retry_after = _seconds(headers.get("retry-after"))
+    if status == 401:
+        return AuthFailed(f"{service} rejected the API key{detail}. Check the key you set.", status, code)
+    if status == 403:
+        return AuthFailed(f"{service} refused this action{detail}. The key may lack a needed scope.", status, code)
+    if status == 404:
+        return NotFound(f"{service} does not know this session{detail}.", status, code)
+    if status == 409:
+        wait = f" Retrying is possible in {retry_after:g} s." if retry_after is not None else ""
+        return TurnConflict(
+            f"A turn is already running in this session.{wait}", code, retry_after, headers.get("x-active-turn-id")
+        )
+    if status == 410:
+        return SessionExpired(f"This session has ended or expired on {service}{detail}. Start a new one.", status, code)
+    if status == 429:
+        wait = f" Try again in {retry_after:g} s." if retry_after is not None else " Try again shortly."
+        return RateLimited(f"{service} limit reached{detail}.{wait}", status, code, retry_after)
+    if 400 <= status < 500:
+        return BadRequest(f"{service} refused the request: {said or f'HTTP {status}'}.", status, code)
+    return ServerFailed(f"{service} failed (HTTP {status}){detail}. Try again in a moment.", status, code)

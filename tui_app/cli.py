@@ -1,0 +1,100 @@
+"""Entry point: `tui-app` runs the app; `ask` and `serve` are its other commands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+
+from tui_app import __version__
+from tui_app.backends.errors import BackendError
+from tui_app.config import BACKENDS, ConfigError, choose_backend
+from tui_app.connect import connect
+
+LOCAL_SERVE_PORT = 2728  # the casedev SDK's `local` environment points here
+
+
+def _backend_options(for_command: bool) -> argparse.ArgumentParser:
+    # A command's copy of the options must not reset what was given before the command name.
+    default: object = argparse.SUPPRESS if for_command else None
+    shared = argparse.ArgumentParser(add_help=False, argument_default=default)
+    group = shared.add_argument_group("backend options")
+    group.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        help="which service to talk to (default: casedev if CASEDEV_API_KEY is set, else local)",
+    )
+    group.add_argument("--base-url", help="Case.dev base URL (default: $CASEDEV_BASE_URL or https://api.case.dev)")
+    group.add_argument("--model", help="model for new sessions (default: the service's default)")
+    group.add_argument(
+        "--speed",
+        type=float,
+        default=argparse.SUPPRESS if for_command else 40.0,
+        metavar="TOKENS_PER_S",
+        help="pace of the local demo agent in tokens per second, 0 for as fast as possible (default: 40)",
+    )
+    return shared
+
+
+def build_parser() -> argparse.ArgumentParser:
+    shared = _backend_options(for_command=True)
+    parser = argparse.ArgumentParser(
+        prog="tui-app",
+        description="A terminal client for persistent, multi-turn AI agent sessions that stream in real time. "
+        "With no command, runs the full-screen app.",
+        parents=[_backend_options(for_command=False)],
+    )
+    parser.add_argument("--version", action="version", version=f"tui-app {__version__}")
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    commands.add_parser("run", parents=[shared], help="run the full-screen app (the default)")
+    ask = commands.add_parser(
+        "ask", parents=[shared], help="send one message, stream the reply to stdout, print its cost, exit"
+    )
+    ask.add_argument("text", help="the message to send")
+    serve = commands.add_parser(
+        "serve", help="run the embedded local server in the foreground (Case.dev agent chat API on 127.0.0.1)"
+    )
+    serve.add_argument("--port", type=int, default=LOCAL_SERVE_PORT, help=f"port on 127.0.0.1 (default: {LOCAL_SERVE_PORT})")
+    serve.add_argument("--speed", type=float, default=argparse.SUPPRESS, metavar="TOKENS_PER_S", help="demo agent pace (default: 40)")
+    parser.epilog = "command options:\n" + "\n".join(
+        "  " + sub.format_usage().removeprefix("usage: ").strip() for sub in (ask, serve)
+    )
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    return parser
+
+
+def _serve(port: int, speed: float) -> int:
+    from tui_app.server.chats import ServerOptions
+    from tui_app.server.runner import HOST, new_local_key, serve_forever
+
+    key = os.environ.get("TUI_APP_SERVER_KEY") or new_local_key()
+    print(f"tui-app local server on http://{HOST}:{port}  (Ctrl+C to stop)")
+    print("Point a client at it with:")
+    print(f"  export CASEDEV_BASE_URL=http://{HOST}:{port}")
+    # The key of this local server only, made for this run (or taken from TUI_APP_SERVER_KEY).
+    print(f"  export CASEDEV_API_KEY={key}", flush=True)
+    serve_forever(port, key, ServerOptions(tokens_per_second=speed))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            return _serve(args.port, args.speed)
+        backend = choose_backend(args.backend)
+        with connect(backend, args.base_url, args.speed) as connection:
+            if args.command == "ask":
+                from tui_app.ask import ask
+
+                return asyncio.run(ask(connection, args.text, args.model))
+            from tui_app.ui.app import TuiApp
+
+            TuiApp(connection, model=args.model).run()
+            return 0
+    except (ConfigError, BackendError) as error:
+        print(f"tui-app: {error}", file=sys.stderr)
+        return 2 if isinstance(error, ConfigError) else 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,59 @@
+"""Settings: which backend to talk to, where, with which key (from the environment)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+BackendName = Literal["local", "casedev"]
+BACKENDS: tuple[BackendName, ...] = ("local", "casedev")
+CASEDEV_DEFAULT_URL = "https://api.case.dev"
+
+
+class ApiKey:
+    """A key that never shows itself in a repr, a log line or a traceback."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "ApiKey('****')"
+
+    __str__ = __repr__
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteSettings:
+    """Where a remote (or standalone local) Case.dev-compatible service is."""
+
+    backend: BackendName
+    base_url: str
+    api_key: ApiKey
+
+
+def choose_backend(requested: str | None, env: Mapping[str, str] = os.environ) -> BackendName:
+    """`--backend` wins; otherwise a Case.dev key selects casedev; otherwise the local server."""
+    if requested is not None:
+        if requested not in BACKENDS:
+            raise ConfigError(f"Unknown backend {requested!r}: choose one of {', '.join(BACKENDS)}.")
+        return requested  # type: ignore[return-value]
+    return "casedev" if env.get("CASEDEV_API_KEY") else "local"
+
+
+def casedev_settings(base_url: str | None, env: Mapping[str, str] = os.environ) -> RemoteSettings:
+    key = env.get("CASEDEV_API_KEY")
+    if not key:
+        raise ConfigError("The casedev backend needs CASEDEV_API_KEY in the environment.")
+    url = base_url or env.get("CASEDEV_BASE_URL") or CASEDEV_DEFAULT_URL
+    return RemoteSettings("casedev", url, ApiKey(key))

@@ -1,0 +1,118 @@
+"""Normalized domain events: what every backend's wire events become.
+
+Each event names the stable ids it touches, so applying it twice, or after a replay, can be
+recognised and made harmless by the reducer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Role = Literal["user", "assistant"]
+TurnOutcome = Literal["completed", "cancelled", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class UsageEntry:
+    """One billable activity of a turn, as the server's audit log reports it."""
+
+    id: str
+    kind: str
+    cost_micros: int
+    model: str | None = None
+    service: str | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """A turn's usage so far. A later report for the same turn replaces an earlier one."""
+
+    model: str | None
+    input_tokens: int
+    output_tokens: int
+    llm_cost_micros: int | None
+    """The turn's direct LLM cost (`usage.costMicros`)."""
+    total_cost_micros: int | None
+    """The sum of every billable entry (`usage.summary.costMicros`): what the turn costs."""
+    entries: tuple[UsageEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class UserMessageSent:
+    message_id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TurnStarted:
+    turn_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class TurnStatusChanged:
+    turn_id: str
+    status: str
+    message: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageCreated:
+    turn_id: str
+    message_id: str
+    role: Role = "assistant"
+
+
+@dataclass(frozen=True, slots=True)
+class PartUpdated:
+    """A part's text. `text`, when present, is the full text so far and always wins over `delta`."""
+
+    turn_id: str
+    message_id: str
+    part_id: str
+    kind: str
+    text: str | None = None
+    delta: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageCompleted:
+    turn_id: str
+    message_id: str
+    finish: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UsageReported:
+    turn_id: str
+    usage: Usage
+
+
+@dataclass(frozen=True, slots=True)
+class TurnCompleted:
+    turn_id: str
+    outcome: TurnOutcome
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownEvent:
+    """An event this client does not understand: kept for the record, ignored by the reducer."""
+
+    name: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+DomainEvent = (
+    UserMessageSent
+    | TurnStarted
+    | TurnStatusChanged
+    | MessageCreated
+    | PartUpdated
+    | MessageCompleted
+    | UsageReported
+    | TurnCompleted
+    | UnknownEvent
+)

@@ -1,0 +1,191 @@
+"""The transcript reducer: `apply(transcript, event)` returns the next transcript.
+
+Every message, part and turn is keyed by its stable id, and a part carries its full text, so a
+duplicated message or turn event changes nothing. (Delta-only duplicates are the client core's
+issue to settle with event ids; a full text always overrides what deltas built.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal, TypeVar
+
+from tui_app.core.events import (
+    DomainEvent,
+    MessageCompleted,
+    MessageCreated,
+    PartUpdated,
+    Role,
+    TurnCompleted,
+    TurnStarted,
+    TurnStatusChanged,
+    UnknownEvent,
+    Usage,
+    UsageReported,
+    UserMessageSent,
+)
+
+TurnState = Literal["running", "completed", "cancelled", "failed"]
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    id: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    id: str
+    role: Role
+    turn_id: str | None
+    parts: tuple[Part, ...] = ()
+    completed: bool = False
+
+    @property
+    def text(self) -> str:
+        """The message's visible text: its text parts, in order."""
+        return "".join(part.text for part in self.parts if part.kind == "text")
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    id: str
+    state: TurnState = "running"
+    status: str | None = None
+    """The server's latest word on a running turn (resuming, running, waiting, ...)."""
+    usage: Usage | None = None
+    error: str | None = None
+
+    @property
+    def cost_micros(self) -> int | None:
+        return None if self.usage is None else self.usage.total_cost_micros
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    messages: tuple[Message, ...] = ()
+    turns: tuple[Turn, ...] = ()
+
+    @property
+    def active_turn(self) -> Turn | None:
+        last = self.turns[-1] if self.turns else None
+        return last if last is not None and last.state == "running" else None
+
+    @property
+    def last_turn(self) -> Turn | None:
+        return self.turns[-1] if self.turns else None
+
+    def message(self, message_id: str) -> Message | None:
+        index = _find(self.messages, message_id)
+        return None if index is None else self.messages[index]
+
+    def turn(self, turn_id: str) -> Turn | None:
+        index = _find(self.turns, turn_id)
+        return None if index is None else self.turns[index]
+
+    @property
+    def cost_micros(self) -> int | None:
+        """The session's cost so far; unknown if any turn's cost is unknown."""
+        total = 0
+        for turn in self.turns:
+            if turn.cost_micros is None:
+                if turn.state == "running":
+                    continue
+                return None
+            total += turn.cost_micros
+        return total
+
+    @property
+    def input_tokens(self) -> int:
+        return sum(turn.usage.input_tokens for turn in self.turns if turn.usage)
+
+    @property
+    def output_tokens(self) -> int:
+        return sum(turn.usage.output_tokens for turn in self.turns if turn.usage)
+
+
+def _find(items: tuple[Message, ...] | tuple[Turn, ...], item_id: str) -> int | None:
+    # Updates almost always touch the newest item, so search from the end.
+    for index in range(len(items) - 1, -1, -1):
+        if items[index].id == item_id:
+            return index
+    return None
+
+
+def _replace_at(items: tuple[_T, ...], index: int, item: _T) -> tuple[_T, ...]:
+    return items[:index] + (item,) + items[index + 1 :]
+
+
+def _upsert_turn(transcript: Transcript, turn_id: str, **changes: object) -> Transcript:
+    index = _find(transcript.turns, turn_id)
+    if index is None:
+        return replace(transcript, turns=transcript.turns + (replace(Turn(turn_id), **changes),))
+    turn = transcript.turns[index]
+    return replace(transcript, turns=_replace_at(transcript.turns, index, replace(turn, **changes)))
+
+
+def _ensure_message(transcript: Transcript, message_id: str, role: Role, turn_id: str | None) -> Transcript:
+    if _find(transcript.messages, message_id) is not None:
+        return transcript
+    message = Message(id=message_id, role=role, turn_id=turn_id)
+    return replace(transcript, messages=transcript.messages + (message,))
+
+
+def _apply_part(transcript: Transcript, event: PartUpdated) -> Transcript:
+    transcript = _ensure_message(transcript, event.message_id, "assistant", event.turn_id)
+    index = _find(transcript.messages, event.message_id)
+    assert index is not None
+    message = transcript.messages[index]
+    part_index = next((i for i, part in enumerate(message.parts) if part.id == event.part_id), None)
+    old_text = "" if part_index is None else message.parts[part_index].text
+    if event.text is not None:
+        text = event.text
+    elif event.delta:
+        text = old_text + event.delta
+    else:
+        return transcript
+    part = Part(id=event.part_id, kind=event.kind, text=text)
+    parts = message.parts + (part,) if part_index is None else _replace_at(message.parts, part_index, part)
+    return replace(transcript, messages=_replace_at(transcript.messages, index, replace(message, parts=parts)))
+
+
+def apply(transcript: Transcript, event: DomainEvent) -> Transcript:
+    """Return the transcript with `event` applied. Unknown events leave it unchanged."""
+    match event:
+        case UserMessageSent(message_id=message_id, text=text):
+            if transcript.message(message_id) is not None:
+                return transcript
+            message = Message(
+                id=message_id,
+                role="user",
+                turn_id=None,
+                parts=(Part(id=f"{message_id}:text", kind="text", text=text),),
+                completed=True,
+            )
+            return replace(transcript, messages=transcript.messages + (message,))
+        case TurnStarted(turn_id=turn_id):
+            if transcript.turn(turn_id) is not None:
+                return transcript
+            return _upsert_turn(transcript, turn_id)
+        case TurnStatusChanged(turn_id=turn_id, status=status):
+            return _upsert_turn(transcript, turn_id, status=status)
+        case MessageCreated(turn_id=turn_id, message_id=message_id, role=role):
+            return _ensure_message(transcript, message_id, role, turn_id)
+        case PartUpdated():
+            return _apply_part(transcript, event)
+        case MessageCompleted(message_id=message_id):
+            index = _find(transcript.messages, message_id)
+            if index is None:
+                return transcript
+            message = replace(transcript.messages[index], completed=True)
+            return replace(transcript, messages=_replace_at(transcript.messages, index, message))
+        case UsageReported(turn_id=turn_id, usage=usage):
+            return _upsert_turn(transcript, turn_id, usage=usage)
+        case TurnCompleted(turn_id=turn_id, outcome=outcome, error=error):
+            return _upsert_turn(transcript, turn_id, state=outcome, error=error, status=None)
+        case UnknownEvent():
+            return transcript
+    return transcript

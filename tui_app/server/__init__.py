@@ -1,0 +1,1 @@
+"""The embedded local server: a stand-in for Case.dev agent chat with a deterministic demo agent."""
