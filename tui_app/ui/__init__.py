@@ -1,0 +1,1 @@
+"""The Textual UI. No HTTP here: it talks to session controllers only."""

@@ -1,0 +1,126 @@
+"""The full-screen app: session sidebar and usage panel, transcript, composer, footer."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header
+
+from tui_app.backends.base import AgentBackend
+from tui_app.backends.errors import BackendError
+from tui_app.connect import Connection
+from tui_app.core.events import DomainEvent
+from tui_app.sessions import SessionController
+from tui_app.ui.messages import SessionUpdated
+from tui_app.ui.themes import DEFAULT_THEME, load_themes
+from tui_app.ui.widgets.composer import Composer
+from tui_app.ui.widgets.session_sidebar import SessionSidebar
+from tui_app.ui.widgets.transcript_view import TranscriptView
+from tui_app.ui.widgets.usage_panel import UsagePanel
+
+COMPOSER_TITLES = {
+    "creating": "Connecting… (you can type already)",
+    "ready": "Message",
+    "streaming": "The agent is replying… (your draft is kept)",
+    "failed": "Session failed: see the notification",
+}
+
+
+class TuiApp(App[None]):
+    """One window onto many agent sessions (one, for now)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tui-app"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True, id="quit")]
+
+    def __init__(self, connection: Connection, model: str | None = None) -> None:
+        super().__init__()
+        self.connection = connection
+        self.model = model
+        self.sessions: dict[str, SessionController] = {}
+        self.current: SessionController | None = None
+        self._backend: AgentBackend | None = None
+        for theme in load_themes():
+            self.register_theme(theme)
+        self.theme = DEFAULT_THEME
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            with Vertical(id="side"):
+                yield SessionSidebar()
+                yield UsagePanel()
+            with Vertical(id="chat"):
+                yield TranscriptView(id="transcript")
+                yield Composer(id="composer")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.connection.backend} · {self.connection.where}"
+        # The HTTP client belongs to this event loop, so it is made here, not in __init__.
+        self._backend = self.connection.open_backend()
+        self.new_session()
+        self.query_one(Composer).focus()
+
+    async def on_unmount(self) -> None:
+        if self._backend is not None:
+            await self._backend.aclose()
+
+    def new_session(self) -> SessionController:
+        assert self._backend is not None
+        session = SessionController(self._backend, on_change=self._session_changed)
+        self.sessions[session.id] = session
+        self.query_one(SessionSidebar).add_session(session)
+        self.current = session
+        self._show_current()
+        self.run_worker(self._open(session), group=f"session-{session.id}", exit_on_error=False)
+        return session
+
+    async def _open(self, session: SessionController) -> None:
+        try:
+            await session.open(model=self.model)
+        except BackendError as error:
+            self.notify(error.message, title=f"{session.title} could not start", severity="error", timeout=10)
+
+    def _session_changed(self, session: SessionController, event: DomainEvent | None) -> None:
+        self.post_message(SessionUpdated(session.id, event))
+
+    def on_session_updated(self, message: SessionUpdated) -> None:
+        session = self.sessions.get(message.session_id)
+        if session is None:
+            return
+        self.query_one(SessionSidebar).refresh_session(session)
+        if session is self.current:
+            self._show_current()
+
+    def _show_current(self) -> None:
+        session = self.current
+        if session is None:
+            return
+        self.query_one(UsagePanel).show(session)
+        self.query_one(TranscriptView).show(session.transcript)
+        self.query_one(Composer).border_title = COMPOSER_TITLES[session.state]
+
+    @on(Composer.Submitted)
+    def send_message(self, message: Composer.Submitted) -> None:
+        session = self.current
+        if session is None or session.state != "ready":
+            state = session.state if session else "missing"
+            self.notify(
+                f"Not sent: the session is {state}. Your message stays in the composer.",
+                severity="warning",
+            )
+            return
+        message.composer.clear()
+        self.run_worker(self._send(session, message.text), group=f"session-{session.id}", exit_on_error=False)
+
+    async def _send(self, session: SessionController, text: str) -> None:
+        try:
+            await session.send(text)
+        except BackendError as error:
+            self.notify(error.message, title=f"{session.title}: not sent", severity="error", timeout=10)
+            composer = self.query_one(Composer)
+            if session is self.current and not composer.text.strip():
+                composer.text = text  # nothing typed is ever lost

@@ -1,0 +1,54 @@
+"""The list of sessions, with each one's state and cost so far."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.markup import escape
+from textual.widgets import Label, ListItem, ListView, Static
+
+from tui_app.core.money import format_micros
+from tui_app.sessions import SessionController
+
+# Characters a row has for the title and the cost (the sidebar's width less marks and padding).
+TITLE_WIDTH = 25
+STATE_MARKS = {"creating": "…", "ready": "○", "streaming": "●", "failed": "✕"}
+
+
+class SessionItem(ListItem):
+    def __init__(self, session: SessionController) -> None:
+        super().__init__(id=f"session-{session.id}")
+        self.session_id = session.id
+        self._label = Static()
+        self.refresh_from(session)
+
+    def compose(self) -> ComposeResult:
+        yield self._label
+
+    def refresh_from(self, session: SessionController) -> None:
+        mark = STATE_MARKS.get(session.state, "?")
+        cost = format_micros(session.transcript.cost_micros)
+        self.set_class(session.state == "streaming", "-streaming")
+        self.set_class(session.state == "failed", "-failed")
+        room = max(TITLE_WIDTH - len(cost), 4)
+        title = session.title if len(session.title) <= room else session.title[: room - 1] + "…"
+        self._label.update(
+            f"[b]{mark} {escape(title)}[/b]{' ' * (room - len(title))} {cost}\n"
+            f"  [dim]{escape(session.backend.name)} · {session.state}[/dim]"
+        )
+
+
+class SessionSidebar(Vertical):
+    """Every open session. Updated by the app when a session announces a change."""
+
+    def compose(self) -> ComposeResult:
+        yield Label("Sessions", classes="panel-title")
+        yield ListView(id="session-list")
+
+    def add_session(self, session: SessionController) -> None:
+        self.query_one(ListView).append(SessionItem(session))
+
+    def refresh_session(self, session: SessionController) -> None:
+        for item in self.query(SessionItem):
+            if item.session_id == session.id:
+                item.refresh_from(session)

@@ -1,0 +1,96 @@
+"""The transcript of the session on screen, with streaming text coalesced to the frame rate."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.markup import escape
+from textual.widgets import Markdown, Static
+
+from tui_app.core.money import format_micros
+from tui_app.core.sanitize import strip_control
+from tui_app.core.transcript import Message, Transcript
+
+FRAME_SECONDS = 1 / 30
+
+
+class MessageView(Vertical):
+    """One message: a header line and its text as Markdown."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(id=f"message-{message.id}", classes=f"message -{message.role}")
+        self.message_id = message.id
+        self.shown_text: str | None = None
+        self._header = Static(classes="message-header")
+        self._body = Markdown(classes="message-body")
+
+    def compose(self) -> ComposeResult:
+        yield self._header
+        yield self._body
+
+    def set_header(self, text: str) -> None:
+        self._header.update(text)
+
+    async def set_text(self, text: str) -> None:
+        """Re-render the whole text. Never `append`: see PERFORMANCE.md on update-then-append."""
+        self.shown_text = text
+        await self._body.update(strip_control(text))
+
+
+def header_for(message: Message, transcript: Transcript) -> str:
+    if message.role == "user":
+        return "[b $secondary]You[/]"
+    turn = transcript.turn(message.turn_id) if message.turn_id else None
+    parts = ["[b $primary]Agent[/]"]
+    if turn and turn.usage and turn.usage.model:
+        parts.append(escape(turn.usage.model))
+    if turn and turn.state == "running":
+        parts.append("[$warning]streaming…[/]")
+    elif turn and turn.state != "completed":
+        parts.append(f"[$error]{turn.state}{': ' + escape(turn.error) if turn.error else ''}[/]")
+    if turn and turn.cost_micros is not None:
+        parts.append(format_micros(turn.cost_micros))
+    return " · ".join(parts)
+
+
+class TranscriptView(VerticalScroll):
+    """Shows one transcript. `show()` may be called per event; rendering happens at most per frame."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._pending: Transcript | None = None
+        self._flushing = False
+        self._views: dict[str, MessageView] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("Type a message below and press Enter to send it.", id="transcript-empty")
+
+    def on_mount(self) -> None:
+        # Follow new output at the bottom until the user scrolls up.
+        self.anchor()
+
+    def show(self, transcript: Transcript) -> None:
+        self._pending = transcript
+        if not self._flushing:
+            self._flushing = True
+            self.set_timer(FRAME_SECONDS, self._flush_frame)
+
+    async def _flush_frame(self) -> None:
+        try:
+            while self._pending is not None:
+                transcript, self._pending = self._pending, None
+                await self._render_transcript(transcript)
+        finally:
+            self._flushing = False
+
+    async def _render_transcript(self, transcript: Transcript) -> None:
+        new_views = [MessageView(m) for m in transcript.messages if m.id not in self._views]
+        if new_views:
+            self._views.update((view.message_id, view) for view in new_views)
+            self.query("#transcript-empty").remove()
+            await self.mount_all(new_views)
+        for message in transcript.messages:
+            view = self._views[message.id]
+            view.set_header(header_for(message, transcript))
+            if view.shown_text != message.text:
+                await view.set_text(message.text)

@@ -1,0 +1,62 @@
+"""Usage and cost of the session on screen: the running turn live, then its final figure."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.markup import escape
+from textual.widgets import Label, Static
+
+from tui_app.core.money import format_micros
+from tui_app.sessions import SessionController
+
+
+def _row(name: str, value: str) -> str:
+    return f"{name:<8}{value}"
+
+
+class UsagePanel(Vertical):
+    """Cost in dollars formatted from integer micro-dollars, and token counts."""
+
+    def compose(self) -> ComposeResult:
+        yield Label("Usage", classes="panel-title")
+        yield Static(id="usage-turn")
+        yield Static(id="usage-session")
+
+    def on_mount(self) -> None:
+        self.query_one("#usage-turn", Static).update("[dim]No turn yet.[/dim]")
+
+    def show(self, session: SessionController) -> None:
+        transcript = session.transcript
+        turn = transcript.last_turn
+        turn_box = self.query_one("#usage-turn", Static)
+        if turn is None:
+            turn_box.update("[dim]No turn yet.[/dim]")
+        else:
+            usage = turn.usage
+            if turn.state == "running":
+                state = "[b $warning]live[/]" if usage else "[dim]waiting…[/dim]"
+            else:
+                state = "[b $success]final[/]" if turn.state == "completed" else f"[b $error]{turn.state}[/]"
+            lines = [
+                f"[b]This turn[/b]  {state}",
+                _row("cost", format_micros(turn.cost_micros) if usage else "…"),
+                _row("input", f"{usage.input_tokens:,} tok" if usage else "…"),
+                _row("output", f"{usage.output_tokens:,} tok" if usage else "…"),
+            ]
+            if usage and usage.llm_cost_micros is not None and usage.llm_cost_micros != usage.total_cost_micros:
+                lines.insert(2, _row("  llm", format_micros(usage.llm_cost_micros)))
+            if usage and usage.entries:
+                lines.append(_row("entries", str(len(usage.entries))))
+            turn_box.update("\n".join(escape(line) if i else line for i, line in enumerate(lines)))
+        model = next((t.usage.model for t in reversed(transcript.turns) if t.usage and t.usage.model), None)
+        session_lines = [
+            "[b]Session[/b]",
+            escape(_row("cost", format_micros(transcript.cost_micros))),
+            escape(_row("turns", str(len(transcript.turns)))),
+            escape(_row("input", f"{transcript.input_tokens:,} tok")),
+            escape(_row("output", f"{transcript.output_tokens:,} tok")),
+        ]
+        if model:
+            session_lines.append(escape(_row("model", model)))
+        self.query_one("#usage-session", Static).update("\n".join(session_lines))
