@@ -4,7 +4,6 @@ announces every change through a callback, so the UI (or `tui-app ask`) decides 
 
 from __future__ import annotations
 
-import itertools
 import uuid
 from collections.abc import Callable
 from typing import Literal
@@ -17,8 +16,6 @@ from tui_app.core.transcript import Transcript
 
 SessionState = Literal["creating", "ready", "streaming", "failed"]
 
-_numbers = itertools.count(1)
-
 
 class SessionController:
     """One conversation with one backend. Not thread-safe: use it from one event loop."""
@@ -30,7 +27,7 @@ class SessionController:
         on_change: Callable[[SessionController, DomainEvent | None], None] | None = None,
     ) -> None:
         self.id = uuid.uuid4().hex
-        self.title = title or f"Session {next(_numbers)}"
+        self.title = title or "Session"
         self.backend = backend
         self.remote: RemoteSession | None = None
         self.transcript = Transcript()

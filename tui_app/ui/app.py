@@ -70,7 +70,9 @@ class TuiApp(App[None]):
 
     def new_session(self) -> SessionController:
         assert self._backend is not None
-        session = SessionController(self._backend, on_change=self._session_changed)
+        session = SessionController(
+            self._backend, title=f"Session {len(self.sessions) + 1}", on_change=self._session_changed
+        )
         self.sessions[session.id] = session
         self.query_one(SessionSidebar).add_session(session)
         self.current = session

@@ -1,0 +1,139 @@
+"""The full-screen app, driven by key presses, against the embedded server over real HTTP."""
+
+from __future__ import annotations
+
+from textual.widgets import Markdown, Static
+
+from tests.conftest import connection_to, wait_until
+from tui_app.connect import Connection
+from tui_app.core.money import format_micros
+from tui_app.server.runner import EmbeddedServer
+from tui_app.ui.app import TuiApp
+from tui_app.ui.widgets.composer import Composer
+from tui_app.ui.widgets.transcript_view import MessageView
+
+
+def panel_text(app: TuiApp, widget_id: str) -> str:
+    return str(app.query_one(widget_id, Static).render())
+
+
+def shown_messages(app: TuiApp) -> list[str]:
+    return [view.query_one(Markdown).source for view in app.query(MessageView)]
+
+
+async def send(app: TuiApp, pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Put `text` in the composer as a paste would, then press Enter.
+
+    (Pilot waits for the app to go idle after every key, which a streaming app is not, so
+    typing long texts key by key would only make the tests slow; one test types for real.)
+    """
+    await pilot.click(Composer)
+    app.query_one(Composer).insert(text)
+    await pilot.press("enter")
+
+
+async def send_now(app: TuiApp, pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Send as Enter does, without Pilot's wait for an idle app, for tests that watch a stream."""
+    composer = app.query_one(Composer)
+    composer.insert(text)
+    composer.action_send()
+    await pilot.pause(0)
+
+
+def turn_done(app: TuiApp, turns: int) -> bool:
+    session = app.current
+    return (
+        session is not None
+        and session.state == "ready"
+        and len(session.transcript.turns) == turns
+        and len(shown_messages(app)) == 2 * turns
+        and shown_messages(app)[-1] == session.transcript.messages[-1].text
+    )
+
+
+async def test_a_reply_streams_into_the_transcript_with_the_servers_cost(
+    connection: Connection, server: EmbeddedServer
+) -> None:
+    app = TuiApp(connection)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
+        await send(app, pilot, "hello there")
+        await wait_until(pilot, lambda: turn_done(app, 1))
+
+        record = server.registry.chats[app.current.remote.id]  # type: ignore[union-attr]
+        assert shown_messages(app) == ["hello there", record.turns[0].reply_text]
+        server_cost = record.turns[0].usage["summary"]["costMicros"]  # type: ignore[index]
+        turn_panel = panel_text(app, "#usage-turn")
+        assert "final" in turn_panel
+        assert f"cost    {format_micros(server_cost)}" in turn_panel
+        assert f"{record.turns[0].usage['outputTokens']} tok" in turn_panel  # type: ignore[index]
+        assert app.query_one(Composer).text == ""
+
+
+async def test_a_second_message_is_answered_in_context(connection: Connection) -> None:
+    app = TuiApp(connection)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
+        await send(app, pilot, "my name is Ada")
+        await wait_until(pilot, lambda: turn_done(app, 1))
+        await send(app, pilot, "what is my name?")
+        await wait_until(pilot, lambda: turn_done(app, 2))
+        last = shown_messages(app)[-1]
+        assert "turn 2" in last and "“my name is Ada”" in last
+        session_panel = panel_text(app, "#usage-session")
+        assert f"cost    {format_micros(app.current.transcript.cost_micros)}" in session_panel  # type: ignore[union-attr]
+        assert "turns   2" in session_panel
+
+
+async def test_the_cost_grows_while_the_reply_streams(paced_server: EmbeddedServer) -> None:
+    app = TuiApp(connection_to(paced_server))
+    seen: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
+        await send_now(app, pilot, "watch the cost")
+        for _ in range(500):
+            if seen and app.current.state == "ready":  # type: ignore[union-attr]
+                break
+            text = panel_text(app, "#usage-turn")
+            if "live" in text:
+                seen.append(next(line for line in text.splitlines() if line.startswith("cost")))
+            await pilot.pause(0.03)
+        await wait_until(pilot, lambda: turn_done(app, 1))
+        live_costs = [int(line.split("$")[1].replace(".", "")) for line in dict.fromkeys(seen)]
+        assert len(live_costs) >= 3, seen
+        assert live_costs == sorted(live_costs)
+        final = app.current.transcript.last_turn.cost_micros  # type: ignore[union-attr]
+        assert max(live_costs) < final  # type: ignore[operator]
+
+
+async def test_enter_while_a_reply_streams_keeps_the_draft(paced_server: EmbeddedServer) -> None:
+    app = TuiApp(connection_to(paced_server))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
+        await send_now(app, pilot, "first")
+        await wait_until(pilot, lambda: app.current.state == "streaming")  # type: ignore[union-attr]
+        await send_now(app, pilot, "second")
+        assert app.current.state == "streaming"  # type: ignore[union-attr]
+        assert app.query_one(Composer).text == "second"
+        await wait_until(pilot, lambda: turn_done(app, 1))
+        assert app.query_one(Composer).text == "second"
+
+
+async def test_ctrl_j_adds_a_line_and_enter_sends_both_lines(connection: Connection) -> None:
+    app = TuiApp(connection)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
+        await pilot.click(Composer)
+        await pilot.press("o", "n", "e", "ctrl+j", "t", "w", "o")
+        assert app.query_one(Composer).text == "one\ntwo"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: turn_done(app, 1))
+        assert app.current.transcript.messages[0].text == "one\ntwo"  # type: ignore[union-attr]
+
+
+async def test_ctrl_q_quits(connection: Connection) -> None:
+    app = TuiApp(connection)
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
