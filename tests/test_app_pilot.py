@@ -17,6 +17,11 @@ def panel_text(app: TuiApp, widget_id: str) -> str:
     return str(app.query_one(widget_id, Static).render())
 
 
+def as_micros(dollars: str) -> int:
+    whole, fraction = dollars.removeprefix("$").replace(",", "").split(".")
+    return int(whole) * 1_000_000 + int(fraction.ljust(6, "0"))
+
+
 def shown_messages(app: TuiApp) -> list[str]:
     return [view.query_one(Markdown).source for view in app.query(MessageView)]
 
@@ -99,7 +104,7 @@ async def test_the_cost_grows_while_the_reply_streams(paced_server: EmbeddedServ
                 seen.append(next(line for line in text.splitlines() if line.startswith("cost")))
             await pilot.pause(0.03)
         await wait_until(pilot, lambda: turn_done(app, 1))
-        live_costs = [int(line.split("$")[1].replace(".", "")) for line in dict.fromkeys(seen)]
+        live_costs = [as_micros(line.split()[-1]) for line in dict.fromkeys(seen)]
         assert len(live_costs) >= 3, seen
         assert live_costs == sorted(live_costs)
         final = app.current.transcript.last_turn.cost_micros  # type: ignore[union-attr]

@@ -32,9 +32,24 @@ class MessageView(Vertical):
         self._header.update(text)
 
     async def set_text(self, text: str) -> None:
-        """Re-render the whole text. Never `append`: see PERFORMANCE.md on update-then-append."""
+        """Show `text`, appending only what is new when it extends what is shown.
+
+        Appending keeps finished blocks in place (no blank frame while a block is rebuilt).
+        Never `update()` a Markdown that will be appended to (PERFORMANCE.md: that mis-parses an
+        open code fence); when the text changed rather than grew, start a fresh widget instead.
+        """
+        clean = strip_control(text)
+        shown = self._body.source
+        if clean.startswith(shown):
+            if len(clean) > len(shown):
+                await self._body.append(clean[len(shown) :])
+        else:
+            fresh = Markdown(classes="message-body")
+            await self._body.remove()
+            self._body = fresh
+            await self.mount(fresh)
+            await fresh.append(clean)
         self.shown_text = text
-        await self._body.update(strip_control(text))
 
 
 def header_for(message: Message, transcript: Transcript) -> str:
@@ -76,12 +91,17 @@ class TranscriptView(VerticalScroll):
             self.set_timer(FRAME_SECONDS, self._flush_frame)
 
     async def _flush_frame(self) -> None:
+        # One render per frame, then back to the message queue: looping here until the stream
+        # ends would starve this widget's other events (scrolling, clicks) for the whole turn.
+        transcript, self._pending = self._pending, None
         try:
-            while self._pending is not None:
-                transcript, self._pending = self._pending, None
+            if transcript is not None:
                 await self._render_transcript(transcript)
         finally:
-            self._flushing = False
+            if self._pending is not None:
+                self.set_timer(FRAME_SECONDS, self._flush_frame)
+            else:
+                self._flushing = False
 
     async def _render_transcript(self, transcript: Transcript) -> None:
         new_views = [MessageView(m) for m in transcript.messages if m.id not in self._views]

@@ -1,0 +1,66 @@
+"""Regenerate screenshots/ from the real app talking to the embedded server.
+
+    python scripts/screenshots.py
+
+Writes SVGs (and PNGs when `rsvg-convert` is installed: apt-get install librsvg2-bin).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from tui_app.config import ApiKey
+from tui_app.connect import Connection
+from tui_app.server.chats import ServerOptions
+from tui_app.server.runner import EmbeddedServer
+from tui_app.ui.app import TuiApp
+from tui_app.ui.widgets.composer import Composer
+
+OUT = Path(__file__).resolve().parent.parent / "screenshots"
+SIZE = (110, 34)
+
+
+async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise TimeoutError("the app did not reach the expected state")
+
+
+def save(app: TuiApp, name: str) -> None:
+    svg = Path(app.save_screenshot(filename=f"{name}.svg", path=str(OUT)))
+    print(f"wrote {svg.relative_to(OUT.parent)}")
+    if shutil.which("rsvg-convert"):
+        png = svg.with_suffix(".png")
+        subprocess.run(["rsvg-convert", "-w", "1400", str(svg), "-o", str(png)], check=True)
+        print(f"wrote {png.relative_to(OUT.parent)}")
+
+
+async def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    with EmbeddedServer(ServerOptions(tokens_per_second=40)) as server:
+        app = TuiApp(Connection("local", server.base_url, ApiKey(server.api_key)))
+        async with app.run_test(size=SIZE) as pilot:
+            composer = app.query_one(Composer)
+            composer.cursor_blink = False
+            await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
+            composer.insert("Show me what you can do")
+            composer.action_send()
+            # Mid-stream: the list has begun, the cost is live and growing.
+            await wait_until(pilot, lambda: "- the turn" in "".join(m.text for m in app.current.transcript.messages))
+            await pilot.pause(0.1)
+            save(app, "mid-stream")
+            await wait_until(pilot, lambda: app.current.state == "ready")
+            await pilot.pause(0.3)
+            save(app, "after-reply")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
