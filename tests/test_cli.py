@@ -49,3 +49,38 @@ def test_help_lists_every_command_and_option() -> None:
     assert result.returncode == 0
     for word in ("run", "ask", "serve", "--backend", "--base-url", "--model", "--speed", "--port", "--version"):
         assert word in result.stdout, word
+
+
+def test_serve_runs_a_standalone_server_that_ask_reaches_through_casedev_settings() -> None:
+    import os
+    import socket
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    key = "sk_local_test_" + "k" * 20
+    env = {**os.environ, "TUI_APP_SERVER_KEY": key}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tui_app", "serve", "--port", str(port), "--speed", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        for _ in range(200):
+            with socket.socket() as client:
+                if client.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        ask_env = {**os.environ, "CASEDEV_API_KEY": key, "CASEDEV_BASE_URL": f"http://127.0.0.1:{port}"}
+        result = subprocess.run(
+            [sys.executable, "-m", "tui_app", "ask", "hi"], capture_output=True, text=True, env=ask_env, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith(demo_agent.reply([], "hi"))
+    finally:
+        server.terminate()
+        out, _ = server.communicate(timeout=10)
+    assert f"CASEDEV_BASE_URL=http://127.0.0.1:{port}" in out
