@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 
 from tui_app.config import ApiKey
 from tui_app.connect import Connection
-from tui_app.server.chats import ServerOptions
+from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
 
 

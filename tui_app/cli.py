@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _serve(port: int, speed: float) -> int:
-    from tui_app.server.chats import ServerOptions
+    from tui_app.server.options import ServerOptions
     from tui_app.server.runner import HOST, new_local_key, serve_forever
 
     key = os.environ.get("TUI_APP_SERVER_KEY") or new_local_key()

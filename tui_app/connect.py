@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from tui_app.backends.base import AgentBackend
 from tui_app.backends.casedev import CasedevBackend
 from tui_app.config import ApiKey, BackendName, casedev_settings
-from tui_app.server.chats import ServerOptions
+from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
 
 

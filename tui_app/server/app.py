@@ -15,7 +15,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tui_app.server.chats import Chat, ChatEvent, ChatRegistry, ServerOptions
+from tui_app.server.chats import Chat, ChatEvent, ChatRegistry
+from tui_app.server.options import ServerOptions
 
 DEFAULT_IDLE_TIMEOUT_MS = 15 * 60 * 1000
 MIN_IDLE_TIMEOUT_MS = 60 * 1000

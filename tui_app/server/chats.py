@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui_app.server import demo_agent
+from tui_app.server.options import ServerOptions
 
 
 def new_id(prefix: str) -> str:
@@ -65,16 +66,6 @@ class Chat:
             seen += len(fresh)
             for event in fresh:
                 yield event
-
-
-@dataclass(slots=True)
-class ServerOptions:
-    """Knobs of the embedded server (tests and benchmarks set them; defaults suit a person)."""
-
-    tokens_per_second: float = 40.0
-    """Pace of the demo agent's tokens; 0 streams as fast as possible."""
-    usage_every_tokens: int = 8
-    """How often a running turn reports its usage so far, in output tokens."""
 
 
 class ChatRegistry:

@@ -11,7 +11,8 @@ from typing import Any
 import uvicorn
 
 from tui_app.server.app import create_app
-from tui_app.server.chats import ChatRegistry, ServerOptions
+from tui_app.server.chats import ChatRegistry
+from tui_app.server.options import ServerOptions
 
 HOST = "127.0.0.1"
 

@@ -1,0 +1,37 @@
+"""Knobs of the embedded server: pacing, lifecycle scaling, limits and injected faults.
+
+`tui-app serve` exposes each as a flag; tests set them on the in-process server (they may also
+change them while it runs: every request reads them afresh).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class ServerOptions:
+    tokens_per_second: float = 40.0
+    """Pace of the demo agent's tokens; 0 streams as fast as possible."""
+    usage_every_tokens: int = 8
+    """How often a running Case.dev turn reports its usage so far, in output tokens."""
+    resume_delay: float = 5.0
+    """Seconds a snapshotted Case.dev chat takes to restore on its next message."""
+    idle_scale: float = 1.0
+    """Multiplies every idle timeout (Case.dev snapshot, Stewrd expiry); tests use e.g. 0.001."""
+    heartbeat_seconds: float = 15.0
+    """Keepalive interval on SSE streams (the casedev SDK times out after 60 s of silence)."""
+    drop_stream_after: int | None = None
+    """Fault: close every SSE stream after this many events (a dropped connection)."""
+    fail_next: list[int] = field(default_factory=list)
+    """Fault: answer the next calls with these HTTP statuses, one per call (429/500/502/503)."""
+    seed: int = 0
+    """Seeds every id and choice the demo agent makes, so a run can be repeated exactly."""
+    read_only_key: str | None = None
+    """A second key with only `agent:read` (stream, files); writes with it get 403."""
+    stewrd_free_key: str | None = None
+    """A Stewrd key on the free plan: sessions refuse it with 403 `plan_restricted`."""
+    stewrd_credits: int = 1000
+    """Credits each Stewrd key starts with."""
+    stewrd_max_active_sessions: int = 10
+    stewrd_history_cap: int = 50
