@@ -1,25 +1,24 @@
-"""The embedded server's chats: their history, their event log, and the one turn each may run.
+"""The embedded server's Case.dev chats: lifecycle, history, the event log, and the one turn each
+may run. No HTTP here (casedev_api.py) and no agent logic (demo_agent.py, turns.py).
 
-A turn runs as its own task and appends numbered events to the chat's log; a `respond` stream
-is only a reader of that log. That keeps a turn alive when its reader goes away, the way the
-real service's sandbox keeps working.
+A turn runs as its own task and appends numbered events to the chat's log; `respond` and
+`/stream` are only readers of that log, so a turn survives its reader going away (as the real
+service's sandbox does) and a reader can replay everything after an event id.
 """
 
 from __future__ import annotations
 
 import asyncio
-import secrets
+import random
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui_app.server import demo_agent
 from tui_app.server.options import ServerOptions
 
-
-def new_id(prefix: str) -> str:
-    return f"{prefix}_{secrets.token_hex(8)}"
+# Events kept for replay per chat; older ones are dropped (a client that far behind re-syncs).
+REPLAY_BUFFER = 10_000
 
 
 @dataclass(slots=True)
@@ -30,12 +29,24 @@ class ChatEvent:
 
 
 @dataclass(slots=True)
+class PendingQuestion:
+    request_id: str
+    turn_id: str
+    questions: list[dict[str, Any]]
+    answer: asyncio.Future[list[list[str]]]
+
+
+@dataclass(slots=True)
 class TurnRecord:
     id: str
     user_text: str
+    model: str
     reply_text: str = ""
     usage: dict[str, Any] | None = None
     status: str = "running"
+    message_id: str | None = None
+    parts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    task: asyncio.Task[None] | None = None
 
 
 @dataclass(slots=True)
@@ -45,135 +56,114 @@ class Chat:
     model: str
     idle_timeout_ms: int
     created_at: str
-    status: str = "active"
+    created: float
+    last_activity: float
+    version: int = 1
+    ended: bool = False
+    snapshot_image_id: str | None = None
+    runtime_ms: int = 0
+    active_since: float | None = None
+    """When the sandbox last started running; None while snapshotted or ended."""
     turns: list[TurnRecord] = field(default_factory=list)
     events: list[ChatEvent] = field(default_factory=list)
-    active_turn_id: str | None = None
+    first_seq: int = 1
+    next_seq: int = 1
+    active_turn: TurnRecord | None = None
+    questions: dict[str, PendingQuestion] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
 
-    async def publish(self, name: str, payload: dict[str, Any]) -> None:
+    async def publish(self, name: str, payload: dict[str, Any]) -> ChatEvent:
         async with self._changed:
-            self.events.append(ChatEvent(len(self.events) + 1, name, payload))
+            event = ChatEvent(self.next_seq, name, payload)
+            self.next_seq += 1
+            self.events.append(event)
+            if len(self.events) > REPLAY_BUFFER:
+                del self.events[: len(self.events) - REPLAY_BUFFER]
+                self.first_seq = self.events[0].seq
             self._changed.notify_all()
+            return event
 
-    async def follow(self, after_seq: int = 0) -> AsyncIterator[ChatEvent]:
-        """Yield every event after `after_seq`, waiting for new ones, forever."""
+    def events_after(self, seq: int) -> list[ChatEvent]:
+        start = max(seq + 1 - self.first_seq, 0)
+        return self.events[start:]
+
+    async def follow(self, after_seq: int, heartbeat: Callable[[], float]) -> AsyncIterator[ChatEvent | None]:
+        """Yield every event after `after_seq` as it comes, forever; None when `heartbeat()`
+        seconds pass without one (time for a keepalive)."""
         seen = after_seq
         while True:
             async with self._changed:
-                await self._changed.wait_for(lambda: len(self.events) > seen)
-                fresh = self.events[seen:]
-            seen += len(fresh)
+                try:
+                    await asyncio.wait_for(self._changed.wait_for(lambda: self.next_seq - 1 > seen), heartbeat())
+                except TimeoutError:
+                    fresh = None
+                else:
+                    fresh = self.events_after(seen)
+            if fresh is None:
+                yield None
+                continue
             for event in fresh:
+                seen = event.seq
                 yield event
 
 
 class ChatRegistry:
-    """Every chat this server knows, by id."""
+    """Every chat this server knows, by id, with the clock and options they live by."""
 
-    def __init__(self, options: ServerOptions) -> None:
+    def __init__(self, options: ServerOptions, clock: Callable[[], float] = time.monotonic) -> None:
         self.options = options
+        self.clock = clock
         self.chats: dict[str, Chat] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.stream_tokens: dict[str, tuple[str, float]] = {}
+        self._random = random.Random(options.seed)
 
-    def create(self, title: str | None, model: str | None, idle_timeout_ms: int) -> Chat:
+    def new_id(self, prefix: str) -> str:
+        return f"{prefix}_{self._random.getrandbits(64):016x}"
+
+    def create(self, title: str | None, model: str, idle_timeout_ms: int, version: int) -> Chat:
+        now = self.clock()
         chat = Chat(
-            id=new_id("chat"),
+            id=self.new_id("chat"),
             title=title,
-            model=model or demo_agent.DEMO_MODEL,
+            model=model,
             idle_timeout_ms=idle_timeout_ms,
             created_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            created=now,
+            last_activity=now,
+            version=version,
+            active_since=now,
         )
         self.chats[chat.id] = chat
         return chat
 
-    def start_turn(self, chat: Chat, text: str) -> TurnRecord:
-        """Start a turn; the caller has checked that none is active."""
-        turn = TurnRecord(id=new_id("turn"), user_text=text)
-        chat.active_turn_id = turn.id
-        task = asyncio.get_running_loop().create_task(self._run_turn(chat, turn))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return turn
+    def idle_seconds(self, chat: Chat) -> float:
+        return chat.idle_timeout_ms / 1000 * self.options.idle_scale
 
-    async def _run_turn(self, chat: Chat, turn: TurnRecord) -> None:
-        earlier = [(t.user_text, t.reply_text) for t in chat.turns if t.status == "completed"]
-        chat.turns.append(turn)
-        started = time.monotonic()
-        try:
-            await chat.publish("turn.started", {"turnId": turn.id, "chatId": chat.id})
-            await chat.publish("turn.status", {"turnId": turn.id, "status": "running"})
-            message_id, part_id = new_id("msg"), new_id("prt")
-            await chat.publish(
-                "message.created", {"turnId": turn.id, "messageId": message_id, "role": "assistant"}
-            )
-            reply = demo_agent.reply([user for user, _ in earlier], turn.user_text)
-            prompt_tokens = demo_agent.input_tokens(earlier, turn.user_text)
-            delay = 1.0 / self.options.tokens_per_second if self.options.tokens_per_second > 0 else 0.0
-            tokens = demo_agent.tokenize(reply)
-            for count, token in enumerate(tokens, start=1):
-                if delay:
-                    await asyncio.sleep(delay)
-                turn.reply_text += token
-                await chat.publish(
-                    "message.part.updated",
-                    {
-                        "turnId": turn.id,
-                        "messageId": message_id,
-                        "partId": part_id,
-                        "part": {"id": part_id, "type": "text", "text": turn.reply_text},
-                        "delta": token,
-                    },
-                )
-                if count % self.options.usage_every_tokens == 0 and count < len(tokens):
-                    usage = _usage(chat.model, prompt_tokens, count, started, turn.id)
-                    await chat.publish("session.usage", {"turnId": turn.id, "usage": usage})
-            await chat.publish(
-                "message.completed", {"turnId": turn.id, "messageId": message_id, "finish": "stop"}
-            )
-            turn.usage = _usage(chat.model, prompt_tokens, len(tokens), started, turn.id)
-            await chat.publish("session.usage", {"turnId": turn.id, "usage": turn.usage})
-            turn.status = "completed"
-            await chat.publish("turn.completed", {"turnId": turn.id, "status": "completed"})
-        except Exception as error:  # the turn fails, the server does not
-            turn.status = "failed"
-            await chat.publish(
-                "turn.completed", {"turnId": turn.id, "status": "failed", "error": str(error)}
-            )
-        finally:
-            chat.active_turn_id = None
+    def status(self, chat: Chat) -> str:
+        """`active`, `idle` (snapshotted) or `ended`. Snapshotting happens when it is observed."""
+        if chat.ended:
+            return "ended"
+        if chat.active_turn is None and chat.active_since is not None:
+            snapshot_at = chat.last_activity + self.idle_seconds(chat)
+            if self.clock() >= snapshot_at:
+                chat.runtime_ms += int((snapshot_at - chat.active_since) * 1000)
+                chat.active_since = None
+                chat.snapshot_image_id = self.new_id("snap")
+        return "active" if chat.active_since is not None else "idle"
 
+    def resume(self, chat: Chat) -> None:
+        chat.active_since = self.clock()
 
-def _usage(model: str, prompt_tokens: int, completion_tokens: int, started: float, turn_id: str) -> dict[str, Any]:
-    """The `usage` object of PROTOCOL.md, with names from the casedev SDK's run-details shape."""
-    cost = demo_agent.cost_micros(prompt_tokens, completion_tokens)
-    entries = [{
-        "id": f"{turn_id}:llm",
-        "kind": "llm",
-        "model": model,
-        "service": "demo-agent",
-        "endpoint": "/v1/messages",
-        "method": "POST",
-        "statusCode": 200,
-        "promptTokens": prompt_tokens,
-        "completionTokens": completion_tokens,
-        "totalTokens": prompt_tokens + completion_tokens,
-        "costMicros": cost,
-        "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "metadata": {},
-    }]
-    return {
-        "model": model,
-        "inputTokens": prompt_tokens,
-        "outputTokens": completion_tokens,
-        "durationMs": int((time.monotonic() - started) * 1000),
-        "toolCalls": 0,
-        "costMicros": cost,
-        "summary": {
-            "costMicros": sum(entry["costMicros"] for entry in entries),
-            "totalInputTokens": prompt_tokens,
-            "totalOutputTokens": completion_tokens,
-            "totalTokens": prompt_tokens + completion_tokens,
-        },
-        "entries": entries,
-    }
+    def touch(self, chat: Chat) -> None:
+        chat.last_activity = self.clock()
+
+    def end(self, chat: Chat) -> None:
+        if self.status(chat) == "active" and chat.active_since is not None:
+            chat.runtime_ms += int((self.clock() - chat.active_since) * 1000)
+            chat.active_since = None
+            chat.snapshot_image_id = self.new_id("snap")
+        chat.ended = True
+
+    def cost_micros(self, chat: Chat) -> int:
+        return sum(turn.usage["summary"]["costMicros"] for turn in chat.turns if turn.usage)

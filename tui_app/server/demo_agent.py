@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 DEMO_MODEL = "demo/tui-app-demo-1"
 # Priced like a mid-size hosted model, in integer micro-dollars per token ($3 and $15 per million).
@@ -36,8 +38,9 @@ def _quote(text: str, limit: int = 60) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def reply(earlier_user_messages: Sequence[str], message: str) -> str:
-    """The demo agent's answer to `message`, given the user's earlier messages in this chat."""
+def reply(earlier_user_messages: Sequence[str], message: str, answers: Sequence[Sequence[str]] = ()) -> str:
+    """The demo agent's answer to `message`, given the user's earlier messages in this chat
+    and the answers to any questions it asked during the turn."""
     turn = len(earlier_user_messages) + 1
     words = len(message.split())
     if earlier_user_messages:
@@ -49,6 +52,9 @@ def reply(earlier_user_messages: Sequence[str], message: str) -> str:
     else:
         context = "This is turn 1 of our conversation, so there is no earlier context yet."
     reversed_message = _quote(message)[::-1].replace('"', "'")
+    if answers:
+        chosen = "; ".join(", ".join(answer) or "(nothing)" for answer in answers)
+        context += f" You answered my question{'s' if len(answers) > 1 else ''}: {chosen}."
     return (
         f"You said “{_quote(message)}”, which is {words} word{'s' if words != 1 else ''} long. "
         f"{context}\n\n"
@@ -75,3 +81,91 @@ def input_tokens(earlier_turns: Sequence[tuple[str, str]], message: str) -> int:
 
 def cost_micros(input_count: int, output_count: int) -> int:
     return input_count * INPUT_MICROS_PER_TOKEN + output_count * OUTPUT_MICROS_PER_TOKEN
+
+
+# Keywords that make the demo agent do more than answer (documented in the README).
+THINK_KEYWORD = "think"
+TOOL_KEYWORD = "tool"
+BROKEN_TOOL_KEYWORD = "broken tool"
+ASK_KEYWORD = "ask me"
+QUIZ_KEYWORD = "quiz me"
+SEARCH_COST_MICROS = 2_000  # what the demo search tool bills per call (an `api` usage entry)
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    tool: str
+    input: dict[str, Any]
+    output: str | None
+    error: str | None
+    cost_micros: int
+    status_code: int
+
+
+@dataclass(frozen=True, slots=True)
+class TurnPlan:
+    """What the agent will do in a turn, before it writes its reply."""
+
+    reasoning: str | None = None
+    tool_call: ToolCall | None = None
+    questions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def plan(message: str) -> TurnPlan:
+    lowered = message.lower()
+    reasoning = None
+    if THINK_KEYWORD in lowered:
+        reasoning = f"The user wrote “{_quote(message)}”. I will answer with a short Markdown demo."
+    tool_call = None
+    if BROKEN_TOOL_KEYWORD in lowered:
+        tool_call = ToolCall("demo_search", {"query": _quote(message)}, None, "the search service is down", 0, 502)
+    elif TOOL_KEYWORD in lowered:
+        output = f"3 results for “{_quote(message)}”: the demo has no real index."
+        tool_call = ToolCall("demo_search", {"query": _quote(message)}, output, None, SEARCH_COST_MICROS, 200)
+    questions: list[dict[str, Any]] = []
+    if ASK_KEYWORD in lowered or QUIZ_KEYWORD in lowered:
+        questions.append(
+            {
+                "header": "Format",
+                "question": "How long should my answer be?",
+                "options": [
+                    {"label": "Short", "description": "A few lines"},
+                    {"label": "Detailed", "description": "Everything the demo can show"},
+                ],
+                "multiple": False,
+                "custom": True,
+            }
+        )
+    if QUIZ_KEYWORD in lowered:
+        questions.append(
+            {
+                "header": "Topics",
+                "question": "Which topics interest you?",
+                "options": [
+                    {"label": "Cost", "description": "Exact money in micro-dollars"},
+                    {"label": "Streaming", "description": "Tokens as they arrive"},
+                    {"label": "Questions", "description": "Asking mid-turn"},
+                ],
+                "multiple": True,
+                "custom": False,
+            }
+        )
+    return TurnPlan(reasoning, tool_call, questions)
+
+
+def check_answers(questions: Sequence[dict[str, Any]], answers: object) -> str | None:
+    """Why `answers` is not a valid reply to `questions`, or None when it is."""
+    if not isinstance(answers, list) or len(answers) != len(questions):
+        return f"Field 'answers' must be a list of {len(questions)} list(s) of labels, one per question"
+    for index, (question, answer) in enumerate(zip(questions, answers, strict=True)):
+        if not isinstance(answer, list) or not all(isinstance(label, str) and label for label in answer):
+            return f"answers[{index}] must be a list of non-empty strings"
+        if not answer:
+            return f"answers[{index}] is empty: choose at least one option"
+        if not question.get("multiple", False) and len(answer) > 1:
+            return f"answers[{index}] has {len(answer)} labels, but the question takes one"
+        labels = {option["label"] for option in question["options"]}
+        unknown = [label for label in answer if label not in labels]
+        if unknown and not question.get("custom", True):
+            return f"answers[{index}]: {unknown[0]!r} is not an option, and this question takes no typed answer"
+    return None
