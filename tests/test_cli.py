@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
 
 from tui_app.server import demo_agent
 
@@ -51,18 +58,25 @@ def test_help_lists_every_command_and_option() -> None:
         assert word in result.stdout, word
 
 
-def test_serve_runs_a_standalone_server_that_ask_reaches_through_casedev_settings() -> None:
-    import os
-    import socket
-    import time
+def test_serve_help_documents_every_knob() -> None:
+    result = run_cli("serve", "--help")
+    assert result.returncode == 0
+    for flag in (
+        "--port", "--speed", "--resume-delay", "--idle-scale", "--heartbeat", "--drop-stream-after",
+        "--fail-next", "--seed", "--read-only-key-env", "--stewrd-free-key-env", "--stewrd-credits",
+        "--stewrd-max-sessions", "--stewrd-history-cap",
+    ):
+        assert flag in result.stdout, flag
 
+
+@contextmanager
+def serving(*flags: str, key: str) -> Iterator[tuple[int, subprocess.Popen[str]]]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    key = "sk_local_test_" + "k" * 20
     env = {**os.environ, "TUI_APP_SERVER_KEY": key}
     server = subprocess.Popen(
-        [sys.executable, "-m", "tui_app", "serve", "--port", str(port), "--speed", "0"],
+        [sys.executable, "-m", "tui_app", "serve", "--port", str(port), *flags],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -74,13 +88,31 @@ def test_serve_runs_a_standalone_server_that_ask_reaches_through_casedev_setting
                 if client.connect_ex(("127.0.0.1", port)) == 0:
                     break
             time.sleep(0.05)
+        yield port, server
+    finally:
+        server.terminate()
+        server.communicate(timeout=10)
+
+
+def test_serve_applies_its_fault_flags() -> None:
+    key = "sk_local_test_" + "f" * 20
+    with serving("--speed", "0", "--fail-next", "503x2", "--drop-stream-after", "3", key=key) as (port, _):
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {key}"}) as http:
+            assert [http.post("/agent/v1/chat", json={}).status_code for _ in range(3)] == [503, 503, 200]
+            chat = http.post("/agent/v1/chat", json={}).json()["id"]
+            body = http.post(f"/agent/v1/chat/{chat}/respond", json={"parts": [{"type": "text", "text": "x"}]}).text
+    assert body.count("event:") == 3
+
+
+def test_serve_runs_a_standalone_server_that_ask_reaches_through_casedev_settings() -> None:
+    key = "sk_local_test_" + "k" * 20
+    with serving("--speed", "0", key=key) as (port, server):
         ask_env = {**os.environ, "CASEDEV_API_KEY": key, "CASEDEV_BASE_URL": f"http://127.0.0.1:{port}"}
         result = subprocess.run(
             [sys.executable, "-m", "tui_app", "ask", "hi"], capture_output=True, text=True, env=ask_env, timeout=60
         )
         assert result.returncode == 0, result.stderr
         assert result.stdout.startswith(demo_agent.reply([], "hi"))
-    finally:
         server.terminate()
         out, _ = server.communicate(timeout=10)
     assert f"CASEDEV_BASE_URL=http://127.0.0.1:{port}" in out

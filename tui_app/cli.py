@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 
 from tui_app import __version__
 from tui_app.backends.errors import BackendError
 from tui_app.config import BACKENDS, ConfigError, choose_backend
 from tui_app.connect import connect
-
-LOCAL_SERVE_PORT = 2728  # the casedev SDK's `local` environment points here
-
+from tui_app.serve_command import add_serve_arguments, serve
 
 def _backend_options(for_command: bool) -> argparse.ArgumentParser:
     # A command's copy of the options must not reset what was given before the command name.
@@ -53,10 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.add_argument("text", help="the message to send")
     serve = commands.add_parser(
-        "serve", help="run the embedded local server in the foreground (Case.dev agent chat API on 127.0.0.1)"
+        "serve", help="run the embedded server in the foreground: Case.dev agent chat and Stewrd APIs on 127.0.0.1"
     )
-    serve.add_argument("--port", type=int, default=LOCAL_SERVE_PORT, help=f"port on 127.0.0.1 (default: {LOCAL_SERVE_PORT})")
-    serve.add_argument("--speed", type=float, default=argparse.SUPPRESS, metavar="TOKENS_PER_S", help="demo agent pace (default: 40)")
+    add_serve_arguments(serve)
     parser.epilog = "command options:\n" + "\n".join(
         "  " + sub.format_usage().removeprefix("usage: ").strip() for sub in (ask, serve)
     )
@@ -64,25 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _serve(port: int, speed: float) -> int:
-    from tui_app.server.options import ServerOptions
-    from tui_app.server.runner import HOST, new_local_key, serve_forever
-
-    key = os.environ.get("TUI_APP_SERVER_KEY") or new_local_key()
-    print(f"tui-app local server on http://{HOST}:{port}  (Ctrl+C to stop)")
-    print("Point a client at it with:")
-    print(f"  export CASEDEV_BASE_URL=http://{HOST}:{port}")
-    # The key of this local server only, made for this run (or taken from TUI_APP_SERVER_KEY).
-    print(f"  export CASEDEV_API_KEY={key}", flush=True)
-    serve_forever(port, key, ServerOptions(tokens_per_second=speed))
-    return 0
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "serve":
-            return _serve(args.port, args.speed)
+            return serve(args)
         backend = choose_backend(args.backend)
         with connect(backend, args.base_url, args.speed) as connection:
             if args.command == "ask":
