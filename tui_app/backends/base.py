@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from tui_app.backends.errors import BackendError
 from tui_app.core.events import DomainEvent
 
 
@@ -29,9 +30,17 @@ class RemoteSession:
     created_at: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class EndResult:
+    """What ending a session reported: its final cost (in the backend's money unit) and runtime."""
+
+    cost: int | None
+    runtime_ms: int | None
+
+
 class AgentBackend(ABC):
     name: str
-    """What the user calls this backend: `local`, `casedev`, ..."""
+    """What the user calls this backend: `local`, `casedev`, `stewrd`."""
     capabilities: Capabilities
 
     @abstractmethod
@@ -40,7 +49,21 @@ class AgentBackend(ABC):
 
     @abstractmethod
     def send(self, session_id: str, text: str) -> AsyncIterator[DomainEvent]:
-        """Send one user message and yield the turn's normalized events until it ends."""
+        """Send one user message and yield the turn's normalized events until it ends.
+
+        Raises a `BackendError` (a `TurnConflict` when another turn is active) before the first
+        event if the message was not accepted; after that, the adapter does what it can to see
+        the turn to its end (reconnecting where the service allows).
+        """
+
+    async def answer(self, session_id: str, request_id: str, answers: Sequence[Sequence[str]]) -> None:
+        raise BackendError(f"{self.name} does not let the agent ask questions")
+
+    async def cancel(self, session_id: str) -> None:
+        raise BackendError(f"{self.name} cannot cancel a running turn")
+
+    async def end(self, session_id: str) -> EndResult:
+        raise BackendError(f"{self.name} cannot end a session")
 
     @abstractmethod
     async def aclose(self) -> None:

@@ -1,38 +1,90 @@
-"""The Case.dev agent chat adapter (v1), over httpx and httpx-sse. Also drives the local server."""
+"""The Case.dev agent chat adapter (v1), over httpx and httpx-sse. Also drives the local server.
+
+A turn is read from `respond`; if that stream breaks after the turn started, the adapter
+follows the chat's `/stream` feed from the last event id it saw, with exponential backoff and
+jitter, until the turn ends. Frames are de-duplicated by id, so nothing shows twice.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+import random
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
 
 import httpx
-from httpx_sse import aconnect_sse
+from httpx_sse import ServerSentEvent, aconnect_sse
 from pydantic import ValidationError
 
-from tui_app.backends.base import AgentBackend, Capabilities, RemoteSession
-from tui_app.backends.casedev_wire import ChatCreated, respond_event_to_domain
-from tui_app.backends.errors import BackendError, ConnectionFailed, error_from_response
+from tui_app.backends.base import AgentBackend, Capabilities, EndResult, RemoteSession
+from tui_app.backends.casedev_wire import ChatCreated, StreamNormalizer, respond_event_to_domain
+from tui_app.backends.errors import (
+    BackendError,
+    ConnectionFailed,
+    RateLimited,
+    ServerFailed,
+    error_from_response,
+)
 from tui_app.config import ApiKey
-from tui_app.core.events import DomainEvent, TurnCompleted
+from tui_app.core.events import DomainEvent, StreamInterrupted, StreamResumed, TurnCompleted, TurnStarted
 
 log = logging.getLogger(__name__)
 
-# A turn can think for a while between tokens; the server sends a heartbeat well inside this.
-STREAM_TIMEOUT = httpx.Timeout(connect=10.0, read=90.0, write=30.0, pool=10.0)
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How hard to try. Tests shrink the delays; people get the defaults."""
+
+    reconnect_attempts: int = 8
+    reconnect_base_delay: float = 0.25
+    reconnect_max_delay: float = 8.0
+    request_retries: int = 2
+    """Extra tries of a request answered 429 or 5xx."""
+    retry_after_cap: float = 60.0
+    """Longest `Retry-After` honoured before giving up instead of waiting."""
+    liveness_timeout: float = 45.0
+    """Silence on a stream (no frame, no heartbeat) after which it counts as dead."""
+
+    def backoff(self, attempt: int, jitter: Callable[[], float] = random.random) -> float:
+        """Exponential backoff with jitter: between half and all of base * 2^(attempt-1)."""
+        ceiling = min(self.reconnect_base_delay * 2 ** (attempt - 1), self.reconnect_max_delay)
+        return ceiling * (0.5 + 0.5 * jitter())
+
+
+def _belongs(event: DomainEvent, turn_id: str | None) -> bool:
+    """Whether a replayed event is part of the turn being followed (not an older one)."""
+    event_turn = getattr(event, "turn_id", None)
+    return turn_id is None or not event_turn or event_turn == turn_id
+
+
+class _StreamBroke(Exception):
+    """The stream ended or failed before the turn did."""
 
 
 class CasedevBackend(AgentBackend):
-    capabilities = Capabilities()
+    capabilities = Capabilities(questions=True, cancel=True, end_with_cost=True, replay=True, files=True)
 
-    def __init__(self, base_url: str, api_key: ApiKey, name: str = "casedev", service: str = "Case.dev") -> None:
+    def __init__(
+        self,
+        base_url: str,
+        api_key: ApiKey,
+        name: str = "casedev",
+        service: str = "Case.dev",
+        retry: RetryPolicy | None = None,
+    ) -> None:
         self.name = name
         self._service = service
+        self.retry = retry or RetryPolicy()
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             headers={"Authorization": f"Bearer {api_key.reveal()}"},
-            timeout=STREAM_TIMEOUT,
+            timeout=httpx.Timeout(connect=10.0, read=self.retry.liveness_timeout, write=30.0, pool=10.0),
         )
+        self._last_event_id: dict[str, int] = {}
+
+    # --- requests --------------------------------------------------------------------------
 
     async def _raise_for_status(self, response: httpx.Response) -> None:
         if response.is_success:
@@ -40,51 +92,176 @@ class CasedevBackend(AgentBackend):
         body = await response.aread()
         raise error_from_response(self._service, response.status_code, body, response.headers)
 
-    async def create_session(self, title: str | None = None, model: str | None = None) -> RemoteSession:
-        body = {key: value for key, value in (("title", title), ("model", model)) if value}
-        try:
-            response = await self._client.post("/agent/v1/chat", json=body)
-        except httpx.TransportError as error:
-            raise self._unreachable(error) from None
-        await self._raise_for_status(response)
-        created = ChatCreated.model_validate(response.json())
-        return RemoteSession(created.id, created.status, created.created_at)
-
-    async def send(self, session_id: str, text: str) -> AsyncIterator[DomainEvent]:
-        path = f"/agent/v1/chat/{session_id}/respond"
-        body = {"parts": [{"type": "text", "text": text}]}
-        try:
-            async with aconnect_sse(self._client, "POST", path, json=body) as source:
-                await self._raise_for_status(source.response)
-                async for sse in source.aiter_sse():
-                    # httpx-sse yields an empty `message` for each ping once an id was seen.
-                    if not sse.data:
-                        continue
-                    event = self._decode(sse.event, sse.data)
-                    if event is None:
-                        continue
-                    yield event
-                    if isinstance(event, TurnCompleted):
-                        return
-        except httpx.TransportError as error:
-            raise self._unreachable(error) from None
-        raise BackendError(f"{self._service} closed the stream before the turn ended.")
-
-    def _decode(self, name: str, data: str) -> DomainEvent | None:
-        try:
-            payload = json.loads(data)
-            if not isinstance(payload, dict):
-                raise ValueError("event data is not an object")
-            # Frames without an `event:` line name themselves in `type` (the SDKs rely on it).
-            if name == "message":
-                name = str(payload.get("type", "message"))
-            return respond_event_to_domain(name, payload)
-        except (ValueError, ValidationError) as error:
-            log.warning("skipped a malformed %s event: %s", name, error)
-            return None
-
     def _unreachable(self, error: httpx.TransportError) -> ConnectionFailed:
         return ConnectionFailed(f"Could not reach {self._service} at {self._client.base_url} ({type(error).__name__}).")
+
+    async def _wait_before_retry(self, error: BackendError, attempt: int) -> bool:
+        """Sleep before retrying a retryable error; False when it should not be retried."""
+        if not isinstance(error, RateLimited | ServerFailed) or attempt > self.retry.request_retries:
+            return False
+        wait = getattr(error, "retry_after", None)
+        if wait is None:
+            wait = self.retry.backoff(attempt)
+        if wait > self.retry.retry_after_cap:
+            return False
+        await asyncio.sleep(wait)
+        return True
+
+    async def _request(self, method: str, path: str, **kwargs: object) -> httpx.Response:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = await self._client.request(method, path, **kwargs)  # type: ignore[arg-type]
+                await self._raise_for_status(response)
+                return response
+            except httpx.TransportError as error:
+                raise self._unreachable(error) from None
+            except BackendError as error:
+                if not await self._wait_before_retry(error, attempt):
+                    raise
+
+    async def create_session(self, title: str | None = None, model: str | None = None) -> RemoteSession:
+        body = {key: value for key, value in (("title", title), ("model", model)) if value}
+        response = await self._request("POST", "/agent/v1/chat", json=body)
+        created = ChatCreated.model_validate(response.json())
+        self._last_event_id[created.id] = 0
+        return RemoteSession(created.id, created.status, created.created_at)
+
+    async def answer(self, session_id: str, request_id: str, answers: Sequence[Sequence[str]]) -> None:
+        await self._request(
+            "POST",
+            f"/agent/v1/chat/{session_id}/question/{request_id}/reply",
+            json={"answers": [list(answer) for answer in answers]},
+        )
+
+    async def cancel(self, session_id: str) -> None:
+        await self._request("POST", f"/agent/v1/chat/{session_id}/cancel")
+
+    async def end(self, session_id: str) -> EndResult:
+        body = (await self._request("DELETE", f"/agent/v1/chat/{session_id}")).json()
+        micros = body.get("costMicros")
+        if not isinstance(micros, int):
+            cost = body.get("cost")  # dollars, per the SDK's type
+            micros = round(cost * 1_000_000) if isinstance(cost, int | float) else None
+        runtime = body.get("runtimeMs")
+        return EndResult(micros, runtime if isinstance(runtime, int) else None)
+
+    # --- turns ---------------------------------------------------------------------------
+
+    def _frame(self, session_id: str, sse: ServerSentEvent) -> tuple[bool, dict[str, object] | None]:
+        """(is new, decoded JSON) for one frame; frames at or before the last seen id are old."""
+        if not sse.data:
+            return False, None  # httpx-sse yields an empty `message` for each ping once an id was seen
+        if sse.id:
+            try:
+                frame_id = int(sse.id)
+            except ValueError:
+                frame_id = None
+            if frame_id is not None:
+                if frame_id <= self._last_event_id.get(session_id, 0):
+                    return False, None
+                self._last_event_id[session_id] = frame_id
+        try:
+            payload = json.loads(sse.data)
+        except ValueError as error:
+            log.warning("skipped a frame that is not JSON: %s", error)
+            return True, None
+        if not isinstance(payload, dict):
+            log.warning("skipped a frame whose data is not an object")
+            return True, None
+        return True, payload
+
+    async def send(self, session_id: str, text: str) -> AsyncIterator[DomainEvent]:
+        turn_id: str | None = None
+        try:
+            async for event in self._respond(session_id, text):
+                if isinstance(event, TurnStarted):
+                    turn_id = event.turn_id
+                yield event
+                if isinstance(event, TurnCompleted):
+                    return
+            reason = "the stream ended before the turn did"
+        except _StreamBroke as broke:
+            reason = str(broke)
+        async for event in self._resume(session_id, turn_id, reason):
+            yield event
+
+    async def _respond(self, session_id: str, text: str) -> AsyncIterator[DomainEvent]:
+        path = f"/agent/v1/chat/{session_id}/respond"
+        body = {"parts": [{"type": "text", "text": text}]}
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                async with aconnect_sse(self._client, "POST", path, json=body) as source:
+                    try:
+                        await self._raise_for_status(source.response)
+                    except BackendError as error:
+                        if await self._wait_before_retry(error, attempt):
+                            continue
+                        raise
+                    # From here the turn runs on the server: a failure means resume, not resend.
+                    try:
+                        async for sse in source.aiter_sse():
+                            is_new, payload = self._frame(session_id, sse)
+                            if not is_new or payload is None:
+                                continue
+                            name = sse.event if sse.event != "message" else str(payload.get("type", "message"))
+                            event = self._decode(lambda: respond_event_to_domain(name, payload), name)
+                            if event is not None:
+                                yield event
+                        return
+                    except (httpx.TransportError, httpx.StreamError) as error:
+                        raise _StreamBroke(f"the connection dropped ({type(error).__name__})") from None
+            except httpx.TransportError as error:
+                raise self._unreachable(error) from None
+
+    async def _resume(self, session_id: str, turn_id: str | None, reason: str) -> AsyncIterator[DomainEvent]:
+        normalizer = StreamNormalizer(turn_id)
+        attempt = 0
+        while attempt < self.retry.reconnect_attempts:
+            attempt += 1
+            delay = self.retry.backoff(attempt)
+            yield StreamInterrupted(turn_id, attempt, delay, reason)
+            await asyncio.sleep(delay)
+            after = self._last_event_id.get(session_id, 0)
+            try:
+                async with aconnect_sse(
+                    self._client, "GET", f"/agent/v1/chat/{session_id}/stream", params={"lastEventId": after},
+                    headers={"Last-Event-ID": str(after)},
+                ) as source:
+                    await self._raise_for_status(source.response)
+                    yield StreamResumed(turn_id, after)
+                    async for sse in source.aiter_sse():
+                        is_new, payload = self._frame(session_id, sse)
+                        if not is_new or payload is None:
+                            continue
+                        attempt = 0  # progress: the next failure starts the backoff afresh
+                        event = self._decode(lambda: normalizer.to_domain(sse.event, payload), sse.event)
+                        if event is None or not _belongs(event, turn_id):
+                            continue
+                        if turn_id is None and isinstance(event, TurnStarted):
+                            turn_id = event.turn_id
+                        yield event
+                        if isinstance(event, TurnCompleted):
+                            return
+                reason = "the resumed stream ended before the turn did"
+            except (httpx.TransportError, httpx.StreamError) as error:
+                reason = f"the connection dropped ({type(error).__name__})"
+            except (RateLimited, ServerFailed) as error:
+                reason = error.message
+        raise ConnectionFailed(
+            f"Lost the stream from {self._service} and could not resume it after "
+            f"{self.retry.reconnect_attempts} attempts ({reason}). The turn may still finish on the server."
+        )
+
+    def _decode(self, translate: Callable[[], DomainEvent | None], name: str) -> DomainEvent | None:
+        try:
+            return translate()
+        except (ValueError, KeyError, TypeError, ValidationError) as error:
+            log.warning("skipped a malformed %s event: %s", name, error)
+            return None
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -6,7 +6,7 @@ Lenient by design (PROTOCOL.md): unknown fields are allowed, unknown event names
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -16,6 +16,10 @@ from tui_app.core.events import (
     MessageCompleted,
     MessageCreated,
     PartUpdated,
+    Question,
+    QuestionAsked,
+    QuestionOption,
+    QuestionSettled,
     TurnCompleted,
     TurnStarted,
     TurnStatusChanged,
@@ -135,6 +139,40 @@ class TurnCompletedWire(Wire):
     error: str | dict[str, Any] | None = None
 
 
+class WireOption(Wire):
+    label: str
+    description: str = ""
+
+
+class WireQuestion(Wire):
+    question: str
+    header: str = ""
+    options: list[WireOption] = Field(default_factory=list)
+    multiple: bool = False
+    custom: bool = True
+
+    def to_domain(self) -> Question:
+        options = tuple(QuestionOption(o.label, o.description) for o in self.options)
+        return Question(self.question, self.header, options, self.multiple, self.custom)
+
+
+class QuestionAskedWire(Wire):
+    turn_id: str = ""
+    request_id: str = Field(alias="requestID")
+    questions: list[WireQuestion]
+
+
+class QuestionSettledWire(Wire):
+    turn_id: str = ""
+    request_id: str = Field(alias="requestID")
+    answers: list[list[str]] | None = None
+
+
+def _settled(wire: QuestionSettledWire, rejected: bool) -> QuestionSettled:
+    answers = None if rejected else tuple(tuple(answer) for answer in wire.answers or [])
+    return QuestionSettled(wire.turn_id, wire.request_id, answers)
+
+
 # Keepalives carry nothing for the transcript.
 IGNORED_EVENTS = frozenset({"server.heartbeat", "server.connected"})
 
@@ -174,6 +212,90 @@ def respond_event_to_domain(name: str, data: dict[str, Any]) -> DomainEvent | No
             return UsageReported(usage.turn_id, usage.usage.to_domain())
         case "turn.completed":
             completed = TurnCompletedWire.model_validate(data)
-            outcome = completed.status if completed.status in ("completed", "cancelled", "failed") else "failed"
-            return TurnCompleted(completed.turn_id, outcome, _error_text(completed.error))  # type: ignore[arg-type]
+            return TurnCompleted(completed.turn_id, _outcome(completed.status), _error_text(completed.error))
+        case "question.asked":
+            asked = QuestionAskedWire.model_validate(data)
+            return QuestionAsked(asked.turn_id, asked.request_id, tuple(q.to_domain() for q in asked.questions))
+        case "question.replied" | "question.rejected":
+            return _settled(QuestionSettledWire.model_validate(data), rejected=name == "question.rejected")
     return UnknownEvent(name, data)
+
+
+def _outcome(status: str | None) -> Literal["completed", "cancelled", "failed"]:
+    if status in ("completed", "cancelled"):
+        return status  # type: ignore[return-value]
+    return "failed"
+
+
+class StreamNormalizer:
+    """Turns `/stream` events (OpenCode's `{type, properties}`, as Case.dev relays them) into the
+    same domain events as `respond`'s. OpenCode events may not name the turn, so the normalizer
+    remembers the turn it last saw."""
+
+    def __init__(self, turn_id: str | None = None) -> None:
+        self.turn_id = turn_id or ""
+        self._messages: set[str] = set()
+        self._started: set[str] = set()
+
+    def _turn(self, properties: dict[str, Any]) -> str:
+        turn = properties.get("turnId")
+        if isinstance(turn, str) and turn:
+            self.turn_id = turn
+        return self.turn_id
+
+    def to_domain(self, name: str, data: dict[str, Any]) -> DomainEvent | None:
+        """Translate one `/stream` frame's JSON; None when it carries nothing for a session."""
+        name = str(data.get("type") or name)
+        props = data.get("properties")
+        props = props if isinstance(props, dict) else {}
+        if name in IGNORED_EVENTS:
+            return None
+        turn = self._turn(props)
+        match name:
+            case "session.status":
+                status = props.get("status") or {}
+                kind = status.get("type")
+                if kind == "busy":
+                    detail = status.get("turnStatus") or "running"
+                    if turn and turn not in self._started:
+                        self._started.add(turn)
+                        return TurnStarted(turn)
+                    return TurnStatusChanged(turn, str(detail), status.get("message"))
+                if kind == "retry":
+                    return TurnStatusChanged(turn, "retrying", status.get("message"))
+                return None
+            case "message.updated":
+                info = props.get("info") or {}
+                message_id = info.get("id")
+                if not isinstance(message_id, str):
+                    raise ValueError("message.updated has no info.id")
+                role = "user" if info.get("role") == "user" else "assistant"
+                if info.get("finish") or (info.get("time") or {}).get("completed"):
+                    return MessageCompleted(turn, message_id, info.get("finish"))
+                if message_id in self._messages:
+                    return None
+                self._messages.add(message_id)
+                return MessageCreated(turn, message_id, role)  # type: ignore[arg-type]
+            case "message.part.updated":
+                part = WirePart.model_validate(props.get("part") or {})
+                message_id = (props.get("part") or {}).get("messageID")
+                if part.id is None or not isinstance(message_id, str):
+                    raise ValueError("message.part.updated names no part or message id")
+                return PartUpdated(turn, message_id, part.id, part.type, part.text, props.get("delta"))
+            case "message.part.delta":
+                if props.get("field", "text") != "text":
+                    return None
+                return PartUpdated(turn, str(props["messageID"]), str(props["partID"]), "text", None, str(props["delta"]))
+            case "question.asked":
+                asked = QuestionAskedWire.model_validate({**props, "requestID": props.get("id"), "turnId": turn})
+                return QuestionAsked(turn, asked.request_id, tuple(q.to_domain() for q in asked.questions))
+            case "question.replied" | "question.rejected":
+                wire = QuestionSettledWire.model_validate({**props, "turnId": turn})
+                return _settled(wire, rejected=name == "question.rejected")
+            case "session.usage":
+                return UsageReported(turn, WireUsage.model_validate(props.get("usage") or {}).to_domain())
+            case "session.idle":
+                return TurnCompleted(turn, _outcome(props.get("status", "completed")), _error_text(props.get("error")))
+            case "session.error":
+                return TurnCompleted(turn, "failed", _error_text(props.get("error")) or "the session reported an error")
+        return UnknownEvent(name, props)

@@ -98,6 +98,56 @@ class TurnCompleted:
 
 
 @dataclass(frozen=True, slots=True)
+class QuestionOption:
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    question: str
+    header: str = ""
+    options: tuple[QuestionOption, ...] = ()
+    multiple: bool = False
+    custom: bool = True
+    """Whether a typed answer is allowed besides the options."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionAsked:
+    """The agent waits for answers to `questions` (one list of labels per question)."""
+
+    turn_id: str
+    request_id: str
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSettled:
+    """A question was answered (`answers`), or rejected (`answers` is None)."""
+
+    turn_id: str
+    request_id: str
+    answers: tuple[tuple[str, ...], ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class StreamInterrupted:
+    """The connection dropped mid-turn; the adapter retries in `retry_in` seconds."""
+
+    turn_id: str | None
+    attempt: int
+    retry_in: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class StreamResumed:
+    turn_id: str | None
+    after_event_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class UnknownEvent:
     """An event this client does not understand: kept for the record, ignored by the reducer."""
 
@@ -114,5 +164,9 @@ DomainEvent = (
     | MessageCompleted
     | UsageReported
     | TurnCompleted
+    | QuestionAsked
+    | QuestionSettled
+    | StreamInterrupted
+    | StreamResumed
     | UnknownEvent
 )

@@ -15,6 +15,9 @@ from tui_app.core.events import (
     MessageCompleted,
     MessageCreated,
     PartUpdated,
+    Question,
+    QuestionAsked,
+    QuestionSettled,
     Role,
     TurnCompleted,
     TurnStarted,
@@ -64,10 +67,30 @@ class Turn:
         return None if self.usage is None else self.usage.total_cost_micros
 
 
+QuestionState = Literal["pending", "answered", "rejected"]
+
+
+@dataclass(frozen=True, slots=True)
+class AskedQuestion:
+    """Questions the agent asked in one request, and what became of them."""
+
+    id: str
+    turn_id: str
+    questions: tuple[Question, ...]
+    state: QuestionState = "pending"
+    answers: tuple[tuple[str, ...], ...] | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Transcript:
     messages: tuple[Message, ...] = ()
     turns: tuple[Turn, ...] = ()
+    questions: tuple[AskedQuestion, ...] = ()
+
+    @property
+    def pending_questions(self) -> tuple[AskedQuestion, ...]:
+        """Unanswered questions, oldest first: the queue the user works through."""
+        return tuple(q for q in self.questions if q.state == "pending")
 
     @property
     def active_turn(self) -> Turn | None:
@@ -107,7 +130,7 @@ class Transcript:
         return sum(turn.usage.output_tokens for turn in self.turns if turn.usage)
 
 
-def _find(items: tuple[Message, ...] | tuple[Turn, ...], item_id: str) -> int | None:
+def _find(items: tuple[Message, ...] | tuple[Turn, ...] | tuple[AskedQuestion, ...], item_id: str) -> int | None:
     # Updates almost always touch the newest item, so search from the end.
     for index in range(len(items) - 1, -1, -1):
         if items[index].id == item_id:
@@ -185,7 +208,25 @@ def apply(transcript: Transcript, event: DomainEvent) -> Transcript:
         case UsageReported(turn_id=turn_id, usage=usage):
             return _upsert_turn(transcript, turn_id, usage=usage)
         case TurnCompleted(turn_id=turn_id, outcome=outcome, error=error):
+            # A turn that ends leaves none of its questions waiting.
+            settled = tuple(
+                replace(q, state="rejected") if q.turn_id == turn_id and q.state == "pending" else q
+                for q in transcript.questions
+            )
+            transcript = replace(transcript, questions=settled)
             return _upsert_turn(transcript, turn_id, state=outcome, error=error, status=None)
+        case QuestionAsked(turn_id=turn_id, request_id=request_id, questions=questions):
+            if _find(transcript.questions, request_id) is not None:
+                return transcript
+            asked = AskedQuestion(request_id, turn_id, questions)
+            return replace(transcript, questions=transcript.questions + (asked,))
+        case QuestionSettled(request_id=request_id, answers=answers):
+            index = _find(transcript.questions, request_id)
+            if index is None or transcript.questions[index].state != "pending":
+                return transcript
+            state: QuestionState = "rejected" if answers is None else "answered"
+            settled_one = replace(transcript.questions[index], state=state, answers=answers)
+            return replace(transcript, questions=_replace_at(transcript.questions, index, settled_one))
         case UnknownEvent():
             return transcript
     return transcript

@@ -100,5 +100,11 @@ async def chat_frames(
             continue
         yield render(event, chat.id)
         sent, last_seq = sent + 1, event.seq
-        if last(event) or (options.drop_stream_after is not None and sent >= options.drop_stream_after):
+        if last(event):
             return
+        if options.drop_stream_after is not None and sent >= options.drop_stream_after:
+            if options.drop_stream_count is None:
+                return
+            if options.drop_stream_count > 0:
+                options.drop_stream_count -= 1
+                return

@@ -23,6 +23,8 @@ class ServerOptions:
     """Keepalive interval on SSE streams (the casedev SDK times out after 60 s of silence)."""
     drop_stream_after: int | None = None
     """Fault: close every SSE stream after this many events (a dropped connection)."""
+    drop_stream_count: int | None = None
+    """How many streams `drop_stream_after` still applies to (None: every stream)."""
     fail_next: list[int] = field(default_factory=list)
     """Fault: answer the next calls with these HTTP statuses, one per call (429/500/502/503)."""
     seed: int = 0

@@ -100,7 +100,7 @@ class PendingToolRun:
     account: str
     message: str
     capabilities_used: list[str]
-    input_tokens: int
+    file_contents: list[str]
     tool_calls: list[dict[str, Any]]
     last_activity: float
 
@@ -119,11 +119,18 @@ def compose_turn(
         called = "; ".join(f"`{name}` returned “{output}”" for name, output in tool_results)
         reply = f"I called your tools: {called}.\n\n{reply}"
     tokens = demo_agent.tokenize(reply)
-    input_tokens = demo_agent.input_tokens(earlier_exchanges, message)
-    input_tokens += sum(demo_agent.count_tokens(content) for content in file_contents)
+    read = input_token_count(earlier_exchanges, message, file_contents)
     # The demo agent "writes a document" only when asked to, so clients can exercise `files`.
     files = [{"name": DEMO_DOCUMENT_NAME, "content": reply}] if "documents" in capabilities_used else []
-    return AgentTurn(reply, tokens, input_tokens + len(tokens), capabilities_used, files)
+    return AgentTurn(reply, tokens, read + len(tokens), capabilities_used, files)
+
+
+def input_token_count(
+    earlier_exchanges: Sequence[tuple[str, str]], message: str, file_contents: Sequence[str]
+) -> int:
+    """Tokens the agent reads: the demo agent's context plus every attached file."""
+    files = sum(demo_agent.count_tokens(content) for content in file_contents)
+    return demo_agent.input_tokens(earlier_exchanges, message) + files
 
 
 def demo_tool_arguments(parameters: dict[str, Any], message: str) -> dict[str, Any]:
@@ -132,10 +139,11 @@ def demo_tool_arguments(parameters: dict[str, Any], message: str) -> dict[str, A
     if not isinstance(properties, dict):
         return {}
     by_type: dict[str, Any] = {"string": message, "integer": 1, "number": 1, "boolean": True, "array": [], "object": {}}
-    return {
-        name: by_type.get(spec.get("type") if isinstance(spec, dict) else None)
-        for name, spec in properties.items()
-    }
+    arguments: dict[str, Any] = {}
+    for name, spec in properties.items():
+        kind = spec.get("type") if isinstance(spec, dict) else None
+        arguments[name] = by_type.get(kind) if isinstance(kind, str) else None
+    return arguments
 
 
 class StewrdRegistry:
@@ -235,10 +243,17 @@ class StewrdRegistry:
     # -- tool runs of /v1/agent ----------------------------------------------
 
     def start_tool_run(
-        self, account: str, message: str, capabilities_used: list[str], input_tokens: int, tool_calls: list[dict[str, Any]]
+        self,
+        account: str,
+        message: str,
+        capabilities_used: list[str],
+        file_contents: list[str],
+        tool_calls: list[dict[str, Any]],
     ) -> PendingToolRun:
         self.expire_idle()
-        run = PendingToolRun(new_id("req"), account, message, capabilities_used, input_tokens, tool_calls, self.clock())
+        run = PendingToolRun(
+            new_id("req"), account, message, capabilities_used, file_contents, tool_calls, self.clock()
+        )
         self._tool_runs[run.id] = run
         return run
 
