@@ -459,3 +459,11 @@ def test_the_same_seed_gives_the_same_ids(make_server: MakeServer) -> None:
 
     assert ids_of(make_server(seed=7)) == ids_of(make_server(seed=7))
     assert ids_of(make_server(seed=7))[0] != ids_of(make_server(seed=8))[0]
+
+
+def test_unknown_paths_and_methods_answer_in_each_apis_error_shape(server: EmbeddedServer) -> None:
+    headers = {"Authorization": f"Bearer {server.api_key}"}
+    wrong_method = httpx.get(f"{server.base_url}/v1/sessions", headers=headers)
+    assert wrong_method.status_code == 405 and wrong_method.json()["error"]["docs"]
+    unknown = httpx.get(f"{server.base_url}/agent/v1/nothing", headers=headers)
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "NOT_FOUND"

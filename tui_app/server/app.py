@@ -6,7 +6,8 @@ import secrets
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.responses import JSONResponse
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tui_app.server.casedev_api import casedev_error, casedev_routes
@@ -79,6 +80,14 @@ class KeysAndFaults:
         await self.app(scope, receive, send)
 
 
+async def _no_route(request: Request, exc: Exception) -> Response:
+    """Unknown paths and methods answer in the API's own error shape, not Starlette's text."""
+    status = getattr(exc, "status_code", 404)
+    if status == 405:
+        return _error(request.url.path, 405, f"{request.method} is not allowed on {request.url.path}", "METHOD_NOT_ALLOWED", "invalid_body")
+    return _error(request.url.path, 404, f"No such endpoint: {request.url.path}", "NOT_FOUND", "not_found")
+
+
 def create_app(api_key: str, options: ServerOptions | None = None) -> Starlette:
     options = options or ServerOptions()
     registry = ChatRegistry(options)
@@ -90,6 +99,7 @@ def create_app(api_key: str, options: ServerOptions | None = None) -> Starlette:
     app = Starlette(
         routes=[*casedev_routes(registry), *stewrd_routes(StewrdRegistry(options))],
         middleware=[Middleware(KeysAndFaults, keys=keys, options=options)],
+        exception_handlers={404: _no_route, 405: _no_route},
     )
     app.state.registry = registry
     return app
