@@ -7,7 +7,7 @@ from typing import TextIO
 
 from tui_app.connect import Connection
 from tui_app.core.events import DomainEvent, PartUpdated
-from tui_app.core.money import format_micros
+from tui_app.core.money import format_money
 from tui_app.core.sanitize import strip_control
 from tui_app.sessions import SessionController
 
@@ -40,7 +40,7 @@ def summary_line(session: SessionController) -> str:
         return "cost unknown · tokens unknown"
     model = f" · {usage.model}" if usage.model else ""
     return (
-        f"cost {format_micros(usage.total_cost_micros)} · {usage.input_tokens} input tokens · "
+        f"cost {format_money(usage.total_cost_micros, session.backend.capabilities.money)} · {usage.input_tokens} input tokens · "
         f"{usage.output_tokens} output tokens{model}"
     )
 

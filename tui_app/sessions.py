@@ -1,20 +1,33 @@
-"""Session controllers: one per session. Each owns its transcript, sends through its backend, and
-announces every change through a callback, so the UI (or `tui-app ask`) decides how to show it.
+"""Session controllers: one per session. Each owns its transcript and status, sends through its
+backend, records usage in the shared ledger, and announces every change through a callback, so
+the UI (or `tui-app ask`) decides how to show it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
-from collections.abc import Callable
-from typing import Literal
+from collections.abc import Callable, Sequence
 
-from tui_app.backends.base import AgentBackend, RemoteSession
-from tui_app.backends.errors import BackendError
-from tui_app.core import transcript as reducer
-from tui_app.core.events import DomainEvent, UserMessageSent
+from tui_app.backends.base import AgentBackend, EndResult, RemoteSession
+from tui_app.backends.errors import BackendError, SessionExpired, TurnConflict
+from tui_app.core import session_state, transcript as reducer
+from tui_app.core.events import DomainEvent, UsageReported, UserMessageSent
+from tui_app.core.session_state import ControllerEvent, SessionStatus, StateKind
 from tui_app.core.transcript import Transcript
+from tui_app.core.usage_ledger import UsageLedger
 
-SessionState = Literal["creating", "ready", "streaming", "failed"]
+# When a 409 names no Retry-After, wait this long before sending the queued message again.
+DEFAULT_CONFLICT_WAIT = 2.0
+MAX_CONFLICT_RETRIES = 30
+
+
+class LedgerBook:
+    """The ledger shared by every session of one app (or one `ask`)."""
+
+    def __init__(self) -> None:
+        self.ledger = UsageLedger()
 
 
 class SessionController:
@@ -25,52 +38,101 @@ class SessionController:
         backend: AgentBackend,
         title: str | None = None,
         on_change: Callable[[SessionController, DomainEvent | None], None] | None = None,
+        ledger: LedgerBook | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.id = uuid.uuid4().hex
         self.title = title or "Session"
         self.backend = backend
         self.remote: RemoteSession | None = None
         self.transcript = Transcript()
-        self.state: SessionState = "creating"
-        self.error: str | None = None
+        self.book = ledger or LedgerBook()
+        self._clock = clock
+        self.status: SessionStatus = session_state.initial(clock())
         self._on_change = on_change
+
+    @property
+    def state(self) -> StateKind:
+        return self.status.kind
+
+    @property
+    def error(self) -> str | None:
+        return self.status.error
 
     def _changed(self, event: DomainEvent | None = None) -> None:
         if self._on_change is not None:
             self._on_change(self, event)
 
-    def _fail(self, error: BackendError, state: SessionState) -> None:
-        self.state = state
-        self.error = error.message
-        self._changed()
-
-    async def open(self, model: str | None = None) -> None:
-        """Create the session on its service."""
-        self.state, self.error = "creating", None
-        self._changed()
-        try:
-            self.remote = await self.backend.create_session(title=self.title, model=model)
-        except BackendError as error:
-            self._fail(error, "failed")
-            raise
-        self.state = "ready"
+    def _advance(self, event: ControllerEvent) -> None:
+        self.status = session_state.advance(self.status, event, self._clock())
         self._changed()
 
     def _apply(self, event: DomainEvent) -> None:
         self.transcript = reducer.apply(self.transcript, event)
+        self.status = session_state.advance(self.status, event, self._clock())
+        if isinstance(event, UsageReported):
+            unit = self.backend.capabilities.money
+            self.book.ledger = self.book.ledger.record(self.id, event.turn_id, event.usage, unit)
         self._changed(event)
 
-    async def send(self, text: str) -> None:
-        """Send `text` and apply the turn's events until it ends. Raises `BackendError`."""
-        if self.remote is None or self.state != "ready":
-            raise RuntimeError(f"session {self.title!r} cannot send while {self.state}")
-        self.state, self.error = "streaming", None
-        self._apply(UserMessageSent(message_id=f"user_{uuid.uuid4().hex}", text=text))
+    async def open(self, model: str | None = None) -> None:
+        """Create the session on its service."""
         try:
-            async for event in self.backend.send(self.remote.id, text):
-                self._apply(event)
+            self.remote = await self.backend.create_session(title=self.title, model=model)
         except BackendError as error:
-            self._fail(error, "ready")
+            self._advance(session_state.Failed(error.message))
             raise
-        self.state = "ready"
-        self._changed()
+        self._advance(session_state.Opened())
+
+    async def send(self, text: str) -> None:
+        """Send `text` and apply the turn's events until it ends. Raises `BackendError`.
+
+        A 409 (another turn is active on the service) queues the message: it is sent again after
+        `Retry-After`, with the state saying so, until it goes through or the bound is reached.
+        """
+        if self.remote is None or self.state not in ("ready", "idle"):
+            raise RuntimeError(f"session {self.title!r} cannot send while {self.state}")
+        self._advance(session_state.SendStarted())
+        self._apply(UserMessageSent(message_id=f"user_{uuid.uuid4().hex}", text=text))
+        for attempt in range(1, MAX_CONFLICT_RETRIES + 2):
+            try:
+                async for event in self.backend.send(self.remote.id, text):
+                    self._apply(event)
+                break
+            except TurnConflict as conflict:
+                if attempt > MAX_CONFLICT_RETRIES:
+                    self._advance(session_state.SendFailed(conflict.message))
+                    raise
+                wait = conflict.retry_after if conflict.retry_after is not None else DEFAULT_CONFLICT_WAIT
+                self._advance(session_state.Queued(self._clock() + wait, conflict.message))
+                await asyncio.sleep(wait)
+                self._advance(session_state.SendStarted())
+            except SessionExpired as error:
+                self._advance(session_state.Expired(error.message))
+                raise
+            except BackendError as error:
+                self._advance(session_state.SendFailed(error.message))
+                raise
+        if self.state in session_state.BUSY:
+            # The backend ended without a turn.completed the state machine could see.
+            self._advance(session_state.Opened())
+
+    async def answer(self, request_id: str, answers: Sequence[Sequence[str]]) -> None:
+        """Answer the agent's question; the turn's own stream reports it settled."""
+        if self.remote is None:
+            raise RuntimeError("the session is not open")
+        await self.backend.answer(self.remote.id, request_id, answers)
+
+    async def cancel(self) -> None:
+        if self.remote is None:
+            raise RuntimeError("the session is not open")
+        self._advance(session_state.CancelRequested())
+        await self.backend.cancel(self.remote.id)
+
+    async def end(self) -> EndResult:
+        """End the session on its service; the final cost and runtime stay on record."""
+        if self.remote is None:
+            raise RuntimeError("the session is not open")
+        result = await self.backend.end(self.remote.id)
+        self._advance(session_state.Ended(result.cost, result.runtime_ms))
+        return result

@@ -16,3 +16,10 @@ def format_micros(micros: int | None) -> str:
     dollars, fraction = divmod(abs(micros), MICROS_PER_DOLLAR)
     digits = f"{fraction:06d}".rstrip("0").ljust(2, "0")
     return f"{sign}${dollars:,}.{digits}"
+
+
+def format_money(amount: int | None, unit: str) -> str:
+    """Micro-dollars as dollars; credits (Stewrd's unit) as a count of credits."""
+    if unit == "credits":
+        return "unknown" if amount is None else f"{amount:,} credit{'s' if amount != 1 else ''}"
+    return format_micros(amount)

@@ -23,7 +23,15 @@ from tui_app.ui.widgets.usage_panel import UsagePanel
 COMPOSER_TITLES = {
     "creating": "Connecting… (you can type already)",
     "ready": "Message",
+    "idle": "Message (the session is snapshotted: it resumes on send)",
+    "sending": "Sending…",
     "streaming": "The agent is replying… (your draft is kept)",
+    "asking": "The agent asks a question… (your draft is kept)",
+    "resuming": "Restoring the session… (your draft is kept)",
+    "queued": "Queued: another turn is running (your draft is kept)",
+    "cancelling": "Cancelling…",
+    "expired": "This session has expired: start a new one",
+    "ended": "This session has ended",
     "failed": "Session failed: see the notification",
 }
 
@@ -102,13 +110,13 @@ class TuiApp(App[None]):
         if session is None:
             return
         self.query_one(UsagePanel).show(session)
-        self.query_one(TranscriptView).show(session.transcript)
+        self.query_one(TranscriptView).show(session.transcript, session.backend.capabilities.money)
         self.query_one(Composer).border_title = COMPOSER_TITLES[session.state]
 
     @on(Composer.Submitted)
     def send_message(self, message: Composer.Submitted) -> None:
         session = self.current
-        if session is None or session.state != "ready":
+        if session is None or session.state not in ("ready", "idle"):
             state = session.state if session else "missing"
             self.notify(
                 f"Not sent: the session is {state}. Your message stays in the composer.",

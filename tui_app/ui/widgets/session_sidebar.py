@@ -7,12 +7,15 @@ from textual.containers import Vertical
 from textual.markup import escape
 from textual.widgets import Label, ListItem, ListView, Static
 
-from tui_app.core.money import format_micros
+from tui_app.core.money import format_money
 from tui_app.sessions import SessionController
 
 # Characters a row has for the title and the cost (the sidebar's width less marks and padding).
 TITLE_WIDTH = 25
-STATE_MARKS = {"creating": "…", "ready": "○", "streaming": "●", "failed": "✕"}
+STATE_MARKS = {
+    "creating": "…", "ready": "○", "idle": "◌", "sending": "●", "streaming": "●", "asking": "?",
+    "resuming": "↻", "queued": "⧗", "cancelling": "●", "expired": "✕", "ended": "■", "failed": "✕",
+}  # fmt: skip
 
 
 class SessionItem(ListItem):
@@ -27,9 +30,9 @@ class SessionItem(ListItem):
 
     def refresh_from(self, session: SessionController) -> None:
         mark = STATE_MARKS.get(session.state, "?")
-        cost = format_micros(session.transcript.cost_micros)
-        self.set_class(session.state == "streaming", "-streaming")
-        self.set_class(session.state == "failed", "-failed")
+        cost = format_money(session.transcript.cost_micros, session.backend.capabilities.money)
+        self.set_class(session.state in ("sending", "streaming", "resuming", "queued", "asking"), "-streaming")
+        self.set_class(session.state in ("failed", "expired"), "-failed")
         room = max(TITLE_WIDTH - len(cost), 4)
         title = session.title if len(session.title) <= room else session.title[: room - 1] + "…"
         self._label.update(

@@ -7,7 +7,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
 from textual.widgets import Markdown, Static
 
-from tui_app.core.money import format_micros
+from tui_app.core.money import format_money
 from tui_app.core.sanitize import strip_control
 from tui_app.core.transcript import Message, Transcript
 
@@ -52,7 +52,7 @@ class MessageView(Vertical):
         self.shown_text = text
 
 
-def header_for(message: Message, transcript: Transcript) -> str:
+def header_for(message: Message, transcript: Transcript, unit: str = "micros") -> str:
     if message.role == "user":
         return "[b $secondary]You[/]"
     turn = transcript.turn(message.turn_id) if message.turn_id else None
@@ -64,7 +64,7 @@ def header_for(message: Message, transcript: Transcript) -> str:
     elif turn and turn.state != "completed":
         parts.append(f"[$error]{turn.state}{': ' + escape(turn.error) if turn.error else ''}[/]")
     if turn and turn.cost_micros is not None:
-        parts.append(format_micros(turn.cost_micros))
+        parts.append(format_money(turn.cost_micros, unit))
     return " · ".join(parts)
 
 
@@ -74,6 +74,7 @@ class TranscriptView(VerticalScroll):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._pending: Transcript | None = None
+        self._unit = "micros"
         self._flushing = False
         self._views: dict[str, MessageView] = {}
 
@@ -84,8 +85,9 @@ class TranscriptView(VerticalScroll):
         # Follow new output at the bottom until the user scrolls up.
         self.anchor()
 
-    def show(self, transcript: Transcript) -> None:
+    def show(self, transcript: Transcript, unit: str = "micros") -> None:
         self._pending = transcript
+        self._unit = unit
         if not self._flushing:
             self._flushing = True
             self.set_timer(FRAME_SECONDS, self._flush_frame)
@@ -111,6 +113,6 @@ class TranscriptView(VerticalScroll):
             await self.mount_all(new_views)
         for message in transcript.messages:
             view = self._views[message.id]
-            view.set_header(header_for(message, transcript))
+            view.set_header(header_for(message, transcript, self._unit))
             if view.shown_text != message.text:
                 await view.set_text(message.text)

@@ -7,7 +7,7 @@ from textual.containers import Vertical
 from textual.markup import escape
 from textual.widgets import Label, Static
 
-from tui_app.core.money import format_micros
+from tui_app.core.money import format_money
 from tui_app.sessions import SessionController
 
 
@@ -28,6 +28,7 @@ class UsagePanel(Vertical):
 
     def show(self, session: SessionController) -> None:
         transcript = session.transcript
+        unit = session.backend.capabilities.money
         turn = transcript.last_turn
         turn_box = self.query_one("#usage-turn", Static)
         if turn is None:
@@ -40,19 +41,19 @@ class UsagePanel(Vertical):
                 state = "[b $success]final[/]" if turn.state == "completed" else f"[b $error]{turn.state}[/]"
             lines = [
                 f"[b]This turn[/b]  {state}",
-                _row("cost", format_micros(turn.cost_micros) if usage else "…"),
+                _row("cost", format_money(turn.cost_micros, unit) if usage else "…"),
                 _row("input", f"{usage.input_tokens:,} tok" if usage else "…"),
                 _row("output", f"{usage.output_tokens:,} tok" if usage else "…"),
             ]
             if usage and usage.llm_cost_micros is not None and usage.llm_cost_micros != usage.total_cost_micros:
-                lines.insert(2, _row("  llm", format_micros(usage.llm_cost_micros)))
+                lines.insert(2, _row("  llm", format_money(usage.llm_cost_micros, unit)))
             if usage and usage.entries:
                 lines.append(_row("entries", str(len(usage.entries))))
             turn_box.update("\n".join(escape(line) if i else line for i, line in enumerate(lines)))
         model = next((t.usage.model for t in reversed(transcript.turns) if t.usage and t.usage.model), None)
         session_lines = [
             "[b]Session[/b]",
-            escape(_row("cost", format_micros(transcript.cost_micros))),
+            escape(_row("cost", format_money(transcript.cost_micros, unit))),
             escape(_row("turns", str(len(transcript.turns)))),
             escape(_row("input", f"{transcript.input_tokens:,} tok")),
             escape(_row("output", f"{transcript.output_tokens:,} tok")),

@@ -1,0 +1,193 @@
+"""The Stewrd sessions adapter, over httpx and httpx-sse.
+
+A turn is one `POST /v1/sessions/{id}/messages` with `stream: true`. Stewrd has no event ids and
+no way to follow a reply again (PROTOCOL.md "Stewrd sessions"), so unlike the Case.dev adapter
+this one cannot resume: a stream that breaks after the message was accepted ends the turn as
+failed and raises `ConnectionFailed` saying so. Requests refused with 429 or 5xx are retried,
+because a refused request was not accepted and may safely be sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+from httpx_sse import EventSource, ServerSentEvent, aconnect_sse
+from pydantic import ValidationError
+
+from tui_app.backends.base import AgentBackend, Capabilities, RemoteSession
+from tui_app.backends.casedev import RetryPolicy
+from tui_app.backends.errors import (
+    BackendError,
+    ConnectionFailed,
+    RateLimited,
+    ServerFailed,
+    error_from_response,
+)
+from tui_app.backends.stewrd_wire import MessageResponse, SessionCreated, StewrdTurn
+from tui_app.config import ApiKey
+from tui_app.core.events import DomainEvent, TurnCompleted
+
+log = logging.getLogger(__name__)
+
+# 429s that waiting a few seconds cannot clear: the active-session limit lasts until one expires.
+_NOT_WORTH_RETRYING = frozenset({"quota_exceeded"})
+
+
+class StewrdBackend(AgentBackend):
+    # Stewrd has no questions, cancel, end, replay or file upload here; it bills in credits.
+    capabilities = Capabilities(money="credits")
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: ApiKey,
+        name: str = "stewrd",
+        service: str = "Stewrd",
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.name = name
+        self._service = service
+        self.retry = retry or RetryPolicy()
+        self._client = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            headers={"Authorization": f"Bearer {api_key.reveal()}"},
+            timeout=httpx.Timeout(connect=10.0, read=self.retry.liveness_timeout, write=30.0, pool=10.0),
+        )
+
+    def __repr__(self) -> str:
+        # Never the client or its headers: they hold the key.
+        return f"StewrdBackend(name={self.name!r}, base_url={str(self._client.base_url)!r})"
+
+    # --- requests --------------------------------------------------------------------------
+
+    async def _raise_for_status(self, response: httpx.Response) -> None:
+        if response.is_success:
+            return
+        body = await response.aread()
+        raise error_from_response(self._service, response.status_code, body, response.headers)
+
+    def _unreachable(self, error: httpx.TransportError) -> ConnectionFailed:
+        # The exception's type only: its text may quote the request, never worth the risk.
+        return ConnectionFailed(f"Could not reach {self._service} at {self._client.base_url} ({type(error).__name__}).")
+
+    async def _wait_before_retry(self, error: BackendError, attempt: int) -> bool:
+        """Sleep before retrying a retryable error; False when it should not be retried."""
+        if not isinstance(error, RateLimited | ServerFailed) or attempt > self.retry.request_retries:
+            return False
+        if error.code in _NOT_WORTH_RETRYING:
+            return False
+        wait = getattr(error, "retry_after", None)
+        if wait is None:
+            wait = self.retry.backoff(attempt)
+        if wait > self.retry.retry_after_cap:
+            return False
+        await asyncio.sleep(wait)
+        return True
+
+    async def _request(self, method: str, path: str, **kwargs: object) -> httpx.Response:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = await self._client.request(method, path, **kwargs)  # type: ignore[arg-type]
+                await self._raise_for_status(response)
+                return response
+            except httpx.TransportError as error:
+                raise self._unreachable(error) from None
+            except BackendError as error:
+                if not await self._wait_before_retry(error, attempt):
+                    raise
+
+    async def create_session(self, title: str | None = None, model: str | None = None) -> RemoteSession:
+        # Stewrd sessions have no title or model: the project's settings decide.
+        response = await self._request("POST", "/v1/sessions")
+        created = SessionCreated.model_validate(response.json())
+        return RemoteSession(created.id, created.status)
+
+    # --- turns ---------------------------------------------------------------------------
+
+    async def send(self, session_id: str, text: str) -> AsyncIterator[DomainEvent]:
+        turn = StewrdTurn.new()
+        path = f"/v1/sessions/{quote(session_id, safe='')}/messages"
+        body = {"message": text, "stream": True}
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                async with aconnect_sse(self._client, "POST", path, json=body) as source:
+                    try:
+                        await self._raise_for_status(source.response)
+                    except BackendError as error:
+                        if await self._wait_before_retry(error, attempt):
+                            continue
+                        raise
+                    async for event in self._read_turn(turn, source):
+                        yield event
+                    return
+            except httpx.TransportError as error:
+                raise self._unreachable(error) from None
+
+    async def _read_turn(self, turn: StewrdTurn, source: EventSource) -> AsyncIterator[DomainEvent]:
+        """The accepted turn's events. Ends the turn as failed, then raises, if the stream breaks."""
+        for event in turn.opening():
+            yield event
+        content_type = source.response.headers.get("content-type", "")
+        try:
+            if "text/event-stream" not in content_type:
+                # A server that ignored `stream: true` answers with the whole message as JSON.
+                reply = MessageResponse.model_validate_json(await source.response.aread())
+                for event in turn.from_reply(reply):
+                    yield event
+                return
+            async for sse in source.aiter_sse():
+                payload = self._payload(sse)
+                if payload is None:
+                    continue
+                name = sse.event if sse.event != "message" else str(payload.get("type", "message"))
+                for event in self._decode(lambda: turn.to_domain(name, payload), name):
+                    yield event
+                    if isinstance(event, TurnCompleted):
+                        return
+            reason = "the stream ended before the reply did"
+        except (httpx.TransportError, httpx.StreamError) as error:
+            reason = f"the connection dropped ({type(error).__name__})"
+        except ValidationError:
+            reason = "the reply was not a message this client can read"
+        cut_off = ConnectionFailed(
+            f"The reply from {self._service} was cut off: {reason}. {self._service} cannot resume a reply, "
+            "so the rest of it is lost; send the message again for a complete answer."
+        )
+        # End the turn in the transcript too, so nothing waits on a reply that will never come.
+        for event in turn.cut_off(cut_off.message):
+            yield event
+        raise cut_off
+
+    def _payload(self, sse: ServerSentEvent) -> dict[str, Any] | None:
+        """A frame's JSON object, or None for frames that carry nothing."""
+        if not sse.data:
+            return None  # httpx-sse yields an empty `message` for each ping once an id was seen
+        try:
+            payload = json.loads(sse.data)
+        except ValueError as error:
+            log.warning("skipped a Stewrd frame that is not JSON: %s", error)
+            return None
+        if not isinstance(payload, dict):
+            log.warning("skipped a Stewrd frame whose data is not an object")
+            return None
+        return payload
+
+    def _decode(self, translate: Callable[[], list[DomainEvent]], name: str) -> list[DomainEvent]:
+        try:
+            return translate()
+        except (ValueError, KeyError, TypeError, ValidationError) as error:
+            log.warning("skipped a malformed Stewrd %s event: %s", name, error)
+            return []
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
