@@ -57,6 +57,10 @@ class ServerFailed(BackendError):
     pass
 
 
+class OutOfCredits(BackendError):
+    """The account has too few credits for the request (Stewrd's 402 `insufficient_credits`)."""
+
+
 def _server_message(body: bytes) -> tuple[str | None, str | None]:
     """The server's own message and code, from either error shape the services use."""
     try:
@@ -89,6 +93,8 @@ def error_from_response(service: str, status: int, body: bytes, headers: Mapping
     retry_after = _seconds(headers.get("retry-after"))
     if status == 401:
         return AuthFailed(f"{service} rejected the API key{detail}. Check the key you set.", status, code)
+    if status == 402:
+        return OutOfCredits(f"Out of credits on {service}{detail}. Buy credits, then try again.", status, code)
     if status == 403:
         return AuthFailed(f"{service} refused this action{detail}. The key may lack a needed scope.", status, code)
     if status == 404:
