@@ -8,6 +8,7 @@ import threading
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 from starlette.applications import Starlette
@@ -206,3 +207,32 @@ async def test_malformed_frames_are_skipped_never_fatal() -> None:
         thread.join(5)
     assert session.transcript.messages[-1].text == "ok"
     assert session.transcript.turns[-1].state == "completed"
+
+
+async def test_a_409_queues_the_message_until_the_other_turn_ends() -> None:
+    with EmbeddedServer(ServerOptions(tokens_per_second=60)) as server:
+        backend = backend_for(server)
+        states: list[str] = []
+        try:
+            session = SessionController(backend, on_change=lambda s, _: states.append(s.state))
+            await session.open()
+            chat = session.remote.id  # type: ignore[union-attr]
+            other = threading.Thread(  # another client of the same chat starts a long turn
+                target=lambda: httpx.post(
+                    f"{server.base_url}/agent/v1/chat/{chat}/message",
+                    json={"parts": [{"type": "text", "text": "from elsewhere"}]},
+                    headers={"Authorization": f"Bearer {server.api_key}"},
+                    timeout=30,
+                )
+            )
+            other.start()
+            while server.app.state.registry.chats[chat].active_turn is None:
+                await asyncio.sleep(0.01)
+            await session.send("mine")
+            other.join()
+        finally:
+            await backend.aclose()
+    assert "queued" in states and states[-1] == "ready"
+    assert session.status.error is None
+    reply = session.transcript.messages[-1].text
+    assert "turn 2" in reply and "“from elsewhere”" in reply  # sent after the other turn, in its context

@@ -116,3 +116,18 @@ def test_serve_runs_a_standalone_server_that_ask_reaches_through_casedev_setting
         server.terminate()
         out, _ = server.communicate(timeout=10)
     assert f"CASEDEV_BASE_URL=http://127.0.0.1:{port}" in out
+
+
+def test_ask_reaches_a_standalone_server_as_stewrd_too() -> None:
+    key = "sk-stw_" + "s" * 24
+    with serving("--speed", "0", key=key) as (port, _):
+        env = {**os.environ, "STEWRD_API_KEY": key, "STEWRD_BASE_URL": f"http://127.0.0.1:{port}"}
+        env.pop("CASEDEV_API_KEY", None)
+        result = subprocess.run(
+            [sys.executable, "-m", "tui_app", "ask", "--backend", "stewrd", "hello stewrd"],
+            capture_output=True, text=True, env=env, timeout=60,
+        )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(demo_agent.reply([], "hello stewrd"))
+    assert result.stdout.strip().splitlines()[-1].startswith("cost 1 credit ·")
+    assert key not in result.stdout + result.stderr

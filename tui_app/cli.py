@@ -20,9 +20,13 @@ def _backend_options(for_command: bool) -> argparse.ArgumentParser:
     group.add_argument(
         "--backend",
         choices=BACKENDS,
-        help="which service to talk to (default: casedev if CASEDEV_API_KEY is set, else local)",
+        help="which service to talk to (default: casedev if CASEDEV_API_KEY is set, stewrd if STEWRD_API_KEY is, else local)",
     )
-    group.add_argument("--base-url", help="Case.dev base URL (default: $CASEDEV_BASE_URL or https://api.case.dev)")
+    group.add_argument(
+        "--base-url",
+        help="base URL of the casedev or stewrd service (default: $CASEDEV_BASE_URL or https://api.case.dev; "
+        "$STEWRD_BASE_URL or https://api.stewrd.dev)",
+    )
     group.add_argument("--model", help="model for new sessions (default: the service's default)")
     group.add_argument(
         "--speed",

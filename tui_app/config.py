@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-BackendName = Literal["local", "casedev"]
-BACKENDS: tuple[BackendName, ...] = ("local", "casedev")
-CASEDEV_DEFAULT_URL = "https://api.case.dev"
+BackendName = Literal["local", "casedev", "stewrd"]
+BACKENDS: tuple[BackendName, ...] = ("local", "casedev", "stewrd")
+DEFAULT_URLS = {"casedev": "https://api.case.dev", "stewrd": "https://api.stewrd.dev"}
+ENV_PREFIX = {"casedev": "CASEDEV", "stewrd": "STEWRD"}
 
 
 class ApiKey:
@@ -43,17 +44,22 @@ class RemoteSettings:
 
 
 def choose_backend(requested: str | None, env: Mapping[str, str] = os.environ) -> BackendName:
-    """`--backend` wins; otherwise a Case.dev key selects casedev; otherwise the local server."""
+    """`--backend` wins; otherwise a Case.dev key selects casedev, a Stewrd key stewrd; otherwise
+    the local server."""
     if requested is not None:
         if requested not in BACKENDS:
             raise ConfigError(f"Unknown backend {requested!r}: choose one of {', '.join(BACKENDS)}.")
         return requested  # type: ignore[return-value]
-    return "casedev" if env.get("CASEDEV_API_KEY") else "local"
+    if env.get("CASEDEV_API_KEY"):
+        return "casedev"
+    return "stewrd" if env.get("STEWRD_API_KEY") else "local"
 
 
-def casedev_settings(base_url: str | None, env: Mapping[str, str] = os.environ) -> RemoteSettings:
-    key = env.get("CASEDEV_API_KEY")
+def remote_settings(backend: BackendName, base_url: str | None, env: Mapping[str, str] = os.environ) -> RemoteSettings:
+    """Base URL and key of a remote backend, from `--base-url` and the environment."""
+    prefix = ENV_PREFIX[backend]
+    key = env.get(f"{prefix}_API_KEY")
     if not key:
-        raise ConfigError("The casedev backend needs CASEDEV_API_KEY in the environment.")
-    url = base_url or env.get("CASEDEV_BASE_URL") or CASEDEV_DEFAULT_URL
-    return RemoteSettings("casedev", url, ApiKey(key))
+        raise ConfigError(f"The {backend} backend needs {prefix}_API_KEY in the environment.")
+    url = base_url or env.get(f"{prefix}_BASE_URL") or DEFAULT_URLS[backend]
+    return RemoteSettings(backend, url, ApiKey(key))

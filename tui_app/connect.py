@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from tui_app.backends.base import AgentBackend
 from tui_app.backends.casedev import CasedevBackend
-from tui_app.config import ApiKey, BackendName, casedev_settings
+from tui_app.backends.stewrd import StewrdBackend
+from tui_app.config import ApiKey, BackendName, remote_settings
 from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
 
@@ -24,6 +25,8 @@ class Connection:
     def open_backend(self) -> AgentBackend:
         if self.backend == "local":
             return CasedevBackend(self.base_url, self.api_key, name="local", service="The local server")
+        if self.backend == "stewrd":
+            return StewrdBackend(self.base_url, self.api_key)
         return CasedevBackend(self.base_url, self.api_key)
 
     @property
@@ -38,5 +41,5 @@ def connect(backend: BackendName, base_url: str | None = None, tokens_per_second
         with EmbeddedServer(ServerOptions(tokens_per_second=tokens_per_second)) as server:
             yield Connection("local", server.base_url, ApiKey(server.api_key))
         return
-    settings = casedev_settings(base_url)
+    settings = remote_settings(backend, base_url)
     yield Connection(settings.backend, settings.base_url, settings.api_key)
