@@ -117,3 +117,26 @@ def test_a_finished_turn_without_usage_makes_the_session_cost_unknown() -> None:
     transcript = run([TurnStarted("t1"), TurnCompleted("t1", "failed", "boom")])
     assert transcript.cost_micros is None
     assert transcript.turns[0].error == "boom"
+
+
+@given(tokens_strategy, st.data())
+def test_dropped_part_updates_are_healed_by_any_later_full_text(tokens: list[str], data: st.DataObject) -> None:
+    events = turn_events("t1", tokens)
+    parts = [i for i, e in enumerate(events) if isinstance(e, PartUpdated)]
+    # Lose any part updates but the last (a reconnect replays from the server's full text).
+    lost = set(data.draw(st.lists(st.sampled_from(parts[:-1]), unique=True))) if len(parts) > 1 else set()
+    survivors = [e for i, e in enumerate(events) if i not in lost]
+    assert run(survivors) == run(events)
+
+
+@given(tokens_strategy, tokens_strategy, st.data())
+def test_two_turns_with_noise_in_between_equal_the_clean_run(first: list[str], second: list[str], data: st.DataObject) -> None:
+    clean = [UserMessageSent("u1", "a"), *turn_events("t1", first), UserMessageSent("u2", "b"), *turn_events("t2", second)]
+    noisy: list[DomainEvent] = []
+    for event in clean:
+        noisy.append(event)
+        if data.draw(st.booleans()):
+            noisy.append(data.draw(st.sampled_from(noisy)))  # a stale or duplicated event
+    noisy.append(UnknownEvent("x.y", {}))
+    assert [m.text for m in run(noisy).messages] == [m.text for m in run(clean).messages]
+    assert run(noisy).cost_micros == run(clean).cost_micros

@@ -165,6 +165,10 @@ def _apply_part(transcript: Transcript, event: PartUpdated) -> Transcript:
     part_index = next((i for i, part in enumerate(message.parts) if part.id == event.part_id), None)
     old_text = "" if part_index is None else message.parts[part_index].text
     if event.text is not None:
+        # Text only grows while it streams: a full text that is a strict prefix of what we have
+        # is a stale event delivered late, not a correction.
+        if len(event.text) < len(old_text) and old_text.startswith(event.text):
+            return transcript
         text = event.text
     elif event.delta:
         text = old_text + event.delta
@@ -173,6 +177,11 @@ def _apply_part(transcript: Transcript, event: PartUpdated) -> Transcript:
     part = Part(id=event.part_id, kind=event.kind, text=text)
     parts = message.parts + (part,) if part_index is None else _replace_at(message.parts, part_index, part)
     return replace(transcript, messages=_replace_at(transcript.messages, index, replace(message, parts=parts)))
+
+
+def _older(usage: Usage, than: Usage) -> bool:
+    """Whether `usage` is an earlier snapshot of the same turn than `than`."""
+    return (usage.total_cost_micros or 0, usage.output_tokens) < (than.total_cost_micros or 0, than.output_tokens)
 
 
 def apply(transcript: Transcript, event: DomainEvent) -> Transcript:
@@ -206,6 +215,9 @@ def apply(transcript: Transcript, event: DomainEvent) -> Transcript:
             message = replace(transcript.messages[index], completed=True)
             return replace(transcript, messages=_replace_at(transcript.messages, index, message))
         case UsageReported(turn_id=turn_id, usage=usage):
+            known = transcript.turn(turn_id)
+            if known is not None and known.usage is not None and _older(usage, known.usage):
+                return transcript  # a stale snapshot must not make the cost go down
             return _upsert_turn(transcript, turn_id, usage=usage)
         case TurnCompleted(turn_id=turn_id, outcome=outcome, error=error):
             # A turn that ends leaves none of its questions waiting.

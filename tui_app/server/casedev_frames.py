@@ -98,13 +98,12 @@ async def chat_frames(
             continue
         if not keep(event):
             continue
+        # Decide on the drop when the next frame is due, not after the last one was sent: code
+        # after a `yield` runs late (when the response asks for more), by which time a test may
+        # have set the knob for its next stream.
+        if options.drops_stream_now(sent):
+            return
         yield render(event, chat.id)
         sent, last_seq = sent + 1, event.seq
         if last(event):
             return
-        if options.drop_stream_after is not None and sent >= options.drop_stream_after:
-            if options.drop_stream_count is None:
-                return
-            if options.drop_stream_count > 0:
-                options.drop_stream_count -= 1
-                return

@@ -37,3 +37,15 @@ class ServerOptions:
     """Credits each Stewrd key starts with."""
     stewrd_max_active_sessions: int = 10
     stewrd_history_cap: int = 50
+
+    def drops_stream_now(self, sent: int) -> bool:
+        """Whether a stream that has sent `sent` frames is to be cut before its next one (the
+        `drop_stream_after` fault), using up one of `drop_stream_count` if that is set."""
+        if self.drop_stream_after is None or sent < self.drop_stream_after:
+            return False
+        if self.drop_stream_count is None:
+            return True
+        if self.drop_stream_count > 0:
+            self.drop_stream_count -= 1
+            return True
+        return False

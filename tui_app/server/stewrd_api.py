@@ -315,8 +315,7 @@ class StewrdRoutes:
         sent = 0
         try:
             async for name, data in self._events(reply):
-                drop_after = self.options.drop_stream_after
-                if drop_after is not None and sent >= drop_after:
+                if self.options.drops_stream_now(sent):
                     return
                 yield _sse(name, data)
                 sent += 1

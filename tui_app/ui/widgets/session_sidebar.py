@@ -38,6 +38,7 @@ class SessionItem(ListItem):
         self._label.update(
             f"[b]{mark} {escape(title)}[/b]{' ' * (room - len(title))} {cost}\n"
             f"  [dim]{escape(session.backend.name)} · {session.state}[/dim]"
+            + (" [b $warning]reconnecting…[/]" if session.status.reconnecting else "")
         )
 
 
