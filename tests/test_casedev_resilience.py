@@ -236,3 +236,27 @@ async def test_a_409_queues_the_message_until_the_other_turn_ends() -> None:
     assert session.status.error is None
     reply = session.transcript.messages[-1].text
     assert "turn 2" in reply and "“from elsewhere”" in reply  # sent after the other turn, in its context
+
+
+async def test_a_quiet_session_shows_idle_after_its_timeout_and_resumes_on_send() -> None:
+    now = [0.0]
+    with EmbeddedServer(ServerOptions(tokens_per_second=0, idle_scale=0.001, resume_delay=0.05)) as server:
+        backend = backend_for(server)
+        try:
+            states: list[str] = []
+            session = SessionController(backend, clock=lambda: now[0], on_change=lambda s, _: states.append(s.state))
+            await session.open()
+            await session.send("hello")
+            now[0] += 899.0  # the default idle timeout is 15 min
+            session.check_idle()
+            assert session.state == "ready"
+            now[0] += 1.0
+            session.check_idle()
+            assert session.state == "idle"
+            await asyncio.sleep(0.95)  # the server's scaled timeout (0.9 s) passes too
+            del states[:]
+            await session.send("again")
+        finally:
+            await backend.aclose()
+    assert "resuming" in states and states[-1] == "ready"
+    assert "turn 2" in session.transcript.messages[-1].text

@@ -49,6 +49,7 @@ class SessionController:
         self.book = ledger or LedgerBook()
         self._clock = clock
         self.status: SessionStatus = session_state.initial(clock())
+        self.last_activity = clock()
         self._on_change = on_change
 
     @property
@@ -67,7 +68,14 @@ class SessionController:
         self.status = session_state.advance(self.status, event, self._clock())
         self._changed()
 
+    def check_idle(self) -> None:
+        """Mark the session snapshotted once its service's idle timeout has passed."""
+        timeout = self.remote.idle_timeout_ms if self.remote else None
+        if timeout is not None and self.state == "ready" and self._clock() - self.last_activity >= timeout / 1000:
+            self._advance(session_state.WentIdle())
+
     def _apply(self, event: DomainEvent) -> None:
+        self.last_activity = self._clock()
         self.transcript = reducer.apply(self.transcript, event)
         self.status = session_state.advance(self.status, event, self._clock())
         if isinstance(event, UsageReported):

@@ -17,7 +17,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -83,8 +83,10 @@ MIGRATIONS: list[str] = [
         role       TEXT NOT NULL,
         turn_id    TEXT,
         completed  INTEGER NOT NULL DEFAULT 0,
+        search_stale INTEGER NOT NULL DEFAULT 0,
         UNIQUE (session_id, message_id)
     );
+    CREATE INDEX messages_to_index ON messages (id) WHERE search_stale = 1;
 
     CREATE TABLE parts (
         id         INTEGER PRIMARY KEY,
@@ -93,6 +95,7 @@ MIGRATIONS: list[str] = [
         part_id    TEXT NOT NULL,
         kind       TEXT NOT NULL,
         text       TEXT NOT NULL,
+        exact      INTEGER NOT NULL DEFAULT 1,
         UNIQUE (session_id, message_id, part_id),
         FOREIGN KEY (session_id, message_id) REFERENCES messages (session_id, message_id) ON DELETE CASCADE
     );
@@ -343,12 +346,12 @@ class Store:
             unit = _money_unit(db, session_id)
             projection = _Projection(db, session_id, unit)
             for event in events:
+                stored = projection.apply(event)
                 db.execute(
                     "INSERT INTO events (session_id, kind, body) VALUES (?, ?, ?)",
-                    (session_id, type(event).__name__, encode(event)),
+                    (session_id, type(stored).__name__, encode(stored)),
                 )
-                projection.apply(event)
-            projection.index_touched_messages()
+            projection.finish()
             if last_event_id is not None:
                 # Stored as given, never max()ed: a server whose ids restarted must not make us
                 # skip its new events. Resuming from too early only replays what is deduplicated.
@@ -443,6 +446,7 @@ class Store:
         if not expression:
             return []
         with self._lock:
+            self._index_stale_messages()
             rows = self._db.execute(
                 "SELECT m.session_id, m.message_id, m.role, snippet(message_search, 0, ?, ?, '…', 16)"
                 " FROM message_search JOIN messages AS m ON m.id = message_search.rowid"
@@ -450,6 +454,15 @@ class Store:
                 (MATCH_START, MATCH_END, expression, limit),
             ).fetchall()
         return [SearchHit(*row) for row in rows]
+
+    def _index_stale_messages(self) -> None:
+        """Index the messages still in flight, so a search sees all the text stored so far."""
+        stale = self._db.execute("SELECT id, session_id, message_id FROM messages WHERE search_stale = 1").fetchall()
+        if not stale:
+            return
+        with self._write() as db:
+            for row_id, session_id, message_id in stale:
+                _index_message(db, row_id, session_id, message_id)
 
 
 @dataclass(slots=True)
@@ -570,7 +583,7 @@ class _Projection:
             ):
                 stored = replace(event, text=None, delta=text[len(part.text) :] or None)
             part.kind, part.text, part.exact, part.dirty = event.kind, _storable(text), exact, True
-        self.touched[self._message_rows_id(event.message_id)] = event.message_id
+        self.touched[self.message_rows[event.message_id]] = event.message_id
         return stored
 
     def finish(self) -> None:
@@ -599,11 +612,6 @@ class _Projection:
                 return None
             self.message_rows[message_id] = int(row[0])
         return self.message_rows[message_id]
-
-    def _message_rows_id(self, message_id: str) -> int:
-        row_id = self._message_row(message_id)
-        assert row_id is not None
-        return row_id
 
     def _add_message(self, message_id: str, role: Role, turn_id: str | None, completed: bool = False) -> int:
         cursor = self.db.execute(

@@ -28,6 +28,8 @@ class RemoteSession:
     id: str
     status: str
     created_at: str | None = None
+    idle_timeout_ms: int | None = None
+    """After this long without a turn the service snapshots the session (None: it does not)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,7 +126,7 @@ class CasedevBackend(AgentBackend):
         response = await self._request("POST", "/agent/v1/chat", json=body)
         created = ChatCreated.model_validate(response.json())
         self._last_event_id[created.id] = 0
-        return RemoteSession(created.id, created.status, created.created_at)
+        return RemoteSession(created.id, created.status, created.created_at, created.idle_timeout_ms)
 
     async def answer(self, session_id: str, request_id: str, answers: Sequence[Sequence[str]]) -> None:
         await self._request(

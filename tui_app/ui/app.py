@@ -70,6 +70,8 @@ class TuiApp(App[None]):
         # The HTTP client belongs to this event loop, so it is made here, not in __init__.
         self._backend = self.connection.open_backend()
         self.new_session()
+        # Cheap, and rare enough to cost nothing while idle.
+        self.set_interval(30, self._check_idle)
         self.query_one(Composer).focus()
 
     async def on_unmount(self) -> None:
@@ -87,6 +89,10 @@ class TuiApp(App[None]):
         self._show_current()
         self.run_worker(self._open(session), group=f"session-{session.id}", exit_on_error=False)
         return session
+
+    def _check_idle(self) -> None:
+        for session in self.sessions.values():
+            session.check_idle()
 
     async def _open(self, session: SessionController) -> None:
         try:
