@@ -142,3 +142,15 @@ async def test_ctrl_q_quits(connection: Connection) -> None:
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_escape_cancels_a_turn_that_waits_for_an_answer(connection: Connection) -> None:
+    app = TuiApp(connection)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
+        await send_now(app, pilot, "ask me something")
+        await wait_until(pilot, lambda: app.current.state == "asking")  # type: ignore[union-attr]
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.current.state == "ready")  # type: ignore[union-attr]
+        assert app.current.transcript.last_turn.state == "cancelled"  # type: ignore[union-attr]
+        assert app.current.transcript.last_turn.cost_micros  # a cancelled turn is billed too  # type: ignore[union-attr]

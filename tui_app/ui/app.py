@@ -12,6 +12,7 @@ from tui_app.backends.base import AgentBackend
 from tui_app.backends.errors import BackendError
 from tui_app.connect import Connection
 from tui_app.core.events import DomainEvent
+from tui_app.core.session_state import BUSY
 from tui_app.sessions import SessionController
 from tui_app.ui.messages import SessionUpdated
 from tui_app.ui.themes import DEFAULT_THEME, load_themes
@@ -41,7 +42,10 @@ class TuiApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "tui-app"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True, id="quit")]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
+        Binding("escape", "cancel_turn", "Cancel turn", id="cancel"),
+    ]
 
     def __init__(self, connection: Connection, model: str | None = None) -> None:
         super().__init__()
@@ -90,6 +94,24 @@ class TuiApp(App[None]):
         self.run_worker(self._open(session), group=f"session-{session.id}", exit_on_error=False)
         return session
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_turn":
+            session = self.current
+            busy = session is not None and session.state in BUSY
+            return busy and session.backend.capabilities.cancel  # type: ignore[union-attr]
+        return True
+
+    def action_cancel_turn(self) -> None:
+        session = self.current
+        if session is not None and session.state in BUSY:
+            self.run_worker(self._cancel(session), group=f"cancel-{session.id}", exit_on_error=False)
+
+    async def _cancel(self, session: SessionController) -> None:
+        try:
+            await session.cancel()
+        except BackendError as error:
+            self.notify(error.message, title=f"{session.title}: not cancelled", severity="error")
+
     def _check_idle(self) -> None:
         for session in self.sessions.values():
             session.check_idle()
@@ -118,6 +140,7 @@ class TuiApp(App[None]):
         self.query_one(UsagePanel).show(session)
         self.query_one(TranscriptView).show(session.transcript, session.backend.capabilities.money)
         self.query_one(Composer).border_title = COMPOSER_TITLES[session.state]
+        self.refresh_bindings()  # "Cancel turn" shows only while a turn runs
 
     @on(Composer.Submitted)
     def send_message(self, message: Composer.Submitted) -> None:
