@@ -58,6 +58,20 @@ class AgentBackend(ABC):
         the turn to its end (reconnecting where the service allows).
         """
 
+    def last_event_id(self, session_id: str) -> int | None:
+        """The id of the last event seen from the session's feed (None: no replayable feed)."""
+        return None
+
+    def restore(self, session_id: str, last_event_id: int | None) -> None:
+        """Tell the adapter where a session's feed stood (after a restart)."""
+
+    def follow(self, session_id: str, turn_id: str | None) -> AsyncIterator[DomainEvent]:
+        """Follow a turn that is already running, from the last event seen, until it ends."""
+        raise BackendError(f"{self.name} cannot resume a turn")
+
+    async def check(self, session_id: str) -> None:
+        """Raise `NotFound` or `SessionExpired` if the service no longer has the session."""
+
     async def answer(self, session_id: str, request_id: str, answers: Sequence[Sequence[str]]) -> None:
         raise BackendError(f"{self.name} does not let the agent ask questions")
 

@@ -128,6 +128,19 @@ class CasedevBackend(AgentBackend):
         self._last_event_id[created.id] = 0
         return RemoteSession(created.id, created.status, created.created_at, created.idle_timeout_ms)
 
+    def last_event_id(self, session_id: str) -> int | None:
+        return self._last_event_id.get(session_id)
+
+    def restore(self, session_id: str, last_event_id: int | None) -> None:
+        self._last_event_id[session_id] = last_event_id or 0
+
+    async def check(self, session_id: str) -> None:
+        # There is no GET for a chat; its file list is the cheapest read that names it.
+        await self._request("GET", f"/agent/v1/chat/{session_id}/files")
+
+    def follow(self, session_id: str, turn_id: str | None) -> AsyncIterator[DomainEvent]:
+        return self._resume(session_id, turn_id, reason=None)
+
     async def answer(self, session_id: str, request_id: str, answers: Sequence[Sequence[str]]) -> None:
         await self._request(
             "POST",
@@ -217,14 +230,17 @@ class CasedevBackend(AgentBackend):
             except httpx.TransportError as error:
                 raise self._unreachable(error) from None
 
-    async def _resume(self, session_id: str, turn_id: str | None, reason: str) -> AsyncIterator[DomainEvent]:
+    async def _resume(self, session_id: str, turn_id: str | None, reason: str | None) -> AsyncIterator[DomainEvent]:
+        """Follow `/stream` from the last event seen until the turn ends. With a `reason` the
+        stream broke (back off first); without one this is a fresh follow (after a restart)."""
         normalizer = StreamNormalizer(turn_id)
         attempt = 0
         while attempt < self.retry.reconnect_attempts:
             attempt += 1
-            delay = self.retry.backoff(attempt)
-            yield StreamInterrupted(turn_id, attempt, delay, reason)
-            await asyncio.sleep(delay)
+            if reason is not None:
+                delay = self.retry.backoff(attempt)
+                yield StreamInterrupted(turn_id, attempt, delay, reason)
+                await asyncio.sleep(delay)
             after = self._last_event_id.get(session_id, 0)
             try:
                 async with aconnect_sse(
@@ -232,7 +248,8 @@ class CasedevBackend(AgentBackend):
                     headers={"Last-Event-ID": str(after)},
                 ) as source:
                     await self._raise_for_status(source.response)
-                    yield StreamResumed(turn_id, after)
+                    if reason is not None:
+                        yield StreamResumed(turn_id, after)
                     async for sse in source.aiter_sse():
                         is_new, payload = self._frame(session_id, sse)
                         if not is_new or payload is None:
