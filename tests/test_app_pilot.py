@@ -154,3 +154,23 @@ async def test_escape_cancels_a_turn_that_waits_for_an_answer(connection: Connec
         await wait_until(pilot, lambda: app.current.state == "ready")  # type: ignore[union-attr]
         assert app.current.transcript.last_turn.state == "cancelled"  # type: ignore[union-attr]
         assert app.current.transcript.last_turn.cost_micros  # a cancelled turn is billed too  # type: ignore[union-attr]
+
+
+async def test_ctrl_n_opens_a_second_session_and_switching_shows_each_transcript(connection: Connection) -> None:
+    app = TuiApp(connection)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
+        first = app.current
+        await send(app, pilot, "in the first session")
+        await wait_until(pilot, lambda: turn_done(app, 1))
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: app.current is not first and app.current.state == "ready")  # type: ignore[union-attr]
+        second = app.current
+        assert shown_messages(app) == []
+        await send(app, pilot, "in the second session")
+        await wait_until(pilot, lambda: turn_done(app, 1))
+        assert shown_messages(app)[0] == "in the second session"
+        await pilot.click(f"#session-{first.id}")  # type: ignore[union-attr]
+        await wait_until(pilot, lambda: app.current is first and shown_messages(app)[:1] == ["in the first session"])
+        assert len(shown_messages(app)) == 2
+        assert second.transcript.messages[0].text == "in the second session"  # type: ignore[union-attr]

@@ -45,6 +45,7 @@ class TuiApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
         Binding("escape", "cancel_turn", "Cancel turn", id="cancel"),
+        Binding("ctrl+n", "new_session", "New session", id="new-session"),
     ]
 
     def __init__(self, connection: Connection, model: str | None = None) -> None:
@@ -54,6 +55,7 @@ class TuiApp(App[None]):
         self.sessions: dict[str, SessionController] = {}
         self.current: SessionController | None = None
         self._backend: AgentBackend | None = None
+        self._shown_state: tuple[str, str] | None = None
         for theme in load_themes():
             self.register_theme(theme)
         self.theme = DEFAULT_THEME
@@ -82,6 +84,23 @@ class TuiApp(App[None]):
         if self._backend is not None:
             await self._backend.aclose()
 
+    def action_new_session(self) -> None:
+        self.new_session()
+
+    @on(SessionSidebar.Chosen)
+    async def switch_to(self, message: SessionSidebar.Chosen) -> None:
+        session = self.sessions.get(message.session_id)
+        if session is None or session is self.current:
+            return
+        await self._switch(session)
+
+    async def _switch(self, session: SessionController) -> None:
+        # A session off screen is data, not widgets: the view is rebuilt from its transcript.
+        self.current = session
+        await self.query_one(TranscriptView).reset()
+        self.query_one(SessionSidebar).select(session.id)
+        self._show_current()
+
     def new_session(self) -> SessionController:
         assert self._backend is not None
         session = SessionController(
@@ -89,8 +108,7 @@ class TuiApp(App[None]):
         )
         self.sessions[session.id] = session
         self.query_one(SessionSidebar).add_session(session)
-        self.current = session
-        self._show_current()
+        self.run_worker(self._switch(session), group="switch")
         self.run_worker(self._open(session), group=f"session-{session.id}", exit_on_error=False)
         return session
 
@@ -140,7 +158,9 @@ class TuiApp(App[None]):
         self.query_one(UsagePanel).show(session)
         self.query_one(TranscriptView).show(session.transcript, session.backend.capabilities.money)
         self.query_one(Composer).border_title = COMPOSER_TITLES[session.state]
-        self.refresh_bindings()  # "Cancel turn" shows only while a turn runs
+        if (session.id, session.state) != self._shown_state:
+            self._shown_state = (session.id, session.state)
+            self.refresh_bindings()  # "Cancel turn" shows only while a turn runs
 
     @on(Composer.Submitted)
     def send_message(self, message: Composer.Submitted) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.markup import escape
+from textual.message import Message
 from textual.widgets import Label, ListItem, ListView, Static
 
 from tui_app.core.money import format_money
@@ -45,12 +49,31 @@ class SessionItem(ListItem):
 class SessionSidebar(Vertical):
     """Every open session. Updated by the app when a session announces a change."""
 
+    @dataclass
+    class Chosen(Message):
+        """The user picked a session (keys or mouse)."""
+
+        session_id: str
+
     def compose(self) -> ComposeResult:
         yield Label("Sessions", classes="panel-title")
         yield ListView(id="session-list")
 
     def add_session(self, session: SessionController) -> None:
         self.query_one(ListView).append(SessionItem(session))
+
+    def select(self, session_id: str) -> None:
+        """Highlight `session_id` without announcing it (the app already switched)."""
+        items = list(self.query(SessionItem))
+        for index, item in enumerate(items):
+            if item.session_id == session_id:
+                with self.prevent(ListView.Highlighted):
+                    self.query_one(ListView).index = index
+
+    @on(ListView.Selected)
+    def _chosen(self, event: ListView.Selected) -> None:
+        if isinstance(event.item, SessionItem):
+            self.post_message(self.Chosen(event.item.session_id))
 
     def refresh_session(self, session: SessionController) -> None:
         for item in self.query(SessionItem):

@@ -85,6 +85,12 @@ class TranscriptView(VerticalScroll):
         # Follow new output at the bottom until the user scrolls up.
         self.anchor()
 
+    async def reset(self) -> None:
+        """Forget what is shown, to show another session."""
+        self._pending = None
+        self._views.clear()
+        await self.remove_children(MessageView)
+
     def show(self, transcript: Transcript, unit: str = "micros") -> None:
         self._pending = transcript
         self._unit = unit
