@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
+
+import platformdirs
 
 BackendName = Literal["local", "casedev", "stewrd"]
 BACKENDS: tuple[BackendName, ...] = ("local", "casedev", "stewrd")
@@ -63,3 +66,10 @@ def remote_settings(backend: BackendName, base_url: str | None, env: Mapping[str
         raise ConfigError(f"The {backend} backend needs {prefix}_API_KEY in the environment.")
     url = base_url or env.get(f"{prefix}_BASE_URL") or DEFAULT_URLS[backend]
     return RemoteSettings(backend, url, ApiKey(key))
+
+
+def data_dir(override: str | None = None, env: Mapping[str, str] = os.environ) -> Path:
+    """Where the session store lives: `--data-dir`, `TUI_APP_DATA_DIR`, or the platform's
+    user data directory."""
+    chosen = override or env.get("TUI_APP_DATA_DIR")
+    return Path(chosen).expanduser() if chosen else platformdirs.user_data_path("tui-app")
