@@ -8,7 +8,8 @@ import sys
 
 from tui_app import __version__
 from tui_app.backends.errors import BackendError
-from tui_app.config import BACKENDS, ConfigError, choose_backend
+from tui_app.config import BACKENDS, ConfigError, choose_backend, data_dir
+from tui_app.store_access import StoreUnavailable, open_store
 from tui_app.connect import connect
 from tui_app.serve_command import add_serve_arguments, serve
 
@@ -28,6 +29,11 @@ def _backend_options(for_command: bool) -> argparse.ArgumentParser:
         "$STEWRD_BASE_URL or https://api.stewrd.dev)",
     )
     group.add_argument("--model", help="model for new sessions (default: the service's default)")
+    group.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where sessions are kept (default: $TUI_APP_DATA_DIR or the platform's user data directory)",
+    )
     group.add_argument(
         "--speed",
         type=float,
@@ -77,8 +83,15 @@ def main(argv: list[str] | None = None) -> int:
                 return asyncio.run(ask(connection, args.text, args.model))
             from tui_app.ui.app import TuiApp
 
-            TuiApp(connection, model=args.model).run()
+            store = open_store(data_dir(args.data_dir))
+            try:
+                TuiApp(connection, model=args.model, store=store).run()
+            finally:
+                store.close()
             return 0
+    except StoreUnavailable as error:
+        print(f"tui-app: {error}", file=sys.stderr)
+        return 3
     except (ConfigError, BackendError) as error:
         print(f"tui-app: {error}", file=sys.stderr)
         return 2 if isinstance(error, ConfigError) else 1

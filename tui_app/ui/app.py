@@ -6,6 +6,7 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Footer, Header
 
 from tui_app.backends.base import AgentBackend
@@ -13,7 +14,8 @@ from tui_app.backends.errors import BackendError
 from tui_app.connect import Connection
 from tui_app.core.events import DomainEvent
 from tui_app.core.session_state import BUSY
-from tui_app.sessions import SessionController
+from tui_app.sessions import LedgerBook, SessionController
+from tui_app.store import Store
 from tui_app.ui.messages import SessionUpdated
 from tui_app.ui.themes import DEFAULT_THEME, load_themes
 from tui_app.ui.widgets.composer import Composer
@@ -21,6 +23,7 @@ from tui_app.ui.widgets.session_sidebar import SessionSidebar
 from tui_app.ui.widgets.transcript_view import TranscriptView
 from tui_app.ui.widgets.usage_panel import UsagePanel
 
+DRAFT_SAVE_SECONDS = 0.3
 COMPOSER_TITLES = {
     "creating": "Connecting… (you can type already)",
     "ready": "Message",
@@ -48,14 +51,17 @@ class TuiApp(App[None]):
         Binding("ctrl+n", "new_session", "New session", id="new-session"),
     ]
 
-    def __init__(self, connection: Connection, model: str | None = None) -> None:
+    def __init__(self, connection: Connection, model: str | None = None, store: Store | None = None) -> None:
         super().__init__()
         self.connection = connection
         self.model = model
+        self.store = store
+        self.book = LedgerBook()
         self.sessions: dict[str, SessionController] = {}
         self.current: SessionController | None = None
         self._backend: AgentBackend | None = None
         self._shown_state: tuple[str, str] | None = None
+        self._draft_timer: Timer | None = None
         for theme in load_themes():
             self.register_theme(theme)
         self.theme = DEFAULT_THEME
@@ -75,14 +81,48 @@ class TuiApp(App[None]):
         self.sub_title = f"{self.connection.backend} · {self.connection.where}"
         # The HTTP client belongs to this event loop, so it is made here, not in __init__.
         self._backend = self.connection.open_backend()
-        self.new_session()
+        if not self._reopen_sessions():
+            self.new_session()
         # Cheap, and rare enough to cost nothing while idle.
         self.set_interval(30, self._check_idle)
         self.query_one(Composer).focus()
 
+    def _reopen_sessions(self) -> bool:
+        """Bring back every stored session of this backend, as it was; False if there is none."""
+        if self.store is None or self._backend is None:
+            return False
+        records = [r for r in self.store.sessions() if r.backend == self._backend.name]
+        for record in records:
+            session = SessionController.restore(
+                record, self._backend, self.store, on_change=self._session_changed, ledger=self.book
+            )
+            self.sessions[session.id] = session
+            self.query_one(SessionSidebar).add_session(session)
+            self.run_worker(session.reconnect(), group=f"session-{session.id}", exit_on_error=False)
+        if not records:
+            return False
+        latest = max(self.sessions.values(), key=lambda s: s.created_at)
+        self.run_worker(self._switch(latest), group="switch")
+        return True
+
     async def on_unmount(self) -> None:
+        self._save_draft()
+        for session in self.sessions.values():
+            session.flush()
         if self._backend is not None:
             await self._backend.aclose()
+
+    @on(Composer.Changed)
+    def _draft_changed(self) -> None:
+        # Keystrokes are saved in bursts, not one write per key.
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_SAVE_SECONDS, self._save_draft)
+
+    def _save_draft(self) -> None:
+        self._draft_timer = None
+        if self.store is not None and self.current is not None and self.current.remote is not None:
+            self.store.save_draft(self.current.id, self.query_one(Composer).text)
 
     def action_new_session(self) -> None:
         self.new_session()
@@ -96,7 +136,12 @@ class TuiApp(App[None]):
 
     async def _switch(self, session: SessionController) -> None:
         # A session off screen is data, not widgets: the view is rebuilt from its transcript.
+        self._save_draft()
         self.current = session
+        composer = self.query_one(Composer)
+        draft = self.store.draft(session.id) if self.store is not None and session.remote is not None else ""
+        with composer.prevent(Composer.Changed):
+            composer.text = draft
         await self.query_one(TranscriptView).reset()
         self.query_one(SessionSidebar).select(session.id)
         self._show_current()
@@ -104,7 +149,11 @@ class TuiApp(App[None]):
     def new_session(self) -> SessionController:
         assert self._backend is not None
         session = SessionController(
-            self._backend, title=f"Session {len(self.sessions) + 1}", on_change=self._session_changed
+            self._backend,
+            title=f"Session {len(self.sessions) + 1}",
+            on_change=self._session_changed,
+            ledger=self.book,
+            store=self.store,
         )
         self.sessions[session.id] = session
         self.query_one(SessionSidebar).add_session(session)
