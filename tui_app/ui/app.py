@@ -62,6 +62,7 @@ class TuiApp(App[None]):
         self._backend: AgentBackend | None = None
         self._shown_state: tuple[str, str] | None = None
         self._draft_timer: Timer | None = None
+        self._draft = ""
         for theme in load_themes():
             self.register_theme(theme)
         self.theme = DEFAULT_THEME
@@ -113,16 +114,19 @@ class TuiApp(App[None]):
             await self._backend.aclose()
 
     @on(Composer.Changed)
-    def _draft_changed(self) -> None:
+    def _draft_changed(self, event: Composer.Changed) -> None:
         # Keystrokes are saved in bursts, not one write per key.
+        self._draft = event.text_area.text
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_SAVE_SECONDS, self._save_draft)
 
     def _save_draft(self) -> None:
-        self._draft_timer = None
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
         if self.store is not None and self.current is not None and self.current.remote is not None:
-            self.store.save_draft(self.current.id, self.query_one(Composer).text)
+            self.store.save_draft(self.current.id, self._draft)
 
     def action_new_session(self) -> None:
         self.new_session()
@@ -142,6 +146,7 @@ class TuiApp(App[None]):
         draft = self.store.draft(session.id) if self.store is not None and session.remote is not None else ""
         with composer.prevent(Composer.Changed):
             composer.text = draft
+        self._draft = draft
         await self.query_one(TranscriptView).reset()
         self.query_one(SessionSidebar).select(session.id)
         self._show_current()
