@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -11,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tui_app.server.casedev_api import casedev_error, casedev_routes
+from tui_app.server.chat_store import ChatStore
 from tui_app.server.chats import ChatRegistry
 from tui_app.server.options import ServerOptions
 from tui_app.server.stewrd_api import stewrd_error, stewrd_routes
@@ -88,9 +90,11 @@ async def _no_route(request: Request, exc: Exception) -> Response:
     return _error(request.url.path, 404, f"No such endpoint: {request.url.path}", "NOT_FOUND", "not_found")
 
 
-def create_app(api_key: str, options: ServerOptions | None = None) -> Starlette:
+def create_app(api_key: str, options: ServerOptions | None = None, store_path: Path | None = None) -> Starlette:
+    """The app; with `store_path`, its Case.dev chats are kept there across restarts (whoever
+    runs the app calls `app.state.registry.close()` once it has stopped)."""
     options = options or ServerOptions()
-    registry = ChatRegistry(options)
+    registry = ChatRegistry(options, store=None if store_path is None else ChatStore(store_path))
     keys = {api_key: "full"}
     if options.read_only_key:
         keys[options.read_only_key] = "read"

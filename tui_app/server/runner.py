@@ -6,6 +6,7 @@ import asyncio
 import secrets
 import socket
 import threading
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -45,10 +46,21 @@ class EmbeddedServer:
     Its own loop keeps the demo agent's pacing independent of the UI's frame work.
     """
 
-    def __init__(self, options: ServerOptions | None = None, port: int = 0, api_key: str | None = None) -> None:
+    def __init__(
+        self,
+        options: ServerOptions | None = None,
+        port: int = 0,
+        api_key: str | None = None,
+        store_path: Path | None = None,
+    ) -> None:
+        """With `store_path`, the Case.dev chats are kept in that SQLite file across restarts."""
         self.api_key = api_key or new_local_key()
-        self.app = create_app(self.api_key, options)
-        self._socket = _bind(port)
+        self.app = create_app(self.api_key, options, store_path)
+        try:
+            self._socket = _bind(port)
+        except BaseException:
+            self.registry.close()  # release the store: it is locked while open
+            raise
         self.port: int = self._socket.getsockname()[1]
         self._server = uvicorn.Server(_config(self.app))
         self._thread = threading.Thread(target=self._run, name="tui-app-server", daemon=True)
@@ -76,10 +88,14 @@ class EmbeddedServer:
         raise RuntimeError(f"The embedded server did not start on {self.base_url}")
 
     def stop(self) -> None:
+        # Turns still running when the loop ends are interrupted by the stop, not cancelled by a user.
+        self.registry.stopping = True
         self._server.should_exit = True
         if self._thread.is_alive():
             self._thread.join(timeout=5)
         self._socket.close()
+        # After the loop: the turns it cancelled on its way out have published their last events.
+        self.registry.close()
 
     def __enter__(self) -> EmbeddedServer:
         return self.start()

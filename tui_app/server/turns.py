@@ -2,7 +2,9 @@
 
 It streams reasoning and text parts token by token, moves a tool call through its states, asks
 questions and waits for the answers, and reports usage (interim snapshots, then the final one)
-before `turn.completed`, whatever the outcome: a cancelled or failed turn is billed too.
+before `turn.completed`, whatever the outcome: a cancelled or failed turn is billed too. That
+holds across a restart: a turn the server stopped (or was killed) during is closed as failed
+when its chat is loaded again (`close_interrupted_turns`), billed for what it had streamed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any
 
 from tui_app.server import demo_agent
 from tui_app.server.chats import Chat, ChatRegistry, PendingQuestion, TurnRecord
+
+INTERRUPTED_ERROR = "interrupted: the local server stopped during this turn"
 
 
 @dataclass(slots=True)
@@ -66,6 +70,81 @@ def usage_payload(meter: _Meter, turn_id: str, elapsed: float) -> dict[str, Any]
         },
         "entries": entries,
     }
+
+
+def _api_entry(call: demo_agent.ToolCall, call_id: str) -> dict[str, Any]:
+    """The usage entry a finished tool call bills."""
+    return {
+        "id": f"{call_id}:api",
+        "kind": "api",
+        "model": None,
+        "service": "demo-search",
+        "endpoint": "/v1/search",
+        "method": "POST",
+        "statusCode": call.status_code,
+        "promptTokens": 0,
+        "completionTokens": 0,
+        "totalTokens": 0,
+        "costMicros": call.cost_micros,
+        "timestamp": _now_iso(),
+        "metadata": {"tool": call.tool},
+    }
+
+
+def logged_usage(chat: Chat, position: int, turn: TurnRecord) -> dict[str, Any]:
+    """What the turn at `position` had consumed, from its events in the log: the same meter
+    `_run` keeps (the demo agent's plan is deterministic, so its tool call is known), for a turn
+    whose process died before it could report its final usage. The duration is that of its last
+    interim report, the last moment known."""
+    earlier = [(t.user_text, t.reply_text) for t in chat.turns[:position] if t.status == "completed"]
+    meter = _Meter(turn.model, demo_agent.input_tokens(earlier, turn.user_text), started=0.0)
+    call = demo_agent.plan(turn.user_text).tool_call
+    elapsed = 0.0
+    for event in chat.events:
+        payload = event.payload
+        if payload.get("turnId") != turn.id:
+            continue
+        if event.name == "session.usage":
+            elapsed = payload["usage"]["durationMs"] / 1000
+        elif event.name == "message.part.updated":
+            part = payload["part"]
+            if "delta" in payload:
+                meter.output_tokens += 1
+            elif call is not None and part.get("type") == "tool" and part["state"]["status"] in ("completed", "error"):
+                meter.tool_calls += 1
+                meter.api_entries.append(_api_entry(call, part["callID"]))
+    return usage_payload(meter, turn.id, elapsed)
+
+
+def close_interrupted_turns(chat: Chat) -> list[tuple[int, TurnRecord]]:
+    """End the turns of a chat just loaded that its log leaves open, as `_run` would have: a
+    turn still running is failed (its process stopped or was killed mid-turn); its unanswered
+    questions are rejected, then its usage and `turn.completed` are appended to the log, so a
+    client replaying the feed sees the turn end. Returns those turns with their positions."""
+    started = {e.payload.get("turnId") for e in chat.events if e.name == "turn.started"}
+    ended = {e.payload.get("turnId") for e in chat.events if e.name == "turn.completed"}
+    closed: list[tuple[int, TurnRecord]] = []
+    for position, turn in enumerate(chat.turns):
+        # A finished turn whose end is not in the log was saved between its last two events.
+        if turn.status != "running" and not (turn.id in started and turn.id not in ended):
+            continue
+        error: str | None = None
+        if turn.status == "running":
+            turn.status, error = "failed", INTERRUPTED_ERROR
+        own = [e for e in chat.events if e.payload.get("turnId") == turn.id]
+        asked = [e.payload["requestID"] for e in own if e.name == "question.asked"]
+        settled = {e.payload["requestID"] for e in own if e.name in ("question.replied", "question.rejected")}
+        for request_id in (r for r in asked if r not in settled):
+            chat.append("question.rejected", {"turnId": turn.id, "requestID": request_id})
+        if turn.usage is None:
+            turn.usage = logged_usage(chat, position, turn)
+        chat.append("session.usage", {"turnId": turn.id, "usage": turn.usage})
+        completed: dict[str, Any] = {"turnId": turn.id, "status": turn.status}
+        if error:
+            completed["error"] = error
+        chat.append("turn.completed", completed)
+        closed.append((position, turn))
+    return closed
 
 
 class TurnRunner:
@@ -124,7 +203,12 @@ class TurnRunner:
             await chat.publish("message.completed", {"turnId": turn.id, "messageId": turn.message_id, "finish": "stop"})
             turn.status = "completed"
         except asyncio.CancelledError:
-            turn.status = "cancelled"
+            if self.registry.stopping:
+                # The server is going away, not the user cancelling: end the turn the way the
+                # next start would find it had the process been killed instead.
+                turn.status, error = "failed", INTERRUPTED_ERROR
+            else:
+                turn.status = "cancelled"
             await self._reject_questions(chat, turn)
         except Exception as failure:  # the turn fails, the server does not
             turn.status, error = "failed", str(failure)
@@ -172,23 +256,7 @@ class TurnRunner:
         else:
             final = {"status": "error", "input": call.input, "error": call.error}
         meter.tool_calls += 1
-        meter.api_entries.append(
-            {
-                "id": f"{part['callID']}:api",
-                "kind": "api",
-                "model": None,
-                "service": "demo-search",
-                "endpoint": "/v1/search",
-                "method": "POST",
-                "statusCode": call.status_code,
-                "promptTokens": 0,
-                "completionTokens": 0,
-                "totalTokens": 0,
-                "costMicros": call.cost_micros,
-                "timestamp": _now_iso(),
-                "metadata": {"tool": call.tool},
-            }
-        )
+        meter.api_entries.append(_api_entry(call, part["callID"]))
         await self._publish_part(chat, turn, {**part, "state": final})
 
     async def _ask(self, chat: Chat, turn: TurnRecord, questions: list[dict[str, Any]]) -> list[list[str]]:

@@ -1,0 +1,340 @@
+"""SQLite persistence for the embedded server's Case.dev chats, so they outlive the process.
+
+DESIGN.md: quitting or killing the app and starting it again finds the local sessions still
+alive (or snapshotted), as the real service keeps its own. Held here: one row per chat and per
+turn, each chat's replay log (no more than the chat keeps in memory) and the files its turns
+wrote, plus how many times the store was opened (so ids differ from one run to the next).
+
+The registry (chats.py) writes in batches; each batch is one short transaction, so the
+database never holds a turn state that its log does not lead up to. Times are kept as
+wall-clock seconds: the registry's clock is monotonic and starts afresh with every process.
+A chat left mid-turn by a stopped or killed process is closed when loaded
+(`turns.close_interrupted_turns`) and written back before anyone can read it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tui_app.server.chats import Chat, ChatEvent, TurnRecord
+from tui_app.server.turns import close_interrupted_turns
+
+# Schema migrations, in order: the database's `PRAGMA user_version` is how many have run. To
+# change the schema, append one script; never edit a shipped one.
+MIGRATIONS: list[str] = [
+    # 1: the first schema.
+    """
+    CREATE TABLE chats (
+        id                TEXT PRIMARY KEY,
+        title             TEXT,
+        model             TEXT NOT NULL,
+        idle_timeout_ms   INTEGER NOT NULL,
+        created_at        TEXT NOT NULL,
+        version           INTEGER NOT NULL,
+        ended             INTEGER NOT NULL,
+        snapshot_image_id TEXT,
+        runtime_ms        INTEGER NOT NULL,
+        created           REAL NOT NULL,
+        last_activity     REAL NOT NULL,
+        active_since      REAL,
+        saved_at          REAL NOT NULL
+    );
+    CREATE TABLE turns (
+        chat_id    TEXT NOT NULL REFERENCES chats (id) ON DELETE CASCADE,
+        position   INTEGER NOT NULL,
+        id         TEXT NOT NULL,
+        user_text  TEXT NOT NULL,
+        model      TEXT NOT NULL,
+        reply_text TEXT NOT NULL,
+        usage      TEXT,
+        status     TEXT NOT NULL,
+        message_id TEXT,
+        PRIMARY KEY (chat_id, position)
+    ) WITHOUT ROWID;
+    CREATE TABLE events (
+        chat_id TEXT NOT NULL REFERENCES chats (id) ON DELETE CASCADE,
+        seq     INTEGER NOT NULL,
+        name    TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        PRIMARY KEY (chat_id, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE files (
+        chat_id TEXT NOT NULL REFERENCES chats (id) ON DELETE CASCADE,
+        path    TEXT NOT NULL,
+        content BLOB NOT NULL,
+        PRIMARY KEY (chat_id, path)
+    ) WITHOUT ROWID;
+    CREATE TABLE counters (
+        name  TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    );
+    """,
+]
+
+_CHAT_COLUMNS = (
+    "id, title, model, idle_timeout_ms, created_at, version, ended, snapshot_image_id, runtime_ms,"
+    " created, last_activity, active_since, saved_at"
+)
+_TURN_COLUMNS = "chat_id, position, id, user_text, model, reply_text, usage, status, message_id"
+
+
+class ChatStoreError(Exception):
+    """The chat store cannot be used; the server can still run with its chats in memory."""
+
+
+class ChatStoreBusy(ChatStoreError):
+    """Another local server (another tui-app, most likely) has this store open."""
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _statements(script: str) -> list[str]:
+    # The schema has no triggers or string literals holding ';', so a plain split is exact.
+    return [statement.strip() for statement in script.split(";") if statement.strip()]
+
+
+class ChatStore:
+    """One SQLite file, for one server at a time: the file stays locked while it is open."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit mode: transactions are explicit (`BEGIN IMMEDIATE`), never implied by sqlite3.
+        # Opened on the caller's thread and used on the server's: calls are serialized by the lock.
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=1.0)
+        self._lock = threading.RLock()
+        # The bytes objects last written per chat and path: a file is rewritten only when replaced.
+        self._saved_files: dict[str, dict[str, bytes]] = {}
+        self.opened_before = 0
+        """How many times this store was opened before now (0 for a new file)."""
+        try:
+            # Exclusive: two servers on one store would interleave two different continuations of
+            # the same logs. A killed holder's lock goes with its process. Must precede WAL mode.
+            self._db.execute("PRAGMA locking_mode = EXCLUSIVE")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            # In WAL mode NORMAL survives any crash or kill of the process; only a power cut may
+            # lose the last commits, and never corrupts. FULL would fsync on every batch.
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+            self.opened_before = self._count_open()
+        except sqlite3.Error as error:
+            self._db.close()
+            if "locked" in str(error):
+                raise ChatStoreBusy(f"{path} is in use by another tui-app local server") from error
+            raise ChatStoreError(f"cannot open {path}: {error}") from error
+        except BaseException:
+            self._db.close()
+            raise
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- transactions and migrations
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+                self._db.execute("COMMIT")
+            except BaseException:
+                # A failed COMMIT leaves the transaction open; end it so the next call can begin.
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+
+    def _migrate(self) -> None:
+        newest = len(MIGRATIONS)
+        with self._write() as db:
+            version: int = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > newest:
+                raise ChatStoreError(
+                    f"{self.path} was written by a newer tui-app (schema {version}; this one knows up to {newest})"
+                )
+            for script in MIGRATIONS[version:]:
+                for statement in _statements(script):
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version = {newest}")
+
+    def _count_open(self) -> int:
+        with self._write() as db:
+            row = db.execute("SELECT value FROM counters WHERE name = 'opens'").fetchone()
+            before = 0 if row is None else int(row[0])
+            db.execute("INSERT OR REPLACE INTO counters (name, value) VALUES ('opens', ?)", (before + 1,))
+        return before
+
+    def id_seed(self, seed: int) -> int | str:
+        """The seed for the registry's id generator: `seed` itself on a new store, so a seeded run
+        repeats exactly, and mixed with the open count after that, so ids never repeat an earlier
+        run's. (Random seeds a string through SHA-512: stable across processes.)"""
+        return seed if self.opened_before == 0 else f"{seed}/{self.opened_before}"
+
+    # -- reading
+
+    def load(self, wall_offset: float) -> list[Chat]:
+        """Every stored chat, with times on the registry's clock (`wall_offset` = wall-clock time
+        minus that clock) and no turn left running: see `turns.close_interrupted_turns`."""
+        try:
+            return self._load(wall_offset)
+        except (sqlite3.Error, ValueError, KeyError, TypeError) as error:  # unreadable rows, bad JSON
+            raise ChatStoreError(f"cannot read the chats in {self.path}: {error!r}") from error
+
+    def _load(self, wall_offset: float) -> list[Chat]:
+        with self._lock:
+            db = self._db
+            chat_rows = db.execute(f"SELECT {_CHAT_COLUMNS} FROM chats ORDER BY created, id").fetchall()
+            turn_rows = db.execute(f"SELECT {_TURN_COLUMNS} FROM turns ORDER BY chat_id, position").fetchall()
+            event_rows = db.execute("SELECT chat_id, seq, name, payload FROM events ORDER BY chat_id, seq").fetchall()
+            file_rows = db.execute("SELECT chat_id, path, content FROM files").fetchall()
+        turns: dict[str, list[TurnRecord]] = {}
+        for chat_id, _, turn_id, user_text, model, reply_text, usage, status, message_id in turn_rows:
+            turns.setdefault(chat_id, []).append(
+                TurnRecord(
+                    id=turn_id,
+                    user_text=user_text,
+                    model=model,
+                    reply_text=reply_text,
+                    usage=None if usage is None else json.loads(usage),
+                    status=status,
+                    message_id=message_id,
+                )
+            )
+        events: dict[str, list[ChatEvent]] = {}
+        for chat_id, seq, name, payload in event_rows:
+            events.setdefault(chat_id, []).append(ChatEvent(seq, name, json.loads(payload)))
+        files: dict[str, dict[str, bytes]] = {}
+        for chat_id, path, content in file_rows:
+            files.setdefault(chat_id, {})[path] = bytes(content)
+        self._saved_files = {chat_id: dict(held) for chat_id, held in files.items()}
+
+        def local(wall: float) -> float:
+            return wall - wall_offset
+
+        chats: list[Chat] = []
+        for row in chat_rows:
+            (chat_id, title, model, idle_ms, created_at, version, ended, snapshot, runtime_ms,
+             created, last_activity, active_since, saved_at) = row  # fmt: skip
+            log = events.get(chat_id, [])
+            chat = Chat(
+                id=chat_id,
+                title=title,
+                model=model,
+                idle_timeout_ms=idle_ms,
+                created_at=created_at,
+                created=local(created),
+                last_activity=local(last_activity),
+                version=version,
+                ended=bool(ended),
+                snapshot_image_id=snapshot,
+                runtime_ms=runtime_ms,
+                active_since=None if active_since is None else local(active_since),
+                turns=turns.get(chat_id, []),
+                events=log,
+                first_seq=log[0].seq if log else 1,
+                next_seq=log[-1].seq + 1 if log else 1,
+                files=files.get(chat_id, {}),
+            )
+            logged_until = chat.next_seq
+            closed = close_interrupted_turns(chat)
+            if closed:
+                # The sandbox was busy until the process went away: idle time starts at its last write.
+                chat.last_activity = max(chat.last_activity, local(saved_at))
+                added = [(chat.id, event) for event in chat.events_after(logged_until - 1)]
+                self.write([chat], [(chat, position, turn) for position, turn in closed], added, wall_offset)
+            chats.append(chat)
+        return chats
+
+    # -- writing
+
+    def write(
+        self,
+        chats: Iterable[Chat],
+        turns: Iterable[tuple[Chat, int, TurnRecord]],
+        events: Iterable[tuple[str, ChatEvent]],
+        wall_offset: float,
+    ) -> None:
+        """One transaction: each chat's row, new files and log trim; the turns given (with their
+        position in the chat) and the events."""
+        saved_at = time.time()
+        chats = list(chats)
+        written: list[tuple[str, str, bytes]] = []
+        with self._write() as db:
+            # Rows first: turns, events and files refer to their chat.
+            for chat in chats:
+                written += self._write_chat(db, chat, wall_offset, saved_at)
+            db.executemany(
+                f"INSERT OR REPLACE INTO turns ({_TURN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        chat.id,
+                        position,
+                        turn.id,
+                        turn.user_text,
+                        turn.model,
+                        turn.reply_text,
+                        None if turn.usage is None else _json(turn.usage),
+                        turn.status,
+                        turn.message_id,
+                    )
+                    for chat, position, turn in turns
+                ],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO events (chat_id, seq, name, payload) VALUES (?, ?, ?, ?)",
+                [(chat_id, event.seq, event.name, _json(event.payload)) for chat_id, event in events],
+            )
+            # Last, so that it covers the events just written: the chat's own log dropped these
+            # (REPLAY_BUFFER in chats.py), and so does its copy.
+            db.executemany(
+                "DELETE FROM events WHERE chat_id = ? AND seq < ?",
+                [(chat.id, chat.first_seq) for chat in chats if chat.first_seq > 1],
+            )
+        # Only once committed: a rolled-back file is written again with the next batch.
+        for chat_id, path, content in written:
+            self._saved_files.setdefault(chat_id, {})[path] = content
+
+    def _write_chat(
+        self, db: sqlite3.Connection, chat: Chat, wall_offset: float, saved_at: float
+    ) -> list[tuple[str, str, bytes]]:
+        """Write the chat's row and its new files; return those files."""
+        # An upsert, not INSERT OR REPLACE: a replaced row would cascade-delete the chat's turns,
+        # events and files.
+        db.execute(
+            f"INSERT INTO chats ({_CHAT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET title = excluded.title, model = excluded.model,"
+            " idle_timeout_ms = excluded.idle_timeout_ms, created_at = excluded.created_at,"
+            " version = excluded.version, ended = excluded.ended, snapshot_image_id = excluded.snapshot_image_id,"
+            " runtime_ms = excluded.runtime_ms, created = excluded.created, last_activity = excluded.last_activity,"
+            " active_since = excluded.active_since, saved_at = excluded.saved_at",
+            (
+                chat.id,
+                chat.title,
+                chat.model,
+                chat.idle_timeout_ms,
+                chat.created_at,
+                chat.version,
+                int(chat.ended),
+                chat.snapshot_image_id,
+                chat.runtime_ms,
+                chat.created + wall_offset,
+                chat.last_activity + wall_offset,
+                None if chat.active_since is None else chat.active_since + wall_offset,
+                saved_at,
+            ),
+        )
+        saved = self._saved_files.get(chat.id, {})
+        fresh = [(chat.id, path, content) for path, content in chat.files.items() if saved.get(path) is not content]
+        db.executemany("INSERT OR REPLACE INTO files (chat_id, path, content) VALUES (?, ?, ?)", fresh)
+        return fresh
