@@ -76,14 +76,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             return serve(args)
         backend = choose_backend(args.backend)
-        with connect(backend, args.base_url, args.speed) as connection:
-            if args.command == "ask":
-                from tui_app.ask import ask
+        if args.command == "ask":
+            from tui_app.ask import ask
 
+            # `ask` is for scripts: its session is not kept, so it needs no data directory.
+            with connect(backend, args.base_url, args.speed) as connection:
                 return asyncio.run(ask(connection, args.text, args.model))
-            from tui_app.ui.app import TuiApp
+        from tui_app.ui.app import TuiApp
 
-            store = open_store(data_dir(args.data_dir))
+        directory = data_dir(args.data_dir)
+        store = open_store(directory)
+        with connect(backend, args.base_url, args.speed, directory) as connection:
             try:
                 TuiApp(connection, model=args.model, store=store).run()
             finally:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from dataclasses import dataclass
 
 from tui_app.backends.base import AgentBackend
 from tui_app.backends.casedev import CasedevBackend
 from tui_app.backends.stewrd import StewrdBackend
 from tui_app.config import ApiKey, BackendName, remote_settings
+from tui_app.server.chat_store import ChatStoreError
 from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
 
@@ -21,6 +23,8 @@ class Connection:
     backend: BackendName
     base_url: str
     api_key: ApiKey
+    notice: str | None = None
+    """Something the user should know about this connection (shown once at start)."""
 
     def open_backend(self) -> AgentBackend:
         if self.backend == "local":
@@ -34,12 +38,35 @@ class Connection:
         return "embedded server" if self.backend == "local" else self.base_url
 
 
+LOCAL_SERVER_FILE = "local-server.db"
+
+
+def _embedded_server(tokens_per_second: float, data: Path | None) -> tuple[EmbeddedServer, str | None]:
+    """The embedded server, keeping its chats in `data` when it can; else in memory, with why."""
+    options = ServerOptions(tokens_per_second=tokens_per_second)
+    if data is None:
+        return EmbeddedServer(options), None
+    try:
+        return EmbeddedServer(options, store_path=data / LOCAL_SERVER_FILE), None
+    except ChatStoreError as error:
+        # Most often another tui-app holds the file: this one still works, but forgets on exit.
+        notice = f"Local sessions of this run will not be kept: {error}"
+        return EmbeddedServer(ServerOptions(tokens_per_second=tokens_per_second)), notice
+
+
 @contextmanager
-def connect(backend: BackendName, base_url: str | None = None, tokens_per_second: float = 40.0) -> Iterator[Connection]:
-    """Yield a connection to `backend`; for `local`, run the embedded server for the duration."""
+def connect(
+    backend: BackendName,
+    base_url: str | None = None,
+    tokens_per_second: float = 40.0,
+    data: Path | None = None,
+) -> Iterator[Connection]:
+    """Yield a connection to `backend`; for `local`, run the embedded server for the duration,
+    keeping its chats in the data directory `data` (if given) so local sessions outlive the app."""
     if backend == "local":
-        with EmbeddedServer(ServerOptions(tokens_per_second=tokens_per_second)) as server:
-            yield Connection("local", server.base_url, ApiKey(server.api_key))
+        server, notice = _embedded_server(tokens_per_second, data)
+        with server:
+            yield Connection("local", server.base_url, ApiKey(server.api_key), notice)
         return
     settings = remote_settings(backend, base_url)
     yield Connection(settings.backend, settings.base_url, settings.api_key)

@@ -11,19 +11,21 @@ it can be called from the event loop or a worker thread.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from types import TracebackType
-from typing import Any
+from types import MappingProxyType, TracebackType
+from typing import Any, Self
 
 import platformdirs
 
+from tui_app.core import transcript as reducer
 from tui_app.core.event_codec import decode, encode, from_json_data, to_json_data
 from tui_app.core.events import (
     DomainEvent,
@@ -33,13 +35,12 @@ from tui_app.core.events import (
     Question,
     QuestionAsked,
     QuestionSettled,
-    Role,
     TurnCompleted,
     UsageReported,
     UserMessageSent,
 )
-from tui_app.core.transcript import AskedQuestion
-from tui_app.core.usage_ledger import LedgerEntry, MoneyUnit
+from tui_app.core.transcript import AskedQuestion, Message, Part, Transcript
+from tui_app.core.usage_ledger import LedgerEntry, MoneyUnit, UsageLedger
 
 # Schema migrations, in order: the database's `PRAGMA user_version` is how many have run. To
 # change the schema, append one script; never edit a shipped one. Scripts run with foreign keys
@@ -94,8 +95,7 @@ MIGRATIONS: list[str] = [
         message_id TEXT NOT NULL,
         part_id    TEXT NOT NULL,
         kind       TEXT NOT NULL,
-        text       TEXT NOT NULL,
-        exact      INTEGER NOT NULL DEFAULT 1,
+        text       TEXT NOT NULL,  -- a BLOB when the text is not valid UTF-8 (see _to_sql_text)
         UNIQUE (session_id, message_id, part_id),
         FOREIGN KEY (session_id, message_id) REFERENCES messages (session_id, message_id) ON DELETE CASCADE
     );
@@ -189,9 +189,13 @@ class SearchHit:
     """Text around the match, matched words between `MATCH_START` and `MATCH_END`."""
 
 
-_SESSION_COLUMNS = (
-    "id, backend, remote_id, title, model, state, money_unit, created_at, last_activity,"
-    " final_cost, runtime_ms, closed"
+# A record's fields are the table's columns of the same names (last_event_id is kept apart).
+_SESSION_FIELDS = tuple(field.name for field in fields(SessionRecord))
+_SESSION_COLUMNS = ", ".join(_SESSION_FIELDS)
+_SESSION_UPSERT = (
+    f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES ({', '.join('?' * len(_SESSION_FIELDS))})"
+    " ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{name} = excluded.{name}" for name in _SESSION_FIELDS if name != "id")
 )
 
 
@@ -199,7 +203,7 @@ class Store:
     """One SQLite database file. Open it once per process; a second `Store` on the same file works too."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
+        self.path = path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         # Autocommit mode: transactions are explicit (`BEGIN IMMEDIATE`), never implied by sqlite3.
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
@@ -225,7 +229,7 @@ class Store:
         with self._lock:
             self._db.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -277,11 +281,14 @@ class Store:
         target = self.path.with_name(name)
         partial = target.with_name(f"{name}.partial")
         partial.unlink(missing_ok=True)
-        copy = sqlite3.connect(partial)
+        # Read through a second connection: ours holds the write lock (so nothing changes under
+        # the copy), and a backup from a connection inside a write transaction never finishes.
+        source, copy = sqlite3.connect(self.path), sqlite3.connect(partial)
         try:
-            self._db.backup(copy)
+            source.backup(copy)
         finally:
             copy.close()
+            source.close()
         os.replace(partial, target)
 
     # -- sessions
@@ -289,28 +296,7 @@ class Store:
     def save_session(self, record: SessionRecord) -> None:
         """Insert or update the session. Its events, draft and last event id are left as they are."""
         with self._write() as db:
-            db.execute(
-                f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (id) DO UPDATE SET backend = excluded.backend, remote_id = excluded.remote_id,"
-                " title = excluded.title, model = excluded.model, state = excluded.state,"
-                " money_unit = excluded.money_unit, created_at = excluded.created_at,"
-                " last_activity = excluded.last_activity, final_cost = excluded.final_cost,"
-                " runtime_ms = excluded.runtime_ms, closed = excluded.closed",
-                (
-                    record.id,
-                    record.backend,
-                    record.remote_id,
-                    record.title,
-                    record.model,
-                    record.state,
-                    record.money_unit,
-                    record.created_at,
-                    record.last_activity,
-                    record.final_cost,
-                    record.runtime_ms,
-                    int(record.closed),
-                ),
-            )
+            db.execute(_SESSION_UPSERT, tuple(getattr(record, name) for name in _SESSION_FIELDS))
 
     def sessions(self) -> list[SessionRecord]:
         """Every session, oldest first."""
@@ -335,9 +321,7 @@ class Store:
 
     # -- events and their projections
 
-    def append_events(
-        self, session_id: str, events: Sequence[DomainEvent], last_event_id: int | None = None
-    ) -> None:
+    def append_events(self, session_id: str, events: Sequence[DomainEvent], last_event_id: int | None = None) -> None:
         """Append `events` in order, update the projections, and record `last_event_id` if given.
 
         Raises `UnknownSessionError` if the session was not saved first.
@@ -358,7 +342,12 @@ class Store:
                 db.execute("UPDATE sessions SET last_event_id = ? WHERE id = ?", (last_event_id, session_id))
 
     def load_events(self, session_id: str) -> list[DomainEvent]:
-        """Every event of the session, in the order appended."""
+        """Every event of the session, in the order appended.
+
+        Each comes back as appended, except a part update whose full text only extended the
+        part's text: it comes back as the delta it amounted to (see `_compact`). Replaying the
+        list through the reducer gives the very transcript the appended events gave.
+        """
         with self._lock:
             rows = self._db.execute(
                 "SELECT body FROM events WHERE session_id = ? ORDER BY seq", (session_id,)
@@ -383,28 +372,24 @@ class Store:
         for row_id, message_id, role, kind, text in rows:
             _, _, texts = found.setdefault(row_id, (message_id, role, []))
             if kind == "text":
-                texts.append(text)
+                texts.append(_from_sql_text(text))
         return [StoredMessage(message_id, role, "".join(texts)) for message_id, role, texts in found.values()]
 
     def usage_entries(self, session_id: str | None = None) -> list[LedgerEntry]:
         """Billable entries of one session (or all), as the usage ledger keys them, oldest first."""
-        query = "SELECT session_id, entry_id, turn_id, kind, cost, unit, source FROM usage_entries"
+        query = "SELECT entry_id, session_id, turn_id, kind, cost, unit, source FROM usage_entries"
         with self._lock:
             if session_id is None:
                 rows = self._db.execute(f"{query} ORDER BY id").fetchall()
             else:
                 rows = self._db.execute(f"{query} WHERE session_id = ? ORDER BY id", (session_id,)).fetchall()
-        return [
-            LedgerEntry(f"{sid}/{entry_id}", sid, turn_id, kind, cost, unit, source)
-            for sid, entry_id, turn_id, kind, cost, unit, source in rows
-        ]
+        return [LedgerEntry(entry_id, *rest) for entry_id, *rest in rows]
 
     def questions(self, session_id: str) -> list[AskedQuestion]:
         """Every question the agent asked in the session, oldest first, with what became of it."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT request_id, turn_id, questions, state, answers FROM questions"
-                " WHERE session_id = ? ORDER BY id",
+                "SELECT request_id, turn_id, questions, state, answers FROM questions WHERE session_id = ? ORDER BY id",
                 (session_id,),
             ).fetchall()
         return [
@@ -413,7 +398,7 @@ class Store:
                 turn_id,
                 from_json_data(json.loads(questions), tuple[Question, ...]),
                 state,
-                None if answers is None else from_json_data(json.loads(answers), tuple[tuple[str, ...], ...]),
+                _answers(answers),
             )
             for request_id, turn_id, questions, state, answers in rows
         ]
@@ -430,13 +415,13 @@ class Store:
             db.execute(
                 "INSERT INTO drafts (session_id, text) VALUES (?, ?)"
                 " ON CONFLICT (session_id) DO UPDATE SET text = excluded.text",
-                (session_id, _storable(text)),
+                (session_id, _to_sql_text(text)),
             )
 
     def draft(self, session_id: str) -> str:
         with self._lock:
             row = self._db.execute("SELECT text FROM drafts WHERE session_id = ?", (session_id,)).fetchone()
-        return "" if row is None else row[0]
+        return "" if row is None else _from_sql_text(row[0])
 
     # -- search
 
@@ -457,192 +442,253 @@ class Store:
 
     def _index_stale_messages(self) -> None:
         """Index the messages still in flight, so a search sees all the text stored so far."""
-        stale = self._db.execute("SELECT id, session_id, message_id FROM messages WHERE search_stale = 1").fetchall()
-        if not stale:
-            return
+        if self._db.execute("SELECT 1 FROM messages WHERE search_stale = 1 LIMIT 1").fetchone() is None:
+            return  # the usual case, answered from a partial index without taking the write lock
         with self._write() as db:
+            stale = db.execute("SELECT id, session_id, message_id FROM messages WHERE search_stale = 1").fetchall()
             for row_id, session_id, message_id in stale:
                 _index_message(db, row_id, session_id, message_id)
 
 
 @dataclass(slots=True)
 class _PartRow:
-    """A part as the `parts` table holds it, cached for the length of one call."""
+    """A row of `parts`, cached for the length of one call."""
 
     row_id: int
-    kind: str
-    text: str
-    exact: bool
-    """Whether `text` is exactly the reducer's text (false once an unstorable character was replaced)."""
+    part: Part
     dirty: bool = False
+
+
+@dataclass(slots=True)
+class _MessageRow:
+    """A row of `messages` (without its parts), cached for the length of one call."""
+
+    row_id: int
+    message: Message
 
 
 class _Projection:
     """Keeps the read-side tables of one session in step with its events, inside one transaction.
 
-    Each rule mirrors the reducer (`core/transcript.py`) or the usage ledger, so the projections
-    say what a replay would; tests hold them together. Part texts are written once per call, not
-    once per event, so a caller that appends a batch of streamed tokens pays for one write.
+    The projections are computed by the reducer and the usage ledger themselves, not by rules
+    copied from them: each event is applied to a small transcript (or ledger) loaded with just
+    the rows it touches, and what changed is written back. So the tables always say what a
+    replay would, even as those rules change. Part texts are written once per call, not once
+    per event, so a caller that appends a batch of streamed tokens pays for one write.
     """
 
     def __init__(self, db: sqlite3.Connection, session_id: str, unit: MoneyUnit) -> None:
         self.db = db
         self.session_id = session_id
         self.unit = unit
-        self.message_rows: dict[str, int] = {}
+        self.messages: dict[str, _MessageRow] = {}
         self.parts: dict[tuple[str, str], _PartRow] = {}
         # Messages whose visible text changed or that completed in this call, by row id.
         self.touched: dict[int, str] = {}
 
     def apply(self, event: DomainEvent) -> DomainEvent:
-        """Project `event`; return it as it is to be stored (see `_apply_part`)."""
-        db, sid = self.db, self.session_id
+        """Project `event`; return it as it is to be stored (see `_compact`)."""
         match event:
-            case UserMessageSent(message_id=message_id, text=text):
-                if self._message_row(message_id) is None:
-                    row_id = self._add_message(message_id, "user", None, completed=True)
-                    self._add_part(message_id, f"{message_id}:text", "text", text)
-                    self.touched[row_id] = message_id
-            case MessageCreated(turn_id=turn_id, message_id=message_id, role=role):
-                if self._message_row(message_id) is None:
-                    self._add_message(message_id, role, turn_id)
-            case PartUpdated():
-                return self._apply_part(event)
-            case MessageCompleted(message_id=message_id):
-                row_id = self._message_row(message_id)
-                if row_id is not None:
-                    db.execute("UPDATE messages SET completed = 1 WHERE id = ?", (row_id,))
-                    self.touched[row_id] = message_id
-            case UsageReported(turn_id=turn_id, usage=usage):
-                # As UsageLedger.record: the entries, or else the turn's total as one entry; a
-                # later report of an entry replaces it unless it would lower the cost.
-                entries = [(e.id, e.kind, e.cost_micros) for e in usage.entries]
-                if not entries and usage.total_cost_micros is not None:
-                    entries = [(f"{turn_id}:total", "total", usage.total_cost_micros)]
-                for entry_id, kind, cost in entries:
-                    db.execute(
-                        "INSERT INTO usage_entries (session_id, entry_id, turn_id, kind, cost, unit)"
-                        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, entry_id) DO UPDATE SET"
-                        " turn_id = excluded.turn_id, kind = excluded.kind, cost = excluded.cost,"
-                        " unit = excluded.unit WHERE excluded.cost >= usage_entries.cost",
-                        (sid, entry_id, turn_id, kind, cost, self.unit),
-                    )
-            case QuestionAsked(turn_id=turn_id, request_id=request_id, questions=questions):
-                db.execute(
-                    "INSERT INTO questions (session_id, request_id, turn_id, questions, state)"
-                    " VALUES (?, ?, ?, ?, 'pending') ON CONFLICT (session_id, request_id) DO NOTHING",
-                    (sid, request_id, turn_id, _json(questions)),
-                )
-            case QuestionSettled(request_id=request_id, answers=answers):
-                state = "rejected" if answers is None else "answered"
-                db.execute(
-                    "UPDATE questions SET state = ?, answers = ?"
-                    " WHERE session_id = ? AND request_id = ? AND state = 'pending'",
-                    (state, None if answers is None else _json(answers), sid, request_id),
-                )
+            case (
+                UserMessageSent(message_id=message_id)
+                | MessageCreated(message_id=message_id)
+                | MessageCompleted(message_id=message_id)
+            ):
+                self._reduce_message(event, message_id, None)
+            case PartUpdated(message_id=message_id, part_id=part_id):
+                return self._reduce_message(event, message_id, part_id)
+            case QuestionAsked(request_id=request_id) | QuestionSettled(request_id=request_id):
+                self._reduce_questions(event, "request_id = ?", request_id)
             case TurnCompleted(turn_id=turn_id):
-                # A turn that ends leaves none of its questions waiting.
-                db.execute(
-                    "UPDATE questions SET state = 'rejected' WHERE session_id = ? AND turn_id = ? AND state = 'pending'",
-                    (sid, turn_id),
-                )
+                self._reduce_questions(event, "turn_id = ?", turn_id)
+            case UsageReported():
+                self._record_usage(event)
             case _:
                 pass
         return event
 
-    def _apply_part(self, event: PartUpdated) -> DomainEvent:
-        """Update the part's full text, and return the event to store.
+    # -- messages and parts
 
-        Both services send a part's full text so far with every token. Stored as sent, a reply
-        of n tokens would take O(n²) bytes (a 20k-token reply: ~800 MB). So an update whose text
-        only extends what the part already holds is stored as the delta it amounts to: the
-        reducer builds the same text from it, and nothing is lost.
-        """
-        if self._message_row(event.message_id) is None:
-            self._add_message(event.message_id, "assistant", event.turn_id)
-        key = (event.message_id, event.part_id)
-        part = self._part(key)
-        # The reducer's rule: a full text wins, else a delta appends, else nothing changes.
-        if event.text is not None:
-            text, exact = event.text, _storable(event.text) is event.text
-        elif event.delta:
-            old, old_exact = ("", True) if part is None else (part.text, part.exact)
-            text, exact = old + event.delta, old_exact and _storable(event.delta) is event.delta
+    def _reduce_message(self, event: DomainEvent, message_id: str, part_id: str | None) -> DomainEvent:
+        known = self._message(message_id)
+        part = None if part_id is None else self._part(message_id, part_id)
+        if known is None:
+            before = Transcript()
         else:
+            parts = () if part is None else (part.part,)
+            before = Transcript(messages=(replace(known.message, parts=parts),))
+        after = reducer.apply(before, event)
+        message = after.message(message_id)
+        if message is None or after is before:
             return event
-        stored: DomainEvent = event
-        if part is None:
-            self._add_part(event.message_id, event.part_id, event.kind, text)
-        else:
-            if (
-                event.text is not None
-                and part.exact
-                and text.startswith(part.text)
-                # A delta-less update changes no kind in the reducer: keep one that does.
-                and (len(text) > len(part.text) or event.kind == part.kind)
-            ):
-                stored = replace(event, text=None, delta=text[len(part.text) :] or None)
-            part.kind, part.text, part.exact, part.dirty = event.kind, _storable(text), exact, True
-        self.touched[self.message_rows[event.message_id]] = event.message_id
-        return stored
+        if known is None:
+            known = self._add_message(message)
+        elif (message.role, message.turn_id, message.completed) != (
+            known.message.role,
+            known.message.turn_id,
+            known.message.completed,
+        ):
+            self.db.execute(
+                "UPDATE messages SET role = ?, turn_id = ?, completed = ? WHERE id = ?",
+                (message.role, message.turn_id, int(message.completed), known.row_id),
+            )
+            known.message = replace(message, parts=())
+            self.touched[known.row_id] = message_id
+        old_parts = {p.id: p for p in before.messages[0].parts} if before.messages else {}
+        for new in message.parts:
+            old = old_parts.get(new.id)
+            if old is None:
+                self._add_part(message_id, new)
+            elif new != old:
+                cached = self.parts[(message_id, new.id)]
+                cached.part, cached.dirty = new, True
+            else:
+                continue
+            self.touched[known.row_id] = message_id
+        if isinstance(event, PartUpdated):
+            return _compact(event, before, after)
+        return event
+
+    def _message(self, message_id: str) -> _MessageRow | None:
+        if message_id not in self.messages:
+            row = self.db.execute(
+                "SELECT id, role, turn_id, completed FROM messages WHERE session_id = ? AND message_id = ?",
+                (self.session_id, message_id),
+            ).fetchone()
+            if row is None:
+                return None
+            row_id, role, turn_id, completed = row
+            self.messages[message_id] = _MessageRow(row_id, Message(message_id, role, turn_id, (), bool(completed)))
+        return self.messages[message_id]
+
+    def _add_message(self, message: Message) -> _MessageRow:
+        cursor = self.db.execute(
+            "INSERT INTO messages (session_id, message_id, role, turn_id, completed) VALUES (?, ?, ?, ?, ?)",
+            (self.session_id, message.id, message.role, message.turn_id, int(message.completed)),
+        )
+        assert cursor.lastrowid is not None
+        row = self.messages[message.id] = _MessageRow(cursor.lastrowid, replace(message, parts=()))
+        self.touched[row.row_id] = message.id
+        return row
+
+    def _part(self, message_id: str, part_id: str) -> _PartRow | None:
+        key = (message_id, part_id)
+        if key not in self.parts:
+            row = self.db.execute(
+                "SELECT id, kind, text FROM parts WHERE session_id = ? AND message_id = ? AND part_id = ?",
+                (self.session_id, message_id, part_id),
+            ).fetchone()
+            if row is None:
+                return None
+            self.parts[key] = _PartRow(row[0], Part(part_id, row[1], _from_sql_text(row[2])))
+        return self.parts[key]
+
+    def _add_part(self, message_id: str, part: Part) -> None:
+        # Inserted at once (only later changes wait for `finish`), so rows keep the order in
+        # which the reducer appends parts.
+        cursor = self.db.execute(
+            "INSERT INTO parts (session_id, message_id, part_id, kind, text) VALUES (?, ?, ?, ?, ?)",
+            (self.session_id, message_id, part.id, part.kind, _to_sql_text(part.text)),
+        )
+        assert cursor.lastrowid is not None
+        self.parts[(message_id, part.id)] = _PartRow(cursor.lastrowid, part)
+
+    # -- questions and usage
+
+    def _reduce_questions(self, event: DomainEvent, where: str, value: str) -> None:
+        rows = self.db.execute(
+            f"SELECT id, request_id, turn_id, state, answers FROM questions WHERE session_id = ? AND {where}",
+            (self.session_id, value),
+        ).fetchall()
+        # Only state and answers change once a question is asked: its text need not be loaded.
+        before = Transcript(
+            questions=tuple(
+                AskedQuestion(request, turn, (), state, _answers(answers)) for _, request, turn, state, answers in rows
+            )
+        )
+        row_ids = {request: row_id for row_id, request, *_ in rows}
+        old = {q.id: q for q in before.questions}
+        for new in reducer.apply(before, event).questions:
+            if new.id not in old:
+                self.db.execute(
+                    "INSERT INTO questions (session_id, request_id, turn_id, questions, state, answers)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (self.session_id, new.id, new.turn_id, _json(new.questions), new.state, _json(new.answers)),
+                )
+            elif new != old[new.id]:
+                self.db.execute(
+                    "UPDATE questions SET turn_id = ?, state = ?, answers = ? WHERE id = ?",
+                    (new.turn_id, new.state, _json(new.answers), row_ids[new.id]),
+                )
+                if new.questions != old[new.id].questions:
+                    self.db.execute(
+                        "UPDATE questions SET questions = ? WHERE id = ?", (_json(new.questions), row_ids[new.id])
+                    )
+
+    def _record_usage(self, event: UsageReported) -> None:
+        # First learn which entries the report names, then let the ledger settle them against
+        # what is stored (it replaces an entry only when that does not lower its cost).
+        record = functools.partial(
+            UsageLedger.record, session_id=self.session_id, turn_id=event.turn_id, usage=event.usage, unit=self.unit
+        )
+        named = list(record(UsageLedger()).entries)
+        if not named:
+            return
+        marks = ", ".join("?" * len(named))
+        known = {
+            entry_id: LedgerEntry(entry_id, self.session_id, turn, kind, cost, unit, source)
+            for entry_id, turn, kind, cost, unit, source in self.db.execute(
+                "SELECT entry_id, turn_id, kind, cost, unit, source FROM usage_entries"
+                f" WHERE session_id = ? AND entry_id IN ({marks})",
+                (self.session_id, *named),
+            )
+        }
+        settled = record(UsageLedger(entries=MappingProxyType(known))).entries
+        for entry in settled.values():
+            if known.get(entry.id) != entry:
+                self.db.execute(
+                    "INSERT INTO usage_entries (session_id, entry_id, turn_id, kind, cost, unit, source)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, entry_id) DO UPDATE SET"
+                    " turn_id = excluded.turn_id, kind = excluded.kind, cost = excluded.cost,"
+                    " unit = excluded.unit, source = excluded.source",
+                    (self.session_id, entry.id, entry.turn_id, entry.kind, entry.cost, entry.unit, entry.source),
+                )
+
+    # -- the end of a call
 
     def finish(self) -> None:
         """Write the parts changed in this call, and bring the search index up to date."""
         for part in self.parts.values():
             if part.dirty:
                 self.db.execute(
-                    "UPDATE parts SET kind = ?, text = ?, exact = ? WHERE id = ?",
-                    (part.kind, part.text, int(part.exact), part.row_id),
+                    "UPDATE parts SET kind = ?, text = ? WHERE id = ?",
+                    (part.part.kind, _to_sql_text(part.part.text), part.row_id),
                 )
-        for row_id, message_id in self.touched.items():
-            (completed,) = self.db.execute("SELECT completed FROM messages WHERE id = ?", (row_id,)).fetchone()
-            if completed:
-                _index_message(self.db, row_id, self.session_id, message_id)
+        for message_id, message in self.messages.items():
+            if message.row_id not in self.touched:
+                continue
+            if message.message.completed:
+                _index_message(self.db, message.row_id, self.session_id, message_id)
             else:
                 # Re-indexing a growing reply on every token would cost O(n²); a message in
                 # flight is indexed when it completes, or by the next search, whichever is first.
-                self.db.execute("UPDATE messages SET search_stale = 1 WHERE id = ?", (row_id,))
+                self.db.execute("UPDATE messages SET search_stale = 1 WHERE id = ?", (message.row_id,))
 
-    def _message_row(self, message_id: str) -> int | None:
-        if message_id not in self.message_rows:
-            row = self.db.execute(
-                "SELECT id FROM messages WHERE session_id = ? AND message_id = ?", (self.session_id, message_id)
-            ).fetchone()
-            if row is None:
-                return None
-            self.message_rows[message_id] = int(row[0])
-        return self.message_rows[message_id]
 
-    def _add_message(self, message_id: str, role: Role, turn_id: str | None, completed: bool = False) -> int:
-        cursor = self.db.execute(
-            "INSERT INTO messages (session_id, message_id, role, turn_id, completed) VALUES (?, ?, ?, ?, ?)",
-            (self.session_id, message_id, role, turn_id, int(completed)),
-        )
-        assert cursor.lastrowid is not None
-        self.message_rows[message_id] = cursor.lastrowid
-        return cursor.lastrowid
+def _compact(event: PartUpdated, before: Transcript, after: Transcript) -> PartUpdated:
+    """The part update to store: one whose full text only extends the part becomes its delta.
 
-    def _part(self, key: tuple[str, str]) -> _PartRow | None:
-        if key not in self.parts:
-            row = self.db.execute(
-                "SELECT id, kind, text, exact FROM parts WHERE session_id = ? AND message_id = ? AND part_id = ?",
-                (self.session_id, *key),
-            ).fetchone()
-            if row is None:
-                return None
-            self.parts[key] = _PartRow(row[0], row[1], row[2], bool(row[3]))
-        return self.parts[key]
-
-    def _add_part(self, message_id: str, part_id: str, kind: str, text: str) -> None:
-        # Inserted at once (only later changes wait for `finish`), so parts keep the order in
-        # which the reducer appends them.
-        stored = _storable(text)
-        cursor = self.db.execute(
-            "INSERT INTO parts (session_id, message_id, part_id, kind, text, exact) VALUES (?, ?, ?, ?, ?, ?)",
-            (self.session_id, message_id, part_id, kind, stored, int(stored is text)),
-        )
-        assert cursor.lastrowid is not None
-        self.parts[(message_id, part_id)] = _PartRow(cursor.lastrowid, kind, stored, stored is text)
+    Both services send a part's full text so far with every token. Stored as sent, a reply of n
+    tokens would take O(n²) bytes (a 20k-token reply: ~800 MB). The delta is kept only when the
+    reducer builds the very same transcript from it, so nothing is lost.
+    """
+    if event.text is None or not before.messages:
+        return event
+    old = next((part.text for part in before.messages[0].parts if part.id == event.part_id), None)
+    if old is None or not event.text.startswith(old):
+        return event
+    compact = replace(event, text=None, delta=event.text[len(old) :] or None)
+    return compact if reducer.apply(before, compact) == after else event
 
 
 def _index_message(db: sqlite3.Connection, row_id: int, session_id: str, message_id: str) -> None:
@@ -651,11 +697,17 @@ def _index_message(db: sqlite3.Connection, row_id: int, session_id: str, message
         "SELECT text FROM parts WHERE session_id = ? AND message_id = ? AND kind = 'text' ORDER BY id",
         (session_id, message_id),
     ).fetchall()
-    text = "".join(text for (text,) in texts).translate(_WITHOUT_MARKERS)
+    text = "".join(_from_sql_text(text) for (text,) in texts)
+    # The index holds UTF-8 only, and never the snippet markers.
+    text = text.encode("utf-8", "replace").decode("utf-8").translate(_WITHOUT_MARKERS)
     db.execute("DELETE FROM message_search WHERE rowid = ?", (row_id,))
     if text:
         db.execute("INSERT INTO message_search (rowid, text) VALUES (?, ?)", (row_id, text))
     db.execute("UPDATE messages SET search_stale = 0 WHERE id = ?", (row_id,))
+
+
+def _answers(text: str | None) -> tuple[tuple[str, ...], ...] | None:
+    return None if text is None else from_json_data(json.loads(text), tuple[tuple[str, ...], ...])
 
 
 def _money_unit(db: sqlite3.Connection, session_id: str) -> MoneyUnit:
@@ -667,24 +719,32 @@ def _money_unit(db: sqlite3.Connection, session_id: str) -> MoneyUnit:
 
 
 def _session_record(row: tuple[Any, ...]) -> SessionRecord:
-    *fields, closed = row
-    return SessionRecord(*fields, closed=bool(closed))
+    values = dict(zip(_SESSION_FIELDS, row, strict=True))
+    values["closed"] = bool(values["closed"])  # stored as 0 or 1
+    return SessionRecord(**values)
 
 
-def _json(value: object) -> str:
+def _json(value: object) -> str | None:
+    if value is None:
+        return None
     return json.dumps(to_json_data(value), separators=(",", ":"))
 
 
-def _storable(text: str) -> str:
-    """`text` as SQLite can hold it: a lone surrogate (valid in a str, not in UTF-8) becomes "?".
+def _to_sql_text(text: str) -> str | bytes:
+    """`text` as SQLite can hold it, losslessly.
 
-    Only projections pass through here; the event itself keeps every character (its JSON is ASCII).
+    A lone surrogate (legal in a Python str, and in wire JSON) is not UTF-8, and SQLite's TEXT
+    is: such a text is kept as a BLOB of its UTF-8 with the surrogates passed through.
     """
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return text.encode("utf-8", "replace").decode("utf-8")
+        return text.encode("utf-8", "surrogatepass")
     return text
+
+
+def _from_sql_text(value: str | bytes) -> str:
+    return value.decode("utf-8", "surrogatepass") if isinstance(value, bytes) else value
 
 
 def _match_expression(query: str) -> str:

@@ -2,15 +2,14 @@
 
 The text is `{"kind": "<dataclass name>", "fields": {<field>: <value>, ...}}` (fields are nested
 because some events have a field named `kind`); nested dataclasses are plain objects and tuples
-are arrays, rebuilt from the dataclasses' type hints on the way back. The
-store keeps this text forever, so decoding is lenient where a newer app may differ: an unknown
-kind, or a known kind whose fields no longer fit, becomes an `UnknownEvent` instead of an error.
+are arrays, rebuilt from the dataclasses' type hints on the way back. The store keeps this text
+forever, so decoding is lenient where a newer app may differ: an unknown kind, or a known kind
+whose fields no longer fit, becomes an `UnknownEvent` instead of an error.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 import types
 import typing
@@ -140,7 +139,11 @@ def _scalar(data: Any, hint: Any) -> Any:
     raise _Mismatch(f"{data!r} is not a {hint.__name__}")
 
 
-@functools.cache
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
 def _field_hints(cls: type[Any]) -> dict[str, Any]:
     # The events module uses `from __future__ import annotations`: resolve the strings once.
-    return typing.get_type_hints(cls)
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]

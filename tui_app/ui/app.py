@@ -86,6 +86,8 @@ class TuiApp(App[None]):
             self.new_session()
         # Cheap, and rare enough to cost nothing while idle.
         self.set_interval(30, self._check_idle)
+        if self.connection.notice:
+            self.notify(self.connection.notice, severity="warning", timeout=10)
         self.query_one(Composer).focus()
 
     def _reopen_sessions(self) -> bool:
