@@ -150,3 +150,41 @@ def test_a_damaged_store_gives_a_clear_message_not_a_traceback(tmp_path: Path) -
     assert result.returncode == 3
     assert "Traceback" not in result.stderr
     assert str(tmp_path / "tui-app.db") in result.stderr and "--data-dir" in result.stderr
+
+
+async def test_an_ended_session_keeps_its_final_cost_and_stays_readable(connection: Connection, tmp_path: Path) -> None:
+    from tui_app.sessions import SessionController
+
+    store = Store(tmp_path / "tui-app.db")
+    backend = connection.open_backend()
+    try:
+        session = SessionController(backend, store=store)
+        await session.open()
+        await session.send("one turn, then the end")
+        result = await session.end()
+        again = SessionController.restore(store.session(session.id), backend, store)  # type: ignore[arg-type]
+        await again.reconnect()  # an ended session is not looked for on the service
+    finally:
+        await backend.aclose()
+    assert result.cost == session.transcript.cost_micros
+    assert (again.state, again.status.final_cost) == ("ended", result.cost)
+    assert [m.text for m in again.transcript.messages] == [m.text for m in session.transcript.messages]
+    record = store.session(session.id)
+    assert record is not None and record.closed and record.final_cost == result.cost
+    store.close()
+
+
+async def test_a_stewrd_session_shows_how_full_its_history_is(server: EmbeddedServer) -> None:
+    from tui_app.config import ApiKey
+    from tui_app.ui.widgets.session_sidebar import SessionItem
+
+    app = TuiApp(Connection("stewrd", server.base_url, ApiKey(server.api_key)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
+        app.query_one(Composer).insert("count my history")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(app.current.transcript.turns) == 1 and app.current.state == "ready")  # type: ignore[union-attr]
+        await pilot.pause(0.1)
+        label = str(app.query_one(SessionItem).query_one("Static").render())
+        assert "2/50 messages of history" in label
+        assert "1 credit" in label

@@ -21,6 +21,8 @@ class Capabilities:
     replay: bool = False
     files: bool = False
     money: Literal["micros", "credits"] = "micros"
+    history_cap: int | None = None
+    """Messages of history the service keeps (older ones leave the agent's context)."""
 
 
 @dataclass(frozen=True, slots=True)

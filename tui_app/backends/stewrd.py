@@ -41,7 +41,7 @@ _NOT_WORTH_RETRYING = frozenset({"quota_exceeded"})
 
 class StewrdBackend(AgentBackend):
     # Stewrd has no questions, cancel, end, replay or file upload here; it bills in credits.
-    capabilities = Capabilities(money="credits")
+    capabilities = Capabilities(money="credits", history_cap=50)
 
     def __init__(
         self,

@@ -22,6 +22,16 @@ STATE_MARKS = {
 }  # fmt: skip
 
 
+def _history_note(session: SessionController) -> str:
+    """For services that keep a bounded history, how full it is (warning once it is near)."""
+    cap = session.backend.capabilities.history_cap
+    if cap is None:
+        return ""
+    used = len(session.transcript.messages)
+    style = "$error" if used >= cap else "$warning" if used >= cap * 0.8 else "dim"
+    return f"\n  [{style}]{min(used, cap)}/{cap} messages of history[/]"
+
+
 class SessionItem(ListItem):
     def __init__(self, session: SessionController) -> None:
         super().__init__(id=f"session-{session.id}")
@@ -43,6 +53,7 @@ class SessionItem(ListItem):
             f"[b]{mark} {escape(title)}[/b]{' ' * (room - len(title))} {cost}\n"
             f"  [dim]{escape(session.backend.name)} · {session.state}[/dim]"
             + (" [b $warning]reconnecting…[/]" if session.status.reconnecting else "")
+            + _history_note(session)
         )
 
 
