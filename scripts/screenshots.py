@@ -20,6 +20,9 @@ from tui_app.connect import Connection
 from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
 from tui_app.ui.app import TuiApp
+from textual.widgets import RadioButton, SelectionList
+
+from tui_app.ui.screens.question_dialog import QuestionDialog
 from tui_app.ui.widgets.composer import Composer
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
@@ -60,6 +63,14 @@ async def main() -> None:
             await wait_until(pilot, lambda: app.current.state == "ready")
             await pilot.pause(0.3)
             save(app, "after-reply")
+            # A question from the agent, mid-turn.
+            composer.insert("Before you answer, quiz me")
+            composer.action_send()
+            await wait_until(pilot, lambda: isinstance(app.screen, QuestionDialog) and app.screen.armed)
+            await pilot.click(RadioButton)
+            app.screen.query_one(SelectionList).select("Cost")
+            await pilot.pause(0.3)
+            save(app, "question-dialog")
 
 
 if __name__ == "__main__":

@@ -12,11 +12,13 @@ from textual.widgets import Footer, Header
 from tui_app.backends.base import AgentBackend
 from tui_app.backends.errors import BackendError
 from tui_app.connect import Connection
-from tui_app.core.events import DomainEvent
+from tui_app.core.events import DomainEvent, QuestionAsked, QuestionSettled, TurnCompleted
+from tui_app.core.transcript import AskedQuestion
 from tui_app.core.session_state import BUSY
 from tui_app.sessions import LedgerBook, SessionController
 from tui_app.store import Store
 from tui_app.ui.messages import SessionUpdated
+from tui_app.ui.screens.question_dialog import QuestionDialog, QuestionReply
 from tui_app.ui.themes import DEFAULT_THEME, load_themes
 from tui_app.ui.widgets.composer import Composer
 from tui_app.ui.widgets.session_sidebar import SessionSidebar
@@ -49,6 +51,7 @@ class TuiApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
         Binding("escape", "cancel_turn", "Cancel turn", id="cancel"),
         Binding("ctrl+n", "new_session", "New session", id="new-session"),
+        Binding("ctrl+o", "answer_question", "Answer question", id="answer-question"),
     ]
 
     def __init__(self, connection: Connection, model: str | None = None, store: Store | None = None) -> None:
@@ -63,6 +66,7 @@ class TuiApp(App[None]):
         self._shown_state: tuple[str, str] | None = None
         self._draft_timer: Timer | None = None
         self._draft = ""
+        self._dialog_for: tuple[str, str] | None = None
         for theme in load_themes():
             self.register_theme(theme)
         self.theme = DEFAULT_THEME
@@ -152,6 +156,7 @@ class TuiApp(App[None]):
         await self.query_one(TranscriptView).reset()
         self.query_one(SessionSidebar).select(session.id)
         self._show_current()
+        self._offer_question(session)  # a question asked while it was off screen opens now
 
     def new_session(self) -> SessionController:
         assert self._backend is not None
@@ -169,6 +174,8 @@ class TuiApp(App[None]):
         return session
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "answer_question":
+            return self.current is not None and bool(self.current.transcript.pending_questions)
         if action == "cancel_turn":
             session = self.current
             busy = session is not None and session.state in BUSY
@@ -206,6 +213,63 @@ class TuiApp(App[None]):
         self.query_one(SessionSidebar).refresh_session(session)
         if session is self.current:
             self._show_current()
+        event = message.event
+        if isinstance(event, QuestionAsked):
+            if session is self.current:
+                self._offer_question(session)
+            else:
+                # Never silent: a background session that waits for an answer says so.
+                self.bell()
+                self.notify(
+                    f"{session.title} asks a question; switch to it to answer. Its turn waits.",
+                    title="Question",
+                    severity="warning",
+                    timeout=15,
+                )
+        elif isinstance(event, QuestionSettled | TurnCompleted) and session is self.current:
+            self._close_stale_dialog(session)
+            self._offer_question(session)
+
+    def _offer_question(self, session: SessionController) -> None:
+        """Open the dialog for the session's oldest waiting question, unless one is open."""
+        pending = session.transcript.pending_questions
+        if not pending or isinstance(self.screen, QuestionDialog):
+            return
+        asked = pending[0]
+        self._dialog_for = (session.id, asked.id)
+        self.push_screen(
+            QuestionDialog(asked, session.title, len(pending)),
+            callback=lambda reply: self._question_closed(session, asked, reply),
+        )
+
+    def _close_stale_dialog(self, session: SessionController) -> None:
+        """The question on screen was settled elsewhere (or its turn ended): close it."""
+        if self._dialog_for is None or self._dialog_for[0] != session.id:
+            return
+        still_pending = {q.id for q in session.transcript.pending_questions}
+        if self._dialog_for[1] not in still_pending and isinstance(self.screen, QuestionDialog):
+            self._dialog_for = None
+            self.screen.settle()
+
+    def _question_closed(self, session: SessionController, asked: AskedQuestion, reply: QuestionReply | None) -> None:
+        self._dialog_for = None
+        self.refresh_bindings()
+        if reply is None or reply.action == "defer":
+            return
+        if reply.action == "cancel":
+            self.run_worker(self._cancel(session), group=f"cancel-{session.id}", exit_on_error=False)
+            return
+        self.run_worker(self._answer(session, asked, reply.answers), group=f"answer-{session.id}", exit_on_error=False)
+
+    async def _answer(self, session: SessionController, asked: AskedQuestion, answers: tuple[tuple[str, ...], ...]) -> None:
+        try:
+            await session.answer(asked.id, answers)
+        except BackendError as error:
+            self.notify(f"{error.message} The question is still waiting (Ctrl+O).", title="Answer not sent", severity="error")
+
+    def action_answer_question(self) -> None:
+        if self.current is not None:
+            self._offer_question(self.current)
 
     def _show_current(self) -> None:
         session = self.current
