@@ -150,7 +150,11 @@ async def test_escape_cancels_a_turn_that_waits_for_an_answer(connection: Connec
         await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
         await send_now(app, pilot, "ask me something")
         await wait_until(pilot, lambda: app.current.state == "asking")  # type: ignore[union-attr]
-        await pilot.press("escape")
+        await wait_until(pilot, lambda: getattr(app.screen, "armed", False))  # the question dialog
+        await pilot.press("escape")  # in the dialog: answer later
+        await wait_until(pilot, lambda: not hasattr(app.screen, "armed"))
+        assert app.current.state == "asking"  # type: ignore[union-attr]
+        await pilot.press("escape")  # on the main screen: cancel the turn
         await wait_until(pilot, lambda: app.current.state == "ready")  # type: ignore[union-attr]
         assert app.current.transcript.last_turn.state == "cancelled"  # type: ignore[union-attr]
         assert app.current.transcript.last_turn.cost_micros  # a cancelled turn is billed too  # type: ignore[union-attr]
@@ -174,3 +178,21 @@ async def test_ctrl_n_opens_a_second_session_and_switching_shows_each_transcript
         await wait_until(pilot, lambda: app.current is first and shown_messages(app)[:1] == ["in the first session"])
         assert len(shown_messages(app)) == 2
         assert second.transcript.messages[0].text == "in the second session"  # type: ignore[union-attr]
+
+
+async def test_up_recalls_earlier_prompts_of_the_session(connection: Connection) -> None:
+    app = TuiApp(connection)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
+        for text in ("first prompt", "second prompt"):
+            await send(app, pilot, text)
+            await wait_until(pilot, lambda: app.current.state == "ready" and app.current.transcript.last_turn is not None and app.current.transcript.last_turn.state == "completed")  # type: ignore[union-attr]
+        composer = app.query_one(Composer)
+        await pilot.press("up")
+        assert composer.text == "second prompt"
+        await pilot.press("up")
+        assert composer.text == "first prompt"
+        await pilot.press("down")
+        assert composer.text == "second prompt"
+        await pilot.press("down")
+        assert composer.text == ""

@@ -149,6 +149,7 @@ class TuiApp(App[None]):
         self._save_draft()
         self.current = session
         composer = self.query_one(Composer)
+        composer.set_history([m.text for m in session.transcript.messages if m.role == "user"])
         draft = self.store.draft(session.id) if self.store is not None and session.remote is not None else ""
         with composer.prevent(Composer.Changed):
             composer.text = draft
@@ -293,6 +294,7 @@ class TuiApp(App[None]):
             )
             return
         message.composer.clear()
+        message.composer.set_history([*message.composer.prompts, message.text])
         self.run_worker(self._send(session, message.text), group=f"session-{session.id}", exit_on_error=False)
 
     async def _send(self, session: SessionController, text: str) -> None:

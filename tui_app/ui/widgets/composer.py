@@ -31,8 +31,15 @@ class Composer(TextArea):
             placeholder="Message the agent…",
             **kwargs,  # type: ignore[arg-type]
         )
+        self.prompts: list[str] = []
+        """Earlier prompts of the session on screen, oldest first (Up recalls them)."""
+        self._recalled: int | None = None
 
     async def _on_key(self, event: events.Key) -> None:
+        if event.key in ("up", "down") and self._recall(-1 if event.key == "up" else 1):
+            event.stop()
+            event.prevent_default()
+            return
         # TextArea turns Enter into a newline before bindings see it, so intercept it here.
         if event.key == "enter":
             event.stop()
@@ -44,6 +51,31 @@ class Composer(TextArea):
             self.action_newline()
         else:
             await super()._on_key(event)
+
+    def set_history(self, prompts: list[str]) -> None:
+        self.prompts = prompts
+        self._recalled = None
+
+    def _recall(self, step: int) -> bool:
+        """Up on an empty composer (or while recalling) shows an earlier prompt; Down a later one.
+        Returns False when the key should move the cursor as usual."""
+        recalled, history = self._recalled, self.prompts
+        if not history or (recalled is None and (self.text or step > 0)):
+            return False
+        if recalled is not None and self.text != history[recalled]:
+            return False  # edited since: arrows move the cursor again
+        index = len(history) if recalled is None else recalled
+        index += step
+        if index < 0:
+            return True
+        if index >= len(history):
+            self._recalled = None
+            self.text = ""
+            return True
+        self._recalled = index
+        self.text = history[index]
+        self.move_cursor(self.document.end)
+        return True
 
     def action_send(self) -> None:
         if self.text.strip():

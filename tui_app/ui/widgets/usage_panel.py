@@ -22,9 +22,11 @@ class UsagePanel(Vertical):
         yield Label("Usage", classes="panel-title")
         yield Static(id="usage-turn")
         yield Static(id="usage-session")
+        yield Static(id="usage-all")
 
     def on_mount(self) -> None:
         self.query_one("#usage-turn", Static).update("[dim]No turn yet.[/dim]")
+        self.query_one("#usage-all", Static).display = False
 
     def show(self, session: SessionController) -> None:
         transcript = session.transcript
@@ -61,3 +63,23 @@ class UsagePanel(Vertical):
         if model:
             session_lines.append(escape(_row("model", model)))
         self.query_one("#usage-session", Static).update("\n".join(session_lines))
+        self.show_all_sessions(session)
+
+    def show_all_sessions(self, session: SessionController) -> None:
+        """What every session of the app has cost, from the ledger they share, beside `session`
+        (the one on screen): one line per unit, its unit first, as dollars and credits never add.
+
+        Hidden until another session has billed something: until then it would only repeat the
+        session's cost, and the side column has few rows to spare at 80x24.
+        """
+        ledger = session.book.ledger
+        box = self.query_one("#usage-all", Static)
+        box.display = any(entry.session_id != session.id for entry in ledger.entries.values())
+        if not box.display:
+            return
+        unit = session.backend.capabilities.money
+        totals = ledger.total()
+        units = sorted(totals, key=lambda u: (u != unit, u))
+        lines = ["[b]All sessions[/b]"]
+        lines += [escape(_row("" if i else "cost", format_money(totals[u], u))) for i, u in enumerate(units)]
+        box.update("\n".join(lines))
