@@ -196,3 +196,24 @@ async def test_up_recalls_earlier_prompts_of_the_session(connection: Connection)
         assert composer.text == "second prompt"
         await pilot.press("down")
         assert composer.text == ""
+
+
+async def test_alt_numbers_switch_sessions_and_background_output_marks_a_session_unread(paced_server: EmbeddedServer) -> None:
+    from tui_app.ui.widgets.session_sidebar import SessionItem
+
+    app = TuiApp(connection_to(paced_server))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
+        first = app.current
+        await send_now(app, pilot, "keep talking while I am away")
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: app.current is not first and app.current.state == "ready")  # type: ignore[union-attr]
+        item = app.query_one(f"#session-{first.id}", SessionItem)  # type: ignore[union-attr]
+        await wait_until(pilot, lambda: "● new" in str(item.query_one("Static").render()))
+        await pilot.press("alt+1")
+        await wait_until(pilot, lambda: app.current is first)
+        assert "● new" not in str(item.query_one("Static").render())
+        await pilot.press("alt+2")
+        await wait_until(pilot, lambda: app.current is not first)
+        await pilot.press("ctrl+pageup")
+        await wait_until(pilot, lambda: app.current is first)

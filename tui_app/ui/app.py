@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header
 from tui_app.backends.base import AgentBackend
 from tui_app.backends.errors import BackendError
 from tui_app.connect import Connection
-from tui_app.core.events import DomainEvent, QuestionAsked, QuestionSettled, TurnCompleted
+from tui_app.core.events import DomainEvent, PartUpdated, QuestionAsked, QuestionSettled, TurnCompleted
 from tui_app.core.transcript import AskedQuestion
 from tui_app.core.session_state import BUSY
 from tui_app.sessions import LedgerBook, SessionController
@@ -52,6 +52,12 @@ class TuiApp(App[None]):
         Binding("escape", "cancel_turn", "Cancel turn", id="cancel"),
         Binding("ctrl+n", "new_session", "New session", id="new-session"),
         Binding("ctrl+o", "answer_question", "Answer question", id="answer-question"),
+        Binding("ctrl+pagedown", "next_session(1)", "Next session", show=False, id="next-session"),
+        Binding("ctrl+pageup", "next_session(-1)", "Previous session", show=False, id="previous-session"),
+        *(
+            Binding(f"alt+{n}", f"switch_number({n})", f"Session {n}", show=False, id=f"session-{n}")
+            for n in range(1, 10)
+        ),
     ]
 
     def __init__(self, connection: Connection, model: str | None = None, store: Store | None = None) -> None:
@@ -67,6 +73,7 @@ class TuiApp(App[None]):
         self._draft_timer: Timer | None = None
         self._draft = ""
         self._dialog_for: tuple[str, str] | None = None
+        self._unread: set[str] = set()
         for theme in load_themes():
             self.register_theme(theme)
         self.theme = DEFAULT_THEME
@@ -90,6 +97,7 @@ class TuiApp(App[None]):
             self.new_session()
         # Cheap, and rare enough to cost nothing while idle.
         self.set_interval(30, self._check_idle)
+        self.set_interval(1, self._tick)
         if self.connection.notice:
             self.notify(self.connection.notice, severity="warning", timeout=10)
         self.query_one(Composer).focus()
@@ -148,6 +156,8 @@ class TuiApp(App[None]):
         # A session off screen is data, not widgets: the view is rebuilt from its transcript.
         self._save_draft()
         self.current = session
+        self._unread.discard(session.id)
+        self.query_one(SessionSidebar).refresh_session(session)
         composer = self.query_one(Composer)
         composer.set_history([m.text for m in session.transcript.messages if m.role == "user"])
         draft = self.store.draft(session.id) if self.store is not None and session.remote is not None else ""
@@ -211,10 +221,12 @@ class TuiApp(App[None]):
         session = self.sessions.get(message.session_id)
         if session is None:
             return
-        self.query_one(SessionSidebar).refresh_session(session)
+        event = message.event
+        if session is not self.current and isinstance(event, PartUpdated):
+            self._unread.add(session.id)
+        self.query_one(SessionSidebar).refresh_session(session, session.id in self._unread)
         if session is self.current:
             self._show_current()
-        event = message.event
         if isinstance(event, QuestionAsked):
             if session is self.current:
                 self._offer_question(session)
@@ -267,6 +279,22 @@ class TuiApp(App[None]):
             await session.answer(asked.id, answers)
         except BackendError as error:
             self.notify(f"{error.message} The question is still waiting (Ctrl+O).", title="Answer not sent", severity="error")
+
+    async def action_next_session(self, step: int) -> None:
+        order = list(self.sessions.values())
+        if self.current is not None and len(order) > 1:
+            await self._switch(order[(order.index(self.current) + step) % len(order)])
+
+    async def action_switch_number(self, number: int) -> None:
+        order = list(self.sessions.values())
+        if 0 < number <= len(order) and order[number - 1] is not self.current:
+            await self._switch(order[number - 1])
+
+    def _tick(self) -> None:
+        """Once a second: the clocks of resuming and queued sessions move on."""
+        for session in self.sessions.values():
+            if session.state in ("resuming", "queued"):
+                self.query_one(SessionSidebar).refresh_session(session, session.id in self._unread)
 
     def action_answer_question(self) -> None:
         if self.current is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from textual import on
@@ -20,6 +21,20 @@ STATE_MARKS = {
     "creating": "…", "ready": "○", "idle": "◌", "sending": "●", "streaming": "●", "asking": "?",
     "resuming": "↻", "queued": "⧗", "cancelling": "●", "expired": "✕", "ended": "■", "failed": "✕",
 }  # fmt: skip
+
+
+def _state_text(session: SessionController) -> str:
+    """The state in words, with the clock a person waits on: a resume's elapsed time, a queued
+    message's countdown."""
+    status = session.status
+    now = time.monotonic()
+    if status.kind == "resuming":
+        return f"resuming {now - status.since:.0f}s"
+    if status.kind == "queued" and status.retry_at is not None:
+        return f"queued, retry in {max(status.retry_at - now, 0):.0f}s"
+    if status.kind == "ended" and status.runtime_ms is not None:
+        return f"ended after {status.runtime_ms / 1000:.0f}s"
+    return status.kind
 
 
 def _history_note(session: SessionController) -> str:
@@ -42,7 +57,7 @@ class SessionItem(ListItem):
     def compose(self) -> ComposeResult:
         yield self._label
 
-    def refresh_from(self, session: SessionController) -> None:
+    def refresh_from(self, session: SessionController, unread: bool = False) -> None:
         mark = STATE_MARKS.get(session.state, "?")
         cost = format_money(session.transcript.cost_micros, session.backend.capabilities.money)
         self.set_class(session.state in ("sending", "streaming", "resuming", "queued", "asking"), "-streaming")
@@ -51,7 +66,8 @@ class SessionItem(ListItem):
         title = session.title if len(session.title) <= room else session.title[: room - 1] + "…"
         self._label.update(
             f"[b]{mark} {escape(title)}[/b]{' ' * (room - len(title))} {cost}\n"
-            f"  [dim]{escape(session.backend.name)} · {session.state}[/dim]"
+            f"  [dim]{escape(session.backend.name)} · {_state_text(session)}[/dim]"
+            + (" [b $accent]● new[/]" if unread else "")
             + (" [b $warning]reconnecting…[/]" if session.status.reconnecting else "")
             + _history_note(session)
         )
@@ -86,7 +102,7 @@ class SessionSidebar(Vertical):
         if isinstance(event.item, SessionItem):
             self.post_message(self.Chosen(event.item.session_id))
 
-    def refresh_session(self, session: SessionController) -> None:
+    def refresh_session(self, session: SessionController, unread: bool = False) -> None:
         for item in self.query(SessionItem):
             if item.session_id == session.id:
-                item.refresh_from(session)
+                item.refresh_from(session, unread)

@@ -77,6 +77,7 @@ class TranscriptView(VerticalScroll):
         self._unit = "micros"
         self._flushing = False
         self._views: dict[str, MessageView] = {}
+        self._generation = 0
 
     def compose(self) -> ComposeResult:
         yield Static("Type a message below and press Enter to send it.", id="transcript-empty")
@@ -87,6 +88,7 @@ class TranscriptView(VerticalScroll):
 
     async def reset(self) -> None:
         """Forget what is shown, to show another session."""
+        self._generation += 1  # a render of the previous session in flight stops at its next step
         self._pending = None
         self._views.clear()
         await self.remove_children(MessageView)
@@ -112,13 +114,20 @@ class TranscriptView(VerticalScroll):
                 self._flushing = False
 
     async def _render_transcript(self, transcript: Transcript) -> None:
+        generation = self._generation
         new_views = [MessageView(m) for m in transcript.messages if m.id not in self._views]
         if new_views:
             self._views.update((view.message_id, view) for view in new_views)
             self.query("#transcript-empty").remove()
             await self.mount_all(new_views)
+            if generation != self._generation:  # switched away while mounting
+                for view in new_views:
+                    await view.remove()
+                return
         for message in transcript.messages:
-            view = self._views[message.id]
+            view = self._views.get(message.id)
+            if view is None or generation != self._generation:
+                return
             view.set_header(header_for(message, transcript, self._unit))
             if view.shown_text != message.text:
                 await view.set_text(message.text)
