@@ -217,3 +217,23 @@ async def test_alt_numbers_switch_sessions_and_background_output_marks_a_session
         await wait_until(pilot, lambda: app.current is not first)
         await pilot.press("ctrl+pageup")
         await wait_until(pilot, lambda: app.current is first)
+
+
+async def test_ending_a_session_asks_first_then_shows_its_final_cost(connection: Connection, server: EmbeddedServer) -> None:
+    app = TuiApp(connection)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
+        await send(app, pilot, "one turn before the end")
+        await wait_until(pilot, lambda: turn_done(app, 1))
+        await pilot.press("ctrl+t")
+        await pilot.press("n")  # the first answer is no: nothing happens
+        await pilot.pause(0.2)
+        assert app.current.state == "ready"  # type: ignore[union-attr]
+        await pilot.press("ctrl+t")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: app.current.state == "ended")  # type: ignore[union-attr]
+        record = server.registry.chats[app.current.remote.id]  # type: ignore[union-attr]
+        final = sum(turn.usage["summary"]["costMicros"] for turn in record.turns)  # type: ignore[index]
+        assert app.current.status.final_cost == final  # type: ignore[union-attr]
+        await wait_until(pilot, lambda: any("Final cost: " + format_micros(final) in n.message for n in app._notifications))
+        assert record.ended

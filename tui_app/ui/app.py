@@ -6,6 +6,7 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.timer import Timer
 from textual.widgets import Footer, Header
 
@@ -14,10 +15,12 @@ from tui_app.backends.errors import BackendError
 from tui_app.connect import Connection
 from tui_app.core.events import DomainEvent, PartUpdated, QuestionAsked, QuestionSettled, TurnCompleted
 from tui_app.core.transcript import AskedQuestion
+from tui_app.core.money import format_money
 from tui_app.core.session_state import BUSY
 from tui_app.sessions import LedgerBook, SessionController
 from tui_app.store import Store
 from tui_app.ui.messages import SessionUpdated
+from tui_app.ui.screens.confirm import ConfirmScreen
 from tui_app.ui.screens.question_dialog import QuestionDialog, QuestionReply
 from tui_app.ui.themes import DEFAULT_THEME, load_themes
 from tui_app.ui.widgets.composer import Composer
@@ -52,6 +55,7 @@ class TuiApp(App[None]):
         Binding("escape", "cancel_turn", "Cancel turn", id="cancel"),
         Binding("ctrl+n", "new_session", "New session", id="new-session"),
         Binding("ctrl+o", "answer_question", "Answer question", id="answer-question"),
+        Binding("ctrl+t", "end_session", "End session", id="end-session"),
         Binding("ctrl+pagedown", "next_session(1)", "Next session", show=False, id="next-session"),
         Binding("ctrl+pageup", "next_session(-1)", "Previous session", show=False, id="previous-session"),
         *(
@@ -185,6 +189,13 @@ class TuiApp(App[None]):
         return session
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "end_session":
+            session = self.current
+            return (
+                session is not None
+                and session.backend.capabilities.end_with_cost
+                and session.state in ("ready", "idle")
+            )
         if action == "answer_question":
             return self.current is not None and bool(self.current.transcript.pending_questions)
         if action == "cancel_turn":
@@ -295,6 +306,31 @@ class TuiApp(App[None]):
         for session in self.sessions.values():
             if session.state in ("resuming", "queued"):
                 self.query_one(SessionSidebar).refresh_session(session, session.id in self._unread)
+
+    def action_end_session(self) -> None:
+        session = self.current
+        if session is None or session.state not in ("ready", "idle"):
+            return
+        question = (
+            f"End [b]{escape(session.title)}[/b] on {escape(session.backend.name)}? Its sandbox stops and it "
+            "cannot take messages any more. Its transcript and costs stay here, readable."
+        )
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(self._end(session), group=f"end-{session.id}", exit_on_error=False)
+
+        self.push_screen(ConfirmScreen(question, yes="End it"), callback=confirmed)
+
+    async def _end(self, session: SessionController) -> None:
+        try:
+            result = await session.end()
+        except BackendError as error:
+            self.notify(error.message, title=f"{session.title}: not ended", severity="error")
+            return
+        unit = session.backend.capabilities.money
+        runtime = f" after {result.runtime_ms / 1000:.1f} s of runtime" if result.runtime_ms is not None else ""
+        self.notify(f"{session.title} ended{runtime}. Final cost: {format_money(result.cost, unit)}.", title="Session ended")
 
     def action_answer_question(self) -> None:
         if self.current is not None:
