@@ -237,3 +237,20 @@ async def test_ending_a_session_asks_first_then_shows_its_final_cost(connection:
         assert app.current.status.final_cost == final  # type: ignore[union-attr]
         await wait_until(pilot, lambda: any("Final cost: " + format_micros(final) in n.message for n in app._notifications))
         assert record.ended
+
+
+async def test_ctrl_l_opens_the_audit_log_of_the_session(connection: Connection) -> None:
+    from textual.widgets import DataTable
+
+    from tui_app.ui.screens.audit_log import AuditLogScreen
+
+    app = TuiApp(connection)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
+        await send(app, pilot, "please use a tool")
+        await wait_until(pilot, lambda: turn_done(app, 1))
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: isinstance(app.screen, AuditLogScreen))
+        assert app.screen.query_one(DataTable).row_count == 2  # the llm entry and the tool's api entry
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, AuditLogScreen))

@@ -20,6 +20,7 @@ from tui_app.core.session_state import BUSY
 from tui_app.sessions import LedgerBook, SessionController
 from tui_app.store import Store
 from tui_app.ui.messages import SessionUpdated
+from tui_app.ui.screens.audit_log import AuditLogScreen
 from tui_app.ui.screens.confirm import ConfirmScreen
 from tui_app.ui.screens.question_dialog import QuestionDialog, QuestionReply
 from tui_app.ui.themes import DEFAULT_THEME, load_themes
@@ -56,6 +57,7 @@ class TuiApp(App[None]):
         Binding("ctrl+n", "new_session", "New session", id="new-session"),
         Binding("ctrl+o", "answer_question", "Answer question", id="answer-question"),
         Binding("ctrl+t", "end_session", "End session", id="end-session"),
+        Binding("ctrl+l", "audit_log", "Audit log", id="audit-log"),
         Binding("ctrl+pagedown", "next_session(1)", "Next session", show=False, id="next-session"),
         Binding("ctrl+pageup", "next_session(-1)", "Previous session", show=False, id="previous-session"),
         *(
@@ -306,6 +308,10 @@ class TuiApp(App[None]):
         for session in self.sessions.values():
             if session.state in ("resuming", "queued"):
                 self.query_one(SessionSidebar).refresh_session(session, session.id in self._unread)
+
+    def action_audit_log(self) -> None:
+        if self.current is not None:
+            self.push_screen(AuditLogScreen(self.current))
 
     def action_end_session(self) -> None:
         session = self.current
