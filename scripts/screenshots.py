@@ -71,6 +71,20 @@ async def main() -> None:
             app.screen.query_one(SelectionList).select("Cost")
             await pilot.pause(0.3)
             save(app, "question-dialog")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: app.current.state == "ready")
+            # Three sessions, the one on screen after a tool call; then its audit log.
+            for text in ("Hello from a second session", "Think, then use a tool"):
+                await pilot.press("ctrl+n")
+                await wait_until(pilot, lambda: app.current.state == "ready" and not app.current.transcript.turns)
+                composer.insert(text)
+                composer.action_send()
+                await wait_until(pilot, lambda: app.current.state == "ready" and app.current.transcript.turns)
+            await pilot.pause(0.3)
+            save(app, "three-sessions")
+            await pilot.press("ctrl+l")
+            await pilot.pause(0.5)
+            save(app, "audit-log")
 
 
 if __name__ == "__main__":
