@@ -13,7 +13,14 @@ from textual.widgets import Footer, Header
 from tui_app.backends.base import AgentBackend
 from tui_app.backends.errors import BackendError
 from tui_app.connect import Connection
-from tui_app.core.events import DomainEvent, PartUpdated, QuestionAsked, QuestionSettled, TurnCompleted
+from tui_app.core.events import (
+    DomainEvent,
+    PartUpdated,
+    QuestionAsked,
+    QuestionSettled,
+    TurnCompleted,
+    UsageReported,
+)
 from tui_app.core.transcript import AskedQuestion
 from tui_app.core.money import format_money
 from tui_app.core.session_state import BUSY
@@ -96,6 +103,11 @@ class TuiApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # Held, not queried: `query_one` looks at the screen on top, which may be a dialog.
+        self._sidebar = self.query_one(SessionSidebar)
+        self._usage = self.query_one(UsagePanel)
+        self._transcript = self.query_one(TranscriptView)
+        self._composer = self.query_one(Composer)
         self.sub_title = f"{self.connection.backend} · {self.connection.where}"
         # The HTTP client belongs to this event loop, so it is made here, not in __init__.
         self._backend = self.connection.open_backend()
@@ -106,7 +118,7 @@ class TuiApp(App[None]):
         self.set_interval(1, self._tick)
         if self.connection.notice:
             self.notify(self.connection.notice, severity="warning", timeout=10)
-        self.query_one(Composer).focus()
+        self._composer.focus()
 
     def _reopen_sessions(self) -> bool:
         """Bring back every stored session of this backend, as it was; False if there is none."""
@@ -118,7 +130,7 @@ class TuiApp(App[None]):
                 record, self._backend, self.store, on_change=self._session_changed, ledger=self.book
             )
             self.sessions[session.id] = session
-            self.query_one(SessionSidebar).add_session(session)
+            self._sidebar.add_session(session)
             self.run_worker(session.reconnect(), group=f"session-{session.id}", exit_on_error=False)
         if not records:
             return False
@@ -163,15 +175,15 @@ class TuiApp(App[None]):
         self._save_draft()
         self.current = session
         self._unread.discard(session.id)
-        self.query_one(SessionSidebar).refresh_session(session)
-        composer = self.query_one(Composer)
+        self._sidebar.refresh_session(session)
+        composer = self._composer
         composer.set_history([m.text for m in session.transcript.messages if m.role == "user"])
         draft = self.store.draft(session.id) if self.store is not None and session.remote is not None else ""
         with composer.prevent(Composer.Changed):
             composer.text = draft
         self._draft = draft
-        await self.query_one(TranscriptView).reset()
-        self.query_one(SessionSidebar).select(session.id)
+        await self._transcript.reset()
+        self._sidebar.select(session.id)
         self._show_current()
         self._offer_question(session)  # a question asked while it was off screen opens now
 
@@ -185,7 +197,7 @@ class TuiApp(App[None]):
             store=self.store,
         )
         self.sessions[session.id] = session
-        self.query_one(SessionSidebar).add_session(session)
+        self._sidebar.add_session(session)
         self.run_worker(self._switch(session), group="switch")
         self.run_worker(self._open(session), group=f"session-{session.id}", exit_on_error=False)
         return session
@@ -237,9 +249,14 @@ class TuiApp(App[None]):
         event = message.event
         if session is not self.current and isinstance(event, PartUpdated):
             self._unread.add(session.id)
-        self.query_one(SessionSidebar).refresh_session(session, session.id in self._unread)
+        self._sidebar.refresh_session(session, session.id in self._unread)
         if session is self.current:
             self._show_current()
+        elif isinstance(event, UsageReported) and self.current is not None:
+            self._usage.show_all_sessions(self.current)  # the total across sessions moved
+        screen = self.screen
+        if isinstance(screen, AuditLogScreen) and screen.session is session and isinstance(event, UsageReported | TurnCompleted):
+            screen.show_log()
         if isinstance(event, QuestionAsked):
             if session is self.current:
                 self._offer_question(session)
@@ -307,7 +324,7 @@ class TuiApp(App[None]):
         """Once a second: the clocks of resuming and queued sessions move on."""
         for session in self.sessions.values():
             if session.state in ("resuming", "queued"):
-                self.query_one(SessionSidebar).refresh_session(session, session.id in self._unread)
+                self._sidebar.refresh_session(session, session.id in self._unread)
 
     def action_audit_log(self) -> None:
         if self.current is not None:
@@ -346,9 +363,9 @@ class TuiApp(App[None]):
         session = self.current
         if session is None:
             return
-        self.query_one(UsagePanel).show(session)
-        self.query_one(TranscriptView).show(session.transcript, session.backend.capabilities.money)
-        self.query_one(Composer).border_title = COMPOSER_TITLES[session.state]
+        self._usage.show(session)
+        self._transcript.show(session.transcript, session.backend.capabilities.money)
+        self._composer.border_title = COMPOSER_TITLES[session.state]
         if (session.id, session.state) != self._shown_state:
             self._shown_state = (session.id, session.state)
             self.refresh_bindings()  # "Cancel turn" shows only while a turn runs
@@ -372,6 +389,6 @@ class TuiApp(App[None]):
             await session.send(text)
         except BackendError as error:
             self.notify(error.message, title=f"{session.title}: not sent", severity="error", timeout=10)
-            composer = self.query_one(Composer)
+            composer = self._composer
             if session is self.current and not composer.text.strip():
                 composer.text = text  # nothing typed is ever lost

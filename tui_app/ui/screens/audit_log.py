@@ -18,13 +18,14 @@ from tui_app.core.money import format_money
 from tui_app.core.transcript import Turn
 from tui_app.sessions import SessionController
 
-# (label, key, right-aligned): numbers line up on their last digit.
+# (label, key, right-aligned): numbers line up on their last digit. The token columns say only
+# "Prompt" and "Completion" so the table fits an 80-column terminal with the demo's model name.
 COLUMNS = (
     ("Turn", "turn", True),
     ("Kind", "kind", False),
     ("Service or model", "source", False),
-    ("Prompt tok", "prompt", True),
-    ("Completion tok", "completion", True),
+    ("Prompt", "prompt", True),
+    ("Completion", "completion", True),
     ("Cost", "cost", True),
 )
 
