@@ -254,3 +254,21 @@ async def test_ctrl_l_opens_the_audit_log_of_the_session(connection: Connection)
         assert app.screen.query_one(DataTable).row_count == 2  # the llm entry and the tool's api entry
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, AuditLogScreen))
+
+
+async def test_a_reply_keeps_streaming_under_an_open_dialog(paced_server: EmbeddedServer) -> None:
+    from textual.widgets import DataTable
+
+    from tui_app.ui.screens.audit_log import AuditLogScreen
+
+    app = TuiApp(connection_to(paced_server))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
+        await send_now(app, pilot, "stream while I read the audit log")
+        await wait_until(pilot, lambda: app.current.state == "streaming")  # type: ignore[union-attr]
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: isinstance(app.screen, AuditLogScreen))
+        await wait_until(pilot, lambda: app.current.state == "ready")  # type: ignore[union-attr]
+        assert app.screen.query_one(DataTable).row_count == 1  # updated live to the final usage
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: turn_done(app, 1))
