@@ -9,7 +9,6 @@ because a refused request was not accepted and may safely be sent again.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -20,15 +19,12 @@ import httpx
 from httpx_sse import EventSource, ServerSentEvent, aconnect_sse
 from pydantic import ValidationError
 
-from tui_app.backends.base import AgentBackend, Capabilities, RemoteSession
-from tui_app.backends.casedev import RetryPolicy
+from tui_app.backends.base import Capabilities, RemoteSession
 from tui_app.backends.errors import (
     BackendError,
     ConnectionFailed,
-    RateLimited,
-    ServerFailed,
-    error_from_response,
 )
+from tui_app.backends.http_backend import HttpBackend, RetryPolicy
 from tui_app.backends.stewrd_wire import MessageResponse, SessionCreated, StewrdTurn
 from tui_app.config import ApiKey
 from tui_app.core.events import DomainEvent, TurnCompleted
@@ -39,7 +35,8 @@ log = logging.getLogger(__name__)
 _NOT_WORTH_RETRYING = frozenset({"quota_exceeded"})
 
 
-class StewrdBackend(AgentBackend):
+class StewrdBackend(HttpBackend):
+    not_worth_retrying = _NOT_WORTH_RETRYING
     # Stewrd has no questions, cancel, end, replay or file upload here; it bills in credits.
     capabilities = Capabilities(money="credits", history_cap=50)
 
@@ -51,58 +48,7 @@ class StewrdBackend(AgentBackend):
         service: str = "Stewrd",
         retry: RetryPolicy | None = None,
     ) -> None:
-        self.name = name
-        self._service = service
-        self.retry = retry or RetryPolicy()
-        self._client = httpx.AsyncClient(
-            base_url=base_url.rstrip("/"),
-            headers={"Authorization": f"Bearer {api_key.reveal()}"},
-            timeout=httpx.Timeout(connect=10.0, read=self.retry.liveness_timeout, write=30.0, pool=10.0),
-        )
-
-    def __repr__(self) -> str:
-        # Never the client or its headers: they hold the key.
-        return f"StewrdBackend(name={self.name!r}, base_url={str(self._client.base_url)!r})"
-
-    # --- requests --------------------------------------------------------------------------
-
-    async def _raise_for_status(self, response: httpx.Response) -> None:
-        if response.is_success:
-            return
-        body = await response.aread()
-        raise error_from_response(self._service, response.status_code, body, response.headers)
-
-    def _unreachable(self, error: httpx.TransportError) -> ConnectionFailed:
-        # The exception's type only: its text may quote the request, never worth the risk.
-        return ConnectionFailed(f"Could not reach {self._service} at {self._client.base_url} ({type(error).__name__}).")
-
-    async def _wait_before_retry(self, error: BackendError, attempt: int) -> bool:
-        """Sleep before retrying a retryable error; False when it should not be retried."""
-        if not isinstance(error, RateLimited | ServerFailed) or attempt > self.retry.request_retries:
-            return False
-        if error.code in _NOT_WORTH_RETRYING:
-            return False
-        wait = getattr(error, "retry_after", None)
-        if wait is None:
-            wait = self.retry.backoff(attempt)
-        if wait > self.retry.retry_after_cap:
-            return False
-        await asyncio.sleep(wait)
-        return True
-
-    async def _request(self, method: str, path: str, **kwargs: object) -> httpx.Response:
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                response = await self._client.request(method, path, **kwargs)  # type: ignore[arg-type]
-                await self._raise_for_status(response)
-                return response
-            except httpx.TransportError as error:
-                raise self._unreachable(error) from None
-            except BackendError as error:
-                if not await self._wait_before_retry(error, attempt):
-                    raise
+        super().__init__(base_url, api_key, name, service, retry)
 
     async def create_session(self, title: str | None = None, model: str | None = None) -> RemoteSession:
         # Stewrd sessions have no title or model: the project's settings decide.
@@ -189,5 +135,3 @@ class StewrdBackend(AgentBackend):
             log.warning("skipped a malformed Stewrd %s event: %s", name, error)
             return []
 
-    async def aclose(self) -> None:
-        await self._client.aclose()

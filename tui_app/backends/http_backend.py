@@ -1,0 +1,101 @@
+"""What every HTTP adapter shares: one client carrying the key, the one mapping from an HTTP
+answer to a typed error, and bounded retries of refused requests."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+
+from tui_app.backends.base import AgentBackend
+from tui_app.backends.errors import (
+    BackendError,
+    ConnectionFailed,
+    RateLimited,
+    ServerFailed,
+    error_from_response,
+)
+from tui_app.config import ApiKey
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How hard to try. Tests shrink the delays; people get the defaults."""
+
+    reconnect_attempts: int = 8
+    reconnect_base_delay: float = 0.25
+    reconnect_max_delay: float = 8.0
+    request_retries: int = 2
+    """Extra tries of a request answered 429 or 5xx."""
+    retry_after_cap: float = 60.0
+    """Longest `Retry-After` honoured before giving up instead of waiting."""
+    liveness_timeout: float = 45.0
+    """Silence on a stream (no frame, no heartbeat) after which it counts as dead."""
+
+    def backoff(self, attempt: int, jitter: Callable[[], float] = random.random) -> float:
+        """Exponential backoff with jitter: between half and all of base * 2^(attempt-1)."""
+        ceiling = min(self.reconnect_base_delay * 2 ** (attempt - 1), self.reconnect_max_delay)
+        return ceiling * (0.5 + 0.5 * jitter())
+
+
+class HttpBackend(AgentBackend):
+    not_worth_retrying: frozenset[str] = frozenset()
+    """Error codes that waiting cannot clear (e.g. a limit that lasts until a session expires)."""
+
+    def __init__(self, base_url: str, api_key: ApiKey, name: str, service: str, retry: RetryPolicy | None) -> None:
+        self.name = name
+        self._service = service
+        self.retry = retry or RetryPolicy()
+        self._client = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            headers={"Authorization": f"Bearer {api_key.reveal()}"},
+            timeout=httpx.Timeout(connect=10.0, read=self.retry.liveness_timeout, write=30.0, pool=10.0),
+        )
+
+    def __repr__(self) -> str:
+        # Never the client or its headers: they hold the key.
+        return f"{type(self).__name__}(name={self.name!r}, base_url={str(self._client.base_url)!r})"
+
+    async def _raise_for_status(self, response: httpx.Response) -> None:
+        if response.is_success:
+            return
+        body = await response.aread()
+        raise error_from_response(self._service, response.status_code, body, response.headers)
+
+    def _unreachable(self, error: httpx.TransportError) -> ConnectionFailed:
+        # The exception's type only: its text may quote the request, never worth the risk.
+        return ConnectionFailed(f"Could not reach {self._service} at {self._client.base_url} ({type(error).__name__}).")
+
+    async def _wait_before_retry(self, error: BackendError, attempt: int) -> bool:
+        """Sleep before retrying a retryable error; False when it should not be retried."""
+        if not isinstance(error, RateLimited | ServerFailed) or attempt > self.retry.request_retries:
+            return False
+        if error.code in self.not_worth_retrying:
+            return False
+        wait = getattr(error, "retry_after", None)
+        if wait is None:
+            wait = self.retry.backoff(attempt)
+        if wait > self.retry.retry_after_cap:
+            return False
+        await asyncio.sleep(wait)
+        return True
+
+    async def _request(self, method: str, path: str, **kwargs: object) -> httpx.Response:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = await self._client.request(method, path, **kwargs)  # type: ignore[arg-type]
+                await self._raise_for_status(response)
+                return response
+            except httpx.TransportError as error:
+                raise self._unreachable(error) from None
+            except BackendError as error:
+                if not await self._wait_before_retry(error, attempt):
+                    raise
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
