@@ -52,7 +52,7 @@ def turn_done(app: TuiApp, turns: int) -> bool:
         and session.state == "ready"
         and len(session.transcript.turns) == turns
         and len(shown_messages(app)) == 2 * turns
-        and shown_messages(app)[-1] == session.transcript.messages[-1].text
+        and shown_messages(app)[-1] == session.transcript.messages[-1].display_text
     )
 
 

@@ -140,3 +140,19 @@ def test_two_turns_with_noise_in_between_equal_the_clean_run(first: list[str], s
     noisy.append(UnknownEvent("x.y", {}))
     assert [m.text for m in run(noisy).messages] == [m.text for m in run(clean).messages]
     assert run(noisy).cost_micros == run(clean).cost_micros
+
+
+def test_reasoning_and_tool_calls_are_shown_around_the_text_but_are_not_the_text() -> None:
+    events: list[DomainEvent] = [
+        PartUpdated("t", "m", "r", "reasoning", text="Let me think.\nStill thinking."),
+        PartUpdated("t", "m", "k", "tool", text="demo_search · running"),
+        PartUpdated("t", "m", "k", "tool", text="demo_search · completed\n3 results"),
+        PartUpdated("t", "m", "p", "text", text="The answer."),
+    ]
+    message = run(events).messages[0]
+    assert message.text == "The answer."
+    assert message.display_text == (
+        "> *thinking*\n>\n> Let me think.\n> Still thinking.\n\n"
+        "**⚙ demo_search · completed**\n\n```\n3 results\n```\n\n"
+        "The answer."
+    )

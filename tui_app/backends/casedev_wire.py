@@ -112,6 +112,23 @@ class WirePart(Wire):
     id: str | None = None
     type: str = "text"
     text: str | None = None
+    tool: str | None = None
+    state: dict[str, Any] | None = None
+
+    def shown_text(self) -> str | None:
+        """The part's text; for a tool call, a line saying what it does and how it went."""
+        if self.type != "tool":
+            return self.text
+        state = self.state or {}
+        status = str(state.get("status", "pending"))
+        line = f"{self.tool or 'tool'} · {status}"
+        title = state.get("title")
+        if isinstance(title, str) and title:
+            line += f" · {title}"
+        detail = state.get("output") if status == "completed" else state.get("error")
+        if isinstance(detail, str) and detail:
+            line += f"\n{detail}"
+        return line
 
 
 class PartUpdatedWire(Wire):
@@ -203,7 +220,9 @@ def respond_event_to_domain(name: str, data: dict[str, Any]) -> DomainEvent | No
             part_id = update.part_id or update.part.id
             if part_id is None:
                 raise ValueError("message.part.updated names no part id")
-            return PartUpdated(update.turn_id, update.message_id, part_id, update.part.type, update.part.text, update.delta)
+            return PartUpdated(
+                update.turn_id, update.message_id, part_id, update.part.type, update.part.shown_text(), update.delta
+            )
         case "message.completed":
             done = MessageCompletedWire.model_validate(data)
             return MessageCompleted(done.turn_id, done.message_id, done.finish)
@@ -281,7 +300,7 @@ class StreamNormalizer:
                 message_id = (props.get("part") or {}).get("messageID")
                 if part.id is None or not isinstance(message_id, str):
                     raise ValueError("message.part.updated names no part or message id")
-                return PartUpdated(turn, message_id, part.id, part.type, part.text, props.get("delta"))
+                return PartUpdated(turn, message_id, part.id, part.type, part.shown_text(), props.get("delta"))
             case "message.part.delta":
                 if props.get("field", "text") != "text":
                     return None

@@ -49,8 +49,23 @@ class Message:
 
     @property
     def text(self) -> str:
-        """The message's visible text: its text parts, in order."""
+        """The message's own words: its text parts, in order."""
         return "".join(part.text for part in self.parts if part.kind == "text")
+
+    @property
+    def display_text(self) -> str:
+        """Everything to show, as Markdown: reasoning quoted, tool calls as a marked line, then text."""
+        shown: list[str] = []
+        for part in self.parts:
+            if part.kind == "text":
+                shown.append(part.text)
+            elif part.kind == "reasoning":
+                quoted = "\n".join(f"> {line}" if line else ">" for line in part.text.splitlines())
+                shown.append(f"> *thinking*\n>\n{quoted}\n\n")
+            elif part.kind == "tool":
+                head, _, detail = part.text.partition("\n")
+                shown.append(f"**⚙ {head}**\n\n" + (f"```\n{detail}\n```\n\n" if detail else ""))
+        return "".join(shown)
 
 
 @dataclass(frozen=True, slots=True)

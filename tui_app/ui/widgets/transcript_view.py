@@ -129,5 +129,5 @@ class TranscriptView(VerticalScroll):
             if view is None or generation != self._generation:
                 return
             view.set_header(header_for(message, transcript, self._unit))
-            if view.shown_text != message.text:
-                await view.set_text(message.text)
+            if view.shown_text != message.display_text:
+                await view.set_text(message.display_text)
