@@ -23,7 +23,6 @@ from tui_app.backends.casedev_wire import (
     respond_event_to_domain,
 )
 from tui_app.backends.errors import (
-    BackendError,
     ConnectionFailed,
     RateLimited,
     ServerFailed,
@@ -147,32 +146,19 @@ class CasedevBackend(HttpBackend):
     async def _respond(self, session_id: str, text: str) -> AsyncIterator[DomainEvent]:
         path = f"/agent/v1/chat/{session_id}/respond"
         body = {"parts": [{"type": "text", "text": text}]}
-        attempt = 0
-        while True:
-            attempt += 1
+        async with self._event_stream("POST", path, json=body) as source:
+            # From here the turn runs on the server: a failure means resume, not resend.
             try:
-                async with aconnect_sse(self._client, "POST", path, json=body) as source:
-                    try:
-                        await self._raise_for_status(source.response)
-                    except BackendError as error:
-                        if await self._wait_before_retry(error, attempt):
-                            continue
-                        raise
-                    # From here the turn runs on the server: a failure means resume, not resend.
-                    try:
-                        async for sse in source.aiter_sse():
-                            is_new, payload = self._frame(session_id, sse)
-                            if not is_new or payload is None:
-                                continue
-                            name = sse.event if sse.event != "message" else str(payload.get("type", "message"))
-                            event = self._decode(lambda: respond_event_to_domain(name, payload), name)
-                            if event is not None:
-                                yield event
-                        return
-                    except (httpx.TransportError, httpx.StreamError) as error:
-                        raise _StreamBroke(f"the connection dropped ({type(error).__name__})") from None
-            except httpx.TransportError as error:
-                raise self._unreachable(error) from None
+                async for sse in source.aiter_sse():
+                    is_new, payload = self._frame(session_id, sse)
+                    if not is_new or payload is None:
+                        continue
+                    name = sse.event if sse.event != "message" else str(payload.get("type", "message"))
+                    event = self._decode(lambda: respond_event_to_domain(name, payload), name)
+                    if event is not None:
+                        yield event
+            except (httpx.TransportError, httpx.StreamError) as error:
+                raise _StreamBroke(f"the connection dropped ({type(error).__name__})") from None
 
     async def _resume(self, session_id: str, turn_id: str | None, reason: str | None) -> AsyncIterator[DomainEvent]:
         """Follow `/stream` from the last event seen until the turn ends. With a `reason` the

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
+from httpx_sse import EventSource, aconnect_sse
 
 from tui_app.backends.base import AgentBackend
 from tui_app.backends.errors import (
@@ -96,6 +99,27 @@ class HttpBackend(AgentBackend):
             except BackendError as error:
                 if not await self._wait_before_retry(error, attempt):
                     raise
+
+    @asynccontextmanager
+    async def _event_stream(self, method: str, path: str, **kwargs: Any) -> AsyncIterator[EventSource]:
+        """An SSE stream whose opening is retried like any request (429, 5xx); once it is open,
+        what goes wrong while reading is the caller's to handle. A transport failure anywhere
+        becomes `ConnectionFailed`."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                async with aconnect_sse(self._client, method, path, **kwargs) as source:
+                    try:
+                        await self._raise_for_status(source.response)
+                    except BackendError as error:
+                        if await self._wait_before_retry(error, attempt):
+                            continue
+                        raise
+                    yield source
+                    return
+            except httpx.TransportError as error:
+                raise self._unreachable(error) from None
 
     async def aclose(self) -> None:
         await self._client.aclose()

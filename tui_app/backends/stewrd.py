@@ -16,12 +16,11 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-from httpx_sse import EventSource, ServerSentEvent, aconnect_sse
+from httpx_sse import EventSource, ServerSentEvent
 from pydantic import ValidationError
 
 from tui_app.backends.base import Capabilities, RemoteSession
 from tui_app.backends.errors import (
-    BackendError,
     ConnectionFailed,
 )
 from tui_app.backends.http_backend import HttpBackend, RetryPolicy
@@ -62,22 +61,9 @@ class StewrdBackend(HttpBackend):
         turn = StewrdTurn.new()
         path = f"/v1/sessions/{quote(session_id, safe='')}/messages"
         body = {"message": text, "stream": True}
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                async with aconnect_sse(self._client, "POST", path, json=body) as source:
-                    try:
-                        await self._raise_for_status(source.response)
-                    except BackendError as error:
-                        if await self._wait_before_retry(error, attempt):
-                            continue
-                        raise
-                    async for event in self._read_turn(turn, source):
-                        yield event
-                    return
-            except httpx.TransportError as error:
-                raise self._unreachable(error) from None
+        async with self._event_stream("POST", path, json=body) as source:
+            async for event in self._read_turn(turn, source):
+                yield event
 
     async def _read_turn(self, turn: StewrdTurn, source: EventSource) -> AsyncIterator[DomainEvent]:
         """The accepted turn's events. Ends the turn as failed, then raises, if the stream breaks."""
