@@ -17,7 +17,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from types import MappingProxyType, TracebackType
@@ -41,6 +41,7 @@ from tui_app.core.events import (
 )
 from tui_app.core.transcript import AskedQuestion, Message, Part, Transcript
 from tui_app.core.usage_ledger import LedgerEntry, MoneyUnit, UsageLedger
+from tui_app.sqlite_transaction import write_transaction
 
 # Schema migrations, in order: the database's `PRAGMA user_version` is how many have run. To
 # change the schema, append one script; never edit a shipped one. Scripts run with foreign keys
@@ -239,19 +240,8 @@ class Store:
 
     # -- transactions and migrations
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One transaction holding the write lock from the start, so it never fails half way on BUSY."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-                self._db.execute("COMMIT")
-            except BaseException:
-                # A failed COMMIT leaves the transaction open; end it so the next call can begin.
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                raise
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        return write_transaction(self._db, self._lock)
 
     def _migrate(self) -> None:
         # Read at call time, not import time: a test can append a migration.

@@ -18,13 +18,14 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from tui_app.server.chats import Chat, ChatEvent, TurnRecord
 from tui_app.server.turns import close_interrupted_turns
+from tui_app.sqlite_transaction import write_transaction
 
 # Schema migrations, in order: the database's `PRAGMA user_version` is how many have run. To
 # change the schema, append one script; never edit a shipped one.
@@ -142,18 +143,8 @@ class ChatStore:
 
     # -- transactions and migrations
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-                self._db.execute("COMMIT")
-            except BaseException:
-                # A failed COMMIT leaves the transaction open; end it so the next call can begin.
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                raise
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        return write_transaction(self._db, self._lock)
 
     def _migrate(self) -> None:
         newest = len(MIGRATIONS)
