@@ -52,13 +52,15 @@ class _StreamBroke(Exception):
 
 class CasedevBackend(HttpBackend):
     capabilities = Capabilities(questions=True, cancel=True, end_with_cost=True, replay=True, files=True)
+    default_name = "casedev"
+    service = "Case.dev"
 
     def __init__(
         self,
         base_url: str,
         api_key: ApiKey,
-        name: str = "casedev",
-        service: str = "Case.dev",
+        name: str | None = None,
+        service: str | None = None,
         retry: RetryPolicy | None = None,
     ) -> None:
         super().__init__(base_url, api_key, name, service, retry)

@@ -47,10 +47,21 @@ class RetryPolicy:
 class HttpBackend(AgentBackend):
     not_worth_retrying: frozenset[str] = frozenset()
     """Error codes that waiting cannot clear (e.g. a limit that lasts until a session expires)."""
+    default_name: str
+    """What the user calls the backend, unless told otherwise (`local` reuses an adapter)."""
+    service: str
+    """The service's name, in the messages a person reads."""
 
-    def __init__(self, base_url: str, api_key: ApiKey, name: str, service: str, retry: RetryPolicy | None) -> None:
-        self.name = name
-        self._service = service
+    def __init__(
+        self,
+        base_url: str,
+        api_key: ApiKey,
+        name: str | None = None,
+        service: str | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.name = name or self.default_name
+        self._service = service or self.service
         self.retry = retry or RetryPolicy()
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),

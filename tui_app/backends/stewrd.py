@@ -23,9 +23,8 @@ from tui_app.backends.base import Capabilities, RemoteSession
 from tui_app.backends.errors import (
     ConnectionFailed,
 )
-from tui_app.backends.http_backend import HttpBackend, RetryPolicy
+from tui_app.backends.http_backend import HttpBackend
 from tui_app.backends.stewrd_wire import MessageResponse, SessionCreated, StewrdTurn
-from tui_app.config import ApiKey
 from tui_app.core.events import DomainEvent, TurnCompleted
 
 log = logging.getLogger(__name__)
@@ -38,16 +37,8 @@ class StewrdBackend(HttpBackend):
     not_worth_retrying = _NOT_WORTH_RETRYING
     # Stewrd has no questions, cancel, end, replay or file upload here; it bills in credits.
     capabilities = Capabilities(money="credits", history_cap=50)
-
-    def __init__(
-        self,
-        base_url: str,
-        api_key: ApiKey,
-        name: str = "stewrd",
-        service: str = "Stewrd",
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        super().__init__(base_url, api_key, name, service, retry)
+    default_name = "stewrd"
+    service = "Stewrd"
 
     async def create_session(self, title: str | None = None, model: str | None = None) -> RemoteSession:
         # Stewrd sessions have no title or model: the project's settings decide.
