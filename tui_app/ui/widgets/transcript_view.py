@@ -22,6 +22,7 @@ class MessageView(Vertical):
         self.message_id = message.id
         self.shown_text: str | None = None
         self._header = Static(classes="message-header")
+        self._header_text = ""
         self._body = Markdown(classes="message-body")
 
     def compose(self) -> ComposeResult:
@@ -29,7 +30,10 @@ class MessageView(Vertical):
         yield self._body
 
     def set_header(self, text: str) -> None:
-        self._header.update(text)
+        # Called for every message each frame: touch only the headers that changed.
+        if text != self._header_text:
+            self._header_text = text
+            self._header.update(text)
 
     async def set_text(self, text: str) -> None:
         """Show `text`, appending only what is new when it extends what is shown.
