@@ -75,16 +75,18 @@ class QuestionDialog(ModalScreen[QuestionReply]):
                                 yield RadioButton(label, name=option.label)
                     if question.custom:
                         yield Input(placeholder="Or type your own answer", id=f"custom-{index}", classes="custom")
-            yield Static("", id="question-problem")
-            with Horizontal(id="question-buttons"):
-                yield Button("Send answer  ^s", variant="primary", id="submit", disabled=True)
-                yield Button("Later  esc", id="defer", disabled=True)
-                yield Button("Cancel the turn  ^x", variant="error", id="cancel-turn", disabled=True)
-            yield Static(
-                "[dim]Later keeps the question waiting; the turn waits for it. "
-                "Cancelling the turn rejects the question.[/dim]",
-                id="question-hint",
-            )
+            # Docked at the bottom, so a short terminal scrolls the questions, never the buttons.
+            with Vertical(id="question-actions"):
+                yield Static("", id="question-problem")
+                with Horizontal(id="question-buttons"):
+                    yield Button("Send answer  ^s", variant="primary", id="submit", disabled=True)
+                    yield Button("Later  esc", id="defer", disabled=True)
+                    yield Button("Cancel the turn  ^x", variant="error", id="cancel-turn", disabled=True)
+                yield Static(
+                    "[dim]Later keeps the question waiting; the turn waits for it. "
+                    "Cancelling the turn rejects the question.[/dim]",
+                    id="question-hint",
+                )
 
     def on_mount(self) -> None:
         self.set_timer(ARM_SECONDS, self._arm)
