@@ -1,0 +1,179 @@
+"""The user's settings: one model, read from `config.toml` in the user config directory and from
+`TUI_APP_*` environment variables (which win). A bad file never stops the app: it starts on
+defaults and says which file, line and field to fix."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+CONFIG_FILE_NAME = "config.toml"
+ENV_PREFIX = "TUI_APP_"
+
+
+class Budget(BaseModel):
+    """Spending limits in dollars; a send that would start past one asks first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    session_usd: Decimal | None = Field(default=None, gt=0, description="limit for one session")
+    overall_usd: Decimal | None = Field(default=None, gt=0, description="limit across all sessions")
+    warn_ratio: float = Field(default=0.8, gt=0, le=1, description="warn once spending passes this share of a limit")
+
+    @property
+    def session_micros(self) -> int | None:
+        return _micros(self.session_usd)
+
+    @property
+    def overall_micros(self) -> int | None:
+        return _micros(self.overall_usd)
+
+
+def _micros(dollars: Decimal | None) -> int | None:
+    return None if dollars is None else int(dollars * 1_000_000)
+
+
+class Settings(BaseSettings):
+    """Everything a user can set. Field names are the keys of `config.toml`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", validate_default=True
+    )
+
+    backend: Literal["local", "casedev", "stewrd"] | None = Field(
+        default=None, description="backend when --backend is not given (default: chosen from the keys found)"
+    )
+    model: str | None = Field(default=None, description="model for new sessions (default: the service's)")
+    idle_timeout_s: int | None = Field(
+        default=None, ge=60, description="seconds a session may sit idle before the service snapshots it"
+    )
+    theme: str = Field(default="tui-app-dark", description="theme at start, unless one was picked in the app")
+    frame_rate: int = Field(default=30, ge=1, le=120, description="transcript repaints per second while streaming")
+    notifications: bool = Field(default=True, description="notify when a background session asks or finishes")
+    bell: bool = Field(default=True, description="ring the terminal bell when a background session asks")
+    budget: Budget = Field(default_factory=Budget)
+    keys: dict[str, str] = Field(
+        default_factory=dict, description="binding id = key(s), e.g. \"new-session\" = \"ctrl+n,f2\""
+    )
+
+    @field_validator("keys")
+    @classmethod
+    def _keys_are_written_like_keys(cls, keys: dict[str, str]) -> dict[str, str]:
+        for binding_id, spec in keys.items():
+            if not spec.strip() or any(not part.strip() for part in spec.split(",")):
+                raise ValueError(f"binding {binding_id!r} needs one key or several separated by commas")
+        return keys
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The file's values arrive as init arguments; the environment overrides them.
+        return env_settings, init_settings
+
+
+@dataclass(slots=True)
+class LoadedSettings:
+    """The settings in force, where they came from, and what was wrong with the file."""
+
+    settings: Settings
+    path: Path
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def file_exists(self) -> bool:
+        return self.path.is_file()
+
+
+def config_path(env: Mapping[str, str] = os.environ) -> Path:
+    """`TUI_APP_CONFIG` or `config.toml` in the platform's user config directory."""
+    chosen = env.get("TUI_APP_CONFIG")
+    return Path(chosen).expanduser() if chosen else platformdirs.user_config_path("tui-app") / CONFIG_FILE_NAME
+
+
+def load_settings(path: Path | None = None, env: Mapping[str, str] = os.environ) -> LoadedSettings:
+    path = path or config_path(env)
+    problems: list[str] = []
+    text = ""
+    data: dict[str, Any] = {}
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except FileNotFoundError:
+        pass
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(f"{path}: cannot be read ({error.__class__.__name__}); using defaults")
+    except tomllib.TOMLDecodeError as error:
+        problems.append(f"{path}: not valid TOML: {error}; using defaults")
+    environ = {k: v for k, v in env.items() if k.startswith(ENV_PREFIX)}
+    try:
+        return LoadedSettings(_build(data, environ), path, problems)
+    except ValidationError as error:
+        problems.extend(_describe(error, path, text, environ))
+    # Start on defaults, keeping whatever part of the environment is itself valid.
+    try:
+        return LoadedSettings(_build({}, environ), path, problems)
+    except ValidationError:
+        return LoadedSettings(_build({}, {}), path, problems)
+
+
+def _build(data: dict[str, Any], environ: Mapping[str, str]) -> Settings:
+    saved = dict(os.environ)
+    # pydantic-settings reads os.environ; swap in the chosen mapping for the duration.
+    os.environ.clear()
+    os.environ.update(environ)
+    try:
+        return Settings(**data)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _describe(error: ValidationError, path: Path, text: str, environ: Mapping[str, str]) -> list[str]:
+    messages = []
+    for problem in error.errors():
+        location = [str(part) for part in problem["loc"]]
+        dotted = ".".join(location)
+        env_name = ENV_PREFIX + "__".join(location).upper()
+        if env_name in environ:
+            where = f"environment variable {env_name}"
+        else:
+            line = _line_of(text, location)
+            where = f"{path}, line {line}" if line else str(path)
+        messages.append(f"{where}: {dotted}: {problem['msg']}; using defaults")
+    return messages
+
+
+def _line_of(text: str, location: list[str]) -> int | None:
+    """The line that sets `location` (or the closest enclosing key), following `[table]` headers."""
+    best: tuple[int, int] | None = None
+    current_table: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        header = re.fullmatch(r"\[\s*([^\[\]]+?)\s*\]", stripped)
+        if header:
+            current_table = [part.strip().strip('"') for part in header.group(1).split(".")]
+            dotted = current_table
+        elif match := re.match(r"([^=#]+?)\s*=", stripped):
+            dotted = current_table + [part.strip().strip('"') for part in match.group(1).split(".")]
+        else:
+            continue
+        shared = len(dotted) if location[: len(dotted)] == dotted else 0
+        if shared and (best is None or shared > best[0]):
+            best = (shared, number)
+    return best[1] if best else None
