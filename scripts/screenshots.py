@@ -75,7 +75,7 @@ async def main() -> None:
             await wait_until(pilot, lambda: app.current.state == "ready")
             # Three sessions, the one on screen after a tool call; then its audit log.
             for text in ("Hello from a second session", "Think, then use a tool"):
-                await pilot.press("ctrl+n")
+                await pilot.press("ctrl+n", "enter")
                 await wait_until(pilot, lambda: app.current.state == "ready" and not app.current.transcript.turns)
                 composer.insert(text)
                 composer.action_send()

@@ -167,7 +167,7 @@ async def test_ctrl_n_opens_a_second_session_and_switching_shows_each_transcript
         first = app.current
         await send(app, pilot, "in the first session")
         await wait_until(pilot, lambda: turn_done(app, 1))
-        await pilot.press("ctrl+n")
+        await pilot.press("ctrl+n", "enter")
         await wait_until(pilot, lambda: app.current is not first and app.current.state == "ready")  # type: ignore[union-attr]
         second = app.current
         assert shown_messages(app) == []
@@ -206,7 +206,7 @@ async def test_alt_numbers_switch_sessions_and_background_output_marks_a_session
         await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
         first = app.current
         await send_now(app, pilot, "keep talking while I am away")
-        await pilot.press("ctrl+n")
+        await pilot.press("ctrl+n", "enter")
         await wait_until(pilot, lambda: app.current is not first and app.current.state == "ready")  # type: ignore[union-attr]
         item = app.query_one(f"#session-{first.id}", SessionItem)  # type: ignore[union-attr]
         await wait_until(pilot, lambda: "● new" in str(item.query_one("Static").render()))

@@ -154,7 +154,7 @@ async def test_the_panel_totals_every_session_of_the_app(connection: Connection,
         all_sessions = app.query_one("#usage-all", Static)
         assert not all_sessions.display  # with one session it would only repeat the session's cost
 
-        await pilot.press("ctrl+n")
+        await pilot.press("ctrl+n", "enter")
         await wait_until(pilot, lambda: app.current is not first and app.current.state == "ready")  # type: ignore[union-attr]
         assert all_sessions.display
         assert str(all_sessions.render()).splitlines() == ["All sessions", f"cost    {format_micros(first_cost)}"]
@@ -199,7 +199,7 @@ async def test_a_service_billing_credits_without_entries_shows_one_total_per_tur
         assert usage is not None and not usage.entries and usage.total_cost_micros
         credits = format_money(usage.total_cost_micros, "credits")
 
-        await pilot.press("ctrl+n")
+        await pilot.press("ctrl+n", "enter")
         await wait_until(pilot, lambda: app.current is not first and app.current.state == "ready")  # type: ignore[union-attr]
         all_sessions = str(app.query_one("#usage-all", Static).render())
         assert all_sessions.splitlines() == ["All sessions", f"cost    {credits}"]

@@ -99,7 +99,7 @@ async def test_a_question_in_a_background_session_is_announced_and_opens_on_swit
     async with app.run_test(size=(120, 40)) as pilot:
         await ready_app(app, pilot)
         asking = app.current
-        await pilot.press("ctrl+n")
+        await pilot.press("ctrl+n", "enter")
         await wait_until(pilot, lambda: app.current is not asking and app.current.state == "ready")  # type: ignore[union-attr]
         # The first session, now off screen, sends and gets a question.
         app.run_worker(app._send(asking, "ask me, in the background"))  # type: ignore[arg-type]

@@ -8,9 +8,9 @@ import sys
 
 from tui_app import __version__
 from tui_app.backends.errors import BackendError
-from tui_app.config import BACKENDS, ConfigError, choose_backend, data_dir
+from tui_app.config import BACKENDS, ConfigError, choose_backend, data_dir, remote_settings
 from tui_app.store_access import StoreUnavailable, open_store
-from tui_app.connect import connect
+from tui_app.connect import Connection, connect
 from tui_app.serve_command import add_serve_arguments, serve
 
 def _backend_options(for_command: bool) -> argparse.ArgumentParser:
@@ -70,6 +70,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def other_remotes(primary: str) -> tuple[Connection, ...]:
+    """The remote backends a new session may also choose: those whose key is at hand."""
+    found = []
+    for name in ("casedev", "stewrd"):
+        if name == primary:
+            continue
+        try:
+            settings = remote_settings(name, None)
+        except ConfigError:
+            continue
+        found.append(Connection(settings.backend, settings.base_url, settings.api_key))
+    return tuple(found)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -82,13 +96,22 @@ def main(argv: list[str] | None = None) -> int:
             # `ask` is for scripts: its session is not kept, so it needs no data directory.
             with connect(backend, args.base_url, args.speed) as connection:
                 return asyncio.run(ask(connection, args.text, args.model))
+        from tui_app.settings import load_settings
         from tui_app.ui.app import TuiApp
+        from tui_app.ui.remembered import Remembered
 
         directory = data_dir(args.data_dir)
         store = open_store(directory)
         with connect(backend, args.base_url, args.speed, directory) as connection:
             try:
-                TuiApp(connection, model=args.model, store=store).run()
+                TuiApp(
+                    connection,
+                    model=args.model,
+                    store=store,
+                    settings=load_settings(),
+                    remembered=Remembered.load(directory),
+                    more=other_remotes(backend),
+                ).run()
             finally:
                 store.close()
             return 0

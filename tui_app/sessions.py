@@ -81,6 +81,11 @@ class SessionController:
             closed=self.state in session_state.TERMINAL,
         )
 
+    def rename(self, title: str) -> None:
+        self.title = title
+        self._save_record()
+        self._changed(None)
+
     def _save_record(self) -> None:
         if self._store is not None:
             self._store.save_session(self.record())

@@ -62,6 +62,7 @@ class CreditUsage(Wire):
             output_tokens=self.tokens_used or 0,
             llm_cost_micros=self.credits_this_request,
             total_cost_micros=self.credits_this_request,
+            credits_remaining=self.credits_remaining,
         )
 
 

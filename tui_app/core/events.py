@@ -38,6 +38,8 @@ class Usage:
     total_cost_micros: int | None
     """The sum of every billable entry (`usage.summary.costMicros`): what the turn costs."""
     entries: tuple[UsageEntry, ...] = ()
+    credits_remaining: int | None = None
+    """What the account has left after this turn, where the service says (Stewrd)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterable
+
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header
 
@@ -21,16 +24,23 @@ from tui_app.core.events import (
     TurnCompleted,
     UsageReported,
 )
+from tui_app.core.budget import BudgetCheck, check_budget
 from tui_app.core.transcript import AskedQuestion
 from tui_app.core.money import format_money
 from tui_app.core.session_state import BUSY
 from tui_app.sessions import LedgerBook, SessionController
+from tui_app.settings import LoadedSettings, Settings, config_path
 from tui_app.store import Store
+from tui_app.ui.keymap import BindingInfo, catalogue, unknown_ids
 from tui_app.ui.messages import SessionUpdated
 from tui_app.ui.screens.audit_log import AuditLogScreen
+from tui_app.ui.remembered import Remembered
 from tui_app.ui.screens.confirm import ConfirmScreen
+from tui_app.ui.screens.help import HelpScreen
+from tui_app.ui.screens.new_session import NewSessionRequest, NewSessionScreen
+from tui_app.ui.screens.rename import RenameScreen
 from tui_app.ui.screens.question_dialog import QuestionDialog, QuestionReply
-from tui_app.ui.themes import DEFAULT_THEME, load_themes
+from tui_app.ui.themes import DEFAULT_THEME, load_themes, theme_dirs
 from tui_app.ui.widgets.composer import Composer
 from tui_app.ui.widgets.session_sidebar import SessionSidebar
 from tui_app.ui.widgets.transcript_view import TranscriptView
@@ -65,6 +75,9 @@ class TuiApp(App[None]):
         Binding("ctrl+o", "answer_question", "Answer question", id="answer-question"),
         Binding("ctrl+t", "end_session", "End session", id="end-session"),
         Binding("ctrl+l", "audit_log", "Audit log", id="audit-log"),
+        Binding("f1", "help", "Keys", id="help"),
+        Binding("ctrl+r", "rename_session", "Rename session", show=False, id="rename-session"),
+        Binding("f8", "delete_history", "Delete local history", show=False, id="delete-history"),
         Binding("ctrl+pagedown", "next_session(1)", "Next session", show=False, id="next-session"),
         Binding("ctrl+pageup", "next_session(-1)", "Previous session", show=False, id="previous-session"),
         *(
@@ -73,11 +86,27 @@ class TuiApp(App[None]):
         ),
     ]
 
-    def __init__(self, connection: Connection, model: str | None = None, store: Store | None = None) -> None:
+    def __init__(
+        self,
+        connection: Connection,
+        model: str | None = None,
+        store: Store | None = None,
+        settings: LoadedSettings | None = None,
+        remembered: Remembered | None = None,
+        more: tuple[Connection, ...] = (),
+    ) -> None:
         super().__init__()
         self.connection = connection
-        self.model = model
+        # The backend sessions start on by default first; more that new sessions may choose.
+        self.connections = {c.backend: c for c in (connection, *more)}
+        self._backends: dict[str, AgentBackend] = {}
         self.store = store
+        self.loaded_settings = settings or LoadedSettings(Settings(), config_path())
+        self.settings = self.loaded_settings.settings
+        self.model = model or self.settings.model
+        self.remembered = remembered or Remembered()
+        self._problems = [*self.loaded_settings.problems, *self.remembered.problems]
+        self._budget_levels: dict[str, str] = {}
         self.book = LedgerBook()
         self.sessions: dict[str, SessionController] = {}
         self.current: SessionController | None = None
@@ -87,9 +116,53 @@ class TuiApp(App[None]):
         self._draft = ""
         self._dialog_for: tuple[str, str] | None = None
         self._unread: set[str] = set()
-        for theme in load_themes():
+        themes = load_themes([*theme_dirs(), self.loaded_settings.path.parent / "themes"])
+        self._problems += themes.problems
+        for theme in themes.themes:
             self.register_theme(theme)
-        self.theme = DEFAULT_THEME
+        self.theme = self._starting_theme()
+        self._apply_keymap()
+
+    def _starting_theme(self) -> str:
+        """The theme last picked in the app, else the config file's, else ours."""
+        for source, name in (("ui-state.json", self.remembered.theme), ("config.toml", self.settings.theme)):
+            if name is None:
+                continue
+            if name in self.available_themes:
+                return name
+            self._problems.append(f"theme {name!r} from {source} is not installed; using {DEFAULT_THEME}")
+        return DEFAULT_THEME
+
+    def watch_theme(self, theme: str) -> None:
+        # A theme picked in the palette is remembered; the user's config.toml is left as it is.
+        if self.is_running and theme != self.remembered.theme:
+            self.remembered.theme = theme
+            try:
+                self.remembered.save()
+            except OSError as error:
+                self.notify(f"The theme choice is not kept: {error}", severity="warning")
+
+    def binding_catalogue(self) -> list[BindingInfo]:
+        from tui_app.ui.widgets.composer import Composer as ComposerWidget
+
+        places = [
+            ("app", type(self)),
+            ("composer", ComposerWidget),
+            ("question dialog", QuestionDialog),
+            ("audit log", AuditLogScreen),
+            ("confirmation", ConfirmScreen),
+            ("keys help", HelpScreen),
+        ]
+        return catalogue(places, self.settings.keys)
+
+    def _apply_keymap(self) -> None:
+        keys = self.settings.keys
+        unknown = unknown_ids(keys, self.binding_catalogue())
+        if unknown:
+            self._problems.append(
+                f"{self.loaded_settings.path}: [keys] has no binding called {', '.join(unknown)}; F1 lists the ids"
+            )
+        self.set_keymap({k: v for k, v in keys.items() if k not in unknown})
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -106,11 +179,14 @@ class TuiApp(App[None]):
         # Held, not queried: `query_one` looks at the screen on top, which may be a dialog.
         self._sidebar = self.query_one(SessionSidebar)
         self._usage = self.query_one(UsagePanel)
+        self._usage.budget = self.settings.budget
         self._transcript = self.query_one(TranscriptView)
         self._composer = self.query_one(Composer)
+        self._composer.remap(self.settings.keys)
         self.sub_title = f"{self.connection.backend} · {self.connection.where}"
         # The HTTP client belongs to this event loop, so it is made here, not in __init__.
-        self._backend = self.connection.open_backend()
+        self._backends = {name: c.open_backend() for name, c in self.connections.items()}
+        self._backend = self._backends[self.connection.backend]
         if not self._reopen_sessions():
             self.new_session()
         # Cheap, and rare enough to cost nothing while idle.
@@ -118,16 +194,19 @@ class TuiApp(App[None]):
         self.set_interval(1, self._tick)
         if self.connection.notice:
             self.notify(self.connection.notice, severity="warning", timeout=10)
+        for problem in self._problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=15, markup=False)
         self._composer.focus()
 
     def _reopen_sessions(self) -> bool:
         """Bring back every stored session of this backend, as it was; False if there is none."""
         if self.store is None or self._backend is None:
             return False
-        records = [r for r in self.store.sessions() if r.backend == self._backend.name]
+        by_name = {backend.name: backend for backend in self._backends.values()}
+        records = [r for r in self.store.sessions() if r.backend in by_name]
         for record in records:
             session = SessionController.restore(
-                record, self._backend, self.store, on_change=self._session_changed, ledger=self.book
+                record, by_name[record.backend], self.store, on_change=self._session_changed, ledger=self.book
             )
             self.sessions[session.id] = session
             self._sidebar.add_session(session)
@@ -142,8 +221,8 @@ class TuiApp(App[None]):
         self._save_draft()
         for session in self.sessions.values():
             session.flush()
-        if self._backend is not None:
-            await self._backend.aclose()
+        for backend in self._backends.values():
+            await backend.aclose()
 
     @on(Composer.Changed)
     def _draft_changed(self, event: Composer.Changed) -> None:
@@ -161,7 +240,17 @@ class TuiApp(App[None]):
             self.store.save_draft(self.current.id, self._draft)
 
     def action_new_session(self) -> None:
-        self.new_session()
+        def chosen(request: NewSessionRequest | None) -> None:
+            if request is not None:
+                self.new_session(request.title, request.backend, request.model)
+
+        self.push_screen(
+            NewSessionScreen(self._next_title(), list(self.connections), self.connection.backend, self.model),
+            callback=chosen,
+        )
+
+    def _next_title(self) -> str:
+        return f"Session {len(self.sessions) + 1}"
 
     @on(SessionSidebar.Chosen)
     async def switch_to(self, message: SessionSidebar.Chosen) -> None:
@@ -187,11 +276,14 @@ class TuiApp(App[None]):
         self._show_current()
         self._offer_question(session)  # a question asked while it was off screen opens now
 
-    def new_session(self) -> SessionController:
+    def new_session(
+        self, title: str | None = None, backend: str | None = None, model: str | None = None
+    ) -> SessionController:
+        """Start a session on `backend` (default: the app's own) and show it."""
         assert self._backend is not None
         session = SessionController(
-            self._backend,
-            title=f"Session {len(self.sessions) + 1}",
+            self._backends[backend] if backend else self._backend,
+            title=title or self._next_title(),
             on_change=self._session_changed,
             ledger=self.book,
             store=self.store,
@@ -199,7 +291,7 @@ class TuiApp(App[None]):
         self.sessions[session.id] = session
         self._sidebar.add_session(session)
         self.run_worker(self._switch(session), group="switch")
-        self.run_worker(self._open(session), group=f"session-{session.id}", exit_on_error=False)
+        self.run_worker(self._open(session, model or self.model), group=f"session-{session.id}", exit_on_error=False)
         return session
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -233,9 +325,9 @@ class TuiApp(App[None]):
         for session in self.sessions.values():
             session.check_idle()
 
-    async def _open(self, session: SessionController) -> None:
+    async def _open(self, session: SessionController, model: str | None) -> None:
         try:
-            await session.open(model=self.model)
+            await session.open(model=model)
         except BackendError as error:
             self.notify(error.message, title=f"{session.title} could not start", severity="error", timeout=10)
 
@@ -254,6 +346,8 @@ class TuiApp(App[None]):
             self._show_current()
         elif isinstance(event, UsageReported) and self.current is not None:
             self._usage.show_all_sessions(self.current)  # the total across sessions moved
+        if isinstance(event, UsageReported):
+            self._warn_budget(session)
         screen = self.screen
         if isinstance(screen, AuditLogScreen) and screen.session is session and isinstance(event, UsageReported | TurnCompleted):
             screen.show_log()
@@ -261,14 +355,17 @@ class TuiApp(App[None]):
             if session is self.current:
                 self._offer_question(session)
             else:
-                # Never silent: a background session that waits for an answer says so.
-                self.bell()
-                self.notify(
-                    f"{session.title} asks a question; switch to it to answer. Its turn waits.",
-                    title="Question",
-                    severity="warning",
-                    timeout=15,
-                )
+                # Never silent: a background session that waits for an answer says so (the
+                # sidebar marks it even when the bell and notifications are turned off).
+                if self.settings.bell:
+                    self.bell()
+                if self.settings.notifications:
+                    self.notify(
+                        f"{session.title} asks a question; switch to it to answer. Its turn waits.",
+                        title="Question",
+                        severity="warning",
+                        timeout=15,
+                    )
         elif isinstance(event, QuestionSettled | TurnCompleted) and session is self.current:
             self._close_stale_dialog(session)
             self._offer_question(session)
@@ -355,6 +452,85 @@ class TuiApp(App[None]):
         runtime = f" after {result.runtime_ms / 1000:.1f} s of runtime" if result.runtime_ms is not None else ""
         self.notify(f"{session.title} ended{runtime}. Final cost: {format_money(result.cost, unit)}.", title="Session ended")
 
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.binding_catalogue(), str(self.loaded_settings.path)))
+
+    def action_rename_session(self) -> None:
+        session = self.current
+        if session is None:
+            return
+
+        def renamed(title: str | None) -> None:
+            if title and title != session.title:
+                session.rename(title)
+
+        self.push_screen(RenameScreen(session.title), callback=renamed)
+
+    def action_delete_history(self) -> None:
+        """Forget a finished session here (the service is not asked to do anything)."""
+        session = self.current
+        if session is None:
+            return
+        if session.state not in ("ended", "expired", "failed"):
+            self.notify(
+                f"{session.title} is still live on {session.backend.name}: end it first (Ctrl+T), "
+                "then delete its local history.",
+                title="Not deleted",
+                severity="warning",
+                markup=False,
+            )
+            return
+        question = (
+            f"Delete the local history of [b]{escape(session.title)}[/b]? Its transcript, costs and audit "
+            "log are removed from this computer for good."
+        )
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(self._delete_history(session), group="switch")
+
+        self.push_screen(ConfirmScreen(question, yes="Delete"), callback=confirmed)
+
+    async def _delete_history(self, session: SessionController) -> None:
+        if self.store is not None:
+            self.store.delete_session(session.id)
+        del self.sessions[session.id]
+        self._unread.discard(session.id)
+        self._sidebar.remove_session(session.id)
+        self.notify(f"{session.title}: local history deleted.", markup=False)
+        if self.current is session:
+            self.current = None
+            if self.sessions:
+                await self._switch(list(self.sessions.values())[-1])
+            else:
+                self.new_session()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action of the app, by the name the footer and the help screen give it."""
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            if not isinstance(binding, Binding) or binding.id in (None, "quit") or "(" in binding.action:
+                continue
+            if self.check_action(binding.action, ()) is False:
+                continue
+            keys = self.settings.keys.get(binding.id, binding.key) if binding.id else binding.key
+            yield SystemCommand(binding.description, f"{keys} · {binding.id}", getattr(self, f"action_{binding.action}"))
+        yield SystemCommand("Next session", "ctrl+pagedown", lambda: self.run_action("next_session(1)"))
+        yield SystemCommand("Previous session", "ctrl+pageup", lambda: self.run_action("next_session(-1)"))
+        for number, session in enumerate(self.sessions.values(), start=1):
+            if session is not self.current:
+                yield SystemCommand(
+                    f"Switch to {session.title}", f"alt+{number}" if number < 10 else "", self._switcher(session)
+                )
+
+    def _switcher(self, session: SessionController) -> Callable[[], Awaitable[None]]:
+        async def switch() -> None:
+            if session.id in self.sessions:
+                await self._switch(session)
+
+        return switch
+
     def action_answer_question(self) -> None:
         if self.current is not None:
             self._offer_question(self.current)
@@ -380,9 +556,52 @@ class TuiApp(App[None]):
                 severity="warning",
             )
             return
-        message.composer.clear()
-        message.composer.set_history([*message.composer.prompts, message.text])
-        self.run_worker(self._send(session, message.text), group=f"session-{session.id}", exit_on_error=False)
+        check = self.budget_check(session)
+        if check.level != "over":
+            self._accept_send(session, message.text)
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            # The session may have moved on while the question was open.
+            if yes and session.state in ("ready", "idle"):
+                self._accept_send(session, message.text)
+
+        question = f"{escape(check.sentence(session.title))}\nSend anyway? Your message stays in the composer if not."
+        self.push_screen(ConfirmScreen(question, yes="Send anyway"), callback=confirmed)
+
+    def _accept_send(self, session: SessionController, text: str) -> None:
+        composer = self._composer
+        if session is self.current and composer.text == text:
+            composer.clear()
+        composer.set_history([*composer.prompts, text])
+        self.run_worker(self._send(session, text), group=f"session-{session.id}", exit_on_error=False)
+
+    def budget_check(self, session: SessionController) -> BudgetCheck:
+        """Dollars only: credits (Stewrd) are not money the budget can compare."""
+        budget = self.settings.budget
+        ledger = self.book.ledger
+        return check_budget(
+            ledger.session_total(session.id).get("micros", 0),
+            ledger.total().get("micros", 0),
+            budget.session_micros,
+            budget.overall_micros,
+            budget.warn_ratio,
+        )
+
+    def _warn_budget(self, session: SessionController) -> None:
+        """Say so once when spending nears or reaches a budget, not at every usage report."""
+        check = self.budget_check(session)
+        key = session.id if check.scope == "session" else "overall"
+        if check.level == "ok" or self._budget_levels.get(key) == check.level:
+            return
+        self._budget_levels[key] = check.level
+        self.notify(
+            check.sentence(session.title) + (" The next send asks first." if check.level == "over" else ""),
+            title="Budget",
+            severity="error" if check.level == "over" else "warning",
+            timeout=15,
+            markup=False,
+        )
 
     async def _send(self, session: SessionController, text: str) -> None:
         try:

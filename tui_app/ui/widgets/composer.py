@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from textual import events
@@ -15,7 +16,7 @@ class Composer(TextArea):
 
     BINDINGS = [
         Binding("enter", "send", "Send", id="send"),
-        Binding("ctrl+j", "newline", "New line", id="newline"),
+        Binding("ctrl+j,shift+enter", "newline", "New line", id="newline"),
     ]
 
     @dataclass
@@ -34,18 +35,31 @@ class Composer(TextArea):
         self.prompts: list[str] = []
         """Earlier prompts of the session on screen, oldest first (Up recalls them)."""
         self._recalled: int | None = None
+        self._send_keys = {"enter"}
+        self._newline_keys = {"ctrl+j", "shift+enter"}
+
+    def remap(self, keymap: Mapping[str, str]) -> None:
+        """Take the user's keys for sending and new lines (bindings `send` and `newline`).
+
+        TextArea turns Enter into a newline before any binding sees it, so these two keys are
+        handled in `_on_key`, and the app's keymap has to be told to the widget."""
+        def keys(binding_id: str, default: set[str]) -> set[str]:
+            spec = keymap.get(binding_id)
+            return {part.strip() for part in spec.split(",")} if spec else default
+
+        self._send_keys = keys("send", {"enter"})
+        self._newline_keys = keys("newline", {"ctrl+j", "shift+enter"})
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key in ("up", "down") and self._recall(-1 if event.key == "up" else 1):
             event.stop()
             event.prevent_default()
             return
-        # TextArea turns Enter into a newline before bindings see it, so intercept it here.
-        if event.key == "enter":
+        if event.key in self._send_keys:
             event.stop()
             event.prevent_default()
             self.action_send()
-        elif event.key in ("ctrl+j", "shift+enter"):
+        elif event.key in self._newline_keys:
             event.stop()
             event.prevent_default()
             self.action_newline()

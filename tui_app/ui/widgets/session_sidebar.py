@@ -89,6 +89,11 @@ class SessionSidebar(Vertical):
     def add_session(self, session: SessionController) -> None:
         self.query_one(ListView).append(SessionItem(session))
 
+    def remove_session(self, session_id: str) -> None:
+        for item in self.query(SessionItem):
+            if item.session_id == session_id:
+                item.remove()
+
     def select(self, session_id: str) -> None:
         """Highlight `session_id` without announcing it (the app already switched)."""
         items = list(self.query(SessionItem))

@@ -42,6 +42,8 @@ class MessageView(Vertical):
         Never `update()` a Markdown that will be appended to (PERFORMANCE.md: that mis-parses an
         open code fence); when the text changed rather than grew, start a fresh widget instead.
         """
+        if not self._body.is_mounted:
+            return  # removed by a switch mid-frame (or not mounted yet): the next frame shows it
         clean = strip_control(text)
         shown = self._body.source
         if clean.startswith(shown):

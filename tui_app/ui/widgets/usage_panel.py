@@ -7,16 +7,33 @@ from textual.containers import Vertical
 from textual.markup import escape
 from textual.widgets import Label, Static
 
-from tui_app.core.money import format_money
+from tui_app.core.money import format_micros, format_money
 from tui_app.sessions import SessionController
+from tui_app.settings import Budget
 
 
 def _row(name: str, value: str) -> str:
     return f"{name:<8}{value}"
 
 
+def _budget_row(name: str, spent: int, limit: int, warn_ratio: float) -> str:
+    style = "$error" if spent >= limit else "$warning" if spent >= limit * warn_ratio else "$success"
+    return f"{name:<8}[{style}]{escape(format_micros(spent))}[/] of {escape(format_micros(limit))}"
+
+
+def credits_left(session: SessionController) -> int | None:
+    """The account's credits after the latest turn that said (Stewrd reports it per request)."""
+    for turn in reversed(session.transcript.turns):
+        if turn.usage is not None and turn.usage.credits_remaining is not None:
+            return turn.usage.credits_remaining
+    return None
+
+
 class UsagePanel(Vertical):
     """Cost in dollars formatted from integer micro-dollars, and token counts."""
+
+    budget = Budget()
+    """Set by the app from the user's settings."""
 
     def compose(self) -> ComposeResult:
         yield Label("Usage", classes="panel-title")
@@ -62,6 +79,12 @@ class UsagePanel(Vertical):
         ]
         if model:
             session_lines.append(escape(_row("model", model)))
+        if unit == "credits" and (left := credits_left(session)) is not None:
+            session_lines.append(escape(_row("left", format_money(left, unit))))
+        limit = self.budget.session_micros
+        if unit == "micros" and limit is not None:
+            spent = session.book.ledger.session_total(session.id).get("micros", 0)
+            session_lines.append(_budget_row("budget", spent, limit, self.budget.warn_ratio))
         self.query_one("#usage-session", Static).update("\n".join(session_lines))
         self.show_all_sessions(session)
 
@@ -74,7 +97,8 @@ class UsagePanel(Vertical):
         """
         ledger = session.book.ledger
         box = self.query_one("#usage-all", Static)
-        box.display = any(entry.session_id != session.id for entry in ledger.entries.values())
+        overall = self.budget.overall_micros
+        box.display = overall is not None or any(entry.session_id != session.id for entry in ledger.entries.values())
         if not box.display:
             return
         unit = session.backend.capabilities.money
@@ -82,4 +106,6 @@ class UsagePanel(Vertical):
         units = sorted(totals, key=lambda u: (u != unit, u))
         lines = ["[b]All sessions[/b]"]
         lines += [escape(_row("" if i else "cost", format_money(totals[u], u))) for i, u in enumerate(units)]
+        if overall is not None:
+            lines.append(_budget_row("budget", totals.get("micros", 0), overall, self.budget.warn_ratio))
         box.update("\n".join(lines))
