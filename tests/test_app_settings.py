@@ -181,3 +181,52 @@ async def test_stewrd_credits_left_show_in_the_panel(tmp_path: Path) -> None:
             assert turn.usage is not None and turn.usage.credits_remaining is not None
             left = f"left    {turn.usage.credits_remaining:,} credits"
             await wait_until(pilot, lambda: left in str(app.query_one("#usage-session").render()), timeout=3)
+
+
+async def test_the_idle_timeout_setting_reaches_the_service(
+    connection: Connection, server: EmbeddedServer, tmp_path: Path
+) -> None:
+    app = TuiApp(connection, settings=with_settings(tmp_path, "idle_timeout_s = 120\n"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: ready(app))
+        assert app.current is not None and app.current.remote is not None
+        assert app.current.remote.idle_timeout_ms == 120_000
+        assert server.registry.chats[app.current.remote.id].idle_timeout_ms == 120_000
+
+
+async def test_the_settings_screen_applies_and_saves_after_asking(connection: Connection, tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    from tui_app.ui.screens.settings_screen import SettingsScreen
+
+    config = tmp_path / "config.toml"
+    config.write_text("# mine\n[keys]\n\"audit-log\" = \"f4\"\n", encoding="utf-8")
+    app = TuiApp(connection, settings=load_settings(config, env={}), remembered=Remembered.load(tmp_path))
+    async with app.run_test(size=(100, 34)) as pilot:
+        await wait_until(pilot, lambda: ready(app))
+        await pilot.press("f2")
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        screen.query_one("#session-usd", Input).value = "abc"
+        screen.query_one("#frame-rate", Input).value = "500"
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, SettingsScreen)  # refused, and says why
+        assert "budget.session_usd: 'abc' is not a number" in str(screen.query_one("#settings-problems").render())
+        screen.query_one("#session-usd", Input).value = ""
+        await pilot.press("ctrl+s")
+        assert "frame_rate: Input should be less than or equal to 120" in str(
+            screen.query_one("#settings-problems").render()
+        )
+        screen.query_one("#frame-rate", Input).value = "20"
+        screen.query_one("#session-usd", Input).value = "0.25"
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.settings.budget.session_micros == 250_000  # applied already
+        assert config.read_text(encoding="utf-8").startswith("# mine\n")  # not yet written
+        await pilot.press("y")
+        await pilot.pause()
+    saved = load_settings(config, env={})
+    assert saved.problems == []
+    assert (saved.settings.frame_rate, saved.settings.budget.session_micros) == (20, 250_000)
+    assert saved.settings.keys == {"audit-log": "f4"}
+    assert config.read_text(encoding="utf-8").startswith("# mine\n")

@@ -201,11 +201,11 @@ class SessionController:
             self._save_record()
         self._changed(event)
 
-    async def open(self, model: str | None = None) -> None:
+    async def open(self, model: str | None = None, idle_timeout_ms: int | None = None) -> None:
         """Create the session on its service."""
         self.model = model
         try:
-            self.remote = await self.backend.create_session(title=self.title, model=model)
+            self.remote = await self.backend.create_session(self.title, model, idle_timeout_ms)
         except BackendError as error:
             self._advance(session_state.Failed(error.message))
             raise

@@ -177,3 +177,14 @@ def _line_of(text: str, location: list[str]) -> int | None:
         if shared and (best is None or shared > best[0]):
             best = (shared, number)
     return best[1] if best else None
+
+
+def validated(data: Mapping[str, Any]) -> Settings:
+    """`data` as settings, ignoring the environment (for a form the user just filled in).
+    Raises `ValidationError`."""
+    return _build(dict(data), {})
+
+
+def problems_of(error: ValidationError) -> list[str]:
+    """One short line per wrong field, for a form."""
+    return [f"{'.'.join(str(p) for p in problem['loc'])}: {problem['msg']}" for problem in error.errors()]

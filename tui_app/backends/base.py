@@ -48,8 +48,10 @@ class AgentBackend(ABC):
     capabilities: Capabilities
 
     @abstractmethod
-    async def create_session(self, title: str | None = None, model: str | None = None) -> RemoteSession:
-        """Create a session on the service."""
+    async def create_session(
+        self, title: str | None = None, model: str | None = None, idle_timeout_ms: int | None = None
+    ) -> RemoteSession:
+        """Create a session on the service (the idle timeout where the service lets us set it)."""
 
     @abstractmethod
     def send(self, session_id: str, text: str) -> AsyncIterator[DomainEvent]:

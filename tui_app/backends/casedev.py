@@ -66,8 +66,11 @@ class CasedevBackend(HttpBackend):
         super().__init__(base_url, api_key, name, service, retry)
         self._last_event_id: dict[str, int] = {}
 
-    async def create_session(self, title: str | None = None, model: str | None = None) -> RemoteSession:
-        body = {key: value for key, value in (("title", title), ("model", model)) if value}
+    async def create_session(
+        self, title: str | None = None, model: str | None = None, idle_timeout_ms: int | None = None
+    ) -> RemoteSession:
+        fields = (("title", title), ("model", model), ("idleTimeoutMs", idle_timeout_ms))
+        body = {key: value for key, value in fields if value}
         response = await self._request("POST", "/agent/v1/chat", json=body)
         created = ChatCreated.model_validate(response.json())
         self._last_event_id[created.id] = 0

@@ -40,8 +40,10 @@ class StewrdBackend(HttpBackend):
     default_name = "stewrd"
     service = "Stewrd"
 
-    async def create_session(self, title: str | None = None, model: str | None = None) -> RemoteSession:
-        # Stewrd sessions have no title or model: the project's settings decide.
+    async def create_session(
+        self, title: str | None = None, model: str | None = None, idle_timeout_ms: int | None = None
+    ) -> RemoteSession:
+        # Stewrd sessions have no title, model or idle timeout: the project's settings decide.
         response = await self._request("POST", "/v1/sessions")
         created = SessionCreated.model_validate(response.json())
         return RemoteSession(created.id, created.status)

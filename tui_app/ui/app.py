@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -30,6 +30,7 @@ from tui_app.core.money import format_money
 from tui_app.core.session_state import BUSY
 from tui_app.sessions import LedgerBook, SessionController
 from tui_app.settings import LoadedSettings, Settings, config_path
+from tui_app.settings_file import write_settings
 from tui_app.store import Store
 from tui_app.ui.keymap import BindingInfo, catalogue, unknown_ids
 from tui_app.ui.messages import SessionUpdated
@@ -39,6 +40,7 @@ from tui_app.ui.screens.confirm import ConfirmScreen
 from tui_app.ui.screens.help import HelpScreen
 from tui_app.ui.screens.new_session import NewSessionRequest, NewSessionScreen
 from tui_app.ui.screens.rename import RenameScreen
+from tui_app.ui.screens.settings_screen import SettingsChoice, SettingsScreen
 from tui_app.ui.screens.question_dialog import QuestionDialog, QuestionReply
 from tui_app.ui.themes import DEFAULT_THEME, load_themes, theme_dirs
 from tui_app.ui.widgets.composer import Composer
@@ -70,12 +72,15 @@ class TuiApp(App[None]):
     TITLE = "tui-app"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
-        Binding("escape", "cancel_turn", "Cancel turn", id="cancel"),
-        Binding("ctrl+n", "new_session", "New session", id="new-session"),
-        Binding("ctrl+o", "answer_question", "Answer question", id="answer-question"),
-        Binding("ctrl+t", "end_session", "End session", id="end-session"),
-        Binding("ctrl+l", "audit_log", "Audit log", id="audit-log"),
+        # Footer words are short so the main keys fit in 80 columns; the tooltip is the full name
+        # the help screen and the palette use.
+        Binding("escape", "cancel_turn", "Cancel", tooltip="Cancel turn", id="cancel"),
+        Binding("ctrl+n", "new_session", "New", tooltip="New session", id="new-session"),
+        Binding("ctrl+o", "answer_question", "Answer", tooltip="Answer question", id="answer-question"),
+        Binding("ctrl+t", "end_session", "End", tooltip="End session", id="end-session"),
+        Binding("ctrl+l", "audit_log", "Audit", tooltip="Audit log", id="audit-log"),
         Binding("f1", "help", "Keys", id="help"),
+        Binding("f2", "settings", "Settings", show=False, id="settings"),
         Binding("ctrl+r", "rename_session", "Rename session", show=False, id="rename-session"),
         Binding("f8", "delete_history", "Delete local history", show=False, id="delete-history"),
         Binding("ctrl+pagedown", "next_session(1)", "Next session", show=False, id="next-session"),
@@ -121,6 +126,7 @@ class TuiApp(App[None]):
         for theme in themes.themes:
             self.register_theme(theme)
         self.theme = self._starting_theme()
+        self._remember_theme = True  # from now on a change of theme is the user's choice
         self._apply_keymap()
 
     def _starting_theme(self) -> str:
@@ -135,7 +141,7 @@ class TuiApp(App[None]):
 
     def watch_theme(self, theme: str) -> None:
         # A theme picked in the palette is remembered; the user's config.toml is left as it is.
-        if self.is_running and theme != self.remembered.theme:
+        if getattr(self, "_remember_theme", False) and theme != self.remembered.theme:
             self.remembered.theme = theme
             try:
                 self.remembered.save()
@@ -152,6 +158,7 @@ class TuiApp(App[None]):
             ("audit log", AuditLogScreen),
             ("confirmation", ConfirmScreen),
             ("keys help", HelpScreen),
+            ("settings", SettingsScreen),
         ]
         return catalogue(places, self.settings.keys)
 
@@ -197,6 +204,11 @@ class TuiApp(App[None]):
         for problem in self._problems:
             self.notify(problem, title="Settings", severity="warning", timeout=15, markup=False)
         self._composer.focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # On a short terminal (80x24) the side column drops its blank lines, so the session
+        # list keeps some rows.
+        self.query_one("#side").set_class(event.size.height < 32, "-short")
 
     def _reopen_sessions(self) -> bool:
         """Bring back every stored session of this backend, as it was; False if there is none."""
@@ -327,7 +339,8 @@ class TuiApp(App[None]):
 
     async def _open(self, session: SessionController, model: str | None) -> None:
         try:
-            await session.open(model=model)
+            idle = self.settings.idle_timeout_s
+            await session.open(model, idle * 1000 if idle else None)
         except BackendError as error:
             self.notify(error.message, title=f"{session.title} could not start", severity="error", timeout=10)
 
@@ -456,6 +469,48 @@ class TuiApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.binding_catalogue(), str(self.loaded_settings.path)))
 
+    def action_settings(self) -> None:
+        if isinstance(self.screen, SettingsScreen):
+            return
+        screen = SettingsScreen(self.settings, sorted(self.available_themes), str(self.loaded_settings.path))
+        self.push_screen(screen, callback=self._settings_chosen)
+
+    def _settings_chosen(self, choice: SettingsChoice | None) -> None:
+        if choice is None:
+            return
+        self.apply_settings(choice.settings)
+        if not choice.save:
+            self.notify("Settings applied to this run.")
+            return
+        path = self.loaded_settings.path
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                self.notify("Applied to this run only; config.toml is unchanged.")
+                return
+            try:
+                write_settings(path, choice.changes)
+            except OSError as error:
+                self.notify(f"Not saved: {error}", severity="error", markup=False)
+                return
+            self.notify(f"Saved to {path}.", markup=False)
+
+        question = (
+            f"Write these settings to [b]{escape(str(path))}[/b]? Comments and settings not in the form "
+            "stay as they are."
+        )
+        self.push_screen(ConfirmScreen(question, yes="Write"), callback=confirmed)
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Use `settings` from now on (new sessions, budgets, keys, theme)."""
+        self.settings = self.loaded_settings.settings = settings
+        self._usage.budget = settings.budget
+        self._composer.remap(settings.keys)
+        self.set_keymap(settings.keys)
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
+        self._show_current()
+
     def action_rename_session(self) -> None:
         session = self.current
         if session is None:
@@ -515,7 +570,8 @@ class TuiApp(App[None]):
             if self.check_action(binding.action, ()) is False:
                 continue
             keys = self.settings.keys.get(binding.id, binding.key) if binding.id else binding.key
-            yield SystemCommand(binding.description, f"{keys} · {binding.id}", getattr(self, f"action_{binding.action}"))
+            title = binding.tooltip or binding.description
+            yield SystemCommand(title, f"{keys} · {binding.id}", getattr(self, f"action_{binding.action}"))
         yield SystemCommand("Next session", "ctrl+pagedown", lambda: self.run_action("next_session(1)"))
         yield SystemCommand("Previous session", "ctrl+pageup", lambda: self.run_action("next_session(-1)"))
         for number, session in enumerate(self.sessions.values(), start=1):

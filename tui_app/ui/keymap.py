@@ -28,7 +28,8 @@ def catalogue(places: Iterable[tuple[str, type[DOMNode]]], keymap: Mapping[str, 
                 continue
             seen.add(binding.id)
             keys = keymap.get(binding.id, binding.key)
-            found.append(BindingInfo(binding.id, keys, binding.description, where, binding.id in keymap))
+            name = binding.tooltip or binding.description
+            found.append(BindingInfo(binding.id, keys, name, where, binding.id in keymap))
     return found
 
 
