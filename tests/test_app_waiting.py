@@ -1,0 +1,67 @@
+"""The waits a user sees in the sidebar, driven in the app against the embedded server: a send
+queued behind another client's turn (409) with its countdown, and a snapshotted session resuming
+with its clock."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import httpx
+from textual.widgets import Static
+
+from tests.conftest import connection_to, wait_until
+from tests.test_app_pilot import send_now
+from tui_app.server.options import ServerOptions
+from tui_app.server.runner import EmbeddedServer
+from tui_app.ui.app import TuiApp
+from tui_app.ui.widgets.session_sidebar import SessionItem
+
+
+def sidebar_text(app: TuiApp) -> str:
+    return "\n".join(str(item.query_one(Static).render()) for item in app.query(SessionItem))
+
+
+async def test_a_send_during_another_clients_turn_is_queued_with_a_countdown_then_answered() -> None:
+    with EmbeddedServer(ServerOptions(tokens_per_second=60)) as server:
+        app = TuiApp(connection_to(server))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
+            session = app.current
+            chat = session.remote.id  # type: ignore[union-attr]
+            other = threading.Thread(
+                target=lambda: httpx.post(
+                    f"{server.base_url}/agent/v1/chat/{chat}/message",
+                    json={"parts": [{"type": "text", "text": "from elsewhere"}]},
+                    headers={"Authorization": f"Bearer {server.api_key}"},
+                    timeout=30,
+                )
+            )
+            other.start()
+            while server.app.state.registry.chats[chat].active_turn is None:
+                await asyncio.sleep(0.01)
+            await send_now(app, pilot, "mine")
+            await wait_until(pilot, lambda: session.state == "queued")  # type: ignore[union-attr]
+            await wait_until(pilot, lambda: "queued, retry in" in sidebar_text(app))
+            await wait_until(pilot, lambda: session.state == "ready", timeout=30)  # type: ignore[union-attr]
+            await asyncio.to_thread(other.join)
+            reply = session.transcript.messages[-1].text  # type: ignore[union-attr]
+            assert "“from elsewhere”" in reply and "turn 2" in reply
+
+
+async def test_a_snapshotted_session_shows_resuming_with_its_clock_then_answers() -> None:
+    # A 60 s idle timeout scaled to 60 ms; resuming takes 2.5 s, long enough to see the clock move.
+    with EmbeddedServer(ServerOptions(tokens_per_second=0, idle_scale=0.001, resume_delay=2.5)) as server:
+        app = TuiApp(connection_to(server))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
+            session = app.current
+            await send_now(app, pilot, "hello")
+            await wait_until(pilot, lambda: session.state == "ready" and len(session.transcript.turns) == 1)  # type: ignore[union-attr]
+            await asyncio.sleep(0.2)  # past the scaled idle timeout: the server snapshots the chat
+            await send_now(app, pilot, "again")
+            await wait_until(pilot, lambda: session.state == "resuming")  # type: ignore[union-attr]
+            await wait_until(pilot, lambda: "resuming 0s" in sidebar_text(app))
+            await wait_until(pilot, lambda: "resuming 2s" in sidebar_text(app), timeout=5)
+            await wait_until(pilot, lambda: session.state == "ready" and len(session.transcript.turns) == 2, timeout=15)  # type: ignore[union-attr]
+            assert "turn 2" in session.transcript.messages[-1].text  # type: ignore[union-attr]
