@@ -7,6 +7,8 @@ script catches the page's `Terminal` object when textual-serve's client stores i
 
 from __future__ import annotations
 
+import base64
+import http.client
 import os
 import shlex
 import shutil
@@ -203,6 +205,26 @@ def test_a_second_tab_is_told_to_close_the_first_and_a_reload_keeps_the_session(
     text = wait_for_screen(second, lambda text: "Session 1" in text, "the app in the second tab once the first is closed")
     assert "local · ready" in text and "expired" not in text, text
     assert "Session 2" not in text
+
+
+def websocket_handshake(url: str, origin: str) -> int:
+    """The status of a browser-style websocket handshake with `origin` (101: accepted)."""
+    host, port = url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.request("GET", "/ws?width=80&height=24", headers={
+            "Origin": origin, "Upgrade": "websocket", "Connection": "Upgrade",
+            "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(), "Sec-WebSocket-Version": "13",
+        })
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_another_site_in_the_browser_cannot_drive_the_app(web_url: str) -> None:
+    assert websocket_handshake(web_url, "https://evil.example") == 403
+    assert websocket_handshake(web_url, "http://localhost.evil.example:80") == 403
+    assert websocket_handshake(web_url, web_url) == 101
 
 
 def test_each_browser_tab_runs_this_app_with_the_options_web_was_given(tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ class TuiAppServer(Server):
         # Connections (each one task) running an app, and those among them whose tab has gone.
         self._apps: set[asyncio.Task[Any]] = set()
         self._quitting: set[asyncio.Task[Any]] = set()
+        self._own_origins = {f"http://{name}:{port}" for name in (host, "localhost")}
         # Every open page's socket, with an app or refused: closed on shutdown.
         self._sockets: set[web.WebSocketResponse] = set()
 
@@ -63,6 +64,11 @@ class TuiAppServer(Server):
         print(f"tui-app web on {self.public_url}  (Ctrl+C to stop)", flush=True)
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        # Browsers let any site open a websocket to 127.0.0.1, and this one types into the app
+        # and reads its screen: only our own page may (a client with no Origin is a local program).
+        origin = request.headers.get("Origin")
+        if origin is not None and origin not in self._own_origins:
+            raise web.HTTPForbidden(text="tui-app web: only its own page may connect")
         task = asyncio.current_task()
         assert task is not None
         # A reload closes the old page's socket just before the new page opens its own: let the
