@@ -12,6 +12,7 @@ from tui_app.config import BACKENDS, ConfigError, choose_backend, data_dir, remo
 from tui_app.store_access import StoreUnavailable, open_store
 from tui_app.connect import Connection, connect
 from tui_app.serve_command import add_serve_arguments, serve
+from tui_app.web import add_web_arguments, web
 
 def _backend_options(for_command: bool) -> argparse.ArgumentParser:
     # A command's copy of the options must not reset what was given before the command name.
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", help="run the embedded server in the foreground: Case.dev agent chat and Stewrd APIs on 127.0.0.1"
     )
     add_serve_arguments(serve)
+    add_web_arguments(commands.add_parser("web", parents=[shared], help="serve the app in a browser on 127.0.0.1"))
     parser.epilog = "command options:\n" + "\n".join(
         "  " + sub.format_usage().removeprefix("usage: ").strip() for sub in (ask, serve)
     )
@@ -89,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return serve(args)
+        if args.command == "web":
+            return web(args)
         backend = choose_backend(args.backend)
         if args.command == "ask":
             from tui_app.ask import ask
