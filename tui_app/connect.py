@@ -25,6 +25,9 @@ class Connection:
     api_key: ApiKey
     notice: str | None = None
     """Something the user should know about this connection (shown once at start)."""
+    persistent: bool = True
+    """False for an embedded server that could not open its store (another tui-app holds it):
+    its sessions end with this run, so the app neither restores nor keeps local sessions."""
 
     def open_backend(self) -> AgentBackend:
         if self.backend == "local":
@@ -66,7 +69,7 @@ def connect(
     if backend == "local":
         server, notice = _embedded_server(tokens_per_second, data)
         with server:
-            yield Connection("local", server.base_url, ApiKey(server.api_key), notice)
+            yield Connection("local", server.base_url, ApiKey(server.api_key), notice, persistent=notice is None or data is None)
         return
     settings = remote_settings(backend, base_url)
     yield Connection(settings.backend, settings.base_url, settings.api_key)

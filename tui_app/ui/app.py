@@ -214,7 +214,9 @@ class TuiApp(App[None]):
         """Bring back every stored session of this backend, as it was; False if there is none."""
         if self.store is None or self._backend is None:
             return False
-        by_name = {backend.name: backend for backend in self._backends.values()}
+        # An embedded server in memory (another tui-app holds its store) knows none of the stored
+        # local sessions: restoring them would wrongly mark them expired for good.
+        by_name = {b.name: b for b in self._backends.values() if self._store_for(b) is not None}
         records = [r for r in self.store.sessions() if r.backend in by_name]
         for record in records:
             session = SessionController.restore(
@@ -228,6 +230,11 @@ class TuiApp(App[None]):
         latest = max(self.sessions.values(), key=lambda s: s.created_at)
         self.run_worker(self._switch(latest), group="switch")
         return True
+
+    def _store_for(self, backend: AgentBackend) -> Store | None:
+        """Where sessions of `backend` are kept: nowhere if its service forgets them at exit."""
+        connection = self.connections.get(backend.name)  # type: ignore[call-overload]
+        return self.store if connection is None or connection.persistent else None
 
     async def on_unmount(self) -> None:
         self._save_draft()
@@ -248,8 +255,10 @@ class TuiApp(App[None]):
         if self._draft_timer is not None:
             self._draft_timer.stop()
             self._draft_timer = None
-        if self.store is not None and self.current is not None and self.current.remote is not None:
-            self.store.save_draft(self.current.id, self._draft)
+        session = self.current
+        store = self._store_for(session.backend) if session is not None else None
+        if store is not None and session is not None and session.remote is not None:
+            store.save_draft(session.id, self._draft)
 
     def action_new_session(self) -> None:
         def chosen(request: NewSessionRequest | None) -> None:
@@ -279,7 +288,8 @@ class TuiApp(App[None]):
         self._sidebar.refresh_session(session)
         composer = self._composer
         composer.set_history([m.text for m in session.transcript.messages if m.role == "user"])
-        draft = self.store.draft(session.id) if self.store is not None and session.remote is not None else ""
+        store = self._store_for(session.backend)
+        draft = store.draft(session.id) if store is not None and session.remote is not None else ""
         with composer.prevent(Composer.Changed):
             composer.text = draft
         self._draft = draft
@@ -298,7 +308,7 @@ class TuiApp(App[None]):
             title=title or self._next_title(),
             on_change=self._session_changed,
             ledger=self.book,
-            store=self.store,
+            store=self._store_for(self._backends[backend] if backend else self._backend),
         )
         self.sessions[session.id] = session
         self._sidebar.add_session(session)
