@@ -1,4 +1,5 @@
-"""Entry point: `tui-app` runs the app; `ask` and `serve` are its other commands."""
+"""Entry point: `tui-app` runs the app; `ask`, `serve` and the everyday commands in
+`tui_app/commands/` are its other commands."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import argparse
 import asyncio
 import sys
 
-from tui_app import __version__
+from tui_app import __version__, keys
 from tui_app.backends.errors import BackendError
+from tui_app.commands import config_cmd, history, login
 from tui_app.config import BACKENDS, ConfigError, choose_backend, data_dir
+from tui_app.settings import Settings, load_settings
 from tui_app.store_access import StoreUnavailable, open_store
 from tui_app.connect import connect
 from tui_app.serve_command import add_serve_arguments, serve
@@ -21,14 +24,15 @@ def _backend_options(for_command: bool) -> argparse.ArgumentParser:
     group.add_argument(
         "--backend",
         choices=BACKENDS,
-        help="which service to talk to (default: casedev if CASEDEV_API_KEY is set, stewrd if STEWRD_API_KEY is, else local)",
+        help="which service to talk to (default: the settings' backend; else casedev if a Case.dev key is set "
+        "(environment, then keyring), stewrd if a Stewrd key is, else local)",
     )
     group.add_argument(
         "--base-url",
         help="base URL of the casedev or stewrd service (default: $CASEDEV_BASE_URL or https://api.case.dev; "
         "$STEWRD_BASE_URL or https://api.stewrd.dev)",
     )
-    group.add_argument("--model", help="model for new sessions (default: the service's default)")
+    group.add_argument("--model", help="model for new sessions (default: the settings' model, else the service's)")
     group.add_argument(
         "--data-dir",
         metavar="DIR",
@@ -63,11 +67,28 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", help="run the embedded server in the foreground: Case.dev agent chat and Stewrd APIs on 127.0.0.1"
     )
     add_serve_arguments(serve)
+    config_cmd.add_parsers(commands)
+    login.add_parsers(commands)
+    history.add_parsers(commands)
+    shown = [ask, serve, *(commands.choices[name] for name in ("config", "login", "logout", "sessions", "search", "export"))]
     parser.epilog = "command options:\n" + "\n".join(
-        "  " + sub.format_usage().removeprefix("usage: ").strip() for sub in (ask, serve)
+        "  " + sub.format_usage().removeprefix("usage: ").strip() for sub in shown
     )
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     return parser
+
+
+def _settings() -> Settings:
+    """The user's settings; what is wrong with them is said on stderr, and defaults stand in."""
+    loaded = load_settings()
+    for problem in loaded.problems:
+        print(f"tui-app: {problem}", file=sys.stderr)
+    return loaded.settings
+
+
+def _missing_key(error: ConfigError) -> str:
+    status = keys.status()
+    return str(error) if status.usable else f"{error} (No keyring here: {status.reason}.)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,28 +96,41 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return serve(args)
-        backend = choose_backend(args.backend)
+        if args.command == "config":
+            return config_cmd.run(args)
+        if args.command == "login":
+            return login.login(args)
+        if args.command == "logout":
+            return login.logout(args)
+        if args.command in ("sessions", "search", "export"):
+            return history.run(args)
+        settings = _settings()
+        backend = choose_backend(args.backend, configured=settings.backend, stored=keys.stored_key)
+        model = args.model or settings.model
         if args.command == "ask":
             from tui_app.ask import ask
 
             # `ask` is for scripts: its session is not kept, so it needs no data directory.
-            with connect(backend, args.base_url, args.speed) as connection:
-                return asyncio.run(ask(connection, args.text, args.model))
+            with connect(backend, args.base_url, args.speed, stored=keys.stored_key) as connection:
+                return asyncio.run(ask(connection, args.text, model))
         from tui_app.ui.app import TuiApp
 
         directory = data_dir(args.data_dir)
         store = open_store(directory)
-        with connect(backend, args.base_url, args.speed, directory) as connection:
+        with connect(backend, args.base_url, args.speed, directory, stored=keys.stored_key) as connection:
             try:
-                TuiApp(connection, model=args.model, store=store).run()
+                TuiApp(connection, model=model, store=store).run()
             finally:
                 store.close()
             return 0
     except StoreUnavailable as error:
         print(f"tui-app: {error}", file=sys.stderr)
         return 3
-    except (ConfigError, BackendError) as error:
+    except ConfigError as error:
+        print(f"tui-app: {_missing_key(error)}", file=sys.stderr)
+        return 2
+    except BackendError as error:
         print(f"tui-app: {error}", file=sys.stderr)
-        return 2 if isinstance(error, ConfigError) else 1
+        return 1
     except KeyboardInterrupt:
         return 130
