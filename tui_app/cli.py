@@ -11,10 +11,11 @@ from tui_app import __version__, keys
 from tui_app.backends.errors import BackendError
 from tui_app.commands import config_cmd, history, login
 from tui_app.config import BACKENDS, ConfigError, choose_backend, data_dir
-from tui_app.settings import Settings, load_settings
-from tui_app.store_access import StoreUnavailable, open_store
 from tui_app.connect import connect
 from tui_app.serve_command import add_serve_arguments, serve
+from tui_app.settings import Settings, load_settings
+from tui_app.store_access import StoreUnavailable, open_store
+
 
 def _backend_options(for_command: bool) -> argparse.ArgumentParser:
     # A command's copy of the options must not reset what was given before the command name.

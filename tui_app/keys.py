@@ -48,7 +48,7 @@ def _explicitly_chosen(env: Mapping[str, str]) -> bool:
     try:
         # keyring's own config file (keyringrc.cfg) naming a backend is a choice too.
         return keyring.core.load_config() is not None
-    except Exception:  # a broken keyringrc.cfg is keyring's problem; it is then no choice
+    except Exception:  # noqa: BLE001 -- a broken keyringrc.cfg is keyring's problem, and no choice
         return False
 
 

@@ -19,9 +19,9 @@ from tui_app.backends.errors import (
     BadRequest,
     ConnectionFailed,
     NotFound,
-    SessionExpired,
     RateLimited,
     ServerFailed,
+    SessionExpired,
     error_from_response,
 )
 from tui_app.config import ApiKey

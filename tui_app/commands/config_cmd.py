@@ -11,8 +11,15 @@ from typing import Any
 from pydantic import BaseModel
 
 from tui_app import keys
-from tui_app.config import DEFAULT_URLS, ENV_PREFIX as KEY_ENV_PREFIX, data_dir, key_source
-from tui_app.settings import ENV_PREFIX, LoadedSettings, _line_of, config_path, load_settings
+from tui_app.config import DEFAULT_URLS, data_dir, key_source
+from tui_app.config import ENV_PREFIX as KEY_ENV_PREFIX
+from tui_app.settings import (
+    ENV_PREFIX,
+    LoadedSettings,
+    _line_of,
+    config_path,
+    load_settings,
+)
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

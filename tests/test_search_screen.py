@@ -1,0 +1,98 @@
+"""The search screen on its own, in a tiny app: type, see results from every session, choose one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.widgets import Input, OptionList, Static
+
+from tests.conftest import wait_until
+from tests.stored_sessions import two_sessions
+from tui_app.connect import Connection
+from tui_app.store import Store
+from tui_app.ui.screens.search import SearchChoice, SearchScreen, snippet_text
+
+UNSET = ("unset", "unset")
+
+
+class Host(App[None]):
+    """Opens the search screen and keeps what it was dismissed with."""
+
+    def __init__(self, store: Store, query: str = "") -> None:
+        super().__init__()
+        self.store = store
+        self.query_text = query
+        self.chosen: SearchChoice | None = UNSET
+
+    def on_mount(self) -> None:
+        self.push_screen(SearchScreen(self.store, self.query_text), self._done)
+
+    def _done(self, choice: SearchChoice | None) -> None:
+        self.chosen = choice
+
+
+async def test_typing_lists_matches_from_every_session_and_enter_opens_the_best(
+    connection: Connection, tmp_path: Path
+) -> None:
+    _, groceries = await two_sessions(connection, tmp_path)
+    with Store(tmp_path / "tui-app.db") as store:
+        app = Host(store)
+        async with app.run_test(size=(100, 30)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, SearchScreen)
+            await pilot.press(*"apples")
+            await wait_until(pilot, lambda: len(screen.results) >= 1)
+            assert {r.hit.session_id for r in screen.results} == {groceries.id}
+            assert screen.results[0].title == "Groceries"
+            prompt = screen.query_one(OptionList).get_option_at_index(0).prompt
+            assert "Groceries" in str(prompt) and "apples" in str(prompt)
+            assert "result" in str(screen.query_one("#search-status", Static).render())
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: app.chosen != UNSET)
+            session_id, message_id = app.chosen  # type: ignore[misc]
+            assert session_id == groceries.id
+            assert "apples" in {m.message_id: m.text for m in store.messages(session_id)}[message_id]
+
+
+async def test_arrow_keys_choose_another_result_and_escape_closes_with_nothing(
+    connection: Connection, tmp_path: Path
+) -> None:
+    paris, _ = await two_sessions(connection, tmp_path)
+    with Store(tmp_path / "tui-app.db") as store:
+        app = Host(store, query="paris")
+        async with app.run_test(size=(100, 30)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, SearchScreen)
+            await wait_until(pilot, lambda: len(screen.results) >= 2)
+            await pilot.press("down")  # from the input into the results
+            assert screen.query_one(OptionList).has_focus
+            await pilot.press("down", "enter")
+            await wait_until(pilot, lambda: app.chosen != UNSET)
+            assert app.chosen == (paris.id, screen.results[1].hit.message_id)
+
+        app = Host(store)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press(*"zeppelin")
+            await wait_until(pilot, lambda: "Nothing found" in str(app.screen.query_one("#search-status", Static).render()))
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: app.chosen != UNSET)
+            assert app.chosen is None
+
+
+async def test_typing_on_replaces_the_results_and_clearing_empties_them(tmp_path: Path) -> None:
+    with Store(tmp_path / "tui-app.db") as store:
+        app = Host(store, query="anything")
+        async with app.run_test(size=(100, 30)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, SearchScreen)
+            screen.query_one(Input).value = ""
+            await pilot.pause(0.2)
+            assert screen.results == [] and screen.query_one(OptionList).option_count == 0
+
+
+def test_snippets_highlight_matches_and_drop_control_sequences() -> None:
+    text = snippet_text("see \x02Paris\x03 \x1b[2Jnow\x07")
+    assert text.plain == "see Paris now"
+    assert [text.plain[span.start : span.end] for span in text.spans] == ["Paris"]
+
