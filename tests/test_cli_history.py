@@ -73,7 +73,7 @@ async def test_search_finds_words_across_sessions_with_session_time_and_snippet(
 
 async def test_export_by_title_prefix_or_id_as_markdown_and_json_to_a_file(history: History, tmp_path: Path) -> None:
     data, paris, _ = history
-    by_title = run_cli(data, "export", "paris trip")
+    by_title = run_cli(data, "export", "paris")  # the start of a title, in any case
     assert by_title.returncode == 0, by_title.stderr
     assert by_title.stdout.startswith("# Paris trip\n") and "## Agent · " in by_title.stdout
     by_prefix = run_cli(data, "export", paris.id[:6], "--format", "json", "-o", str(tmp_path / "out.json"))

@@ -114,7 +114,7 @@ def test_without_a_usable_keyring_login_says_so_and_keys_come_from_the_environme
     missing = run_cli(env, "ask", "--backend", "casedev", "hi")
     assert missing.returncode == 2 and "No keyring here" in missing.stderr
     shown = run_cli(env, "config", "show").stdout
-    assert "keyring: none usable (no keyring backend is available" in shown
+    assert "keyring: none usable: no keyring backend is available" in shown
     from_env = run_cli({**env, "CASEDEV_API_KEY": KEY}, "ask", "--base-url", keyed_server.base_url, "hi")
     assert from_env.returncode == 0, from_env.stderr
 

@@ -78,7 +78,7 @@ def _shown(value: Any) -> str:
 
 def status_line(status: keys.KeyringStatus) -> str:
     if not status.usable:
-        return f"none usable ({status.reason}); keys come from the environment only"
+        return f"none usable: {status.reason}; keys come from the environment only"
     return status.name + (f" ({status.reason})" if status.reason else "")
 
 

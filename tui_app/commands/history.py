@@ -31,16 +31,22 @@ def _data_dir_option() -> argparse.ArgumentParser:
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     shared = _data_dir_option()
-    sessions = commands.add_parser("sessions", parents=[shared], help="list the sessions kept here; `sessions rm ID` deletes one")
-    actions = sessions.add_subparsers(dest="sessions_action", metavar="ACTION")
+    sessions = commands.add_parser(
+        "sessions",
+        parents=[shared],
+        help="list the sessions kept here; `sessions rm ID` deletes one",
+        description="With no action: every session kept here, most recent first, with its backend, state, "
+        "last activity and cost.",
+    )
+    actions = sessions.add_subparsers(dest="sessions_action", metavar="[rm SESSION]", title="actions")
     rm = actions.add_parser("rm", parents=[shared], help="delete a session's local history (asks first)")
-    rm.add_argument("session", metavar="SESSION", help="an id, a unique prefix of one, or a title")
+    rm.add_argument("session", metavar="SESSION", help="an id, a unique prefix of one, or a title (or its start)")
     rm.add_argument("--yes", "-y", action="store_true", help="do not ask (needed when not at a terminal)")
     search = commands.add_parser("search", parents=[shared], help="search every session's messages")
     search.add_argument("words", help="words to find (all of them); a trailing * matches a prefix")
     search.add_argument("--limit", type=int, default=50, help="at most this many results (default: 50)")
     exporting = commands.add_parser("export", parents=[shared], help="write a session as Markdown or JSON")
-    exporting.add_argument("session", metavar="SESSION", help="an id, a unique prefix of one, or a title")
+    exporting.add_argument("session", metavar="SESSION", help="an id, a unique prefix of one, or a title (or its start)")
     exporting.add_argument("--format", choices=("md", "json"), default="md", help="md (readable, the default) or json (everything)")
     exporting.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
@@ -76,13 +82,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def resolve(store: Store, wanted: str) -> SessionRecord:
-    """The session `wanted` names: its id, a unique prefix of its id, or its title."""
+    """The session `wanted` names: its id, a unique prefix of its id, its title, or the start of
+    its title (in any case), tried in that order."""
     records = store.sessions()
+    folded = wanted.casefold()
     for matches in (
         [r for r in records if r.id == wanted],
         [r for r in records if r.id.startswith(wanted)],
         [r for r in records if r.title == wanted],
-        [r for r in records if r.title.casefold() == wanted.casefold()],
+        [r for r in records if r.title.casefold() == folded],
+        [r for r in records if r.title.casefold().startswith(folded)],
     ):
         if len(matches) == 1:
             return matches[0]
