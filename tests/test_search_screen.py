@@ -96,3 +96,13 @@ def test_snippets_highlight_matches_and_drop_control_sequences() -> None:
     assert text.plain == "see Paris now"
     assert [text.plain[span.start : span.end] for span in text.spans] == ["Paris"]
 
+
+
+async def test_closing_while_a_search_runs_is_harmless(connection: Connection, tmp_path: Path) -> None:
+    await two_sessions(connection, tmp_path)
+    with Store(tmp_path / "tui-app.db") as store:
+        app = Host(store)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press(*"paris", "escape")
+            await pilot.pause(0.5)
+            assert app.chosen is None and not isinstance(app.screen, SearchScreen)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import sys
 
 from tui_app import __version__, keys
 from tui_app.backends.errors import BackendError
 from tui_app.commands import config_cmd, history, login
-from tui_app.config import BACKENDS, ConfigError, choose_backend, data_dir
+from tui_app.config import BACKENDS, ConfigError, MissingKey, choose_backend, data_dir
 from tui_app.connect import connect
 from tui_app.serve_command import add_serve_arguments, serve
 from tui_app.settings import Settings, load_settings
@@ -87,7 +88,9 @@ def _settings() -> Settings:
     return loaded.settings
 
 
-def _missing_key(error: ConfigError) -> str:
+def _explained(error: ConfigError) -> str:
+    if not isinstance(error, MissingKey):
+        return str(error)
     status = keys.status()
     return str(error) if status.usable else f"{error} (No keyring here: {status.reason}.)"
 
@@ -106,19 +109,21 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("sessions", "search", "export"):
             return history.run(args)
         settings = _settings()
-        backend = choose_backend(args.backend, configured=settings.backend, stored=keys.stored_key)
+        # One keyring read per backend per run: some keyrings ask the user to allow each read.
+        stored = functools.cache(keys.stored_key)
+        backend = choose_backend(args.backend, configured=settings.backend, stored=stored)
         model = args.model or settings.model
         if args.command == "ask":
             from tui_app.ask import ask
 
             # `ask` is for scripts: its session is not kept, so it needs no data directory.
-            with connect(backend, args.base_url, args.speed, stored=keys.stored_key) as connection:
+            with connect(backend, args.base_url, args.speed, stored=stored) as connection:
                 return asyncio.run(ask(connection, args.text, model))
         from tui_app.ui.app import TuiApp
 
         directory = data_dir(args.data_dir)
         store = open_store(directory)
-        with connect(backend, args.base_url, args.speed, directory, stored=keys.stored_key) as connection:
+        with connect(backend, args.base_url, args.speed, directory, stored=stored) as connection:
             try:
                 TuiApp(connection, model=model, store=store).run()
             finally:
@@ -128,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"tui-app: {error}", file=sys.stderr)
         return 3
     except ConfigError as error:
-        print(f"tui-app: {_missing_key(error)}", file=sys.stderr)
+        print(f"tui-app: {_explained(error)}", file=sys.stderr)
         return 2
     except BackendError as error:
         print(f"tui-app: {error}", file=sys.stderr)

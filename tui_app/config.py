@@ -38,6 +38,10 @@ class ConfigError(Exception):
     """A setting is missing or wrong; the message says which and how to fix it."""
 
 
+class MissingKey(ConfigError):
+    """A remote backend was chosen, and no key for it was found."""
+
+
 @dataclass(frozen=True, slots=True)
 class RemoteSettings:
     """Where a remote (or standalone local) Case.dev-compatible service is."""
@@ -98,7 +102,7 @@ def remote_settings(
     prefix = ENV_PREFIX[backend]
     found = key_source(backend, env, stored)
     if found is None:
-        raise ConfigError(
+        raise MissingKey(
             f"The {backend} backend needs a key: run `tui-app login {backend}`, or set {prefix}_API_KEY in the environment."
         )
     url = base_url or env.get(f"{prefix}_BASE_URL") or DEFAULT_URLS[backend]

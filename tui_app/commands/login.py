@@ -80,7 +80,10 @@ def login(args: argparse.Namespace) -> int:
     where = store(args.service, key)
     if where is None:
         return 2
-    print(f"Stored in the keyring ({where}). tui-app uses it when {ENV_PREFIX[args.service]}_API_KEY is not set.")
+    variable = f"{ENV_PREFIX[args.service]}_API_KEY"
+    print(f"Stored in the keyring ({where}). tui-app uses it when {variable} is not set.")
+    if os.environ.get(variable):
+        print(f"Note: {variable} is set in this environment, and is used first.")
     return 0
 
 

@@ -17,6 +17,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from tui_app.core.sanitize import strip_control
 from tui_app.export import format_time
@@ -97,9 +98,12 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
             )
             for hit in hits
         ]
-        self.app.call_from_thread(self._show, query, results)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, query, results)
 
     def _show(self, query: str, results: list[SearchResult]) -> None:
+        if not self.is_attached:
+            return  # dismissed while the search ran
         if query != self.query_one(Input).value:
             return  # the user typed on: a newer search is on its way
         self.results = results
