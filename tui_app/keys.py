@@ -69,7 +69,7 @@ def status(backend: KeyringBackend | None = None, env: Mapping[str, str] = os.en
             False,
             name,
             f"the only keyring found, {name}, is not an OS keystore (it may keep keys in a plain file); "
-            "set PYTHON_KEYRING_BACKEND to it to use it anyway",
+            f"set PYTHON_KEYRING_BACKEND={name} to use it anyway",
         )
     note = "" if primary.priority >= TRUSTED_PRIORITY else f"chosen explicitly; keys go to {_location(primary)}"
     return KeyringStatus(True, name, note)
