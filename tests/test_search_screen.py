@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import time
 from pathlib import Path
 
 from textual.app import App
@@ -10,7 +13,14 @@ from textual.widgets import Input, OptionList, Static
 from tests.conftest import wait_until
 from tests.stored_sessions import two_sessions
 from tui_app.connect import Connection
-from tui_app.store import Store
+from tui_app.core.events import (
+    MessageCompleted,
+    MessageCreated,
+    PartUpdated,
+    TurnStarted,
+    UserMessageSent,
+)
+from tui_app.store import SessionRecord, Store
 from tui_app.ui.screens.search import SearchChoice, SearchScreen, snippet_text
 
 UNSET = ("unset", "unset")
@@ -106,3 +116,47 @@ async def test_closing_while_a_search_runs_is_harmless(connection: Connection, t
             await pilot.press(*"paris", "escape")
             await pilot.pause(0.5)
             assert app.chosen is None and not isinstance(app.screen, SearchScreen)
+
+
+def test_search_screen_snapshot(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Times are shown in local time: pin the zone, and the stored times, so the picture is stable.
+    old_zone = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    store = Store(tmp_path / "tui-app.db")
+    conversations = {
+        "Paris trip": ["plan three days in Paris", "Day one: the Louvre, then a walk along the Seine to Notre-Dame."],
+        "Groceries": ["apples, bread and cheese from Paris", "Noted: apples, bread and cheese."],
+    }
+    for number, (title, (asked, answered)) in enumerate(conversations.items()):
+        session = f"session{number}"
+        store.save_session(SessionRecord(session, "local", None, title, None, "ready", "micros", 1.0, 1.0))
+        store.append_events(
+            session,
+            [
+                UserMessageSent(f"u{number}", asked),
+                TurnStarted(f"t{number}"),
+                MessageCreated(f"t{number}", f"a{number}"),
+                PartUpdated(f"t{number}", f"a{number}", "p", "text", text=answered),
+                MessageCompleted(f"t{number}", f"a{number}"),
+            ],
+        )
+    with sqlite3.connect(tmp_path / "tui-app.db") as db:
+        db.execute("UPDATE messages SET created_at = 1795000000 + id * 60")
+
+    async def type_query(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        await pilot.press(*"paris")
+        await wait_until(pilot, lambda: len(pilot.app.screen.results) == 2)
+        pilot.app.screen.query_one(Input).cursor_blink = False
+        await pilot.pause()
+
+    try:
+        assert snap_compare(Host(store), terminal_size=(90, 24), run_before=type_query)
+    finally:
+        store.close()
+        if old_zone is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = old_zone
+        time.tzset()

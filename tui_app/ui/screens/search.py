@@ -46,7 +46,8 @@ def snippet_text(snippet: str) -> Text:
 
 def result_prompt(result: SearchResult) -> Text:
     who = "you" if result.hit.role == "user" else "agent"
-    prompt = Text(strip_control(result.title).replace("\n", " "), style="bold")
+    prompt = Text()  # no base style: it would carry over to every piece appended
+    prompt.append(strip_control(result.title).replace("\n", " "), style="bold")
     prompt.append(f"  {who} · {format_time(result.time)}", style="dim")
     prompt.append("\n")
     prompt.append_text(snippet_text(result.hit.snippet))
