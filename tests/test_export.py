@@ -62,3 +62,11 @@ def test_control_sequences_in_a_title_never_reach_the_markdown(tmp_path: Path) -
         text = export.to_markdown(export.load(store, "s1"))
     assert "\x1b" not in text and "\x07" not in text
     assert "Total cost: nothing billed" in text
+
+
+def test_a_suggested_file_name_is_safe_on_any_file_system() -> None:
+    from tui_app.store import SessionRecord
+
+    record = SessionRecord("abcdef0123", "local", None, "Paris: trip/../ é 2!", None, "ready", "micros", 1.0, 2.0)
+    assert export.suggested_name(record, "md") == "paris-trip-2-abcdef01.md"
+    assert export.suggested_name(SessionRecord("x" * 9, "local", None, "…", None, "ready", "micros", 1.0, 2.0), "json") == "session-xxxxxxxx.json"

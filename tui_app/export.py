@@ -9,6 +9,7 @@ JSON and are formatted only in Markdown.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -162,6 +163,12 @@ def to_json_data(export: SessionExport) -> dict[str, object]:
 
 def to_json(export: SessionExport) -> str:
     return json.dumps(to_json_data(export), indent=2, ensure_ascii=False) + "\n"
+
+
+def suggested_name(record: SessionRecord, format: str) -> str:
+    """A file name for the export: the title made safe for any file system, and the id's start."""
+    slug = re.sub(r"[^a-z0-9]+", "-", strip_control(record.title).casefold()).strip("-")[:40] or "session"
+    return f"{slug}-{record.id[:8]}.{format}"
 
 
 def render(export: SessionExport, format: str) -> str:
