@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -11,6 +12,12 @@ from tui_app.config import ApiKey
 from tui_app.connect import Connection
 from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
+
+# Tests never read or write the developer's real keyring: a key kept there by `tui-app login`
+# would change which backend the app picks. Tests that need a keyring set their own.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+# Nor the developer's settings file: its default backend or model would change what tests see.
+os.environ["TUI_APP_CONFIG"] = os.path.join(os.path.dirname(__file__), "no-such-dir", "config.toml")
 
 
 @pytest.fixture(scope="session")

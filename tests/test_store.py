@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -476,7 +477,7 @@ def test_a_database_of_every_earlier_schema_is_upgraded(
 def test_an_upgrade_backs_up_the_old_database_first_and_keeps_every_event(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A test-only migration 2 rebuilds the `sessions` table, the riskiest kind of change: with
+    """A test-only next migration rebuilds the `sessions` table, the riskiest kind of change: with
     foreign keys on, dropping the old table would cascade-delete every event of every session."""
     with Store(db_path) as store:
         store.save_session(record())
@@ -499,11 +500,11 @@ def test_an_upgrade_backs_up_the_old_database_first_and_keeps_every_event(
         assert store.load_events("s1") == CONVERSATION
         assert store.last_event_id("s1") == 5 and store.draft("s1") == "unsent"
         assert len(store.search("Paris")) == 1
-    assert rows(db_path, "PRAGMA user_version") == [(2,)]
+    assert rows(db_path, "PRAGMA user_version") == [(len(MIGRATIONS) + 1,)]
     assert rows(db_path, "SELECT pinned FROM sessions") == [(0,)]
 
-    backup = db_path.with_name("tui-app.db.backup-v1")
-    assert rows(backup, "PRAGMA user_version") == [(1,)]
+    backup = db_path.with_name(f"tui-app.db.backup-v{len(MIGRATIONS)}")
+    assert rows(backup, "PRAGMA user_version") == [(len(MIGRATIONS),)]
     assert rows(backup, "SELECT count(*) FROM events") == [(len(CONVERSATION),)]
     assert rows(backup, "SELECT text FROM drafts") == [("unsent",)]
     assert "pinned" not in str(rows(backup, "SELECT sql FROM sqlite_master WHERE name = 'sessions'"))
@@ -520,7 +521,7 @@ def test_a_failed_upgrade_changes_nothing(db_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
     with Store(db_path) as store:
         assert store.load_events("s1") == CONVERSATION
-    assert rows(db_path, "PRAGMA user_version") == [(1,)]
+    assert rows(db_path, "PRAGMA user_version") == [(len(MIGRATIONS),)]
     assert "pinned" not in str(rows(db_path, "SELECT sql FROM sqlite_master WHERE name = 'sessions'"))
 
 
@@ -588,3 +589,13 @@ def test_text_that_is_not_valid_utf8_is_kept_exactly(store: Store) -> None:
     assert store.messages("s1") == [StoredMessage(m.id, m.role, m.text) for m in live.messages]
     assert store.draft("s1") == "draft \ud800"
     assert [hit.message_id for hit in store.search("done")] == ["m"]
+
+
+def test_each_message_remembers_when_it_was_first_stored(db_path: Path) -> None:
+    before = time.time()
+    with Store(db_path) as store:
+        store.save_session(record())
+        store.append_events("s1", CONVERSATION)
+        times = store.message_times("s1")
+        assert list(times) == [m.message_id for m in store.messages("s1")]
+    assert all(t is not None and before <= t <= time.time() for t in times.values())

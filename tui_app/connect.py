@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from tui_app.backends.base import AgentBackend
 from tui_app.backends.casedev import CasedevBackend
 from tui_app.backends.stewrd import StewrdBackend
-from tui_app.config import ApiKey, BackendName, remote_settings
+from tui_app.config import ApiKey, BackendName, KeyLookup, remote_settings
 from tui_app.server.chat_store import ChatStoreError
 from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
@@ -63,13 +63,15 @@ def connect(
     base_url: str | None = None,
     tokens_per_second: float = 40.0,
     data: Path | None = None,
+    stored: KeyLookup | None = None,
 ) -> Iterator[Connection]:
     """Yield a connection to `backend`; for `local`, run the embedded server for the duration,
-    keeping its chats in the data directory `data` (if given) so local sessions outlive the app."""
+    keeping its chats in the data directory `data` (if given) so local sessions outlive the app.
+    A remote backend's key comes from the environment, else from `stored` (the keyring)."""
     if backend == "local":
         server, notice = _embedded_server(tokens_per_second, data)
         with server:
             yield Connection("local", server.base_url, ApiKey(server.api_key), notice, persistent=notice is None or data is None)
         return
-    settings = remote_settings(backend, base_url)
+    settings = remote_settings(backend, base_url, stored=stored) if stored else remote_settings(backend, base_url)
     yield Connection(settings.backend, settings.base_url, settings.api_key)

@@ -16,6 +16,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields, replace
@@ -131,6 +132,11 @@ MIGRATIONS: list[str] = [
 
     -- One row per message (rowid = messages.id): the message's visible text, i.e. its text parts.
     CREATE VIRTUAL TABLE message_search USING fts5 (text, tokenize = 'unicode61 remove_diacritics 2');
+    """,
+    # 2: when each message was first stored (Unix time), for exports and search results.
+    # Messages stored before this migration have none.
+    """
+    ALTER TABLE messages ADD COLUMN created_at REAL;
     """,
 ]
 
@@ -365,6 +371,14 @@ class Store:
                 texts.append(_from_sql_text(text))
         return [StoredMessage(message_id, role, "".join(texts)) for message_id, role, texts in found.values()]
 
+    def message_times(self, session_id: str) -> dict[str, float | None]:
+        """When each message of the session was first stored (Unix time; None if not recorded)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT message_id, created_at FROM messages WHERE session_id = ? ORDER BY id", (session_id,)
+            ).fetchall()
+        return dict(rows)
+
     def usage_entries(self, session_id: str | None = None) -> list[LedgerEntry]:
         """Billable entries of one session (or all), as the usage ledger keys them, oldest first."""
         query = "SELECT entry_id, session_id, turn_id, kind, cost, unit, source FROM usage_entries"
@@ -553,8 +567,8 @@ class _Projection:
 
     def _add_message(self, message: Message) -> _MessageRow:
         cursor = self.db.execute(
-            "INSERT INTO messages (session_id, message_id, role, turn_id, completed) VALUES (?, ?, ?, ?, ?)",
-            (self.session_id, message.id, message.role, message.turn_id, int(message.completed)),
+            "INSERT INTO messages (session_id, message_id, role, turn_id, completed, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (self.session_id, message.id, message.role, message.turn_id, int(message.completed), time.time()),
         )
         assert cursor.lastrowid is not None
         row = self.messages[message.id] = _MessageRow(cursor.lastrowid, replace(message, parts=()))

@@ -66,6 +66,8 @@ class CasedevBackend(HttpBackend):
         super().__init__(base_url, api_key, name, service, retry)
         self._last_event_id: dict[str, int] = {}
 
+    key_probe = ("GET", "/agent/v1/chat/chat_tui_app_key_check/files")
+
     async def create_session(
         self, title: str | None = None, model: str | None = None, idle_timeout_ms: int | None = None
     ) -> RemoteSession:

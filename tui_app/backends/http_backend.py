@@ -16,9 +16,12 @@ from httpx_sse import EventSource, aconnect_sse
 from tui_app.backends.base import AgentBackend
 from tui_app.backends.errors import (
     BackendError,
+    BadRequest,
     ConnectionFailed,
+    NotFound,
     RateLimited,
     ServerFailed,
+    SessionExpired,
     error_from_response,
 )
 from tui_app.config import ApiKey
@@ -131,6 +134,22 @@ class HttpBackend(AgentBackend):
                     return
             except httpx.TransportError as error:
                 raise self._unreachable(error) from None
+
+    key_probe: tuple[str, str]
+    """A method and path that need a valid key and name a session that cannot exist."""
+
+    async def check_key(self) -> None:
+        """Raise `AuthFailed` if the service refuses the key (`ConnectionFailed` if unreachable).
+
+        Neither service has a call that only checks a key, so this asks about a session that
+        cannot exist: a 404 (or a 400, 410) means the key got past authentication, and nothing is
+        created or billed.
+        """
+        method, path = self.key_probe
+        try:
+            await self._request(method, path, json={"message": ""} if method == "POST" else None)
+        except (NotFound, BadRequest, SessionExpired):
+            return
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -40,6 +40,8 @@ class StewrdBackend(HttpBackend):
     default_name = "stewrd"
     service = "Stewrd"
 
+    key_probe = ("POST", "/v1/sessions/sess_tui_app_key_check/messages")
+
     async def create_session(
         self, title: str | None = None, model: str | None = None, idle_timeout_ms: int | None = None
     ) -> RemoteSession:

@@ -1,0 +1,32 @@
+"""Real sessions in a real store: conversations with the embedded server over HTTP, kept by the
+session controller exactly as the app keeps them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui_app.connect import Connection
+from tui_app.sessions import SessionController
+from tui_app.store import Store
+
+
+async def record_session(connection: Connection, store: Store, title: str, *messages: str) -> SessionController:
+    backend = connection.open_backend()
+    try:
+        session = SessionController(backend, title=title, store=store)
+        await session.open()
+        for text in messages:
+            await session.send(text)
+        session.flush()
+    finally:
+        await backend.aclose()
+    return session
+
+
+async def two_sessions(connection: Connection, directory: Path) -> tuple[SessionController, SessionController]:
+    """A session about Paris with a tool call and two turns, and a short one about groceries."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with Store(directory / "tui-app.db") as store:
+        paris = await record_session(connection, store, "Paris trip", "plan a trip to Paris, use a tool", "think about museums")
+        groceries = await record_session(connection, store, "Groceries", "a list for apples and bread")
+    return paris, groceries
