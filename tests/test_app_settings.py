@@ -230,3 +230,43 @@ async def test_the_settings_screen_applies_and_saves_after_asking(connection: Co
     assert (saved.settings.frame_rate, saved.settings.budget.session_micros) == (20, 250_000)
     assert saved.settings.keys == {"audit-log": "f4"}
     assert config.read_text(encoding="utf-8").startswith("# mine\n")
+
+
+async def test_search_jumps_to_the_message_and_export_writes_the_session(
+    connection: Connection, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Input, OptionList
+
+    from tui_app.ui.screens.export_screen import ExportScreen
+    from tui_app.ui.screens.search import SearchScreen
+    from tui_app.ui.widgets.transcript_view import MessageView
+
+    monkeypatch.chdir(tmp_path)
+    store = Store(tmp_path / "sessions.db")
+    app = TuiApp(connection, store=store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: ready(app))
+        first = app.current
+        await send(app, pilot, "platypus venom facts")
+        await wait_until(pilot, lambda: turn_done(app, 1))
+        app.new_session("Second")
+        await wait_until(pilot, lambda: ready(app) and app.current is not None and app.current.title == "Second")
+
+        await pilot.press("ctrl+f")
+        assert isinstance(app.screen, SearchScreen)
+        app.screen.query_one(Input).value = "platypus"
+        await wait_until(pilot, lambda: app.screen.query_one(OptionList).option_count >= 1)
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: app.current is first and bool(app.query(".-found")))
+        found = app.query_one(".-found", MessageView)
+        assert found.message_id == first.transcript.messages[0].id  # type: ignore[union-attr]
+
+        await pilot.press("f9")
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: notified(app, "exported to"))
+    exported = list(tmp_path.glob("session-1-*.md"))
+    assert len(exported) == 1
+    text = exported[0].read_text(encoding="utf-8")
+    assert "platypus venom facts" in text and "$0.00" in text
+    store.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
 
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
@@ -39,7 +40,9 @@ from tui_app.ui.remembered import Remembered
 from tui_app.ui.screens.confirm import ConfirmScreen
 from tui_app.ui.screens.help import HelpScreen
 from tui_app.ui.screens.new_session import NewSessionRequest, NewSessionScreen
+from tui_app.ui.screens.export_screen import ExportRequest, ExportScreen
 from tui_app.ui.screens.rename import RenameScreen
+from tui_app.ui.screens.search import SearchChoice, SearchScreen
 from tui_app.ui.screens.settings_screen import SettingsChoice, SettingsScreen
 from tui_app.ui.screens.question_dialog import QuestionDialog, QuestionReply
 from tui_app.ui.themes import DEFAULT_THEME, load_themes, theme_dirs
@@ -81,6 +84,8 @@ class TuiApp(App[None]):
         Binding("ctrl+l", "audit_log", "Audit", tooltip="Audit log", id="audit-log"),
         Binding("f1", "help", "Keys", id="help"),
         Binding("f2", "settings", "Settings", show=False, id="settings"),
+        Binding("ctrl+f", "search", "Search", show=False, tooltip="Search every session", id="search"),
+        Binding("f9", "export", "Export", show=False, tooltip="Export the session", id="export"),
         Binding("ctrl+r", "rename_session", "Rename session", show=False, id="rename-session"),
         Binding("f8", "delete_history", "Delete local history", show=False, id="delete-history"),
         Binding("ctrl+pagedown", "next_session(1)", "Next session", show=False, id="next-session"),
@@ -159,6 +164,8 @@ class TuiApp(App[None]):
             ("confirmation", ConfirmScreen),
             ("keys help", HelpScreen),
             ("settings", SettingsScreen),
+            ("search", SearchScreen),
+            ("export", ExportScreen),
         ]
         return catalogue(places, self.settings.keys)
 
@@ -520,6 +527,63 @@ class TuiApp(App[None]):
         if settings.theme in self.available_themes:
             self.theme = settings.theme
         self._show_current()
+
+    def action_search(self) -> None:
+        if self.store is None:
+            self.notify("Nothing is kept in this run, so there is nothing to search.", severity="warning")
+            return
+        if not isinstance(self.screen, SearchScreen):
+            self.push_screen(SearchScreen(self.store), callback=self._search_chosen)
+
+    def _search_chosen(self, choice: SearchChoice | None) -> None:
+        if choice is None:
+            return
+        session_id, message_id = choice
+        session = self.sessions.get(session_id)
+        if session is None:
+            record = self.store.session(session_id) if self.store is not None else None
+            where = f"the {record.backend} backend" if record is not None else "another backend"
+            self.notify(
+                f"That message is in a session of {where}: start tui-app with --backend to open it, "
+                "or read it with `tui-app export`.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.run_worker(self._reveal(session, message_id), group="switch")
+
+    async def _reveal(self, session: SessionController, message_id: str) -> None:
+        if session is not self.current:
+            await self._switch(session)
+        await self._transcript.reveal(message_id)
+
+    def action_export(self) -> None:
+        from tui_app.export import suggested_name
+
+        session = self.current
+        store = self._store_for(session.backend) if session is not None else None
+        record = store.session(session.id) if store is not None and session is not None else None
+        if session is None or store is None or record is None:
+            self.notify("This session is not kept, so there is nothing to export yet.", severity="warning")
+            return
+        names = {fmt: suggested_name(record, fmt) for fmt in ("md", "json")}
+        self.push_screen(
+            ExportScreen(session.title, Path.cwd(), names),
+            callback=lambda request: self._export(session, store, request),
+        )
+
+    def _export(self, session: SessionController, store: Store, request: ExportRequest | None) -> None:
+        from tui_app.export import load, render
+
+        if request is None:
+            return
+        session.flush()  # what is on screen is in the export
+        try:
+            request.path.write_text(render(load(store, session.id), request.format), encoding="utf-8")
+        except OSError as error:
+            self.notify(f"Not exported: {error}", severity="error", markup=False)
+            return
+        self.notify(f"{session.title} exported to {request.path}.", title="Export", markup=False)
 
     def action_rename_session(self) -> None:
         session = self.current

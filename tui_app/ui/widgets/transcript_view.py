@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
@@ -98,6 +100,19 @@ class TranscriptView(VerticalScroll):
         self._pending = None
         self._views.clear()
         await self.remove_children(MessageView)
+
+    async def reveal(self, message_id: str) -> bool:
+        """Scroll `message_id` into view (once it is rendered); False if it is not in the transcript."""
+        for _ in range(100):
+            view = self._views.get(message_id)
+            if view is not None and view.is_mounted:
+                self.scroll_to_widget(view, top=True, animate=False)
+                view.add_class("-found")
+                return True
+            if self._pending is None and not self._flushing:
+                return False
+            await asyncio.sleep(FRAME_SECONDS)
+        return False
 
     def show(self, transcript: Transcript, unit: str = "micros") -> None:
         self._pending = transcript
