@@ -51,7 +51,7 @@ async def test_a_send_during_another_clients_turn_is_queued_with_a_countdown_the
 
 
 async def test_a_snapshotted_session_shows_resuming_with_its_clock_then_answers() -> None:
-    # A 60 s idle timeout scaled to 60 ms; resuming takes 2.5 s, long enough to see the clock move.
+    # The default 15 min idle timeout scaled to 0.9 s; resuming takes 2.5 s, long enough to see the clock move.
     with EmbeddedServer(ServerOptions(tokens_per_second=0, idle_scale=0.001, resume_delay=2.5)) as server:
         app = TuiApp(connection_to(server))
         async with app.run_test(size=(120, 40)) as pilot:
@@ -59,7 +59,7 @@ async def test_a_snapshotted_session_shows_resuming_with_its_clock_then_answers(
             session = app.current
             await send_now(app, pilot, "hello")
             await wait_until(pilot, lambda: session.state == "ready" and len(session.transcript.turns) == 1)  # type: ignore[union-attr]
-            await asyncio.sleep(0.2)  # past the scaled idle timeout: the server snapshots the chat
+            await asyncio.sleep(1.2)  # past the idle timeout (15 min scaled to 0.9 s): the chat is snapshotted
             await send_now(app, pilot, "again")
             await wait_until(pilot, lambda: session.state == "resuming")  # type: ignore[union-attr]
             clocks: list[int] = []
