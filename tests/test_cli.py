@@ -10,9 +10,12 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
+from httpx_sse import connect_sse
 
+from tests.server_client import frames, text_of
 from tui_app.server import demo_agent
 
 
@@ -131,3 +134,23 @@ def test_ask_reaches_a_standalone_server_as_stewrd_too() -> None:
     assert result.stdout.startswith(demo_agent.reply([], "hello stewrd"))
     assert result.stdout.strip().splitlines()[-1].startswith("cost 1 credit ·")
     assert key not in result.stdout + result.stderr
+
+
+def test_serve_with_a_store_keeps_its_chats_across_restarts(tmp_path: Path) -> None:
+    key = "sk_local_test_" + "p" * 20
+    store = tmp_path / "served.db"
+    headers = {"Authorization": f"Bearer {key}"}
+
+    def respond(port: int, chat: str, text: str) -> str:
+        with httpx.Client(headers=headers, timeout=30) as http:
+            base = f"http://127.0.0.1:{port}/agent/v1/chat"
+            body = {"parts": [{"type": "text", "text": text}]}
+            with connect_sse(http, "POST", f"{base}/{chat}/respond", json=body) as source:
+                return text_of(frames(source))
+
+    with serving("--speed", "0", "--store", str(store), key=key) as (port, _):
+        chat = httpx.post(f"http://127.0.0.1:{port}/agent/v1/chat", json={}, headers=headers).json()["id"]
+        respond(port, chat, "remember")
+    with serving("--speed", "0", "--store", str(store), key=key) as (port, _):
+        reply = respond(port, chat, "and?")
+    assert "turn 2" in reply and "“remember”" in reply

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+from pathlib import Path
 
 from tui_app.server.options import ServerOptions
 
@@ -53,6 +55,11 @@ def add_serve_arguments(serve: argparse.ArgumentParser) -> None:
     faults.add_argument(
         "--fail-next", type=_statuses, default=[], metavar="STATUSES",
         help="answer the next calls with these statuses, e.g. 429,503 or 500x3 (429, 500, 502, 503)",
+    )
+    serve.add_argument(
+        "--store",
+        metavar="FILE",
+        help="keep the Case.dev chats in this SQLite file, so they outlive the server (default: in memory)",
     )
     faults.add_argument("--seed", type=int, default=defaults.seed, help="seed for ids, for repeatable runs (default: 0)")
     keys = serve.add_argument_group("keys and limits")
@@ -106,5 +113,11 @@ def serve(args: argparse.Namespace) -> int:
     # This is the key of this local server only, made for this run (or from TUI_APP_SERVER_KEY).
     print(f"  export CASEDEV_BASE_URL={url} CASEDEV_API_KEY={key}")
     print(f"  export STEWRD_BASE_URL={url} STEWRD_API_KEY={key}", flush=True)
-    serve_forever(args.port, key, options_from(args))
+    from tui_app.server.chat_store import ChatStoreError
+
+    try:
+        serve_forever(args.port, key, options_from(args), Path(args.store).expanduser() if args.store else None)
+    except ChatStoreError as error:
+        print(f"tui-app serve: {error}", file=sys.stderr)
+        return 2
     return 0

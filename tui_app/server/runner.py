@@ -104,7 +104,15 @@ class EmbeddedServer:
         self.stop()
 
 
-def serve_forever(port: int, api_key: str, options: ServerOptions | None = None) -> None:
-    """Run the server in the foreground until interrupted (`tui-app serve`)."""
-    server = uvicorn.Server(_config(create_app(api_key, options)))
-    asyncio.run(server.serve(sockets=[_bind(port)]))
+def serve_forever(
+    port: int, api_key: str, options: ServerOptions | None = None, store_path: Path | None = None
+) -> None:
+    """Run the server in the foreground until interrupted (`tui-app serve`); with `store_path`,
+    its Case.dev chats outlive it."""
+    app = create_app(api_key, options, store_path)
+    try:
+        server = uvicorn.Server(_config(app))
+        asyncio.run(server.serve(sockets=[_bind(port)]))
+    finally:
+        app.state.registry.stopping = True
+        app.state.registry.close()
