@@ -1,0 +1,207 @@
+"""Markdown that streams at a cost per frame that does not grow with its length.
+
+Finished blocks are rendered once by Textual's own `Markdown`, then captured as lines into
+`FrozenLines` (one widget, no layout work per block) and never laid out again; only the live
+tail, the last two blocks, is a `Markdown` re-rendered per frame (PERFORMANCE.md: MarkdownStream
+re-lays out every block per append, and a screen reflow visits every mounted widget).
+
+The tail keeps the last *two* blocks, not one, because the gap above a block depends on its own
+top margin and the last block can still change kind (a paragraph becomes a setext heading when
+`---` arrives). The gap above the second-to-last block is final, so the cut is made there and
+the rows captured are exactly what a one-shot render shows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.geometry import Size
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Markdown
+
+# Textual has no public way to render a widget's subtree off screen; its compositor does exactly
+# that. Pinned with Textual (pyproject) and tested: tests/test_transcript_render.py compares
+# every streamed render with a one-shot render.
+from textual._compositor import Compositor
+
+LIVE_BLOCKS = 2
+"""Blocks kept live in the tail `Markdown`; everything above them is frozen."""
+
+
+class FrozenLines(Widget):
+    """Lines of finished Markdown, rendered once; repainting one costs a list lookup."""
+
+    DEFAULT_CSS = """
+    FrozenLines {
+        width: 1fr;
+        height: auto;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.strips: list[Strip] = []
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.strips)
+
+    def extend(self, strips: list[Strip]) -> None:
+        self.strips.extend(strips)
+        self.display = bool(self.strips)
+        self.refresh(layout=True)
+
+    def clear(self) -> None:
+        self.strips = []
+        self.display = False
+        self.refresh(layout=True)
+
+    def render_line(self, y: int) -> Strip:
+        if 0 <= y < len(self.strips):
+            return self.strips[y]
+        return Strip.blank(self.size.width)
+
+
+def _offset_of_line(text: str, line: int) -> int:
+    """Character offset where `line` (0-based, split on "\\n" as markdown-it does) starts."""
+    offset = 0
+    for _ in range(line):
+        found = text.find("\n", offset)
+        if found < 0:
+            return len(text)
+        offset = found + 1
+    return offset
+
+
+class StreamingMarkdown(Widget):
+    """A Markdown document that grows: `await set_text(text)` once per frame with the full text."""
+
+    DEFAULT_CSS = """
+    StreamingMarkdown {
+        width: 1fr;
+        height: auto;
+        layout: vertical;
+    }
+    StreamingMarkdown > Markdown {
+        margin: 0;
+        padding: 0;
+        background: transparent;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.text = ""
+        """The whole text shown (frozen and live)."""
+        self._frozen_source = ""
+        self._frozen = FrozenLines()
+        self._tail = Markdown(classes="stream-tail")
+        self._lock = asyncio.Lock()
+        self._generation = 0
+        self._frozen_width = 0
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield self._frozen
+        yield self._tail
+
+    def on_mount(self) -> None:
+        self._frozen.display = False
+        self.app.theme_changed_signal.subscribe(self, self._on_theme_changed)
+
+    @property
+    def frozen_line_count(self) -> int:
+        return len(self._frozen.strips)
+
+    @property
+    def live_block_count(self) -> int:
+        return len(self._tail.children)
+
+    async def set_text(self, text: str) -> None:
+        """Show `text`. Text that grew only re-renders the live tail; any other change starts over."""
+        if text == self.text:
+            return
+        async with self._lock:
+            self._generation += 1
+            if not text.startswith(self._frozen_source):
+                self._forget_frozen()
+            self.text = text
+            await self._render_tail()
+
+    async def _render_tail(self) -> None:
+        # Never `append` to a Markdown given text by `update` (PERFORMANCE.md: it mis-parses an
+        # open fence); the tail is small, so it is re-rendered whole.
+        tail = self.text[len(self._frozen_source) :]
+        await self._tail.update(tail)
+        blocks = self._tail.children
+        if blocks:
+            # Inline, not `:first-child`/`:last-child` rules: those are applied a cycle late,
+            # and a capture in between would freeze a wrong gap.
+            if self._frozen_source:
+                blocks[0].styles.margin = blocks[0].styles.margin._replace(top=0)
+            blocks[-1].styles.margin = blocks[-1].styles.margin._replace(bottom=0)
+        generation = self._generation
+        self.call_after_refresh(self._settle, generation)
+
+    def _forget_frozen(self) -> None:
+        self._frozen_source = ""
+        self._frozen.clear()
+
+    async def rebuild(self) -> None:
+        """Render everything again (the width or the theme changed: captured lines are stale)."""
+        async with self._lock:
+            self._generation += 1
+            self._forget_frozen()
+            await self._render_tail()
+
+    def _on_theme_changed(self, _theme: object) -> None:
+        if self._frozen_source:
+            self.run_worker(self.rebuild(), exclusive=True, group="rebuild")
+
+    def on_resize(self) -> None:
+        if self._frozen_source and self.size.width != self._frozen_width:
+            self.run_worker(self.rebuild(), exclusive=True, group="rebuild")
+
+    async def _settle(self, generation: int) -> None:
+        """After the tail was laid out: freeze all but its last blocks, if it holds more."""
+        if generation != self._generation or self._lock.locked():
+            return
+        async with self._lock:
+            if generation != self._generation:
+                return
+            if self._freeze():
+                self._generation += 1
+                await self._render_tail()
+
+    def _freeze(self) -> bool:
+        """Move the tail's finished blocks into the frozen lines. True if any moved."""
+        tail = self._tail
+        blocks = list(tail.children)
+        if len(blocks) <= LIVE_BLOCKS or not tail.display or tail.size.width <= 0:
+            return False
+        if self._frozen_source and tail.size.width != self._frozen_width:
+            return False  # resized: `rebuild` runs
+        first_live = blocks[-LIVE_BLOCKS]
+        start_line = getattr(first_live, "source_range", (0, 0))[0]
+        if start_line <= 0 or tail.source != self.text[len(self._frozen_source) :]:
+            return False
+        size = tail.outer_size
+        compositor = Compositor()
+        compositor.reflow(tail, size)
+        geometry = compositor.full_map.get(first_live)
+        if geometry is None or geometry.region.y <= 0:
+            return False
+        # Capture only a settled layout: every block where the screen last put it.
+        origin = tail.region
+        for block in blocks:
+            placed = compositor.full_map.get(block)
+            if placed is None or placed.region.size != block.region.size:
+                return False
+            if placed.region.y != block.region.y - origin.y:
+                return False
+        strips = compositor.render_strips(Size(size.width, geometry.region.y))
+        if len(strips) != geometry.region.y:
+            return False
+        self._frozen_width = tail.size.width
+        self._frozen.extend([strip.discard_meta() for strip in strips])
+        self._frozen_source += tail.source[: _offset_of_line(tail.source, start_line)]
+        return True
