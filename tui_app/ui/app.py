@@ -56,7 +56,7 @@ COMPOSER_TITLES = {
 class TuiApp(App[None]):
     """One window onto many agent sessions (one, for now)."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "transcript.tcss"]
     TITLE = "tui-app"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),

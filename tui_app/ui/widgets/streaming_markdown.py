@@ -14,16 +14,21 @@ the rows captured are exactly what a one-shot render shows.
 from __future__ import annotations
 
 import asyncio
+import weakref
 
-from textual.geometry import Size
+from textual.geometry import Size, Spacing
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Markdown
+from textual.widgets.markdown import MarkdownBlock
 
 # Textual has no public way to render a widget's subtree off screen; its compositor does exactly
 # that. Pinned with Textual (pyproject) and tested: tests/test_transcript_render.py compares
 # every streamed render with a one-shot render.
 from textual._compositor import Compositor
+
+_CSS_MARGIN: weakref.WeakKeyDictionary[MarkdownBlock, Spacing] = weakref.WeakKeyDictionary()
+"""Each live block's margin from CSS, before `_mark_ends` overrides a side of it."""
 
 LIVE_BLOCKS = 2
 """Blocks kept live in the tail `Markdown`; everything above them is frozen."""
@@ -99,6 +104,8 @@ class StreamingMarkdown(Widget):
         self._lock = asyncio.Lock()
         self._generation = 0
         self._frozen_width = 0
+        self._tail_sources: list[str] = []
+        """The source of each block in the tail, to tell which ones changed."""
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self._frozen
@@ -128,23 +135,65 @@ class StreamingMarkdown(Widget):
             await self._render_tail()
 
     async def _render_tail(self) -> None:
-        # Never `append` to a Markdown given text by `update` (PERFORMANCE.md: it mis-parses an
-        # open fence); the tail is small, so it is re-rendered whole.
-        tail = self.text[len(self._frozen_source) :]
-        await self._tail.update(tail)
-        blocks = self._tail.children
-        if blocks:
-            # Inline, not `:first-child`/`:last-child` rules: those are applied a cycle late,
-            # and a capture in between would freeze a wrong gap.
-            if self._frozen_source:
-                blocks[0].styles.margin = blocks[0].styles.margin._replace(top=0)
-            blocks[-1].styles.margin = blocks[-1].styles.margin._replace(bottom=0)
+        """Show the text after the frozen lines in the tail, touching only blocks that changed.
+
+        Like `Markdown.append`, but from a parse of the whole (small) tail: blocks whose source
+        is unchanged stay mounted, the block that grew is updated in place where Textual can
+        (paragraphs, fences, tables), and the rest is mounted anew. (Never `Markdown.append`
+        after `update`: PERFORMANCE.md, it mis-parses an open fence.)
+        """
+        tail = self._tail
+        if not (tail.is_mounted and tail.is_attached):
+            return  # removed meanwhile (the session was switched away)
+        text = self.text[len(self._frozen_source) :]
+        new_blocks = tail._build_from_source(text)
+        new_sources = [_block_source(text, block) for block in new_blocks]
+        old_blocks = [child for child in tail.children if isinstance(child, MarkdownBlock)]
+        tail._markdown = text
+        keep = 0
+        while (
+            keep < min(len(old_blocks), len(new_blocks), len(self._tail_sources))
+            and type(old_blocks[keep]) is type(new_blocks[keep])
+            and self._tail_sources[keep] == new_sources[keep]
+        ):
+            old_blocks[keep].source_range = new_blocks[keep].source_range
+            keep += 1
+        with self.app.batch_update():
+            if keep == len(old_blocks) - 1 and keep == len(new_blocks) - 1 and type(old_blocks[keep]) is type(new_blocks[keep]):
+                # The last block grew: in place for paragraphs, fences and tables.
+                old_blocks[keep].source_range = new_blocks[keep].source_range
+                await old_blocks[keep]._update_from_block(new_blocks[keep])
+            else:
+                if keep < len(old_blocks):
+                    await tail.remove_children(old_blocks[keep:])
+                if keep < len(new_blocks):
+                    await tail.mount_all(new_blocks[keep:])
+            self._tail_sources = new_sources
+            self._mark_ends()
         generation = self._generation
         self.call_after_refresh(self._settle, generation)
+
+    def _mark_ends(self) -> None:
+        # Inline margins, not `:first-child`/`:last-child` rules: those are applied a cycle late,
+        # and a capture in between would freeze a wrong gap. (A rule for one side would not do
+        # either: Textual replaces the whole margin with it.)
+        blocks = [child for child in self._tail.children if isinstance(child, MarkdownBlock)]
+        for index, block in enumerate(blocks):
+            css_margin = _CSS_MARGIN.get(block)
+            if css_margin is None:
+                css_margin = _CSS_MARGIN[block] = block.styles.margin
+            margin = css_margin
+            if index == 0 and self._frozen_source:
+                margin = margin._replace(top=0)
+            if index == len(blocks) - 1:
+                margin = margin._replace(bottom=0)  # a document ends with its last block
+            if block.styles.margin != margin:
+                block.styles.margin = margin
 
     def _forget_frozen(self) -> None:
         self._frozen_source = ""
         self._frozen.clear()
+        self._tail_sources = []
 
     async def rebuild(self) -> None:
         """Render everything again (the width or the theme changed: captured lines are stale)."""
@@ -168,20 +217,18 @@ class StreamingMarkdown(Widget):
         async with self._lock:
             if generation != self._generation:
                 return
-            if self._freeze():
-                self._generation += 1
-                await self._render_tail()
+            await self._freeze()
 
-    def _freeze(self) -> bool:
+    async def _freeze(self) -> bool:
         """Move the tail's finished blocks into the frozen lines. True if any moved."""
         tail = self._tail
-        blocks = list(tail.children)
+        blocks = [child for child in tail.children if isinstance(child, MarkdownBlock)]
         if len(blocks) <= LIVE_BLOCKS or not tail.display or tail.size.width <= 0:
             return False
         if self._frozen_source and tail.size.width != self._frozen_width:
             return False  # resized: `rebuild` runs
         first_live = blocks[-LIVE_BLOCKS]
-        start_line = getattr(first_live, "source_range", (0, 0))[0]
+        start_line = first_live.source_range[0]
         if start_line <= 0 or tail.source != self.text[len(self._frozen_source) :]:
             return False
         size = tail.outer_size
@@ -201,7 +248,22 @@ class StreamingMarkdown(Widget):
         strips = compositor.render_strips(Size(size.width, geometry.region.y))
         if len(strips) != geometry.region.y:
             return False
-        self._frozen_width = tail.size.width
-        self._frozen.extend([strip.discard_meta() for strip in strips])
-        self._frozen_source += tail.source[: _offset_of_line(tail.source, start_line)]
+        cut = _offset_of_line(tail.source, start_line)
+        frozen = blocks[: -LIVE_BLOCKS]
+        with self.app.batch_update():
+            self._frozen_width = tail.size.width
+            self._frozen.extend([strip.discard_meta() for strip in strips])
+            self._frozen_source += tail.source[:cut]
+            self._tail_sources = self._tail_sources[len(frozen) :]
+            tail._markdown = tail.source[cut:]
+            for block in blocks[-LIVE_BLOCKS:]:
+                begin, end = block.source_range
+                block.source_range = (begin - start_line, end - start_line)
+            await tail.remove_children(frozen)
+            self._mark_ends()
         return True
+
+
+def _block_source(text: str, block: MarkdownBlock) -> str:
+    begin, end = block.source_range
+    return text[_offset_of_line(text, begin) : _offset_of_line(text, end)]
