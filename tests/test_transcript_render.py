@@ -137,6 +137,13 @@ async def test_streamed_markdown_ends_identical_to_a_one_shot_render(name: str) 
         assert [line.text for line in shown] == [line.text for line in expected]
         assert as_comparable(shown) == as_comparable(expected)
 
+        # When the reply is complete, every block is frozen, and it still looks the same.
+        await streaming.set_text(REPLY, final=True)
+        for _ in range(5):
+            await pilot.pause()
+        assert streaming.live_block_count == 0
+        assert as_comparable(rendered_lines(app, streaming)) == as_comparable(expected)
+
 
 async def test_text_that_changes_rather_than_grows_is_rendered_again() -> None:
     app = Harness()

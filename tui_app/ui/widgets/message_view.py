@@ -137,8 +137,8 @@ class ReasoningView(Collapsible):
 class TextPartView(StreamingMarkdown):
     """The message's own words, as streaming Markdown."""
 
-    async def show(self, part: Part) -> None:
-        await self.set_text(strip_control(part.text))
+    async def show(self, part: Part, final: bool = False) -> None:
+        await self.set_text(strip_control(part.text), final=final)
 
 
 class MessageView(Vertical):
@@ -147,7 +147,6 @@ class MessageView(Vertical):
     DEFAULT_CSS = """
     MessageView {
         height: auto;
-        & > .message-parts { height: auto; }
         & > .message-header { height: 1; }
         & > .message-note { height: auto; }
     }
@@ -164,11 +163,9 @@ class MessageView(Vertical):
         self._note = Static(classes="message-note")
         self._note_text: tuple[str, str] | None = None
         self._parts: dict[str, TextPartView | ReasoningView | ToolCallView] = {}
-        self._body = Vertical(classes="message-parts")
 
     def compose(self) -> ComposeResult:
         yield self._header
-        yield self._body
         yield self._note
 
     def on_mount(self) -> None:
@@ -203,10 +200,14 @@ class MessageView(Vertical):
             view = self._parts.get(part.id)
             if view is None:
                 view = self._view_for(part)
+                view.add_class("message-part")
+                view.set_class(not self._parts, "-first-part")
                 self._parts[part.id] = view
-                await self._body.mount(view)
+                await self.mount(view, before=self._note)
             if isinstance(view, ToolCallView):
                 view.show(part)
+            elif isinstance(view, TextPartView):
+                await view.show(part, final=message.completed)
             else:
                 await view.show(part)
         self.shown_text = message.display_text

@@ -98,6 +98,7 @@ class StreamingMarkdown(Widget):
         super().__init__(id=id, classes=classes)
         self.text = ""
         """The whole text shown (frozen and live)."""
+        self.final = False
         self._frozen_source = ""
         self._frozen = FrozenLines()
         self._tail = Markdown(classes="stream-tail")
@@ -123,14 +124,18 @@ class StreamingMarkdown(Widget):
     def live_block_count(self) -> int:
         return len(self._tail.children)
 
-    async def set_text(self, text: str) -> None:
-        """Show `text`. Text that grew only re-renders the live tail; any other change starts over."""
-        if text == self.text:
+    async def set_text(self, text: str, final: bool = False) -> None:
+        """Show `text`. Text that grew only re-renders the live tail; any other change starts over.
+
+        `final` says the text will not grow any more: then every block is frozen, none kept live.
+        """
+        if text == self.text and final == self.final:
             return
         async with self._lock:
             self._generation += 1
-            if not text.startswith(self._frozen_source):
-                self._forget_frozen()
+            if not text.startswith(self._frozen_source) or (self.final and text != self.text):
+                self._forget_frozen()  # changed, or grew past a text frozen whole
+            self.final = final
             self.text = text
             await self._render_tail()
 
@@ -210,53 +215,69 @@ class StreamingMarkdown(Widget):
         if self._frozen_source and self.size.width != self._frozen_width:
             self.run_worker(self.rebuild(), exclusive=True, group="rebuild")
 
-    async def _settle(self, generation: int) -> None:
+    async def _settle(self, generation: int, attempts: int = 3) -> None:
         """After the tail was laid out: freeze all but its last blocks, if it holds more."""
         if generation != self._generation or self._lock.locked():
             return
         async with self._lock:
             if generation != self._generation:
                 return
-            await self._freeze()
+            if await self._freeze() is None and attempts > 1:
+                # Laid out but not yet settled (a batch of updates was in flight): try later.
+                self.call_after_refresh(self._settle, generation, attempts - 1)
 
-    async def _freeze(self) -> bool:
-        """Move the tail's finished blocks into the frozen lines. True if any moved."""
+    async def _freeze(self) -> bool | None:
+        """Move the tail's finished blocks into the frozen lines.
+
+        True if some moved, False if there is nothing to freeze, None if the layout is not
+        settled yet.
+        """
         tail = self._tail
         blocks = [child for child in tail.children if isinstance(child, MarkdownBlock)]
-        if len(blocks) <= LIVE_BLOCKS or not tail.display or tail.size.width <= 0:
+        live = 0 if self.final else LIVE_BLOCKS
+        if len(blocks) <= live or not blocks or not tail.display or tail.size.width <= 0:
             return False
         if self._frozen_source and tail.size.width != self._frozen_width:
             return False  # resized: `rebuild` runs
-        first_live = blocks[-LIVE_BLOCKS]
-        start_line = first_live.source_range[0]
-        if start_line <= 0 or tail.source != self.text[len(self._frozen_source) :]:
+        if tail.source != self.text[len(self._frozen_source) :]:
             return False
         size = tail.outer_size
         compositor = Compositor()
         compositor.reflow(tail, size)
-        geometry = compositor.full_map.get(first_live)
-        if geometry is None or geometry.region.y <= 0:
-            return False
+        if live:
+            first_live = blocks[-live]
+            start_line = first_live.source_range[0]
+            geometry = compositor.full_map.get(first_live)
+            if start_line <= 0:
+                return False
+            if geometry is None or geometry.region.y <= 0:
+                return None
+            cut_row = geometry.region.y
+        else:
+            start_line = len(tail.source.split("\n")) + 1
+            cut_row = size.height
+            if cut_row <= 0:
+                return None
         # Capture only a settled layout: every block where the screen last put it.
         origin = tail.region
         for block in blocks:
             placed = compositor.full_map.get(block)
             if placed is None or placed.region.size != block.region.size:
-                return False
+                return None
             if placed.region.y != block.region.y - origin.y:
-                return False
-        strips = compositor.render_strips(Size(size.width, geometry.region.y))
-        if len(strips) != geometry.region.y:
-            return False
+                return None
+        strips = compositor.render_strips(Size(size.width, cut_row))
+        if len(strips) != cut_row:
+            return None
         cut = _offset_of_line(tail.source, start_line)
-        frozen = blocks[: -LIVE_BLOCKS]
+        frozen = blocks[: len(blocks) - live]
         with self.app.batch_update():
             self._frozen_width = tail.size.width
             self._frozen.extend([strip.discard_meta() for strip in strips])
             self._frozen_source += tail.source[:cut]
             self._tail_sources = self._tail_sources[len(frozen) :]
             tail._markdown = tail.source[cut:]
-            for block in blocks[-LIVE_BLOCKS:]:
+            for block in blocks[len(blocks) - live :]:
                 begin, end = block.source_range
                 block.source_range = (begin - start_line, end - start_line)
             await tail.remove_children(frozen)

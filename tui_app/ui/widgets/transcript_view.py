@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from textual import events
@@ -28,7 +29,7 @@ from tui_app.ui.widgets.message_view import MessageView, code_blocks, header_for
 __all__ = ["MessageView", "TranscriptView", "header_for"]
 
 FRAME_RATE = 30.0
-PAGE = 30
+PAGE = 15
 """Messages mounted on first paint, and per page loaded when scrolling up."""
 LOAD_EARLIER_ROWS = 4
 """Scrolling within this many rows of the top loads the previous page."""
@@ -156,8 +157,9 @@ class TranscriptView(VerticalScroll, can_focus=True):
         generation = self._generation
         messages = transcript.messages
         end = self._first + self._count
-        if self._shown is None:
-            self._first = max(0, len(messages) - PAGE)
+        first_paint = self._shown is None
+        if first_paint:
+            self._first = self._first_page_start(messages)
             end = self._first
         elif len(messages) < end or (self._order and (messages[self._first].id, messages[end - 1].id) != (self._order[0], self._order[-1])):
             # Not the transcript we were showing grown: show it afresh.
@@ -166,37 +168,65 @@ class TranscriptView(VerticalScroll, can_focus=True):
             return
         self._shown = transcript
         grew = len(messages) > end
-        if grew:
-            new_views = [MessageView(m) for m in messages[end:]]
-            self._views.update((view.message_id, view) for view in new_views)
-            self._order.extend(view.message_id for view in new_views)
-            self._count += len(new_views)
-            self.query("#transcript-empty").remove()
-            await self.mount_all(new_views, before=self.query_one(NewOutputMarker))
-            if generation != self._generation:  # switched away while mounting
-                return
-        changed = grew
-        for index in range(self._first, len(messages)):
-            message = messages[index]
-            view = self._views.get(message.id)
-            if view is None or generation != self._generation:
-                return
-            turn = self._turn(transcript, message)
-            view.set_header(header_for(message, transcript, self._unit, turn))
-            view.set_note(note_for(message, turn))
-            if view.message is not message or view.shown_text is None:
-                changed = True
-                await view.show(message)
-        if changed and not self.following:
+        # One layout for the whole frame, however many messages changed or arrived.
+        with self.app.batch_update():
+            if grew:
+                new_views = [MessageView(m) for m in messages[end:]]
+                self._views.update((view.message_id, view) for view in new_views)
+                self._order.extend(view.message_id for view in new_views)
+                self._count += len(new_views)
+                self.query("#transcript-empty").remove()
+                await self.mount_all(new_views, before=self.query_one(NewOutputMarker))
+                if generation != self._generation:  # switched away while mounting
+                    return
+            changed: list[tuple[MessageView, Message]] = []
+            for index in range(self._first, len(messages)):
+                message = messages[index]
+                view = self._views.get(message.id)
+                if view is None:
+                    return
+                turn = self._turn(transcript, message)
+                view.set_header(header_for(message, transcript, self._unit, turn))
+                view.set_note(note_for(message, turn))
+                if view.message is not message or view.shown_text is None:
+                    changed.append((view, message))
+            await asyncio.gather(*(view.show(message) for view, message in changed))
+        if self.has_focus and (self._selected is None or self._selected.parent is None) and self._order:
+            self._select(self._views[self._order[-1]])
+        if first_paint and self._first > 0:
+            # Mount the page above once the first screen is painted, so scrolling up finds it.
+            self.call_after_refresh(self._prefetch_earlier, generation)
+        if (grew or changed) and not self.following and generation == self._generation:
             self.query_one(NewOutputMarker).display = True
 
     # -- paging -------------------------------------------------------------------------
+
+    def _first_page_start(self, messages: tuple[Message, ...]) -> int:
+        """Where the first paint starts: enough messages to fill the screen, at most PAGE.
+
+        Every mounted widget costs (CSS, layout) on the first paint, so a session shows what
+        fits first and mounts earlier pages as the user scrolls up to them.
+        """
+        width = max(20, self.size.width - 4)
+        wanted = max(self.size.height, 24)
+        rows = 0
+        start = len(messages)
+        while start > 0 and len(messages) - start < PAGE and rows < wanted:
+            start -= 1
+            text = messages[start].display_text
+            rows += 3 + sum(1 + len(line) // width for line in text.split("\n"))
+        return start
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         if new_value >= self.max_scroll_y:
             self.query(NewOutputMarker).set(display=False)
         if new_value <= LOAD_EARLIER_ROWS and self._first > 0 and not self._loading_earlier and self._shown:
+            self._loading_earlier = True
+            self.run_worker(self._load_earlier(), group="load-earlier", exclusive=True)
+
+    def _prefetch_earlier(self, generation: int) -> None:
+        if generation == self._generation and not self._loading_earlier and self._first > 0:
             self._loading_earlier = True
             self.run_worker(self._load_earlier(), group="load-earlier", exclusive=True)
 
@@ -219,7 +249,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
                 turn = self._turn(transcript, message)
                 view.set_header(header_for(message, transcript, self._unit, turn))
                 view.set_note(note_for(message, turn))
-                await view.show(message)
+            await asyncio.gather(*(view.show(message) for view, message in zip(views, messages)))
         if generation != self._generation:
             return
         self._views.update((view.message_id, view) for view in views)
@@ -228,8 +258,9 @@ class TranscriptView(VerticalScroll, can_focus=True):
         self._count += len(views)
 
         def keep_place() -> None:
-            added = self.virtual_size.height - height_before
-            self.scroll_to(y=y_before + added, animate=False, immediate=True)
+            if not self.following:  # (when following, the anchor keeps the bottom in view)
+                added = self.virtual_size.height - height_before
+                self.scroll_to(y=y_before + added, animate=False, immediate=True)
             self._loading_earlier = False
 
         self.call_after_refresh(keep_place)
