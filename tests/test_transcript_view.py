@@ -10,7 +10,7 @@ from textual.widgets import Collapsible
 
 from tui_app.core.transcript import Message, Part, Transcript, Turn
 from tui_app.ui.widgets.message_view import MessageView, ReasoningView, ToolCallView
-from tui_app.ui.widgets.transcript_view import PAGE, NewOutputMarker, TranscriptView
+from tui_app.ui.widgets.transcript_view import MAX_MOUNTED, PAGE, NewOutputMarker, TranscriptView
 
 CSS = Path(__file__).resolve().parent.parent / "tui_app" / "ui" / "transcript.tcss"
 
@@ -83,6 +83,55 @@ async def test_a_session_of_5000_messages_paints_its_last_page_fast_and_pages_in
         assert len(app.query(MessageView)) == mounted + PAGE
         assert top_before.region.y >= view.region.y  # the message that was on top is still in view, not jumped away
         assert view.scroll_y > 0
+
+
+async def test_reading_far_up_keeps_a_bounded_window_and_end_comes_back_to_the_newest() -> None:
+    app = Harness()
+    transcript = long_transcript(2500)
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(TranscriptView)
+        view.show(transcript)
+        await settle(pilot, view)
+        seen_first = []
+        for _ in range(6):  # scroll to the top, page after page
+            view.scroll_home(animate=False)
+            await pilot.pause(0.05)
+            for _ in range(750):
+                await pilot.pause(0.02)
+                if not view._loading_earlier:
+                    break
+            await pilot.pause(0.1)
+            assert view.scroll_y > 0  # the reader stays where they were, above the new page
+            seen_first.append(app.query(MessageView).first().message_id)
+            assert view.mounted_messages <= MAX_MOUNTED
+            assert len(app.query(MessageView)) == view.mounted_messages
+        assert len(set(seen_first)) == len(seen_first)  # every page went further back
+        assert app.query(MessageView).last().message_id != "a2499"  # the far bottom was unmounted
+
+        # Output arriving meanwhile is announced, not mounted.
+        grown = Transcript(messages=transcript.messages + (user(9999, "new"),), turns=transcript.turns)
+        view.show(grown)
+        await settle(pilot, view)
+        assert app.query_one(NewOutputMarker).display
+
+        # Scrolling down pages the later messages in again.
+        first_before = app.query(MessageView).first().message_id
+        view.scroll_end(animate=False)
+        await pilot.pause(0.05)
+        for _ in range(750):
+            await pilot.pause(0.02)
+            if not view._loading_earlier:
+                break
+        await pilot.pause(0.1)
+        assert app.query(MessageView).first().message_id != first_before
+        assert view.mounted_messages <= MAX_MOUNTED
+
+        view.focus()
+        await pilot.press("end")
+        await settle(pilot, view)
+        await pilot.pause(0.2)
+        assert app.query(MessageView).last().message_id == "u9999"
+        assert view.following
 
 
 async def test_it_follows_the_bottom_until_the_user_scrolls_up_then_offers_a_way_down() -> None:

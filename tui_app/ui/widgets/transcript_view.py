@@ -32,7 +32,9 @@ FRAME_RATE = 30.0
 PAGE = 15
 """Messages mounted on first paint, and per page loaded when scrolling up."""
 LOAD_EARLIER_ROWS = 4
-"""Scrolling within this many rows of the top loads the previous page."""
+"""Scrolling within this many rows of the top (bottom) loads the previous (next) page."""
+MAX_MOUNTED = 4 * PAGE
+"""Messages mounted at most: paging in one end unmounts the far end."""
 NEW_OUTPUT = "↓ new output — End to jump"
 
 
@@ -74,6 +76,8 @@ class TranscriptView(VerticalScroll, can_focus=True):
         """Index in the transcript of the first mounted message."""
         self._count = 0
         """Messages mounted, from `_first` on."""
+        self._at_end = True
+        """Whether the mounted window reaches the newest message (new ones are mounted as they come)."""
         self._generation = 0
         self._loading_earlier = False
         self._selected: MessageView | None = None
@@ -100,6 +104,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
         self._views.clear()
         self._order.clear()
         self._first = self._count = 0
+        self._at_end = True
         self._selected = None
         self._loading_earlier = False
         self.query_one(NewOutputMarker).display = False
@@ -167,7 +172,8 @@ class TranscriptView(VerticalScroll, can_focus=True):
             await self._render_transcript(transcript)
             return
         self._shown = transcript
-        grew = len(messages) > end
+        grew = len(messages) > end and self._at_end
+        new_below = len(messages) > end and not self._at_end
         # One layout for the whole frame, however many messages changed or arrived.
         with self.app.batch_update():
             if grew:
@@ -180,7 +186,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
                 if generation != self._generation:  # switched away while mounting
                     return
             changed: list[tuple[MessageView, Message]] = []
-            for index in range(self._first, len(messages)):
+            for index in range(self._first, self._first + self._count):
                 message = messages[index]
                 view = self._views.get(message.id)
                 if view is None:
@@ -196,7 +202,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
         if first_paint and self._first > 0:
             # Mount the page above once the first screen is painted, so scrolling up finds it.
             self.call_after_refresh(self._prefetch_earlier, generation)
-        if (grew or changed) and not self.following and generation == self._generation:
+        if (grew or changed or new_below) and not self.following and generation == self._generation:
             self.query_one(NewOutputMarker).display = True
 
     # -- paging -------------------------------------------------------------------------
@@ -221,9 +227,14 @@ class TranscriptView(VerticalScroll, can_focus=True):
         super().watch_scroll_y(old_value, new_value)
         if new_value >= self.max_scroll_y:
             self.query(NewOutputMarker).set(display=False)
-        if new_value <= LOAD_EARLIER_ROWS and self._first > 0 and not self._loading_earlier and self._shown:
+        if self._loading_earlier or not self._shown:
+            return
+        if new_value <= LOAD_EARLIER_ROWS and self._first > 0:
             self._loading_earlier = True
             self.run_worker(self._load_earlier(), group="load-earlier", exclusive=True)
+        elif new_value >= self.max_scroll_y - LOAD_EARLIER_ROWS and not self._at_end:
+            self._loading_earlier = True
+            self.run_worker(self._load_later(), group="load-earlier", exclusive=True)
 
     def _prefetch_earlier(self, generation: int) -> None:
         if generation == self._generation and not self._loading_earlier and self._first > 0:
@@ -240,7 +251,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
         start = max(0, self._first - PAGE)
         messages = transcript.messages[start : self._first]
         first_view = self.query(MessageView).first()
-        height_before = self.virtual_size.height
+        first_y_before = first_view.virtual_region.y
         y_before = self.scroll_y
         views = [MessageView(m) for m in messages]
         with self.app.batch_update():
@@ -256,24 +267,83 @@ class TranscriptView(VerticalScroll, can_focus=True):
         self._order[:0] = [view.message_id for view in views]
         self._first = start
         self._count += len(views)
+        if self._count > MAX_MOUNTED and not self.following:
+            # Far below the reader: unmount, and page it in again on the way down.
+            await self._unmount(self._order[MAX_MOUNTED:])
+            self._at_end = False
 
         def keep_place() -> None:
-            if not self.following:  # (when following, the anchor keeps the bottom in view)
-                added = self.virtual_size.height - height_before
+            if not self.following and first_view.is_attached:  # (following: the anchor keeps the bottom)
+                added = first_view.virtual_region.y - first_y_before
                 self.scroll_to(y=y_before + added, animate=False, immediate=True)
             self._loading_earlier = False
 
         self.call_after_refresh(keep_place)
 
+    async def _load_later(self) -> None:
+        """Mount the next page below the last message; unmount far ones above, keeping the view."""
+        transcript = self._shown
+        generation = self._generation
+        end = self._first + self._count
+        if transcript is None or self._at_end:
+            self._loading_earlier = False
+            return
+        messages = transcript.messages[end : end + PAGE]
+        views = [MessageView(m) for m in messages]
+        with self.app.batch_update():
+            await self.mount_all(views, before=self.query_one(NewOutputMarker))
+            for view, message in zip(views, messages):
+                turn = self._turn(transcript, message)
+                view.set_header(header_for(message, transcript, self._unit, turn))
+                view.set_note(note_for(message, turn))
+            await asyncio.gather(*(view.show(message) for view, message in zip(views, messages)))
+        if generation != self._generation:
+            return
+        self._views.update((view.message_id, view) for view in views)
+        self._order.extend(view.message_id for view in views)
+        self._count += len(views)
+        self._at_end = self._first + self._count >= len(transcript.messages)
+        if self._count <= MAX_MOUNTED:
+            self._loading_earlier = False
+            return
+        # Unmount the far top; the content moves up by its height, so scroll up as much.
+        gone = self._order[: self._count - MAX_MOUNTED]
+        first_kept = self._views[self._order[len(gone)]]
+        removed_height = first_kept.virtual_region.y - self._views[gone[0]].virtual_region.y
+        y_before = self.scroll_y
+        with self.app.batch_update():
+            await self._unmount(gone, top=True)
+            self.scroll_to(y=max(0, y_before - removed_height), animate=False, immediate=True)
+        self._loading_earlier = False
+
+    async def _unmount(self, ids: list[str], top: bool = False) -> None:
+        views = [self._views.pop(view_id) for view_id in ids]
+        if self._selected in views:
+            self._selected = None
+        if top:
+            del self._order[: len(ids)]
+        else:
+            del self._order[len(self._order) - len(ids) :]
+        self._count -= len(ids)
+        if top:
+            self._first += len(ids)
+        await self.remove_children(views)
+
     # -- keys ---------------------------------------------------------------------------
 
-    def action_jump_to_end(self) -> None:
+    async def action_jump_to_end(self) -> None:
         self.query_one(NewOutputMarker).display = False
+        if not self._at_end and self._shown is not None:
+            # The newest messages are not mounted: paint the end afresh.
+            transcript = self._shown
+            await self.reset()
+            self.show(transcript, self._unit)
+            return
         self.anchor()
         self.scroll_end(animate=False, immediate=True)
 
-    def on_new_output_marker_clicked(self, _message: NewOutputMarker.Clicked) -> None:
-        self.action_jump_to_end()
+    async def on_new_output_marker_clicked(self, _message: NewOutputMarker.Clicked) -> None:
+        await self.action_jump_to_end()
 
     def action_jump_to_start(self) -> None:
         self.scroll_home(animate=False)
