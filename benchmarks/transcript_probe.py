@@ -1,6 +1,6 @@
 """Probe: CPU of streaming one long reply into the transcript, headless at 100x40.
 
-    PYTHONPATH=. python benchmarks/transcript_probe.py [--tokens 20000] [--rate 200] [--designs transcript,markdownstream]
+    PYTHONPATH=. python benchmarks/transcript_probe.py [--tokens 20000] [--rate 200] [--fps 30] [--designs transcript,markdownstream]
 
 Prints, per design, CPU % of one core (process CPU time / wall time while streaming), how far
 behind the producer the screen ended, and the cost of the last 10 % of tokens over the first
@@ -79,7 +79,7 @@ def transcript_with(text: str, done: bool) -> Transcript:
     return Transcript(messages=(user, reply), turns=(Turn("t1", state="completed" if done else "running"),))
 
 
-async def run_design(design: str, tokens: list[str], rate: float) -> dict[str, float]:
+async def run_design(design: str, tokens: list[str], rate: float, fps: float = 30.0) -> dict[str, float]:
     app = Probe(design)
     marks: list[tuple[float, float]] = []  # (wall, cpu) at each tenth of the tokens
     async with app.run_test(size=SIZE) as pilot:
@@ -89,6 +89,8 @@ async def run_design(design: str, tokens: list[str], rate: float) -> dict[str, f
             app.query_one("#scroll").anchor()
             stream = Markdown.get_stream(app.query_one("#md", Markdown))
         view = app.query_one(TranscriptView) if design == "transcript" else None
+        if view is not None:
+            view.frame_rate = fps
         interval = 1 / rate if rate else 0
         start_wall, start_cpu = time.perf_counter(), time.process_time()
         text = ""
@@ -131,12 +133,13 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=20000)
     parser.add_argument("--rate", type=float, default=200.0, help="tokens per second; 0 is as fast as possible")
     parser.add_argument("--designs", default="transcript,markdownstream")
+    parser.add_argument("--fps", type=float, default=30.0, help="the transcript's frame rate")
     args = parser.parse_args()
     tokens = reply_tokens(args.tokens)
     print(f"{args.tokens} tokens of 4 characters at {args.rate or 'max'} tok/s, headless {SIZE[0]}x{SIZE[1]}")
     print(f"{'design':16} {'CPU % of a core':>16} {'wall s':>8} {'behind s':>9} {'last/first 10 %':>16}")
     for design in args.designs.split(","):
-        result = asyncio.run(run_design(design, tokens, args.rate))
+        result = asyncio.run(run_design(design, tokens, args.rate, args.fps))
         print(
             f"{design:16} {result['cpu']:16.1f} {result['wall']:8.1f} {result['behind']:9.2f} {result['last/first']:16.2f}",
             flush=True,
