@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from tests.conftest import connection_to, wait_until
 from tui_app.connect import Connection
@@ -23,7 +23,7 @@ def as_micros(dollars: str) -> int:
 
 
 def shown_messages(app: TuiApp) -> list[str]:
-    return [view.query_one(Markdown).source for view in app.query(MessageView)]
+    return [view.shown_text or "" for view in app.query(MessageView)]
 
 
 async def send(app: TuiApp, pilot, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -71,7 +71,7 @@ COMPOSER_TITLES = {
 class TuiApp(App[None]):
     """One window onto many agent sessions (one, for now)."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "transcript.tcss"]
     TITLE = "tui-app"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
@@ -83,6 +83,7 @@ class TuiApp(App[None]):
         Binding("ctrl+t", "end_session", "End", tooltip="End session", id="end-session"),
         Binding("ctrl+l", "audit_log", "Audit", tooltip="Audit log", id="audit-log"),
         Binding("f1", "help", "Keys", id="help"),
+        Binding("ctrl+end", "jump_to_end", "Jump to the end", show=False, id="jump-to-bottom"),
         Binding("f2", "settings", "Settings", show=False, id="settings"),
         Binding("ctrl+f", "search", "Search", show=False, tooltip="Search every session", id="search"),
         Binding("f9", "export", "Export", show=False, tooltip="Export the session", id="export"),
@@ -159,6 +160,7 @@ class TuiApp(App[None]):
         places = [
             ("app", type(self)),
             ("composer", ComposerWidget),
+            ("transcript (Shift+Tab from the composer)", TranscriptView),
             ("question dialog", QuestionDialog),
             ("audit log", AuditLogScreen),
             ("confirmation", ConfirmScreen),
@@ -195,6 +197,7 @@ class TuiApp(App[None]):
         self._usage = self.query_one(UsagePanel)
         self._usage.budget = self.settings.budget
         self._transcript = self.query_one(TranscriptView)
+        self._transcript.frame_rate = self.settings.frame_rate
         self._composer = self.query_one(Composer)
         self._composer.remap(self.settings.keys)
         self.sub_title = f"{self.connection.backend} · {self.connection.where}"
@@ -482,6 +485,9 @@ class TuiApp(App[None]):
         runtime = f" after {result.runtime_ms / 1000:.1f} s of runtime" if result.runtime_ms is not None else ""
         self.notify(f"{session.title} ended{runtime}. Final cost: {format_money(result.cost, unit)}.", title="Session ended")
 
+    async def action_jump_to_end(self) -> None:
+        await self._transcript.action_jump_to_end()
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.binding_catalogue(), str(self.loaded_settings.path)))
@@ -522,6 +528,7 @@ class TuiApp(App[None]):
         """Use `settings` from now on (new sessions, budgets, keys, theme)."""
         self.settings = self.loaded_settings.settings = settings
         self._usage.budget = settings.budget
+        self._transcript.frame_rate = settings.frame_rate
         self._composer.remap(settings.keys)
         self.set_keymap(settings.keys)
         if settings.theme in self.available_themes:

@@ -1,0 +1,221 @@
+"""One message of the transcript: a header, its parts (text, reasoning, tool calls) and a note.
+
+Text streams through `StreamingMarkdown`; reasoning and tool calls are `Collapsible` blocks,
+reasoning collapsed by default and rendered only once opened; a turn that did not complete ends
+its message with a note saying so, in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.markup import escape
+from textual.widgets import Collapsible, Static
+
+from tui_app.core.money import format_money
+from tui_app.core.sanitize import strip_control
+from tui_app.core.transcript import Message, Part, Transcript, Turn
+from tui_app.ui.widgets.streaming_markdown import StreamingMarkdown
+
+NOTES = {
+    "cancelled": ("warning", "■ Cancelled: the turn was stopped. What arrived is kept above."),
+    "failed": ("error", "✕ Failed"),
+}
+
+
+def header_for(message: Message, transcript: Transcript, unit: str = "micros", turn: Turn | None = None) -> str:
+    """The header line: who, the model, the turn's state and its cost when known."""
+    if message.role == "user":
+        return "[b $secondary]You[/]"
+    if turn is None and message.turn_id:
+        turn = transcript.turn(message.turn_id)
+    parts = ["[b $primary]Agent[/]"]
+    if turn and turn.usage and turn.usage.model:
+        parts.append(escape(turn.usage.model))
+    if turn and turn.state == "running":
+        parts.append("[$warning]streaming…[/]")
+    elif turn and turn.state != "completed":
+        parts.append(f"[$error]{turn.state}[/]")
+    if turn and turn.cost_micros is not None:
+        parts.append(format_money(turn.cost_micros, unit))
+    return " · ".join(parts)
+
+
+def note_for(message: Message, turn: Turn | None) -> tuple[str, str] | None:
+    """(severity, text) of the note that ends a message whose turn did not complete."""
+    if message.role != "assistant" or turn is None or turn.state in ("running", "completed"):
+        return None
+    severity, text = NOTES.get(turn.state, ("error", f"✕ {turn.state.capitalize()}"))
+    if turn.error:
+        error = strip_control(turn.error)
+        if "expired" in error.lower():
+            return "error", f"✕ Expired: {error}"
+        text = f"{text}: {error}"
+    return severity, text
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """What a tool part's text says: `name · status · title` then the output or error."""
+
+    name: str
+    status: str
+    title: str
+    output: str
+
+    @classmethod
+    def parse(cls, text: str) -> ToolCall:
+        head, _, output = strip_control(text).partition("\n")
+        fields = head.split(" · ")
+        if len(fields) == 1 and ": " in head:  # Stewrd: "tool: doing…" / "tool: done"
+            name, _, status = head.partition(": ")
+            return cls(name, status.rstrip("…"), "", output)
+        name = fields[0]
+        status = fields[1] if len(fields) > 1 else ""
+        return cls(name, status, " · ".join(fields[2:]), output)
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("error", "failed")
+
+
+def code_blocks(markdown: str) -> list[str]:
+    """The fenced and indented code blocks of a Markdown text, in order."""
+    tokens = MarkdownIt("gfm-like").parse(markdown)
+    return [token.content for token in tokens if token.type in ("fence", "code_block")]
+
+
+class ToolCallView(Collapsible):
+    """A tool call: its name and state as the title; its input and output inside."""
+
+    def __init__(self, part: Part) -> None:
+        self._detail = Static(classes="tool-detail")
+        super().__init__(self._detail, title="", collapsed=True, classes="tool-call")
+        self.part_text = ""
+
+    def show(self, part: Part) -> None:
+        if part.text == self.part_text:
+            return
+        self.part_text = part.text
+        call = ToolCall.parse(part.text)
+        state = f"[$error]{escape(call.status)}[/]" if call.failed else escape(call.status)
+        title = f"⚙ [b]{escape(call.name)}[/b] · {state}"
+        if call.title:
+            title += f" · {escape(call.title)}"
+        self.title = title
+        self.set_class(call.failed, "-failed")
+        lines = [f"[b]tool[/b]    {escape(call.name)}", f"[b]state[/b]   {escape(call.status or 'unknown')}"]
+        if call.title:
+            lines.append(f"[b]input[/b]   {escape(call.title)}")
+        if call.output:
+            label = "error" if call.failed else "output"
+            lines.append(f"[b]{label}[/b]\n{escape(call.output)}")
+        self._detail.update("\n".join(lines))
+
+
+class ReasoningView(Collapsible):
+    """The agent's reasoning: collapsed by default, rendered only while open."""
+
+    def __init__(self, part: Part) -> None:
+        self._markdown = StreamingMarkdown(classes="reasoning-body")
+        super().__init__(self._markdown, title="Thinking", collapsed=True, classes="reasoning")
+        self.part_text = ""
+
+    async def show(self, part: Part) -> None:
+        self.part_text = part.text
+        if not self.collapsed:
+            await self._markdown.set_text(strip_control(part.text))
+
+    async def on_collapsible_expanded(self, event: Collapsible.Expanded) -> None:
+        if event.collapsible is self:
+            await self._markdown.set_text(strip_control(self.part_text))
+
+
+class TextPartView(StreamingMarkdown):
+    """The message's own words, as streaming Markdown."""
+
+    async def show(self, part: Part, final: bool = False) -> None:
+        await self.set_text(strip_control(part.text), final=final)
+
+
+class MessageView(Vertical):
+    """One message: a header line, its parts in order, and a note if its turn did not complete."""
+
+    DEFAULT_CSS = """
+    MessageView {
+        height: auto;
+        & > .message-header { height: 1; }
+        & > .message-note { height: auto; }
+    }
+    """
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(id=f"message-{message.id}", classes=f"message -{message.role}")
+        self.message_id = message.id
+        self.message = message
+        self.shown_text: str | None = None
+        """`message.display_text` of what is shown (tests and callers compare it)."""
+        self._header = Static(classes="message-header")
+        self._header_text = ""
+        self._note = Static(classes="message-note")
+        self._note_text: tuple[str, str] | None = None
+        self._parts: dict[str, TextPartView | ReasoningView | ToolCallView] = {}
+
+    def compose(self) -> ComposeResult:
+        yield self._header
+        yield self._note
+
+    def on_mount(self) -> None:
+        self._note.display = False
+
+    @property
+    def source(self) -> str:
+        """The message's words (text parts), as Markdown: what "copy message" copies."""
+        return strip_control(self.message.text)
+
+    def set_header(self, text: str) -> None:
+        if text != self._header_text:
+            self._header_text = text
+            self._header.update(text)
+
+    def set_note(self, note: tuple[str, str] | None) -> None:
+        if note == self._note_text:
+            return
+        self._note_text = note
+        self._note.display = note is not None
+        if note is not None:
+            severity, text = note
+            self._note.set_classes(f"message-note -{severity}")
+            self._note.update(escape(text))
+
+    async def show(self, message: Message) -> None:
+        """Show `message`'s parts; parts that did not change cost nothing."""
+        self.message = message
+        for part in message.parts:
+            if not self.is_attached:
+                return  # removed meanwhile (the session was switched away)
+            view = self._parts.get(part.id)
+            if view is None:
+                view = self._view_for(part)
+                view.add_class("message-part")
+                view.set_class(not self._parts, "-first-part")
+                self._parts[part.id] = view
+                await self.mount(view, before=self._note)
+            if isinstance(view, ToolCallView):
+                view.show(part)
+            elif isinstance(view, TextPartView):
+                await view.show(part, final=message.completed)
+            else:
+                await view.show(part)
+        self.shown_text = message.display_text
+
+    @staticmethod
+    def _view_for(part: Part) -> TextPartView | ReasoningView | ToolCallView:
+        if part.kind == "reasoning":
+            return ReasoningView(part)
+        if part.kind == "tool":
+            return ToolCallView(part)
+        return TextPartView(classes="message-text")
