@@ -319,12 +319,11 @@ class Store:
         with self._write() as db:
             unit = _money_unit(db, session_id)
             projection = _Projection(db, session_id, unit)
+            rows = []
             for event in events:
                 stored = projection.apply(event)
-                db.execute(
-                    "INSERT INTO events (session_id, kind, body) VALUES (?, ?, ?)",
-                    (session_id, type(stored).__name__, encode(stored)),
-                )
+                rows.append((session_id, type(stored).__name__, encode(stored)))
+            db.executemany("INSERT INTO events (session_id, kind, body) VALUES (?, ?, ?)", rows)
             projection.finish()
             if last_event_id is not None:
                 # Stored as given, never max()ed: a server whose ids restarted must not make us
@@ -506,7 +505,8 @@ class _Projection:
             before = Transcript()
         else:
             parts = () if part is None else (part.part,)
-            before = Transcript(messages=(replace(known.message, parts=parts),))
+            m = known.message
+            before = Transcript(messages=(Message(m.id, m.role, m.turn_id, parts, m.completed),))
         after = reducer.apply(before, event)
         message = after.message(message_id)
         if message is None or after is before:
@@ -677,7 +677,7 @@ def _compact(event: PartUpdated, before: Transcript, after: Transcript) -> PartU
     old = next((part.text for part in before.messages[0].parts if part.id == event.part_id), None)
     if old is None or not event.text.startswith(old):
         return event
-    compact = replace(event, text=None, delta=event.text[len(old) :] or None)
+    compact = PartUpdated(event.turn_id, event.message_id, event.part_id, event.kind, None, event.text[len(old) :] or None)
     return compact if reducer.apply(before, compact) == after else event
 
 

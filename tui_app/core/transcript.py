@@ -160,24 +160,38 @@ def _replace_at(items: tuple[_T, ...], index: int, item: _T) -> tuple[_T, ...]:
 def _upsert_turn(transcript: Transcript, turn_id: str, **changes: object) -> Transcript:
     index = _find(transcript.turns, turn_id)
     if index is None:
-        return replace(transcript, turns=transcript.turns + (replace(Turn(turn_id), **changes),))
-    turn = transcript.turns[index]
-    return replace(transcript, turns=_replace_at(transcript.turns, index, replace(turn, **changes)))
+        turns = transcript.turns + (replace(Turn(turn_id), **changes),)
+    else:
+        turns = _replace_at(transcript.turns, index, replace(transcript.turns[index], **changes))
+    return Transcript(transcript.messages, turns, transcript.questions)
+
+
+def _with_messages(transcript: Transcript, messages: tuple[Message, ...]) -> Transcript:
+    # The constructor, not `dataclasses.replace`: this runs for every streamed token, and
+    # `replace` costs several times as much.
+    return Transcript(messages, transcript.turns, transcript.questions)
 
 
 def _ensure_message(transcript: Transcript, message_id: str, role: Role, turn_id: str | None) -> Transcript:
     if _find(transcript.messages, message_id) is not None:
         return transcript
     message = Message(id=message_id, role=role, turn_id=turn_id)
-    return replace(transcript, messages=transcript.messages + (message,))
+    return _with_messages(transcript, transcript.messages + (message,))
 
 
 def _apply_part(transcript: Transcript, event: PartUpdated) -> Transcript:
-    transcript = _ensure_message(transcript, event.message_id, "assistant", event.turn_id)
-    index = _find(transcript.messages, event.message_id)
-    assert index is not None
-    message = transcript.messages[index]
-    part_index = next((i for i, part in enumerate(message.parts) if part.id == event.part_id), None)
+    messages = transcript.messages
+    index = _find(messages, event.message_id)
+    if index is None:
+        messages = messages + (Message(id=event.message_id, role="assistant", turn_id=event.turn_id),)
+        transcript = _with_messages(transcript, messages)
+        index = len(messages) - 1
+    message = messages[index]
+    part_index = None
+    for i, part in enumerate(message.parts):
+        if part.id == event.part_id:
+            part_index = i
+            break
     old_text = "" if part_index is None else message.parts[part_index].text
     if event.text is not None:
         # Text only grows while it streams: a full text that is a strict prefix of what we have
@@ -189,9 +203,10 @@ def _apply_part(transcript: Transcript, event: PartUpdated) -> Transcript:
         text = old_text + event.delta
     else:
         return transcript
-    part = Part(id=event.part_id, kind=event.kind, text=text)
+    part = Part(event.part_id, event.kind, text)
     parts = message.parts + (part,) if part_index is None else _replace_at(message.parts, part_index, part)
-    return replace(transcript, messages=_replace_at(transcript.messages, index, replace(message, parts=parts)))
+    changed = Message(message.id, message.role, message.turn_id, parts, message.completed)
+    return _with_messages(transcript, _replace_at(messages, index, changed))
 
 
 def _older(usage: Usage, than: Usage) -> bool:
@@ -201,6 +216,8 @@ def _older(usage: Usage, than: Usage) -> bool:
 
 def apply(transcript: Transcript, event: DomainEvent) -> Transcript:
     """Return the transcript with `event` applied. Unknown events leave it unchanged."""
+    if type(event) is PartUpdated:  # nearly every event: skip the match below
+        return _apply_part(transcript, event)
     match event:
         case UserMessageSent(message_id=message_id, text=text):
             if transcript.message(message_id) is not None:
@@ -212,7 +229,7 @@ def apply(transcript: Transcript, event: DomainEvent) -> Transcript:
                 parts=(Part(id=f"{message_id}:text", kind="text", text=text),),
                 completed=True,
             )
-            return replace(transcript, messages=transcript.messages + (message,))
+            return _with_messages(transcript, transcript.messages + (message,))
         case TurnStarted(turn_id=turn_id):
             if transcript.turn(turn_id) is not None:
                 return transcript
@@ -228,7 +245,7 @@ def apply(transcript: Transcript, event: DomainEvent) -> Transcript:
             if index is None:
                 return transcript
             message = replace(transcript.messages[index], completed=True)
-            return replace(transcript, messages=_replace_at(transcript.messages, index, message))
+            return _with_messages(transcript, _replace_at(transcript.messages, index, message))
         case UsageReported(turn_id=turn_id, usage=usage):
             known = transcript.turn(turn_id)
             if known is not None and known.usage is not None and _older(usage, known.usage):
