@@ -170,7 +170,9 @@ def _make_converter(hint: Any) -> _Convert:
         return functools.partial(_build, cls=hint)
     if hint is float:
         return _to_float
-    if hint in (int, str, bool, type(None)):
+    if hint is str:
+        return _to_str
+    if hint in (int, bool, type(None)):
         return functools.partial(_scalar, hint=hint)
     raise TypeError(f"event_codec cannot decode {hint!r}: teach from_json_data about it")
 
@@ -180,6 +182,14 @@ def _to_float(data: Any) -> float:
     if isinstance(data, (int, float)) and not isinstance(data, bool):
         return float(data)
     raise _Mismatch(f"{data!r} is not a float")
+
+
+def _to_str(data: Any) -> str:
+    if type(data) is str:
+        return data
+    if isinstance(data, str):
+        return data
+    raise _Mismatch(f"{data!r} is not a str")
 
 
 def _scalar(data: Any, hint: type[Any]) -> Any:
@@ -197,8 +207,16 @@ def _scalar(data: Any, hint: type[Any]) -> Any:
 def _build(data: Any, cls: type[Any]) -> Any:
     if not isinstance(data, dict):
         raise _Mismatch(f"expected an object for {cls.__name__}, got {data!r}")
+    plan = _field_plan(cls)
+    try:
+        # The usual case, every field present: positional arguments, in field order.
+        args = [convert(data[name]) for name, convert, _ in plan]
+    except KeyError:
+        pass
+    else:
+        return cls(*args)
     values: dict[str, Any] = {}
-    for name, convert, required in _field_plan(cls):
+    for name, convert, required in plan:
         if name in data:
             values[name] = convert(data[name])
         elif required:

@@ -7,7 +7,9 @@ issue to settle with event ids; a full text always overrides what deltas built.)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from typing import Literal, TypeVar
 
 from tui_app.core.events import (
@@ -27,6 +29,11 @@ from tui_app.core.events import (
     UsageReported,
     UserMessageSent,
 )
+
+MESSAGE_EVENTS = (UserMessageSent, MessageCreated, PartUpdated, MessageCompleted)
+"""The events that change `Transcript.messages`, and nothing else; no other event changes the
+messages. Restoring a session relies on it (`Store.load_transcript`): its messages come from the
+store's projections, and only the other events are replayed. Keep it so."""
 
 TurnState = Literal["running", "completed", "cancelled", "failed"]
 _T = TypeVar("_T")
@@ -146,11 +153,20 @@ class Transcript:
 
 
 def _find(items: tuple[Message, ...] | tuple[Turn, ...] | tuple[AskedQuestion, ...], item_id: str) -> int | None:
-    # Updates almost always touch the newest item, so search from the end.
-    for index in range(len(items) - 1, -1, -1):
-        if items[index].id == item_id:
-            return index
-    return None
+    # Updates almost always touch the newest item: look there first. Ids are unique in each
+    # tuple, so any other match is the only one.
+    last = len(items) - 1
+    if last < 0:
+        return None
+    if items[last].id == item_id:
+        return last
+    try:
+        return list(map(_ID, items)).index(item_id)
+    except ValueError:
+        return None
+
+
+_ID = attrgetter("id")
 
 
 def _replace_at(items: tuple[_T, ...], index: int, item: _T) -> tuple[_T, ...]:
@@ -274,3 +290,45 @@ def apply(transcript: Transcript, event: DomainEvent) -> Transcript:
         case UnknownEvent():
             return transcript
     return transcript
+
+
+def apply_all(transcript: Transcript, events: Iterable[DomainEvent]) -> Transcript:
+    """`apply` each of `events` in turn, in time linear in their number.
+
+    `apply` copies the tuple it changes, which is fine for one event but O(n²) for a whole
+    history (restoring a session replays every turn's events). Here each event is applied by
+    `apply` itself to a transcript holding only the items it reads (its message, its turn, its
+    question, or the questions of the turn it ends), and the result is put back by id: `apply`
+    only ever changes the items it reads and adds new ones at the end, so the order is kept.
+    """
+    messages = {m.id: m for m in transcript.messages}
+    turns = {t.id: t for t in transcript.turns}
+    questions = {q.id: q for q in transcript.questions}
+    for event in events:
+        message_id = turn_id = request_id = None
+        by_turn = False
+        match event:
+            case UserMessageSent() | MessageCreated() | PartUpdated() | MessageCompleted():
+                message_id = event.message_id
+            case TurnStarted() | TurnStatusChanged() | UsageReported():
+                turn_id = event.turn_id
+            case TurnCompleted():
+                turn_id, by_turn = event.turn_id, True
+            case QuestionAsked() | QuestionSettled():
+                request_id = event.request_id
+            case _:
+                continue
+        before = Transcript(
+            () if message_id not in messages else (messages[message_id],),  # type: ignore[index]
+            () if turn_id not in turns else (turns[turn_id],),  # type: ignore[index]
+            tuple(q for q in questions.values() if q.turn_id == turn_id)
+            if by_turn
+            else (() if request_id not in questions else (questions[request_id],)),  # type: ignore[index]
+        )
+        after = apply(before, event)
+        if after is before:
+            continue
+        messages.update((m.id, m) for m in after.messages)
+        turns.update((t.id, t) for t in after.turns)
+        questions.update((q.id, q) for q in after.questions)
+    return Transcript(tuple(messages.values()), tuple(turns.values()), tuple(questions.values()))
