@@ -22,6 +22,10 @@ EVENT_TYPES: dict[str, type[Any]] = {cls.__name__: cls for cls in typing.get_arg
 """Every domain event class by its name: derived from `DomainEvent`, so a new one is covered."""
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+"""Made once: `json.dumps` with any option builds a new encoder per call (the store encodes every event)."""
+
+
 class _Mismatch(ValueError):
     """The JSON does not fit the type its field declares."""
 
@@ -30,8 +34,7 @@ def encode(event: DomainEvent) -> str:
     """The event as one line of JSON text, tagged with its class name."""
     # ensure_ascii keeps lone surrogates (legal in a Python str, seen in wire JSON) as \u escapes,
     # so the text is always valid UTF-8 for SQLite.
-    envelope = {"kind": type(event).__name__, "fields": to_json_data(event)}
-    return json.dumps(envelope, separators=(",", ":"))
+    return _ENCODER.encode({"kind": type(event).__name__, "fields": to_json_data(event)})
 
 
 def decode(text: str) -> DomainEvent:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -37,6 +39,8 @@ from tui_app.ui.widgets.transcript_view import TranscriptView
 from tui_app.ui.widgets.usage_panel import UsagePanel
 
 DRAFT_SAVE_SECONDS = 0.3
+EXIT_AFTER_FIRST_PAINT = "TUI_APP_EXIT_AFTER_FIRST_PAINT"
+"""Set (to anything) in the environment, the app quits once its first screen is painted."""
 COMPOSER_TITLES = {
     "creating": "Connecting… (you can type already)",
     "ready": "Message",
@@ -119,6 +123,9 @@ class TuiApp(App[None]):
         if self.connection.notice:
             self.notify(self.connection.notice, severity="warning", timeout=10)
         self._composer.focus()
+        if os.environ.get(EXIT_AFTER_FIRST_PAINT):
+            # For timing a cold start as a whole process (benchmarks/cold_start.py).
+            self.call_after_refresh(self.exit)
 
     def _reopen_sessions(self) -> bool:
         """Bring back every stored session of this backend, as it was; False if there is none."""
