@@ -189,7 +189,8 @@ async def one_shot(text: str) -> dict[str, Any]:
         transcript = finished(text)
         started = time.perf_counter()
         view.show(transcript, "micros")
-        done = await settle(pilot, height(view), first_change=True)
+        # An empty reply may never change the view's height: then there is nothing to wait for.
+        done = await settle(pilot, height(view), first_change=bool(text))
         return {"wall": done - started, "screen": app.export_screenshot()}
 
 
