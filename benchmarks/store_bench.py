@@ -1,6 +1,6 @@
 """How fast the session store takes events, and how fast sessions reopen.
 
-    python benchmarks/store_bench.py
+    python -m benchmarks.store_bench   (also part of `python -m benchmarks`, target 7)
 
 Prints figures; asserts nothing (benchmarks are not tests). Each figure is the median of 3 runs.
 """

@@ -188,3 +188,39 @@ async def test_a_stewrd_session_shows_how_full_its_history_is(server: EmbeddedSe
         label = str(app.query_one(SessionItem).query_one("Static").render())
         assert "2/50 messages of history" in label
         assert "1 credit" in label
+
+
+async def test_a_restored_session_is_the_session_its_events_replay_to(connection: Connection, tmp_path: Path) -> None:
+    """Restoring reads projections, not every streamed token: it must still give exactly what a
+    replay of the stored events gives (transcript, costs, the shared ledger)."""
+    from functools import reduce
+
+    from tui_app.core import transcript as reducer
+    from tui_app.core.events import UsageReported
+    from tui_app.core.transcript import Transcript
+    from tui_app.core.usage_ledger import UsageLedger
+    from tui_app.sessions import LedgerBook, SessionController
+
+    store = Store(tmp_path / "tui-app.db")
+    backend = connection.open_backend()
+    try:
+        sessions = [SessionController(backend, title=f"S{n}", store=store) for n in range(2)]
+        for session in sessions:
+            await session.open()
+            for text in ("hello", "think about it", "use the tool", "think and use the tool"):
+                await session.send(text)
+            session.flush()
+        book = LedgerBook()
+        restored = [SessionController.restore(store.session(s.id), backend, store, ledger=book) for s in sessions]  # type: ignore[arg-type]
+    finally:
+        await backend.aclose()
+    ledger = UsageLedger()
+    for session, again in zip(sessions, restored, strict=True):
+        events = store.load_events(session.id)
+        assert again.transcript == reduce(reducer.apply, events, Transcript()) == session.transcript
+        for event in events:
+            if isinstance(event, UsageReported):
+                ledger = ledger.record(session.id, event.turn_id, event.usage, "micros")
+    assert book.ledger == ledger
+    assert book.ledger.total() == {"micros": sum(s.transcript.cost_micros or 0 for s in sessions)}
+    store.close()

@@ -599,3 +599,62 @@ def test_each_message_remembers_when_it_was_first_stored(db_path: Path) -> None:
         times = store.message_times("s1")
         assert list(times) == [m.message_id for m in store.messages("s1")]
     assert all(t is not None and before <= t <= time.time() for t in times.values())
+
+
+# -- restoring a session without replaying it
+
+
+@st.composite
+def conversations_with_usage(draw: st.DrawFn) -> list[DomainEvent]:
+    """`conversations()`, with usage reports whose figures go up, repeat and come late, as a
+    running turn's interim reports do (the figures that decide which report a turn keeps)."""
+    events = draw(conversations())
+    for _ in range(draw(st.integers(0, 12))):
+        usage = Usage(
+            draw(st.none() | st.sampled_from(["m1", "m2"])),
+            draw(st.integers(0, 9)),
+            draw(st.integers(0, 9)),
+            draw(st.none() | st.integers(0, 99)),
+            draw(st.none() | st.integers(0, 99)),
+            tuple(draw(st.lists(st.builds(UsageEntry, st.sampled_from(["e1", "e3"]), _TEXT, st.integers(0, 99)), max_size=2))),
+        )
+        events.insert(draw(st.integers(0, len(events))), UsageReported(draw(_TURNS), usage))
+    return events
+
+
+@settings(max_examples=80, deadline=None)
+@given(conversations_with_usage(), st.lists(st.integers(1, 6), min_size=1))
+def test_a_restored_session_equals_a_replay_of_every_event(
+    shared_store: Store, events: list[DomainEvent], batch_sizes: list[int]
+) -> None:
+    session_id = uuid.uuid4().hex
+    shared_store.save_session(record(session_id))
+    start, index = 0, 0
+    while start < len(events):
+        size = batch_sizes[index % len(batch_sizes)]
+        shared_store.append_events(session_id, events[start : start + size])
+        start, index = start + size, index + 1
+
+    restored = shared_store.load_transcript(session_id)
+    assert restored.transcript == replay(events)
+    ledger = UsageLedger()
+    for event in events:
+        if isinstance(event, UsageReported):
+            ledger = ledger.record(session_id, event.turn_id, event.usage, "micros")
+    assert UsageLedger().merged(restored.ledger_entries, restored.llm_costs) == ledger
+
+
+def test_a_turn_keeps_the_usage_report_a_replay_keeps_not_the_last_one(store: Store) -> None:
+    """A stale report delivered late must not lower the restored cost (nor must it on replay)."""
+    reports = [Usage("m", 5, 8, 100, 120), Usage("m", 5, 16, 200, 240), Usage("m", 5, 8, 100, 120)]
+    events: list[DomainEvent] = [TurnStarted("t1"), *(UsageReported("t1", u) for u in reports), TurnCompleted("t1", "completed")]
+    store.append_events("s1", events)
+    restored = store.load_transcript("s1")
+    assert restored.transcript == replay(events)
+    assert restored.transcript.cost_micros == 240
+    assert restored.llm_costs == {("s1", "t1"): 200}
+
+
+def test_restoring_a_session_that_was_never_saved_gives_an_empty_transcript(store: Store) -> None:
+    restored = store.load_transcript("nope")
+    assert restored.transcript == Transcript() and restored.ledger_entries == [] and restored.llm_costs == {}

@@ -1,6 +1,6 @@
 from functools import reduce
 
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from tui_app.core import transcript as reducer
 from tui_app.core.events import (
@@ -156,3 +156,13 @@ def test_reasoning_and_tool_calls_are_shown_around_the_text_but_are_not_the_text
         "**⚙ demo_search · completed**\n\n```\n3 results\n```\n\n"
         "The answer."
     )
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_applying_a_history_at_once_equals_applying_it_event_by_event(data: st.DataObject) -> None:
+    from tests.test_store import conversations
+
+    start = run(data.draw(conversations()))
+    events = data.draw(conversations())
+    assert reducer.apply_all(start, events) == run(events, start)

@@ -123,10 +123,10 @@ class SessionController:
         if record.remote_id:
             session.remote = RemoteSession(record.remote_id, "unknown")
             backend.restore(record.remote_id, store.last_event_id(record.id))
-        for event in store.load_events(record.id):
-            session.transcript = reducer.apply(session.transcript, event)
-            if isinstance(event, UsageReported):
-                session.book.ledger = session.book.ledger.record(session.id, event.turn_id, event.usage, record.money_unit)
+        # From the store's projections, not a replay of every streamed token.
+        restored = store.load_transcript(record.id)
+        session.transcript = restored.transcript
+        session.book.ledger = session.book.ledger.merged(restored.ledger_entries, restored.llm_costs)
         now = clock()
         if record.state == "ended":
             session.status = session_state.SessionStatus("ended", now, final_cost=record.final_cost, runtime_ms=record.runtime_ms)

@@ -188,6 +188,17 @@ class StoredMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class RestoredSession:
+    """A session as `Store.load_transcript` rebuilds it."""
+
+    transcript: Transcript
+    ledger_entries: list[LedgerEntry]
+    """Its billable entries, as the usage ledger keys them."""
+    llm_costs: dict[tuple[str, str], int]
+    """Its turns' LLM costs, as the usage ledger keeps them."""
+
+
+@dataclass(frozen=True, slots=True)
 class SearchHit:
     session_id: str
     message_id: str
@@ -195,6 +206,9 @@ class SearchHit:
     snippet: str
     """Text around the match, matched words between `MATCH_START` and `MATCH_END`."""
 
+
+# Events the reducer applies to messages alone, by the kind the `events` table stores.
+_MESSAGE_KINDS = ", ".join(f"'{cls.__name__}'" for cls in reducer.MESSAGE_EVENTS)
 
 # A record's fields are the table's columns of the same names (last_event_id is kept apart).
 _SESSION_FIELDS = tuple(field.name for field in fields(SessionRecord))
@@ -325,12 +339,11 @@ class Store:
         with self._write() as db:
             unit = _money_unit(db, session_id)
             projection = _Projection(db, session_id, unit)
+            rows = []
             for event in events:
                 stored = projection.apply(event)
-                db.execute(
-                    "INSERT INTO events (session_id, kind, body) VALUES (?, ?, ?)",
-                    (session_id, type(stored).__name__, encode(stored)),
-                )
+                rows.append((session_id, type(stored).__name__, encode(stored)))
+            db.executemany("INSERT INTO events (session_id, kind, body) VALUES (?, ?, ?)", rows)
             projection.finish()
             if last_event_id is not None:
                 # Stored as given, never max()ed: a server whose ids restarted must not make us
@@ -349,6 +362,95 @@ class Store:
                 "SELECT body FROM events WHERE session_id = ? ORDER BY seq", (session_id,)
             ).fetchall()
         return [decode(body) for (body,) in rows]
+
+    def load_transcript(self, session_id: str) -> RestoredSession:
+        """The session as a replay of all its events through the reducer and the usage ledger
+        would rebuild it, without that replay.
+
+        The reducer keeps messages apart from turns and questions (`transcript.MESSAGE_EVENTS`),
+        so the messages come from their projections, which say what a replay would (see
+        `_Projection`); so do the ledger's entries. Only the few events about turns and questions
+        are decoded and replayed, and of a turn's usage reports (a running turn sends one every
+        few tokens) only the one the reducer would keep: SQLite reads the two figures that decide
+        it from each report's JSON, and Python decodes the winner alone.
+        """
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT m.message_id, m.role, m.turn_id, m.completed, p.part_id, p.kind, p.text"
+                " FROM messages AS m LEFT JOIN parts AS p"
+                " ON p.session_id = m.session_id AND p.message_id = m.message_id"
+                " WHERE m.session_id = ? ORDER BY m.id, p.id",
+                (session_id,),
+            ).fetchall()
+            others = self._db.execute(
+                "SELECT seq, kind, CASE kind WHEN 'UsageReported' THEN NULL ELSE body END,"
+                " json_extract(body, '$.fields.turn_id'),"
+                " json_extract(body, '$.fields.usage.total_cost_micros'),"
+                " json_extract(body, '$.fields.usage.output_tokens')"
+                f" FROM events WHERE session_id = ? AND kind NOT IN ({_MESSAGE_KINDS}) ORDER BY seq",
+                (session_id,),
+            ).fetchall()
+            llm_rows = self._db.execute(
+                "SELECT json_extract(body, '$.fields.turn_id'), max(json_extract(body, '$.fields.usage.llm_cost_micros'))"
+                " FROM events WHERE session_id = ? AND kind = 'UsageReported'"
+                " AND json_extract(body, '$.fields.usage.llm_cost_micros') IS NOT NULL GROUP BY 1",
+                (session_id,),
+            ).fetchall()
+        transcript = reducer.apply_all(Transcript(messages=_messages_from_rows(rows)), self._turn_events(others))
+        llm_costs = {(session_id, turn): max(cost, 0) for turn, cost in llm_rows if isinstance(cost, int)}
+        return RestoredSession(transcript, self.usage_entries(session_id), llm_costs)
+
+    def _turn_events(self, rows: list[tuple[Any, ...]]) -> list[DomainEvent]:
+        """The events of `rows` (seq, kind, body or None, turn id, cost, output tokens) to replay:
+        every one but the usage reports the reducer would not keep (`reducer.keeps_usage`)."""
+        kept: dict[str, tuple[tuple[int, int], int]] = {}
+        for seq, kind, _, turn, total, output in rows:
+            if kind != "UsageReported":
+                continue
+            if not isinstance(turn, str) or not isinstance(output, int) or not isinstance(total, int | None):
+                return self._decode_all(rows)  # not as this app writes it: replay it all
+            key = (total or 0, output)
+            known = kept.get(turn)
+            if known is None or not key < known[0]:
+                kept[turn] = (key, seq)
+        winners: dict[int, str] = {}
+        if kept:
+            seqs = [seq for _, seq in kept.values()]
+            with self._lock:
+                for start in range(0, len(seqs), 500):
+                    chunk = seqs[start : start + 500]
+                    winners.update(
+                        self._db.execute(
+                            f"SELECT seq, body FROM events WHERE seq IN ({', '.join('?' * len(chunk))})", chunk
+                        ).fetchall()
+                    )
+        events: list[DomainEvent] = []
+        placed: set[str] = set()
+        for seq, kind, body, turn, _, _ in rows:
+            if kind != "UsageReported":
+                events.append(decode(body))
+            elif turn not in placed:
+                # The turn's first report stands for the one kept: the turn is created where a
+                # replay creates it, and ends with the usage a replay ends with.
+                placed.add(turn)
+                winner = decode(winners[kept[turn][1]])
+                if not isinstance(winner, UsageReported):
+                    return self._decode_all(rows)
+                events.append(winner)
+        return events
+
+    def _decode_all(self, rows: list[tuple[Any, ...]]) -> list[DomainEvent]:
+        seqs = [row[0] for row in rows]
+        with self._lock:
+            bodies = dict(
+                row
+                for start in range(0, len(seqs), 500)
+                for row in self._db.execute(
+                    f"SELECT seq, body FROM events WHERE seq IN ({', '.join('?' * len(seqs[start : start + 500]))})",
+                    seqs[start : start + 500],
+                ).fetchall()
+            )
+        return [decode(bodies[seq]) for seq in seqs]
 
     def last_event_id(self, session_id: str) -> int | None:
         with self._lock:
@@ -520,7 +622,8 @@ class _Projection:
             before = Transcript()
         else:
             parts = () if part is None else (part.part,)
-            before = Transcript(messages=(replace(known.message, parts=parts),))
+            m = known.message
+            before = Transcript(messages=(Message(m.id, m.role, m.turn_id, parts, m.completed),))
         after = reducer.apply(before, event)
         message = after.message(message_id)
         if message is None or after is before:
@@ -679,6 +782,23 @@ class _Projection:
                 self.db.execute("UPDATE messages SET search_stale = 1 WHERE id = ?", (message.row_id,))
 
 
+def _messages_from_rows(rows: list[tuple[Any, ...]]) -> tuple[Message, ...]:
+    """Messages from (message id, role, turn id, completed, part id, kind, text) rows in order."""
+    messages: list[Message] = []
+    parts: list[Part] = []
+    current: tuple[str, Any, str | None, bool] | None = None
+    for message_id, role, turn_id, completed, part_id, kind, text in rows:
+        if current is None or current[0] != message_id:
+            if current is not None:
+                messages.append(Message(current[0], current[1], current[2], tuple(parts), current[3]))
+            current, parts = (message_id, role, turn_id, bool(completed)), []
+        if part_id is not None:
+            parts.append(Part(part_id, kind, _from_sql_text(text)))
+    if current is not None:
+        messages.append(Message(current[0], current[1], current[2], tuple(parts), current[3]))
+    return tuple(messages)
+
+
 def _compact(event: PartUpdated, before: Transcript, after: Transcript) -> PartUpdated:
     """The part update to store: one whose full text only extends the part becomes its delta.
 
@@ -691,7 +811,7 @@ def _compact(event: PartUpdated, before: Transcript, after: Transcript) -> PartU
     old = next((part.text for part in before.messages[0].parts if part.id == event.part_id), None)
     if old is None or not event.text.startswith(old):
         return event
-    compact = replace(event, text=None, delta=event.text[len(old) :] or None)
+    compact = PartUpdated(event.turn_id, event.message_id, event.part_id, event.kind, None, event.text[len(old) :] or None)
     return compact if reducer.apply(before, compact) == after else event
 
 

@@ -7,7 +7,9 @@ issue to settle with event ids; a full text always overrides what deltas built.)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+from operator import attrgetter
 from typing import Literal, TypeVar
 
 from tui_app.core.events import (
@@ -27,6 +29,11 @@ from tui_app.core.events import (
     UsageReported,
     UserMessageSent,
 )
+
+MESSAGE_EVENTS = (UserMessageSent, MessageCreated, PartUpdated, MessageCompleted)
+"""The events that change `Transcript.messages`, and nothing else; no other event changes the
+messages. Restoring a session relies on it (`Store.load_transcript`): its messages come from the
+store's projections, and only the other events are replayed. Keep it so."""
 
 TurnState = Literal["running", "completed", "cancelled", "failed"]
 _T = TypeVar("_T")
@@ -146,38 +153,66 @@ class Transcript:
 
 
 def _find(items: tuple[Message, ...] | tuple[Turn, ...] | tuple[AskedQuestion, ...], item_id: str) -> int | None:
-    # Updates almost always touch the newest item, so search from the end.
-    for index in range(len(items) - 1, -1, -1):
-        if items[index].id == item_id:
-            return index
-    return None
+    # Updates almost always touch the newest item: look there first. Ids are unique in each
+    # tuple, so any other match is the only one.
+    last = len(items) - 1
+    if last < 0:
+        return None
+    if items[last].id == item_id:
+        return last
+    try:
+        return list(map(_ID, items)).index(item_id)
+    except ValueError:
+        return None
+
+
+_ID = attrgetter("id")
 
 
 def _replace_at(items: tuple[_T, ...], index: int, item: _T) -> tuple[_T, ...]:
     return items[:index] + (item,) + items[index + 1 :]
 
 
+_TURN_FIELDS = tuple(field.name for field in fields(Turn))
+
+
 def _upsert_turn(transcript: Transcript, turn_id: str, **changes: object) -> Transcript:
     index = _find(transcript.turns, turn_id)
-    if index is None:
-        return replace(transcript, turns=transcript.turns + (replace(Turn(turn_id), **changes),))
-    turn = transcript.turns[index]
-    return replace(transcript, turns=_replace_at(transcript.turns, index, replace(turn, **changes)))
+    turn = Turn(turn_id) if index is None else transcript.turns[index]
+    # The constructor, not `dataclasses.replace` (several times dearer; restoring runs this per event).
+    values = {name: getattr(turn, name) for name in _TURN_FIELDS}
+    values.update(changes)
+    changed = Turn(**values)  # type: ignore[arg-type]
+    turns = transcript.turns + (changed,) if index is None else _replace_at(transcript.turns, index, changed)
+    return Transcript(transcript.messages, turns, transcript.questions)
+
+
+def _with_messages(transcript: Transcript, messages: tuple[Message, ...]) -> Transcript:
+    # The constructor, not `dataclasses.replace`: this runs for every streamed token, and
+    # `replace` costs several times as much.
+    return Transcript(messages, transcript.turns, transcript.questions)
 
 
 def _ensure_message(transcript: Transcript, message_id: str, role: Role, turn_id: str | None) -> Transcript:
     if _find(transcript.messages, message_id) is not None:
         return transcript
     message = Message(id=message_id, role=role, turn_id=turn_id)
-    return replace(transcript, messages=transcript.messages + (message,))
+    return _with_messages(transcript, transcript.messages + (message,))
 
 
 def _apply_part(transcript: Transcript, event: PartUpdated) -> Transcript:
-    transcript = _ensure_message(transcript, event.message_id, "assistant", event.turn_id)
-    index = _find(transcript.messages, event.message_id)
-    assert index is not None
-    message = transcript.messages[index]
-    part_index = next((i for i, part in enumerate(message.parts) if part.id == event.part_id), None)
+    messages = transcript.messages
+    index = _find(messages, event.message_id)
+    if index is None:
+        messages = messages + (Message(id=event.message_id, role="assistant", turn_id=event.turn_id),)
+        transcript = _with_messages(transcript, messages)
+        index = len(messages) - 1
+    message = messages[index]
+    part_index = None
+    for i, part in enumerate(message.parts):
+        if part.id == event.part_id:
+            part_index = i
+            break
     old_text = "" if part_index is None else message.parts[part_index].text
     if event.text is not None:
         # Text only grows while it streams: a full text that is a strict prefix of what we have
@@ -189,9 +224,10 @@ def _apply_part(transcript: Transcript, event: PartUpdated) -> Transcript:
         text = old_text + event.delta
     else:
         return transcript
-    part = Part(id=event.part_id, kind=event.kind, text=text)
+    part = Part(event.part_id, event.kind, text)
     parts = message.parts + (part,) if part_index is None else _replace_at(message.parts, part_index, part)
-    return replace(transcript, messages=_replace_at(transcript.messages, index, replace(message, parts=parts)))
+    changed = Message(message.id, message.role, message.turn_id, parts, message.completed)
+    return _with_messages(transcript, _replace_at(messages, index, changed))
 
 
 def _older(usage: Usage, than: Usage) -> bool:
@@ -201,6 +237,8 @@ def _older(usage: Usage, than: Usage) -> bool:
 
 def apply(transcript: Transcript, event: DomainEvent) -> Transcript:
     """Return the transcript with `event` applied. Unknown events leave it unchanged."""
+    if type(event) is PartUpdated:  # nearly every event: skip the match below
+        return _apply_part(transcript, event)
     match event:
         case UserMessageSent(message_id=message_id, text=text):
             if transcript.message(message_id) is not None:
@@ -212,7 +250,7 @@ def apply(transcript: Transcript, event: DomainEvent) -> Transcript:
                 parts=(Part(id=f"{message_id}:text", kind="text", text=text),),
                 completed=True,
             )
-            return replace(transcript, messages=transcript.messages + (message,))
+            return _with_messages(transcript, transcript.messages + (message,))
         case TurnStarted(turn_id=turn_id):
             if transcript.turn(turn_id) is not None:
                 return transcript
@@ -228,7 +266,7 @@ def apply(transcript: Transcript, event: DomainEvent) -> Transcript:
             if index is None:
                 return transcript
             message = replace(transcript.messages[index], completed=True)
-            return replace(transcript, messages=_replace_at(transcript.messages, index, message))
+            return _with_messages(transcript, _replace_at(transcript.messages, index, message))
         case UsageReported(turn_id=turn_id, usage=usage):
             known = transcript.turn(turn_id)
             if known is not None and known.usage is not None and _older(usage, known.usage):
@@ -257,3 +295,45 @@ def apply(transcript: Transcript, event: DomainEvent) -> Transcript:
         case UnknownEvent():
             return transcript
     return transcript
+
+
+def apply_all(transcript: Transcript, events: Iterable[DomainEvent]) -> Transcript:
+    """`apply` each of `events` in turn, in time linear in their number.
+
+    `apply` copies the tuple it changes, which is fine for one event but O(n²) for a whole
+    history (restoring a session replays every turn's events). Here each event is applied by
+    `apply` itself to a transcript holding only the items it reads (its message, its turn, its
+    question, or the questions of the turn it ends), and the result is put back by id: `apply`
+    only ever changes the items it reads and adds new ones at the end, so the order is kept.
+    """
+    messages = {m.id: m for m in transcript.messages}
+    turns = {t.id: t for t in transcript.turns}
+    questions = {q.id: q for q in transcript.questions}
+    for event in events:
+        message_id = turn_id = request_id = None
+        by_turn = False
+        match event:
+            case UserMessageSent() | MessageCreated() | PartUpdated() | MessageCompleted():
+                message_id = event.message_id
+            case TurnStarted() | TurnStatusChanged() | UsageReported():
+                turn_id = event.turn_id
+            case TurnCompleted():
+                turn_id, by_turn = event.turn_id, True
+            case QuestionAsked() | QuestionSettled():
+                request_id = event.request_id
+            case _:
+                continue
+        before = Transcript(
+            () if message_id not in messages else (messages[message_id],),  # type: ignore[index]
+            () if turn_id not in turns else (turns[turn_id],),  # type: ignore[index]
+            tuple(q for q in questions.values() if q.turn_id == turn_id)
+            if by_turn
+            else (() if request_id not in questions else (questions[request_id],)),  # type: ignore[index]
+        )
+        after = apply(before, event)
+        if after is before:
+            continue
+        messages.update((m.id, m) for m in after.messages)
+        turns.update((t.id, t) for t in after.turns)
+        questions.update((q.id, q) for q in after.questions)
+    return Transcript(tuple(messages.values()), tuple(turns.values()), tuple(questions.values()))

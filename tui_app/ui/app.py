@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
@@ -52,6 +53,8 @@ from tui_app.ui.widgets.transcript_view import TranscriptView
 from tui_app.ui.widgets.usage_panel import UsagePanel
 
 DRAFT_SAVE_SECONDS = 0.3
+EXIT_AFTER_FIRST_PAINT = "TUI_APP_EXIT_AFTER_FIRST_PAINT"
+"""Set (to anything) in the environment, the app quits once its first screen is painted."""
 COMPOSER_TITLES = {
     "creating": "Connecting… (you can type already)",
     "ready": "Message",
@@ -214,6 +217,9 @@ class TuiApp(App[None]):
         for problem in self._problems:
             self.notify(problem, title="Settings", severity="warning", timeout=15, markup=False)
         self._composer.focus()
+        if os.environ.get(EXIT_AFTER_FIRST_PAINT):
+            # For timing a cold start as a whole process (benchmarks/cold_start.py).
+            self.call_after_refresh(self.exit)
 
     def on_resize(self, event: events.Resize) -> None:
         # On a short terminal (80x24) the side column drops its blank lines, so the session
