@@ -36,20 +36,25 @@ class UsagePanel(Vertical):
     """Set by the app from the user's settings."""
 
     def compose(self) -> ComposeResult:
+        # Held, not queried: a session may report while the app shuts down and the panel's
+        # children are already gone, where a query would raise.
+        self._turn_box = Static(id="usage-turn")
+        self._session_box = Static(id="usage-session")
+        self._all_box = Static(id="usage-all")
         yield Label("Usage", classes="panel-title")
-        yield Static(id="usage-turn")
-        yield Static(id="usage-session")
-        yield Static(id="usage-all")
+        yield self._turn_box
+        yield self._session_box
+        yield self._all_box
 
     def on_mount(self) -> None:
-        self.query_one("#usage-turn", Static).update("[dim]No turn yet.[/dim]")
-        self.query_one("#usage-all", Static).display = False
+        self._turn_box.update("[dim]No turn yet.[/dim]")
+        self._all_box.display = False
 
     def show(self, session: SessionController) -> None:
         transcript = session.transcript
         unit = session.backend.capabilities.money
         turn = transcript.last_turn
-        turn_box = self.query_one("#usage-turn", Static)
+        turn_box = self._turn_box
         if turn is None:
             turn_box.update("[dim]No turn yet.[/dim]")
         else:
@@ -85,7 +90,7 @@ class UsagePanel(Vertical):
         if unit == "micros" and limit is not None:
             spent = session.book.ledger.session_total(session.id).get("micros", 0)
             session_lines.append(_budget_row("budget", spent, limit, self.budget.warn_ratio))
-        self.query_one("#usage-session", Static).update("\n".join(session_lines))
+        self._session_box.update("\n".join(session_lines))
         self.show_all_sessions(session)
 
     def show_all_sessions(self, session: SessionController) -> None:
@@ -96,7 +101,7 @@ class UsagePanel(Vertical):
         session's cost, and the side column has few rows to spare at 80x24.
         """
         ledger = session.book.ledger
-        box = self.query_one("#usage-all", Static)
+        box = self._all_box
         overall = self.budget.overall_micros
         box.display = overall is not None or any(entry.session_id != session.id for entry in ledger.entries.values())
         if not box.display:
