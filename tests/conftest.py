@@ -50,3 +50,12 @@ async def wait_until(pilot: Pilot[object], condition: Callable[[], bool], timeou
             return
         await pilot.pause(0.02)
     raise AssertionError(f"condition not reached within {timeout} s")
+
+
+@pytest.fixture(autouse=True)
+def _fixed_message_clock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Snapshots show message headers with their time: pin it, or every run would differ."""
+    if "snap_compare" in request.fixturenames:
+        from tui_app.ui.widgets import message_view
+
+        monkeypatch.setattr(message_view, "clock_text", lambda when, now=None: "" if when is None else "12:00")

@@ -53,6 +53,8 @@ class SessionController:
         self.model: str | None = None
         self.remote: RemoteSession | None = None
         self.transcript = Transcript()
+        self.message_times: dict[str, float] = {}
+        """When each message first appeared (Unix time), for the transcript's headers."""
         self.book = ledger or LedgerBook()
         self._clock = clock
         self.status: SessionStatus = session_state.initial(clock())
@@ -126,6 +128,7 @@ class SessionController:
         # From the store's projections, not a replay of every streamed token.
         restored = store.load_transcript(record.id)
         session.transcript = restored.transcript
+        session.message_times = {k: v for k, v in store.message_times(record.id).items() if v is not None}
         session.book.ledger = session.book.ledger.merged(restored.ledger_entries, restored.llm_costs)
         now = clock()
         if record.state == "ended":
@@ -190,6 +193,9 @@ class SessionController:
         self.last_activity = self._clock()
         self._queue_write(event)
         self.transcript = reducer.apply(self.transcript, event)
+        messages = self.transcript.messages
+        if messages and messages[-1].id not in self.message_times:
+            self.message_times[messages[-1].id] = time.time()
         before = self.status.kind
         self.status = session_state.advance(self.status, event, self._clock())
         if isinstance(event, UsageReported):

@@ -310,6 +310,7 @@ class TuiApp(App[None]):
             composer.text = draft
         self._draft = draft
         await self._transcript.reset()
+        self._transcript.times = session.message_times
         self._sidebar.select(session.id)
         self._show_current()
         self._offer_question(session)  # a question asked while it was off screen opens now

@@ -7,6 +7,8 @@ its message with a note saying so, in place.
 
 from __future__ import annotations
 
+import time
+
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -26,13 +28,31 @@ NOTES = {
 }
 
 
-def header_for(message: Message, transcript: Transcript, unit: str = "micros", turn: Turn | None = None) -> str:
-    """The header line: who, the model, the turn's state and its cost when known."""
+def clock_text(when: float | None, now: float | None = None) -> str:
+    """`14:05` today, `Nov 21 14:05` on another day; empty when not known."""
+    if when is None:
+        return ""
+    moment = time.localtime(when)
+    today = time.localtime(now if now is not None else time.time())
+    same_day = moment[:3] == today[:3]
+    return time.strftime("%H:%M" if same_day else "%b %d %H:%M", moment)
+
+
+def header_for(
+    message: Message,
+    transcript: Transcript,
+    unit: str = "micros",
+    turn: Turn | None = None,
+    when: float | None = None,
+) -> str:
+    """The header line: who, when, the model, the turn's state and its cost when known."""
+    clock = clock_text(when)
+    stamp = f" [dim]{clock}[/dim]" if clock else ""
     if message.role == "user":
-        return "[b $secondary]You[/]"
+        return f"[b $secondary]You[/]{stamp}"
     if turn is None and message.turn_id:
         turn = transcript.turn(message.turn_id)
-    parts = ["[b $primary]Agent[/]"]
+    parts = [f"[b $primary]Agent[/]{stamp}"]
     if turn and turn.usage and turn.usage.model:
         parts.append(escape(turn.usage.model))
     if turn and turn.state == "running":

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from pathlib import Path
 
 from textual import events
@@ -66,6 +67,8 @@ class TranscriptView(VerticalScroll, can_focus=True):
         self.frame_rate = frame_rate
         """Renders per second at most while output streams (the app may set it from settings)."""
         self._pending: Transcript | None = None
+        self.times: Mapping[str, float] = {}
+        """When each message appeared (set by the app with the session; read at each frame)."""
         self._shown: Transcript | None = None
         self._unit = "micros"
         self._flushing = False
@@ -192,7 +195,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
                 if view is None:
                     return
                 turn = self._turn(transcript, message)
-                view.set_header(header_for(message, transcript, self._unit, turn))
+                view.set_header(header_for(message, transcript, self._unit, turn, self.times.get(message.id)))
                 view.set_note(note_for(message, turn))
                 if view.message is not message or view.shown_text is None:
                     changed.append((view, message))
@@ -258,7 +261,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
             await self.mount_all(views, before=first_view)
             for view, message in zip(views, messages):
                 turn = self._turn(transcript, message)
-                view.set_header(header_for(message, transcript, self._unit, turn))
+                view.set_header(header_for(message, transcript, self._unit, turn, self.times.get(message.id)))
                 view.set_note(note_for(message, turn))
             await asyncio.gather(*(view.show(message) for view, message in zip(views, messages)))
         if generation != self._generation:
@@ -294,7 +297,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
             await self.mount_all(views, before=self.query_one(NewOutputMarker))
             for view, message in zip(views, messages):
                 turn = self._turn(transcript, message)
-                view.set_header(header_for(message, transcript, self._unit, turn))
+                view.set_header(header_for(message, transcript, self._unit, turn, self.times.get(message.id)))
                 view.set_note(note_for(message, turn))
             await asyncio.gather(*(view.show(message) for view, message in zip(views, messages)))
         if generation != self._generation:
@@ -342,7 +345,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
                 await self.mount_all(views, before=self.query_one(NewOutputMarker))
                 for view, message in zip(views, page):
                     turn = self._turn(transcript, message)
-                    view.set_header(header_for(message, transcript, self._unit, turn))
+                    view.set_header(header_for(message, transcript, self._unit, turn, self.times.get(message.id)))
                     view.set_note(note_for(message, turn))
                 await asyncio.gather(*(view.show(message) for view, message in zip(views, page)))
             if generation != self._generation:
