@@ -118,8 +118,9 @@ def target_6(args: argparse.Namespace) -> list[Row]:
     from benchmarks import cold_start
 
     r = cold_start.run(args.runs)
+    stored = f"not measured ({r['stored_error']})" if "stored_error" in r else sec(r["stored_paint_s"])
     return [
-        ("6. cold start (whole process)", "to first paint: empty store | 20 x 500 messages", f"{sec(r['empty_paint_s'])} | {sec(r['stored_paint_s'])}", "≤ 0.5 s"),
+        ("6. cold start (whole process)", "to first paint: empty store | 20 x 500 messages", f"{sec(r['empty_paint_s'])} | {stored}", "≤ 0.5 s"),
         ("6. cold start (whole process)", "to exit after first paint | bare `python -c pass`", f"{sec(r['empty_exit_s'])} | {sec(r['bare_python_s'])}", "—"),
     ]
 

@@ -219,7 +219,9 @@ class TuiApp(App[None]):
         self._composer.focus()
         if os.environ.get(EXIT_AFTER_FIRST_PAINT):
             # For timing a cold start as a whole process (benchmarks/cold_start.py).
-            self.call_after_refresh(self.exit)
+            # From inside the message loop (on_mount runs before it starts), after the next
+            # refresh: the first screen has then been written to the terminal.
+            self.call_later(self.call_after_refresh, self.exit)
 
     def on_resize(self, event: events.Resize) -> None:
         # On a short terminal (80x24) the side column drops its blank lines, so the session

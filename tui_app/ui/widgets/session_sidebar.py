@@ -15,8 +15,9 @@ from textual.widgets import Label, ListItem, ListView, Static
 from tui_app.core.money import format_money
 from tui_app.sessions import SessionController
 
-# Characters a row has for the title and the cost (the sidebar's width less marks and padding).
-TITLE_WIDTH = 25
+# Characters a row has for the title and the cost: the sidebar's width less marks, padding and
+# the scrollbar it grows once the sessions overflow (a row that wraps would read as two).
+TITLE_WIDTH = 23
 STATE_MARKS = {
     "creating": "…", "ready": "○", "idle": "◌", "sending": "●", "streaming": "●", "asking": "?",
     "resuming": "↻", "queued": "⧗", "cancelling": "●", "expired": "✕", "ended": "■", "failed": "✕",
