@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from textual import events
@@ -22,6 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message as TextualMessage
+from textual.widget import Widget
 from textual.widgets import Static
 
 from tui_app.core.transcript import Message, Transcript, Turn
@@ -256,14 +257,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
         first_view = self.query(MessageView).first()
         first_y_before = first_view.virtual_region.y
         y_before = self.scroll_y
-        views = [MessageView(m) for m in messages]
-        with self.app.batch_update():
-            await self.mount_all(views, before=first_view)
-            for view, message in zip(views, messages):
-                turn = self._turn(transcript, message)
-                view.set_header(header_for(message, transcript, self._unit, turn, self.times.get(message.id)))
-                view.set_note(note_for(message, turn))
-            await asyncio.gather(*(view.show(message) for view, message in zip(views, messages)))
+        views = await self._mount_page(transcript, messages, before=first_view)
         if generation != self._generation:
             return
         self._views.update((view.message_id, view) for view in views)
@@ -292,14 +286,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
             self._loading_earlier = False
             return
         messages = transcript.messages[end : end + PAGE]
-        views = [MessageView(m) for m in messages]
-        with self.app.batch_update():
-            await self.mount_all(views, before=self.query_one(NewOutputMarker))
-            for view, message in zip(views, messages):
-                turn = self._turn(transcript, message)
-                view.set_header(header_for(message, transcript, self._unit, turn, self.times.get(message.id)))
-                view.set_note(note_for(message, turn))
-            await asyncio.gather(*(view.show(message) for view, message in zip(views, messages)))
+        views = await self._mount_page(transcript, messages, before=self.query_one(NewOutputMarker))
         if generation != self._generation:
             return
         self._views.update((view.message_id, view) for view in views)
@@ -340,14 +327,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
             await self._unmount(list(self._order))
             start = max(0, index - 2)
             page = messages[start : start + PAGE]
-            views = [MessageView(m) for m in page]
-            with self.app.batch_update():
-                await self.mount_all(views, before=self.query_one(NewOutputMarker))
-                for view, message in zip(views, page):
-                    turn = self._turn(transcript, message)
-                    view.set_header(header_for(message, transcript, self._unit, turn, self.times.get(message.id)))
-                    view.set_note(note_for(message, turn))
-                await asyncio.gather(*(view.show(message) for view, message in zip(views, page)))
+            views = await self._mount_page(transcript, page, before=self.query_one(NewOutputMarker))
             if generation != self._generation:
                 return False
             self._views.update((view.message_id, view) for view in views)
@@ -360,6 +340,20 @@ class TranscriptView(VerticalScroll, can_focus=True):
         found.add_class("-found")
         self.call_after_refresh(lambda: self.scroll_to_widget(found, top=True, animate=False, immediate=True))
         return True
+
+    async def _mount_page(
+        self, transcript: Transcript, messages: Sequence[Message], before: Widget
+    ) -> list[MessageView]:
+        """Mount `messages` (complete, so shown whole) before `before`, in one screen update."""
+        views = [MessageView(m) for m in messages]
+        with self.app.batch_update():
+            await self.mount_all(views, before=before)
+            for view, message in zip(views, messages):
+                turn = self._turn(transcript, message)
+                view.set_header(header_for(message, transcript, self._unit, turn, self.times.get(message.id)))
+                view.set_note(note_for(message, turn))
+            await asyncio.gather(*(view.show(message) for view, message in zip(views, messages)))
+        return views
 
     async def _unmount(self, ids: list[str], top: bool = False) -> None:
         views = [self._views.pop(view_id) for view_id in ids]
