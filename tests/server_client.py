@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -67,3 +69,20 @@ def text_of(frames_: list[Frame], kind: str = "text") -> str:
     """The final text of the last part of `kind` in respond frames."""
     parts = [d["part"] for n, _, d in frames_ if n == "message.part.updated" and d["part"]["type"] == kind]
     return parts[-1]["text"] if parts else ""
+
+
+async def turn_from_another_client(server: EmbeddedServer, chat: str, text: str = "from elsewhere") -> threading.Thread:
+    """Start a turn in `chat` as another client would, and return once the server runs it
+    (join the thread to wait for its end)."""
+    other = threading.Thread(
+        target=lambda: httpx.post(
+            f"{server.base_url}/agent/v1/chat/{chat}/message",
+            json={"parts": [{"type": "text", "text": text}]},
+            headers={"Authorization": f"Bearer {server.api_key}"},
+            timeout=30,
+        )
+    )
+    other.start()
+    while server.registry.chats[chat].active_turn is None:
+        await asyncio.sleep(0.01)
+    return other

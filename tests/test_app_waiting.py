@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import re
-import threading
 
-import httpx
 from textual.widgets import Static
 
 from tests.conftest import connection_to, wait_until
+from tests.server_client import turn_from_another_client
 from tests.test_app_pilot import send_now
 from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
@@ -30,17 +29,7 @@ async def test_a_send_during_another_clients_turn_is_queued_with_a_countdown_the
             await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
             session = app.current
             chat = session.remote.id  # type: ignore[union-attr]
-            other = threading.Thread(
-                target=lambda: httpx.post(
-                    f"{server.base_url}/agent/v1/chat/{chat}/message",
-                    json={"parts": [{"type": "text", "text": "from elsewhere"}]},
-                    headers={"Authorization": f"Bearer {server.api_key}"},
-                    timeout=30,
-                )
-            )
-            other.start()
-            while server.app.state.registry.chats[chat].active_turn is None:
-                await asyncio.sleep(0.01)
+            other = await turn_from_another_client(server, chat)
             await send_now(app, pilot, "mine")
             await wait_until(pilot, lambda: session.state == "queued")  # type: ignore[union-attr]
             await wait_until(pilot, lambda: "queued, retry in" in sidebar_text(app))

@@ -8,7 +8,6 @@ import threading
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-import httpx
 import pytest
 import uvicorn
 from starlette.applications import Starlette
@@ -16,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from tests.server_client import turn_from_another_client
 from tui_app.backends.casedev import CasedevBackend, RetryPolicy
 from tui_app.backends.errors import AuthFailed, NotFound, RateLimited, ServerFailed, SessionExpired
 from tui_app.config import ApiKey
@@ -217,17 +217,7 @@ async def test_a_409_queues_the_message_until_the_other_turn_ends() -> None:
             session = SessionController(backend, on_change=lambda s, _: states.append(s.state))
             await session.open()
             chat = session.remote.id  # type: ignore[union-attr]
-            other = threading.Thread(  # another client of the same chat starts a long turn
-                target=lambda: httpx.post(
-                    f"{server.base_url}/agent/v1/chat/{chat}/message",
-                    json={"parts": [{"type": "text", "text": "from elsewhere"}]},
-                    headers={"Authorization": f"Bearer {server.api_key}"},
-                    timeout=30,
-                )
-            )
-            other.start()
-            while server.app.state.registry.chats[chat].active_turn is None:
-                await asyncio.sleep(0.01)
+            other = await turn_from_another_client(server, chat)  # a long turn of another client
             await session.send("mine")
             other.join()
         finally:
