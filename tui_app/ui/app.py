@@ -384,8 +384,8 @@ class TuiApp(App[None]):
 
     def on_session_updated(self, message: SessionUpdated) -> None:
         session = self.sessions.get(message.session_id)
-        if session is None:
-            return
+        if session is None or not self.screen_stack:
+            return  # (no screens: the app is shutting down, and a session still reported)
         event = message.event
         if session is not self.current and isinstance(event, PartUpdated):
             self._unread.add(session.id)
