@@ -21,11 +21,11 @@ import httpx
 
 from benchmarks.common import median
 from tui_app.backends.casedev import CasedevBackend
-from tui_app.config import ApiKey
+from tui_app.settings.backend_choice import ApiKey
 from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
-from tui_app.sessions import SessionController
-from tui_app.store import Store
+from tui_app.workspace.session_controller import SessionController
+from tui_app.persistence.store import Store
 
 PROMPTS = ["hello there", "think about it", "use the tool please", "a longer question about the plan " * 3]
 FLUSH_EVERY = 8

@@ -26,8 +26,8 @@ from tui_app.core.events import (
     UsageReported,
     UserMessageSent,
 )
-from tui_app.sessions import SessionController
-from tui_app.store import SessionRecord, Store
+from tui_app.workspace.session_controller import SessionController
+from tui_app.persistence.store import SessionRecord, Store
 
 REPLY = "A reply of a few sentences, with **Markdown** and a list:\n\n- one\n- two\n\n" * 4
 

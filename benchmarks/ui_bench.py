@@ -274,8 +274,8 @@ def _server_thread_cpu(native_id: int) -> float:
 async def _app_cpu(sessions: int, streaming: bool, seconds: float, rate: float) -> dict[str, float]:
     """CPU of the app (the process minus the embedded server's thread) with `sessions` open,
     each streaming turn after turn at `rate` tok/s if `streaming`, one of them on screen."""
-    from tui_app.config import ApiKey
-    from tui_app.connect import Connection
+    from tui_app.settings.backend_choice import ApiKey
+    from tui_app.backends.connection import Connection
     from tui_app.server.options import ServerOptions
     from tui_app.server.runner import EmbeddedServer
     from tui_app.ui.app import TuiApp
@@ -337,7 +337,7 @@ def sessions(tokens: int, runs: int, seconds: float = 10.0) -> dict[str, Any]:
 def build_store(path: Path, sessions: int, messages: int, latest_small: bool = False) -> None:
     """A store of `sessions` sessions of `messages` messages (finished turns, as stored)."""
     from benchmarks.store_bench import finished_turn, record
-    from tui_app.store import Store
+    from tui_app.persistence.store import Store
 
     with Store(path) as store:
         for s in range(sessions):
@@ -350,11 +350,11 @@ def build_store(path: Path, sessions: int, messages: int, latest_small: bool = F
 
 
 async def _switch(path: Path, timeout: float) -> dict[str, float]:
-    from tui_app.config import ApiKey
-    from tui_app.connect import Connection
+    from tui_app.settings.backend_choice import ApiKey
+    from tui_app.backends.connection import Connection
     from tui_app.server.options import ServerOptions
     from tui_app.server.runner import EmbeddedServer
-    from tui_app.store import Store
+    from tui_app.persistence.store import Store
     from tui_app.ui.app import TuiApp
 
     with EmbeddedServer(ServerOptions(tokens_per_second=0)) as server, Store(path) as store:
@@ -412,11 +412,11 @@ def rss_sessions(tokens: int, runs: int) -> dict[str, Any]:
     """Target 5b: peak RSS of the app restoring 20 sessions of 500 messages (store built first,
     in another process, so its making is not counted)."""
     path = Path(os.environ["BENCH_STORE"])
-    from tui_app.config import ApiKey
-    from tui_app.connect import Connection
+    from tui_app.settings.backend_choice import ApiKey
+    from tui_app.backends.connection import Connection
     from tui_app.server.options import ServerOptions
     from tui_app.server.runner import EmbeddedServer
-    from tui_app.store import Store
+    from tui_app.persistence.store import Store
     from tui_app.ui.app import TuiApp
 
     async def main() -> float:
@@ -435,8 +435,8 @@ def rss_sessions(tokens: int, runs: int) -> dict[str, Any]:
 def rss_restore(tokens: int, runs: int) -> dict[str, Any]:
     """For target 5b: the same store restored without any UI (the controllers' share of it)."""
     from benchmarks.store_bench import _Offline
-    from tui_app.sessions import LedgerBook, SessionController
-    from tui_app.store import Store
+    from tui_app.workspace.session_controller import LedgerBook, SessionController
+    from tui_app.persistence.store import Store
 
     before = peak_rss_mb()
     started = time.perf_counter()

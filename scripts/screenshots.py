@@ -15,8 +15,8 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from tui_app.config import ApiKey
-from tui_app.connect import Connection
+from tui_app.settings.backend_choice import ApiKey
+from tui_app.backends.connection import Connection
 from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
 from tui_app.ui.app import TuiApp

@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from textual.pilot import Pilot
 
-from tui_app.config import ApiKey
-from tui_app.connect import Connection
+from tui_app.settings.backend_choice import ApiKey
+from tui_app.backends.connection import Connection
 from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui_app.connect import Connection
-from tui_app.sessions import SessionController
-from tui_app.store import Store
+from tui_app.backends.connection import Connection
+from tui_app.workspace.session_controller import SessionController
+from tui_app.persistence.store import Store
 
 
 async def record_session(connection: Connection, store: Store, title: str, *messages: str) -> SessionController:

@@ -1,3 +1,3 @@
-from tui_app.cli import main
+from tui_app.cli.main import main
 
 raise SystemExit(main())

@@ -28,7 +28,7 @@ from tui_app.backends.errors import (
     ServerFailed,
 )
 from tui_app.backends.http_backend import HttpBackend, RetryPolicy
-from tui_app.config import ApiKey
+from tui_app.settings.backend_choice import ApiKey
 from tui_app.core.events import (
     DomainEvent,
     StreamInterrupted,

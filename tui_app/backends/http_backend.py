@@ -24,7 +24,7 @@ from tui_app.backends.errors import (
     SessionExpired,
     error_from_response,
 )
-from tui_app.config import ApiKey
+from tui_app.settings.backend_choice import ApiKey
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from typing import Any
 
 from tui_app.server.chats import Chat, ChatEvent, TurnRecord
 from tui_app.server.turns import close_interrupted_turns
-from tui_app.sqlite_transaction import write_transaction
+from tui_app.persistence.sqlite_transaction import write_transaction
 
 # Schema migrations, in order: the database's `PRAGMA user_version` is how many have run. To
 # change the schema, append one script; never edit a shipped one.

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Header
 
 from tui_app.backends.base import AgentBackend
 from tui_app.backends.errors import BackendError
-from tui_app.connect import Connection
+from tui_app.backends.connection import Connection
 from tui_app.core.events import (
     DomainEvent,
     PartUpdated,
@@ -30,10 +30,10 @@ from tui_app.core.budget import BudgetCheck, check_budget
 from tui_app.core.transcript import AskedQuestion
 from tui_app.core.money import format_money
 from tui_app.core.session_state import BUSY
-from tui_app.sessions import LedgerBook, SessionController
-from tui_app.settings import LoadedSettings, Settings, config_path
-from tui_app.settings_file import write_settings
-from tui_app.store import Store
+from tui_app.workspace.session_controller import LedgerBook, SessionController
+from tui_app.settings.user_settings import LoadedSettings, Settings, config_path
+from tui_app.settings.settings_writer import write_settings
+from tui_app.persistence.store import Store
 from tui_app.ui.keymap import BindingInfo, catalogue, unknown_ids
 from tui_app.ui.messages import SessionUpdated
 from tui_app.ui.screens.audit_log import AuditLogScreen
@@ -580,7 +580,7 @@ class TuiApp(App[None]):
         await self._transcript.reveal(message_id)
 
     def action_export(self) -> None:
-        from tui_app.export import suggested_name
+        from tui_app.workspace.export import suggested_name
 
         session = self.current
         store = self._store_for(session.backend) if session is not None else None
@@ -595,7 +595,7 @@ class TuiApp(App[None]):
         )
 
     def _export(self, session: SessionController, store: Store, request: ExportRequest | None) -> None:
-        from tui_app.export import load, render
+        from tui_app.workspace.export import load, render
 
         if request is None:
             return

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 from tui_app.core.events import UsageEntry
 from tui_app.core.money import format_money
 from tui_app.core.transcript import Turn
-from tui_app.sessions import SessionController
+from tui_app.workspace.session_controller import SessionController
 
 # (label, key, right-aligned): numbers line up on their last digit. The token columns say only
 # "Prompt" and "Completion" so the table fits an 80-column terminal with the demo's model name.

@@ -20,8 +20,8 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from tui_app.core.sanitize import strip_control
-from tui_app.export import format_time
-from tui_app.store import MATCH_END, MATCH_START, SearchHit, Store
+from tui_app.workspace.export import format_time
+from tui_app.persistence.store import MATCH_END, MATCH_START, SearchHit, Store
 
 SearchChoice = tuple[str, str]
 """(session_id, message_id) of the chosen message."""

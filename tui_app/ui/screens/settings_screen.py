@@ -15,7 +15,7 @@ from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
-from tui_app.settings import Settings, problems_of, validated
+from tui_app.settings.user_settings import Settings, problems_of, validated
 
 AUTO = "auto"
 

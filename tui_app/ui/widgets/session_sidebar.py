@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import Label, ListItem, ListView, Static
 
 from tui_app.core.money import format_money
-from tui_app.sessions import SessionController
+from tui_app.workspace.session_controller import SessionController
 
 # Characters a row has for the title and the cost: the sidebar's width less marks, padding and
 # the scrollbar it grows once the sessions overflow (a row that wraps would read as two).

@@ -465,6 +465,6 @@ class TranscriptView(VerticalScroll, can_focus=True):
         store = getattr(self.app, "store", None)
         if store is not None and getattr(store, "path", None) is not None:
             return Path(store.path).parent / "clipboard.txt"
-        from tui_app.config import data_dir
+        from tui_app.settings.backend_choice import data_dir
 
         return data_dir() / "clipboard.txt"

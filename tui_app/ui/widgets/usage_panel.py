@@ -8,8 +8,8 @@ from textual.markup import escape
 from textual.widgets import Label, Static
 
 from tui_app.core.money import format_micros, format_money
-from tui_app.sessions import SessionController
-from tui_app.settings import Budget
+from tui_app.workspace.session_controller import SessionController
+from tui_app.settings.user_settings import Budget
 
 
 def _row(name: str, value: str) -> str:

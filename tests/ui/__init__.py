@@ -1,0 +1,1 @@
+"""The app driven by Textual pilots, and snapshots of each screen."""

@@ -1,0 +1,1 @@
+"""Rules of the domain and its stores, with no terminal and no network."""

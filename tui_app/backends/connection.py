@@ -1,0 +1,35 @@
+"""How to reach one backend: its name, URL and key, and a fresh client for each event loop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tui_app.backends.base import AgentBackend
+from tui_app.backends.casedev import CasedevBackend
+from tui_app.backends.stewrd import StewrdBackend
+from tui_app.settings.backend_choice import ApiKey, BackendName
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """How to build a backend client; a fresh client per event loop (httpx clients are loop-bound)."""
+
+    backend: BackendName
+    base_url: str
+    api_key: ApiKey
+    notice: str | None = None
+    """Something the user should know about this connection (shown once at start)."""
+    persistent: bool = True
+    """False for an embedded server that could not open its store (another tui-app holds it):
+    its sessions end with this run, so the app neither restores nor keeps local sessions."""
+
+    def open_backend(self) -> AgentBackend:
+        if self.backend == "local":
+            return CasedevBackend(self.base_url, self.api_key, name="local", service="The local server")
+        if self.backend == "stewrd":
+            return StewrdBackend(self.base_url, self.api_key)
+        return CasedevBackend(self.base_url, self.api_key)
+
+    @property
+    def where(self) -> str:
+        return "embedded server" if self.backend == "local" else self.base_url

@@ -1,0 +1,63 @@
+"""`tui-app ask`: one message, the reply streamed to stdout as plain text, then a summary line."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from tui_app.backends.connection import Connection
+from tui_app.core.events import DomainEvent, PartUpdated
+from tui_app.core.money import format_money
+from tui_app.core.sanitize import strip_control
+from tui_app.workspace.session_controller import SessionController
+
+
+class _Printer:
+    """Writes each part's new text as it grows, once, with control sequences removed."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.printed: dict[str, int] = {}
+
+    def __call__(self, session: SessionController, event: DomainEvent | None) -> None:
+        if not isinstance(event, PartUpdated) or event.kind != "text":
+            return
+        message = session.transcript.message(event.message_id)
+        part = next((p for p in message.parts if p.id == event.part_id), None) if message else None
+        if part is None:
+            return
+        done = self.printed.get(part.id, 0)
+        if len(part.text) > done:
+            self.out.write(strip_control(part.text[done:]))
+            self.out.flush()
+            self.printed[part.id] = len(part.text)
+
+
+def summary_line(session: SessionController) -> str:
+    turn = session.transcript.last_turn
+    usage = turn.usage if turn else None
+    if usage is None:
+        return "cost unknown · tokens unknown"
+    model = f" · {usage.model}" if usage.model else ""
+    return (
+        f"cost {format_money(usage.total_cost_micros, session.backend.capabilities.money)} · {usage.input_tokens} input tokens · "
+        f"{usage.output_tokens} output tokens{model}"
+    )
+
+
+async def ask(connection: Connection, text: str, model: str | None = None, out: TextIO = sys.stdout) -> int:
+    backend = connection.open_backend()
+    try:
+        session = SessionController(backend, title="tui-app ask", on_change=_Printer(out))
+        await session.open(model=model)
+        await session.send(text)
+    finally:
+        await backend.aclose()
+    turn = session.transcript.last_turn
+    out.write("\n" + summary_line(session) + "\n")
+    out.flush()
+    if turn is None or turn.state != "completed":
+        reason = turn.error if turn and turn.error else "the turn did not complete"
+        print(f"tui-app ask: {turn.state if turn else 'failed'}: {reason}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,49 @@
+"""Turn settings into a live backend: start the embedded server if the local backend is chosen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tui_app.backends.connection import Connection
+from tui_app.settings.backend_choice import ApiKey, BackendName, KeyLookup, remote_settings
+from tui_app.server.chat_store import ChatStoreError
+from tui_app.server.options import ServerOptions
+from tui_app.server.runner import EmbeddedServer
+
+
+LOCAL_SERVER_FILE = "local-server.db"
+
+
+def _embedded_server(tokens_per_second: float, data: Path | None) -> tuple[EmbeddedServer, str | None]:
+    """The embedded server, keeping its chats in `data` when it can; else in memory, with why."""
+    options = ServerOptions(tokens_per_second=tokens_per_second)
+    if data is None:
+        return EmbeddedServer(options), None
+    try:
+        return EmbeddedServer(options, store_path=data / LOCAL_SERVER_FILE), None
+    except ChatStoreError as error:
+        # Most often another tui-app holds the file: this one still works, but forgets on exit.
+        notice = f"Local sessions of this run will not be kept: {error}"
+        return EmbeddedServer(ServerOptions(tokens_per_second=tokens_per_second)), notice
+
+
+@contextmanager
+def connect(
+    backend: BackendName,
+    base_url: str | None = None,
+    tokens_per_second: float = 40.0,
+    data: Path | None = None,
+    stored: KeyLookup | None = None,
+) -> Iterator[Connection]:
+    """Yield a connection to `backend`; for `local`, run the embedded server for the duration,
+    keeping its chats in the data directory `data` (if given) so local sessions outlive the app.
+    A remote backend's key comes from the environment, else from `stored` (the keyring)."""
+    if backend == "local":
+        server, notice = _embedded_server(tokens_per_second, data)
+        with server:
+            yield Connection("local", server.base_url, ApiKey(server.api_key), notice, persistent=notice is None or data is None)
+        return
+    settings = remote_settings(backend, base_url, stored=stored) if stored else remote_settings(backend, base_url)
+    yield Connection(settings.backend, settings.base_url, settings.api_key)

@@ -1,0 +1,171 @@
+"""Entry point: `tui-app` runs the app; `ask`, `serve` and the everyday commands in
+`tui_app/commands/` are its other commands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import sys
+
+from tui_app import __version__
+from tui_app.settings import api_keys as keys
+from tui_app.backends.errors import BackendError
+from tui_app.cli import config_command as config_cmd, history, login
+from tui_app.settings.backend_choice import BACKENDS, ConfigError, KeyLookup, MissingKey, choose_backend, data_dir, remote_settings
+from tui_app.backends.connection import Connection
+from tui_app.cli.connect import connect
+from tui_app.cli.serve import add_serve_arguments, serve
+from tui_app.settings.user_settings import LoadedSettings, load_settings
+from tui_app.persistence.store_access import StoreUnavailable, open_store
+from tui_app.cli.web import add_web_arguments, web
+
+
+def _backend_options(for_command: bool) -> argparse.ArgumentParser:
+    # A command's copy of the options must not reset what was given before the command name.
+    default: object = argparse.SUPPRESS if for_command else None
+    shared = argparse.ArgumentParser(add_help=False, argument_default=default)
+    group = shared.add_argument_group("backend options")
+    group.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        help="which service to talk to (default: the settings' backend; else casedev if a Case.dev key is set "
+        "(environment, then keyring), stewrd if a Stewrd key is, else local)",
+    )
+    group.add_argument(
+        "--base-url",
+        help="base URL of the casedev or stewrd service (default: $CASEDEV_BASE_URL or https://api.case.dev; "
+        "$STEWRD_BASE_URL or https://api.stewrd.dev)",
+    )
+    group.add_argument("--model", help="model for new sessions (default: the settings' model, else the service's)")
+    group.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where sessions are kept (default: $TUI_APP_DATA_DIR or the platform's user data directory)",
+    )
+    group.add_argument(
+        "--speed",
+        type=float,
+        default=argparse.SUPPRESS if for_command else 40.0,
+        metavar="TOKENS_PER_S",
+        help="pace of the local demo agent in tokens per second, 0 for as fast as possible (default: 40)",
+    )
+    return shared
+
+
+def build_parser() -> argparse.ArgumentParser:
+    shared = _backend_options(for_command=True)
+    parser = argparse.ArgumentParser(
+        prog="tui-app",
+        description="A terminal client for persistent, multi-turn AI agent sessions that stream in real time. "
+        "With no command, runs the full-screen app.",
+        parents=[_backend_options(for_command=False)],
+    )
+    parser.add_argument("--version", action="version", version=f"tui-app {__version__}")
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    commands.add_parser("run", parents=[shared], help="run the full-screen app (the default)")
+    ask = commands.add_parser(
+        "ask", parents=[shared], help="send one message, stream the reply to stdout, print its cost, exit"
+    )
+    ask.add_argument("text", help="the message to send")
+    serve = commands.add_parser(
+        "serve", help="run the embedded server in the foreground: Case.dev agent chat and Stewrd APIs on 127.0.0.1"
+    )
+    add_serve_arguments(serve)
+    add_web_arguments(commands.add_parser("web", parents=[shared], help="serve the app in a browser on 127.0.0.1"))
+    config_cmd.add_parsers(commands)
+    login.add_parsers(commands)
+    history.add_parsers(commands)
+    shown = [ask, serve, *(commands.choices[name] for name in ("web", "config", "login", "logout", "sessions", "search", "export"))]
+    parser.epilog = "command options:\n" + "\n".join(
+        "  " + sub.format_usage().removeprefix("usage: ").strip() for sub in shown
+    )
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    return parser
+
+
+def other_remotes(primary: str, stored: KeyLookup) -> tuple[Connection, ...]:
+    """The remote backends a new session may also choose: those whose key is at hand."""
+    found = []
+    for name in ("casedev", "stewrd"):
+        if name == primary:
+            continue
+        try:
+            settings = remote_settings(name, None, stored=stored)  # type: ignore[arg-type]
+        except ConfigError:
+            continue
+        found.append(Connection(settings.backend, settings.base_url, settings.api_key))
+    return tuple(found)
+
+
+def _settings() -> LoadedSettings:
+    """The user's settings; what is wrong with them is said on stderr, and defaults stand in."""
+    loaded = load_settings()
+    for problem in loaded.problems:
+        print(f"tui-app: {problem}", file=sys.stderr)
+    return loaded
+
+
+def _explained(error: ConfigError) -> str:
+    if not isinstance(error, MissingKey):
+        return str(error)
+    status = keys.status()
+    return str(error) if status.usable else f"{error} (No keyring here: {status.reason}.)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            return serve(args)
+        if args.command == "web":
+            return web(args)
+        if args.command == "config":
+            return config_cmd.run(args)
+        if args.command == "login":
+            return login.login(args)
+        if args.command == "logout":
+            return login.logout(args)
+        if args.command in ("sessions", "search", "export"):
+            return history.run(args)
+        loaded = _settings()
+        settings = loaded.settings
+        # One keyring read per backend per run: some keyrings ask the user to allow each read.
+        stored = functools.cache(keys.stored_key)
+        backend = choose_backend(args.backend, configured=settings.backend, stored=stored)
+        model = args.model or settings.model
+        if args.command == "ask":
+            from tui_app.cli.ask import ask
+
+            # `ask` is for scripts: its session is not kept, so it needs no data directory.
+            with connect(backend, args.base_url, args.speed, stored=stored) as connection:
+                return asyncio.run(ask(connection, args.text, model))
+        from tui_app.ui.app import TuiApp
+        from tui_app.ui.remembered import Remembered
+
+        directory = data_dir(args.data_dir)
+        store = open_store(directory)
+        with connect(backend, args.base_url, args.speed, directory, stored=stored) as connection:
+            try:
+                TuiApp(
+                    connection,
+                    model=model,
+                    store=store,
+                    settings=loaded,
+                    remembered=Remembered.load(directory),
+                    more=other_remotes(backend, stored),
+                ).run()
+            finally:
+                store.close()
+            return 0
+    except StoreUnavailable as error:
+        print(f"tui-app: {error}", file=sys.stderr)
+        return 3
+    except ConfigError as error:
+        print(f"tui-app: {_explained(error)}", file=sys.stderr)
+        return 2
+    except BackendError as error:
+        print(f"tui-app: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

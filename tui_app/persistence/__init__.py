@@ -1,0 +1,1 @@
+"""SQLite: the session store, its schema and migrations, search and drafts."""

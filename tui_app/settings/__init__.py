@@ -1,0 +1,1 @@
+"""The user's settings (file and environment), backend choice and API keys."""

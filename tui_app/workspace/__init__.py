@@ -1,0 +1,1 @@
+"""The application, free of Textual: sessions and their controllers, sends, questions, budgets, drafts, export."""

@@ -1,0 +1,179 @@
+"""Export a stored session: Markdown for people, JSON with everything for programs.
+
+Both are built from the store alone (the event log replayed through the reducer, the usage
+ledger's entries), so the app and `tui-app export` give the same file for the same session.
+Costs come from the ledger's entries, the same figures the app shows; they stay integers in
+JSON and are formatted only in Markdown.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from tui_app.core import transcript as reducer
+from tui_app.core.money import format_money
+from tui_app.core.sanitize import strip_control
+from tui_app.core.transcript import Message, Transcript, Turn
+from tui_app.core.usage_ledger import LedgerEntry
+from tui_app.persistence.store import SessionRecord, Store
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class SessionExport:
+    """Everything the store knows of one session."""
+
+    record: SessionRecord
+    transcript: Transcript
+    times: dict[str, float | None]
+    entries: list[LedgerEntry]
+
+    def turn_cost(self, turn_id: str) -> int | None:
+        costs = [entry.cost for entry in self.entries if entry.turn_id == turn_id]
+        return sum(costs) if costs else None
+
+    def totals(self) -> dict[str, int]:
+        totals: dict[str, int] = defaultdict(int)
+        for entry in self.entries:
+            totals[entry.unit] += entry.cost
+        return dict(totals)
+
+
+def load(store: Store, session_id: str) -> SessionExport:
+    record = store.session(session_id)
+    if record is None:
+        raise LookupError(f"no session {session_id!r} in {store.path}")
+    transcript = Transcript()
+    for event in store.load_events(session_id):
+        transcript = reducer.apply(transcript, event)
+    return SessionExport(record, transcript, store.message_times(session_id), store.usage_entries(session_id))
+
+
+def format_time(stamp: float | None) -> str:
+    """Local time to the second; stored times are Unix seconds."""
+    return "time unknown" if stamp is None else datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M:%S")
+
+
+# -- Markdown
+
+
+def to_markdown(export: SessionExport) -> str:
+    record = export.record
+    unit = record.money_unit
+    lines = [f"# {_line(record.title)}", ""]
+    lines.append(f"- Session: `{record.id}` on {record.backend}" + (f" (remote `{record.remote_id}`)" if record.remote_id else ""))
+    lines.append(f"- State: {record.state}; started {format_time(record.created_at)}, last activity {format_time(record.last_activity)}")
+    if record.model:
+        lines.append(f"- Model: {_line(record.model)}")
+    lines.append(f"- Total cost: {_total(export)}")
+    lines.append("")
+    last_of_turn = {m.turn_id: m.id for m in export.transcript.messages if m.turn_id}
+    for message in export.transcript.messages:
+        lines += _message(export, message)
+        if message.turn_id and last_of_turn[message.turn_id] == message.id:
+            turn = export.transcript.turn(message.turn_id)
+            lines += [_turn_line(export, message.turn_id, turn, unit), ""]
+    for turn in export.transcript.turns:
+        # A turn that produced no message (failed at once) still cost something, maybe.
+        if turn.id not in last_of_turn:
+            lines += [_turn_line(export, turn.id, turn, unit), ""]
+    lines += ["---", "", f"**Total: {_total(export)}**", ""]
+    return "\n".join(lines)
+
+
+def _line(text: str) -> str:
+    return strip_control(text).replace("\n", " ")
+
+
+def _total(export: SessionExport) -> str:
+    totals = export.totals()
+    if export.record.final_cost is not None and export.record.money_unit == "micros":
+        # The service's own figure at the end of the session is the authority.
+        return f"{format_money(export.record.final_cost, 'micros')} (reported when the session ended)"
+    if not totals:
+        return "nothing billed" if not export.transcript.turns else "unknown"
+    count = len(export.entries)
+    return ", ".join(format_money(amount, unit) for unit, amount in totals.items()) + f" ({count} billable entries)"
+
+
+def _message(export: SessionExport, message: Message) -> list[str]:
+    who = "You" if message.role == "user" else "Agent"
+    header = f"## {who} · {format_time(export.times.get(message.id))}"
+    turn = export.transcript.turn(message.turn_id) if message.turn_id else None
+    model = turn.usage.model if turn and turn.usage and turn.usage.model else None
+    if message.role != "user" and (model or export.record.model):
+        header += f" · {_line(model or export.record.model or '')}"
+    body = strip_control(message.display_text if message.role != "user" else message.text).rstrip()
+    return [header, "", body or "*(no text)*", ""]
+
+
+def _turn_line(export: SessionExport, turn_id: str, turn: Turn | None, unit: str) -> str:
+    cost = format_money(export.turn_cost(turn_id), unit)
+    details = [f"turn cost {cost}"]
+    if turn is not None and turn.usage is not None:
+        details.append(f"{turn.usage.input_tokens} input / {turn.usage.output_tokens} output tokens")
+    kinds = [entry.kind for entry in export.entries if entry.turn_id == turn_id]
+    if kinds:
+        details.append("entries: " + ", ".join(f"{kinds.count(kind)} {kind}" for kind in dict.fromkeys(kinds)))
+    if turn is not None and turn.state != "completed":
+        details.append(turn.state + (f": {_line(turn.error)}" if turn.error else ""))
+    return "*" + " · ".join(details) + "*"
+
+
+# -- JSON
+
+
+def to_json_data(export: SessionExport) -> dict[str, object]:
+    transcript = export.transcript
+    return {
+        "format": "tui-app-session",
+        "version": FORMAT_VERSION,
+        "session": asdict(export.record),
+        "totals": export.totals(),
+        "messages": [
+            {
+                "id": message.id,
+                "role": message.role,
+                "turn_id": message.turn_id,
+                "created_at": export.times.get(message.id),
+                "completed": message.completed,
+                "parts": [asdict(part) for part in message.parts],
+            }
+            for message in transcript.messages
+        ],
+        "turns": [
+            {
+                "id": turn.id,
+                "state": turn.state,
+                "error": turn.error,
+                "cost": export.turn_cost(turn.id),
+                "usage": asdict(turn.usage) if turn.usage else None,
+            }
+            for turn in transcript.turns
+        ],
+        "questions": [asdict(question) for question in transcript.questions],
+        "usage_entries": [asdict(entry) for entry in export.entries],
+    }
+
+
+def to_json(export: SessionExport) -> str:
+    return json.dumps(to_json_data(export), indent=2, ensure_ascii=False) + "\n"
+
+
+def suggested_name(record: SessionRecord, format: str) -> str:
+    """A file name for the export: the title made safe for any file system, and the id's start."""
+    slug = re.sub(r"[^a-z0-9]+", "-", strip_control(record.title).casefold()).strip("-")[:40] or "session"
+    return f"{slug}-{record.id[:8]}.{format}"
+
+
+def render(export: SessionExport, format: str) -> str:
+    if format == "json":
+        return to_json(export)
+    if format == "md":
+        return to_markdown(export)
+    raise ValueError(f"unknown export format {format!r}: md or json")
