@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Sequence
 import httpx
 from httpx_sse import ServerSentEvent, aconnect_sse
 
+from tui_app.backends.api_key import ApiKey
 from tui_app.backends.base import Capabilities, EndResult, RemoteSession
 from tui_app.backends.casedev_wire import (
     ChatCreated,
@@ -26,7 +27,6 @@ from tui_app.backends.errors import (
 )
 from tui_app.backends.http_backend import HttpBackend, RetryPolicy
 from tui_app.backends.sse_frames import SseFrame, read_frame, translated
-from tui_app.settings.backend_choice import ApiKey
 from tui_app.core.events import (
     DomainEvent,
     StreamInterrupted,
