@@ -4,22 +4,34 @@ no module of ours imports one of Textual's private modules (they change without 
 from __future__ import annotations
 
 import ast
-import os
+import logging
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from importlinter.cli import lint_imports
 
 REPO = Path(__file__).resolve().parents[2]
 
 
+def lint_imports_apart() -> subprocess.CompletedProcess[str]:
+    """import-linter's contracts, checked in a process of their own: `lint_imports` configures
+    logging with `dictConfig`, which disables every logger that exists already (httpx's, ours),
+    so run in the test process it silenced the logs later tests of that worker read."""
+    check = "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports(no_cache=True))"
+    # import-linter reads pyproject.toml from the working directory.
+    return subprocess.run([sys.executable, "-c", check], cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
+
+
 def test_the_import_contracts_in_pyproject_hold() -> None:
-    cwd = os.getcwd()
-    os.chdir(REPO)  # import-linter reads pyproject.toml from the working directory
-    try:
-        assert lint_imports(no_cache=True) == 0
-    finally:
-        os.chdir(cwd)
+    result = lint_imports_apart()
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_checking_the_contracts_leaves_this_process_logging() -> None:
+    ours = logging.getLogger("tui_app.backends.sse_frames")
+    lint_imports_apart()
+    assert not ours.disabled and not logging.getLogger("httpx").disabled
 
 
 def private_textual_imports(source: str) -> list[str]:

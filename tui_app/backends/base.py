@@ -11,6 +11,10 @@ from tui_app.backends.errors import BackendError
 from tui_app.core.events import DomainEvent
 
 
+MoneyUnit = Literal["micros", "credits"]
+"""Micro-dollars, or a service's own credits (never converted: they are not dollars)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Capabilities:
     """What the UI and controller may rely on; they never ask which backend this is."""
@@ -20,7 +24,7 @@ class Capabilities:
     end_with_cost: bool = False
     replay: bool = False
     files: bool = False
-    money: Literal["micros", "credits"] = "micros"
+    money: MoneyUnit = "micros"
     history_cap: int | None = None
     """Messages of history the service keeps (older ones leave the agent's context)."""
 

@@ -8,14 +8,12 @@ jitter, until the turn ends. Frames are de-duplicated by id, so nothing shows tw
 from __future__ import annotations
 
 import asyncio
-import json
-import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 
 import httpx
 from httpx_sse import ServerSentEvent, aconnect_sse
-from pydantic import ValidationError
 
+from tui_app.backends.api_key import ApiKey
 from tui_app.backends.base import Capabilities, EndResult, RemoteSession
 from tui_app.backends.casedev_wire import (
     ChatCreated,
@@ -28,7 +26,7 @@ from tui_app.backends.errors import (
     ServerFailed,
 )
 from tui_app.backends.http_backend import HttpBackend, RetryPolicy
-from tui_app.settings.backend_choice import ApiKey
+from tui_app.backends.sse_frames import SseFrame, read_frame, translated
 from tui_app.core.events import (
     DomainEvent,
     StreamInterrupted,
@@ -36,8 +34,6 @@ from tui_app.core.events import (
     TurnCompleted,
     TurnStarted,
 )
-
-log = logging.getLogger(__name__)
 
 
 def _belongs(event: DomainEvent, turn_id: str | None) -> bool:
@@ -112,28 +108,17 @@ class CasedevBackend(HttpBackend):
 
     # --- turns ---------------------------------------------------------------------------
 
-    def _frame(self, session_id: str, sse: ServerSentEvent) -> tuple[bool, dict[str, object] | None]:
-        """(is new, decoded JSON) for one frame; frames at or before the last seen id are old."""
-        if not sse.data:
-            return False, None  # httpx-sse yields an empty `message` for each ping once an id was seen
-        if sse.id:
-            try:
-                frame_id = int(sse.id)
-            except ValueError:
-                frame_id = None
-            if frame_id is not None:
-                if frame_id <= self._last_event_id.get(session_id, 0):
-                    return False, None
-                self._last_event_id[session_id] = frame_id
-        try:
-            payload = json.loads(sse.data)
-        except ValueError as error:
-            log.warning("skipped a frame that is not JSON: %s", error)
-            return True, None
-        if not isinstance(payload, dict):
-            log.warning("skipped a frame whose data is not an object")
-            return True, None
-        return True, payload
+    def _new_frame(self, session_id: str, sse: ServerSentEvent) -> SseFrame | None:
+        """The frame if it carries data not seen before; frames at or before the last seen id
+        are replays. A malformed frame still moves the id on, so a replay never brings it back."""
+        frame = read_frame(sse, self._service)
+        if frame is None:
+            return None
+        if frame.id is not None:
+            if frame.id <= self._last_event_id.get(session_id, 0):
+                return None
+            self._last_event_id[session_id] = frame.id
+        return frame
 
     async def send(self, session_id: str, text: str) -> AsyncIterator[DomainEvent]:
         turn_id: str | None = None
@@ -157,11 +142,11 @@ class CasedevBackend(HttpBackend):
             # From here the turn runs on the server: a failure means resume, not resend.
             try:
                 async for sse in source.aiter_sse():
-                    is_new, payload = self._frame(session_id, sse)
-                    if not is_new or payload is None:
+                    frame = self._new_frame(session_id, sse)
+                    if frame is None or (payload := frame.payload) is None:
                         continue
-                    name = sse.event if sse.event != "message" else str(payload.get("type", "message"))
-                    event = self._decode(lambda: respond_event_to_domain(name, payload), name)
+                    name = frame.name
+                    event = translated(lambda: respond_event_to_domain(name, payload), name, self._service)
                     if event is not None:
                         yield event
             except (httpx.TransportError, httpx.StreamError) as error:
@@ -188,11 +173,11 @@ class CasedevBackend(HttpBackend):
                     if reason is not None:
                         yield StreamResumed(turn_id, after)
                     async for sse in source.aiter_sse():
-                        is_new, payload = self._frame(session_id, sse)
-                        if not is_new or payload is None:
+                        frame = self._new_frame(session_id, sse)
+                        if frame is None or (payload := frame.payload) is None:
                             continue
                         attempt = 0  # progress: the next failure starts the backoff afresh
-                        event = self._decode(lambda: normalizer.to_domain(sse.event, payload), sse.event)
+                        event = translated(lambda: normalizer.to_domain(sse.event, payload), sse.event, self._service)
                         if event is None or not _belongs(event, turn_id):
                             continue
                         if turn_id is None and isinstance(event, TurnStarted):
@@ -209,11 +194,3 @@ class CasedevBackend(HttpBackend):
             f"Lost the stream from {self._service} and could not resume it after "
             f"{self.retry.reconnect_attempts} attempts ({reason}). The turn may still finish on the server."
         )
-
-    def _decode(self, translate: Callable[[], DomainEvent | None], name: str) -> DomainEvent | None:
-        try:
-            return translate()
-        except (ValueError, KeyError, TypeError, ValidationError) as error:
-            log.warning("skipped a malformed %s event: %s", name, error)
-            return None
-

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tui_app.backends.api_key import ApiKey
 from tui_app.backends.base import AgentBackend
-from tui_app.backends.casedev import CasedevBackend
-from tui_app.backends.stewrd import StewrdBackend
-from tui_app.settings.backend_choice import ApiKey, BackendName
+from tui_app.backends.registry import BackendSpec, spec
 
 
 @dataclass(frozen=True, slots=True)
 class Connection:
     """How to build a backend client; a fresh client per event loop (httpx clients are loop-bound)."""
 
-    backend: BackendName
+    backend: str
+    """A name in the backend registry."""
     base_url: str
     api_key: ApiKey
     notice: str | None = None
@@ -23,13 +23,13 @@ class Connection:
     """False for an embedded server that could not open its store (another tui-app holds it):
     its sessions end with this run, so the app neither restores nor keeps local sessions."""
 
+    @property
+    def spec(self) -> BackendSpec:
+        return spec(self.backend)
+
     def open_backend(self) -> AgentBackend:
-        if self.backend == "local":
-            return CasedevBackend(self.base_url, self.api_key, name="local", service="The local server")
-        if self.backend == "stewrd":
-            return StewrdBackend(self.base_url, self.api_key)
-        return CasedevBackend(self.base_url, self.api_key)
+        return self.spec.open(self.base_url, self.api_key)
 
     @property
     def where(self) -> str:
-        return "embedded server" if self.backend == "local" else self.base_url
+        return "embedded server" if self.spec.embedded else self.base_url

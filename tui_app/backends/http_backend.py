@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 from httpx_sse import EventSource, aconnect_sse
 
+from tui_app.backends.api_key import ApiKey
 from tui_app.backends.base import AgentBackend
 from tui_app.backends.errors import (
     BackendError,
@@ -24,7 +25,6 @@ from tui_app.backends.errors import (
     SessionExpired,
     error_from_response,
 )
-from tui_app.settings.backend_choice import ApiKey
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,14 +9,11 @@ because a refused request was not accepted and may safely be sent again.
 
 from __future__ import annotations
 
-import json
-import logging
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+from collections.abc import AsyncIterator
 from urllib.parse import quote
 
 import httpx
-from httpx_sse import EventSource, ServerSentEvent
+from httpx_sse import EventSource
 from pydantic import ValidationError
 
 from tui_app.backends.base import Capabilities, RemoteSession
@@ -24,10 +21,9 @@ from tui_app.backends.errors import (
     ConnectionFailed,
 )
 from tui_app.backends.http_backend import HttpBackend
+from tui_app.backends.sse_frames import read_frame, translated
 from tui_app.backends.stewrd_wire import MessageResponse, SessionCreated, StewrdTurn
 from tui_app.core.events import DomainEvent, TurnCompleted
-
-log = logging.getLogger(__name__)
 
 # 429s that waiting a few seconds cannot clear: the active-session limit lasts until one expires.
 _NOT_WORTH_RETRYING = frozenset({"quota_exceeded"})
@@ -73,11 +69,12 @@ class StewrdBackend(HttpBackend):
                     yield event
                 return
             async for sse in source.aiter_sse():
-                payload = self._payload(sse)
-                if payload is None:
+                # Stewrd frames have no ids (nothing to resume from): only the payload counts.
+                frame = read_frame(sse, self._service)
+                if frame is None or (payload := frame.payload) is None:
                     continue
-                name = sse.event if sse.event != "message" else str(payload.get("type", "message"))
-                for event in self._decode(lambda: turn.to_domain(name, payload), name):
+                name = frame.name
+                for event in translated(lambda: turn.to_domain(name, payload), name, self._service) or []:
                     yield event
                     if isinstance(event, TurnCompleted):
                         return
@@ -94,25 +91,3 @@ class StewrdBackend(HttpBackend):
         for event in turn.cut_off(cut_off.message):
             yield event
         raise cut_off
-
-    def _payload(self, sse: ServerSentEvent) -> dict[str, Any] | None:
-        """A frame's JSON object, or None for frames that carry nothing."""
-        if not sse.data:
-            return None  # httpx-sse yields an empty `message` for each ping once an id was seen
-        try:
-            payload = json.loads(sse.data)
-        except ValueError as error:
-            log.warning("skipped a Stewrd frame that is not JSON: %s", error)
-            return None
-        if not isinstance(payload, dict):
-            log.warning("skipped a Stewrd frame whose data is not an object")
-            return None
-        return payload
-
-    def _decode(self, translate: Callable[[], list[DomainEvent]], name: str) -> list[DomainEvent]:
-        try:
-            return translate()
-        except (ValueError, KeyError, TypeError, ValidationError) as error:
-            log.warning("skipped a malformed Stewrd %s event: %s", name, error)
-            return []
-

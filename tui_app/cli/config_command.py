@@ -11,8 +11,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from tui_app.settings import api_keys as keys
-from tui_app.settings.backend_choice import DEFAULT_URLS, data_dir, key_source
-from tui_app.settings.backend_choice import ENV_PREFIX as KEY_ENV_PREFIX
+from tui_app.backends import registry
+from tui_app.settings.backend_choice import data_dir, key_source
 from tui_app.settings.user_settings import (
     ENV_PREFIX,
     LoadedSettings,
@@ -92,14 +92,12 @@ def show(loaded: LoadedSettings, env: Mapping[str, str], data_override: str | No
     rows = [(".".join(loc), _shown(value), _source(loc, loaded, text, data, env)) for loc, value in _flatten(loaded.settings)]
     directory = data_dir(data_override, env)
     rows.append(("data_dir", str(directory), "--data-dir" if data_override else ("environment TUI_APP_DATA_DIR" if env.get("TUI_APP_DATA_DIR") else "default")))
-    for backend in ("casedev", "stewrd"):
-        prefix = KEY_ENV_PREFIX[backend]
-        found = key_source(backend, env, keys.stored_key)
+    for spec in map(registry.spec, registry.remote_names()):
+        found = key_source(spec.name, env, keys.stored_key)
         # Only a mask of the key is ever printed (see keys.mask).
-        rows.append((f"{backend}.api_key", keys.mask(found[0]) if found else "(not set)", found[1] if found else "environment, then keyring"))
-        url_variable = f"{prefix}_BASE_URL"
-        url = env.get(url_variable)
-        rows.append((f"{backend}.base_url", url or DEFAULT_URLS[backend], f"environment {url_variable}" if url else "default"))
+        rows.append((f"{spec.name}.api_key", keys.mask(found[0]) if found else "(not set)", found[1] if found else "environment, then keyring"))
+        url = env.get(spec.url_variable) if spec.url_variable else None
+        rows.append((f"{spec.name}.base_url", url or spec.default_url or "(not set)", f"environment {spec.url_variable}" if url else "default"))
     width = max(len(name) for name, _, _ in rows)
     value_width = min(max(len(value) for _, value, _ in rows), 40)
     lines += ["", f"{'setting'.ljust(width)}  {'value'.ljust(value_width)}  from"]

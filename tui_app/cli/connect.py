@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tui_app.backends import registry
+from tui_app.backends.api_key import ApiKey
 from tui_app.backends.connection import Connection
-from tui_app.settings.backend_choice import ApiKey, BackendName, KeyLookup, remote_settings
+from tui_app.settings.backend_choice import KeyLookup, remote_settings
 from tui_app.server.chat_store import ChatStoreError
 from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
@@ -31,19 +33,19 @@ def _embedded_server(tokens_per_second: float, data: Path | None) -> tuple[Embed
 
 @contextmanager
 def connect(
-    backend: BackendName,
+    backend: str,
     base_url: str | None = None,
     tokens_per_second: float = 40.0,
     data: Path | None = None,
     stored: KeyLookup | None = None,
 ) -> Iterator[Connection]:
-    """Yield a connection to `backend`; for `local`, run the embedded server for the duration,
+    """Yield a connection to `backend`; for the embedded one, run the server for the duration,
     keeping its chats in the data directory `data` (if given) so local sessions outlive the app.
     A remote backend's key comes from the environment, else from `stored` (the keyring)."""
-    if backend == "local":
+    if registry.spec(backend).embedded:
         server, notice = _embedded_server(tokens_per_second, data)
         with server:
-            yield Connection("local", server.base_url, ApiKey(server.api_key), notice, persistent=notice is None or data is None)
+            yield Connection(backend, server.base_url, ApiKey(server.api_key), notice, persistent=notice is None or data is None)
         return
     settings = remote_settings(backend, base_url, stored=stored) if stored else remote_settings(backend, base_url)
     yield Connection(settings.backend, settings.base_url, settings.api_key)

@@ -12,7 +12,8 @@ from tui_app import __version__
 from tui_app.settings import api_keys as keys
 from tui_app.backends.errors import BackendError
 from tui_app.cli import config_command as config_cmd, history, login
-from tui_app.settings.backend_choice import BACKENDS, ConfigError, KeyLookup, MissingKey, choose_backend, data_dir, remote_settings
+from tui_app.backends import registry
+from tui_app.settings.backend_choice import ConfigError, KeyLookup, MissingKey, choose_backend, data_dir, remote_settings
 from tui_app.backends.connection import Connection
 from tui_app.cli.connect import connect
 from tui_app.cli.serve import add_serve_arguments, serve
@@ -21,22 +22,33 @@ from tui_app.persistence.store_access import StoreUnavailable, open_store
 from tui_app.cli.web import add_web_arguments, web
 
 
+def _backend_help() -> str:
+    remotes = [registry.spec(name) for name in registry.remote_names()]
+    by_key = ", ".join(
+        f"{spec.name} if a {spec.label} key is" + (" found" if i == 0 else "") for i, spec in enumerate(remotes)
+    )
+    return (
+        f"which service to talk to (default: the settings' backend; else {by_key} "
+        f"(the environment first, then the keyring); else {registry.fallback().name})"
+    )
+
+
+def _base_url_help() -> str:
+    defaults = "; ".join(
+        f"${spec.url_variable} or {spec.default_url}"
+        for spec in map(registry.spec, registry.remote_names())
+        if spec.url_variable and spec.default_url
+    )
+    return f"base URL of the {' or '.join(registry.remote_names())} service (default: {defaults})"
+
+
 def _backend_options(for_command: bool) -> argparse.ArgumentParser:
     # A command's copy of the options must not reset what was given before the command name.
     default: object = argparse.SUPPRESS if for_command else None
     shared = argparse.ArgumentParser(add_help=False, argument_default=default)
     group = shared.add_argument_group("backend options")
-    group.add_argument(
-        "--backend",
-        choices=BACKENDS,
-        help="which service to talk to (default: the settings' backend; else casedev if a Case.dev key is set "
-        "(environment, then keyring), stewrd if a Stewrd key is, else local)",
-    )
-    group.add_argument(
-        "--base-url",
-        help="base URL of the casedev or stewrd service (default: $CASEDEV_BASE_URL or https://api.case.dev; "
-        "$STEWRD_BASE_URL or https://api.stewrd.dev)",
-    )
+    group.add_argument("--backend", choices=registry.names(), help=_backend_help())
+    group.add_argument("--base-url", help=_base_url_help())
     group.add_argument("--model", help="model for new sessions (default: the settings' model, else the service's)")
     group.add_argument(
         "--data-dir",
@@ -87,11 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
 def other_remotes(primary: str, stored: KeyLookup) -> tuple[Connection, ...]:
     """The remote backends a new session may also choose: those whose key is at hand."""
     found = []
-    for name in ("casedev", "stewrd"):
+    for name in registry.remote_names():
         if name == primary:
             continue
         try:
-            settings = remote_settings(name, None, stored=stored)  # type: ignore[arg-type]
+            settings = remote_settings(name, None, stored=stored)
         except ConfigError:
             continue
         found.append(Connection(settings.backend, settings.base_url, settings.api_key))

@@ -13,6 +13,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from tui_app.backends import registry
 from tui_app.settings.backend_choice import choose_backend, data_dir, remote_settings
 from tui_app.persistence.store_access import open_store
 
@@ -49,7 +50,7 @@ def check_startable(args: argparse.Namespace) -> None:
     """Fail here, in the terminal, on what would otherwise only kill the app in the browser tab
     with its message lost: a missing key, a store that cannot be opened."""
     backend = choose_backend(args.backend)
-    if backend != "local":
+    if not registry.spec(backend).embedded:
         remote_settings(backend, args.base_url)
     open_store(data_dir(args.data_dir)).close()
 

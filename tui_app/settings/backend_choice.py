@@ -7,31 +7,23 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import platformdirs
 
-BackendName = Literal["local", "casedev", "stewrd"]
-BACKENDS: tuple[BackendName, ...] = ("local", "casedev", "stewrd")
-DEFAULT_URLS = {"casedev": "https://api.case.dev", "stewrd": "https://api.stewrd.dev"}
-ENV_PREFIX = {"casedev": "CASEDEV", "stewrd": "STEWRD"}
+from tui_app.backends import registry
+from tui_app.backends.api_key import ApiKey
 
-
-class ApiKey:
-    """A key that never shows itself in a repr, a log line or a traceback."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "ApiKey('****')"
-
-    __str__ = __repr__
+__all__ = [
+    "ApiKey",
+    "ConfigError",
+    "KeyLookup",
+    "MissingKey",
+    "RemoteSettings",
+    "choose_backend",
+    "data_dir",
+    "key_source",
+    "remote_settings",
+]
 
 
 class ConfigError(Exception):
@@ -46,7 +38,8 @@ class MissingKey(ConfigError):
 class RemoteSettings:
     """Where a remote (or standalone local) Case.dev-compatible service is."""
 
-    backend: BackendName
+    backend: str
+    """A name in the backend registry."""
     base_url: str
     api_key: ApiKey
 
@@ -64,28 +57,30 @@ def choose_backend(
     env: Mapping[str, str] = os.environ,
     configured: str | None = None,
     stored: KeyLookup = _no_stored_keys,
-) -> BackendName:
-    """`--backend` wins, then the settings' `backend`; otherwise a Case.dev key selects casedev,
-    a Stewrd key stewrd (the environment first, then the keyring); otherwise the local server."""
+) -> str:
+    """`--backend` wins, then the settings' `backend`; otherwise the first remote backend whose
+    key is in the environment, then the first whose key is in the keyring (in the registry's
+    order); otherwise the backend that needs no key (the local server)."""
     for chosen in (requested, configured):
         if chosen is not None:
-            if chosen not in BACKENDS:
-                raise ConfigError(f"Unknown backend {chosen!r}: choose one of {', '.join(BACKENDS)}.")
-            return chosen  # type: ignore[return-value]
-    if env.get("CASEDEV_API_KEY"):
-        return "casedev"
-    if env.get("STEWRD_API_KEY"):
-        return "stewrd"
-    for backend in ("casedev", "stewrd"):
-        if stored(backend):
-            return backend  # type: ignore[return-value]
-    return "local"
+            try:
+                return registry.known_backend(chosen)
+            except registry.UnknownBackend as error:
+                raise ConfigError(f"{error}.") from None
+    keyed = [registry.spec(name) for name in registry.remote_names()]
+    for spec in keyed:
+        if spec.key_variable and env.get(spec.key_variable):
+            return spec.name
+    for spec in keyed:
+        if spec.needs_key and stored(spec.name):
+            return spec.name
+    return registry.fallback().name
 
 
 def key_source(backend: str, env: Mapping[str, str] = os.environ, stored: KeyLookup = _no_stored_keys) -> tuple[str, str] | None:
     """The key for `backend` and where it came from: the environment first, then the keyring."""
-    variable = f"{ENV_PREFIX[backend]}_API_KEY"
-    if key := env.get(variable):
+    variable = registry.spec(backend).key_variable
+    if variable and (key := env.get(variable)):
         return key, f"environment variable {variable}"
     if key := stored(backend):
         return key, "keyring (tui-app login)"
@@ -93,20 +88,22 @@ def key_source(backend: str, env: Mapping[str, str] = os.environ, stored: KeyLoo
 
 
 def remote_settings(
-    backend: BackendName,
+    backend: str,
     base_url: str | None,
     env: Mapping[str, str] = os.environ,
     stored: KeyLookup = _no_stored_keys,
 ) -> RemoteSettings:
     """Base URL and key of a remote backend, from `--base-url`, the environment and the keyring."""
-    prefix = ENV_PREFIX[backend]
+    spec = registry.spec(backend)
     found = key_source(backend, env, stored)
-    if found is None:
+    if found is None and spec.needs_key:
         raise MissingKey(
-            f"The {backend} backend needs a key: run `tui-app login {backend}`, or set {prefix}_API_KEY in the environment."
+            f"The {backend} backend needs a key: run `tui-app login {backend}`, or set {spec.key_variable} in the environment."
         )
-    url = base_url or env.get(f"{prefix}_BASE_URL") or DEFAULT_URLS[backend]
-    return RemoteSettings(backend, url, ApiKey(found[0]))
+    url = base_url or (env.get(spec.url_variable) if spec.url_variable else None) or spec.default_url
+    if url is None:
+        raise ConfigError(f"The {backend} backend has no default address: give one with --base-url.")
+    return RemoteSettings(backend, url, ApiKey(found[0] if found else ""))
 
 
 def data_dir(override: str | None = None, env: Mapping[str, str] = os.environ) -> Path:

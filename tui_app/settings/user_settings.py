@@ -11,11 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from tui_app.backends.registry import known_backend
 
 CONFIG_FILE_NAME = "config.toml"
 ENV_PREFIX = "TUI_APP_"
@@ -50,7 +52,7 @@ class Settings(BaseSettings):
         env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", validate_default=True
     )
 
-    backend: Literal["local", "casedev", "stewrd"] | None = Field(
+    backend: Annotated[str, AfterValidator(known_backend)] | None = Field(
         default=None, description="backend when --backend is not given (default: chosen from the keys found)"
     )
     model: str | None = Field(default=None, description="model for new sessions (default: the service's)")

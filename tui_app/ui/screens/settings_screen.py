@@ -15,6 +15,7 @@ from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
+from tui_app.backends import registry
 from tui_app.settings.user_settings import Settings, problems_of, validated
 
 AUTO = "auto"
@@ -61,7 +62,7 @@ class SettingsScreen(ModalScreen[SettingsChoice | None]):
             with VerticalScroll(id="settings-fields"):
                 yield Label("Backend at start")
                 yield Select(
-                    [("chosen from the keys found", AUTO), ("local", "local"), ("casedev", "casedev"), ("stewrd", "stewrd")],
+                    [("chosen from the keys found", AUTO), *((name, name) for name in registry.names())],
                     value=s.backend or AUTO,
                     allow_blank=False,
                     id="backend",

@@ -1,0 +1,78 @@
+"""The one SSE frame decoder both adapters use: pings, ids, JSON, and malformed frames skipped
+with a log line, never raised. Frames are parsed by httpx-sse itself from raw stream bytes."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+import pytest
+from httpx_sse import EventSource, ServerSentEvent
+
+from tui_app.backends.sse_frames import SseFrame, read_frame, translated
+
+
+def frames_of(stream: bytes) -> list[SseFrame | None]:
+    response = httpx.Response(200, headers={"content-type": "text/event-stream"}, content=stream)
+    return [read_frame(sse, "Test") for sse in EventSource(response).iter_sse()]
+
+
+def test_a_ping_after_an_id_is_an_empty_frame_and_carries_nothing() -> None:
+    # httpx-sse turns the comment line into an empty `message` once an id has been seen.
+    frames = frames_of(b'id: 1\nevent: turn.started\ndata: {"turnId": "t1"}\n\n: ping\n\n')
+    assert frames[0] == SseFrame("turn.started", 1, {"turnId": "t1"})
+    assert frames[1:] == [None]
+
+
+def test_an_id_is_read_as_an_integer_and_a_missing_or_odd_id_is_none() -> None:
+    frames = frames_of(b'id: 42\ndata: {}\n\ndata: {}\n\nid: seven\ndata: {}\n\n')
+    # httpx-sse carries the last id forward to frames that name none, as the SSE spec says.
+    assert [f.id for f in frames if f is not None] == [42, 42, None]
+
+
+def test_a_frame_that_is_not_json_keeps_its_id_and_has_no_payload(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING)
+    [frame] = frames_of(b"id: 5\nevent: part\ndata: {not json\n\n")
+    assert frame == SseFrame("part", 5, None)
+    assert "skipped a Test frame that is not JSON" in caplog.text
+
+
+@pytest.mark.parametrize("data", [b"[1, 2]", b'"text"', b"3", b"null"])
+def test_json_that_is_not_an_object_has_no_payload(data: bytes, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING)
+    [frame] = frames_of(b"data: " + data + b"\n\n")
+    assert frame is not None and frame.payload is None
+    assert "skipped a Test frame whose data is not an object" in caplog.text
+
+
+def test_a_plain_message_is_named_by_its_payloads_type() -> None:
+    typed, untyped, named = frames_of(
+        b'data: {"type": "token", "text": "hi"}\n\ndata: {"text": "hi"}\n\nevent: done\ndata: {"type": "x"}\n\n'
+    )
+    assert typed is not None and typed.name == "token"
+    assert untyped is not None and untyped.name == "message"
+    assert named is not None and named.name == "done"  # the event field wins over the payload's type
+
+
+def test_a_malformed_frame_has_the_event_name_even_without_payload() -> None:
+    assert SseFrame("message", None, None).name == "message"
+    assert read_frame(ServerSentEvent(event="message", data=""), "Test") is None
+
+
+def test_a_translation_that_fails_on_bad_data_is_logged_and_skipped(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING)
+
+    def needs_text() -> str:
+        return {"other": 1}["text"]  # type: ignore[return-value]
+
+    assert translated(needs_text, "token", "Test") is None
+    assert "skipped a malformed Test token event" in caplog.text
+    assert translated(lambda: [1, 2], "token", "Test") == [1, 2]
+
+
+def test_a_translation_bug_that_is_not_about_data_still_raises() -> None:
+    def broken() -> None:
+        raise RuntimeError("a bug, not bad data")
+
+    with pytest.raises(RuntimeError):
+        translated(broken, "token", "Test")

@@ -1,0 +1,86 @@
+"""One SSE frame decoder for every adapter: what a frame carries, and the rule that a malformed
+frame or event is logged and skipped, never fatal (DESIGN.md, "Bad input gets a clear answer").
+
+What stays in each adapter is its protocol: which ids count as new (Case.dev replays by id,
+Stewrd has none) and how a decoded frame becomes domain events.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from httpx_sse import ServerSentEvent
+from pydantic import ValidationError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# What a wire model or a translation raises on data it cannot read.
+MALFORMED = (ValueError, KeyError, TypeError, ValidationError)
+
+
+@dataclass(frozen=True, slots=True)
+class SseFrame:
+    """One frame that carried data."""
+
+    event: str
+    """The frame's `event:` field (`message` when it had none)."""
+    id: int | None
+    """The frame's `id:` as an integer; None when absent or not a number."""
+    payload: dict[str, Any] | None
+    """The data as a JSON object; None when it was not one (already logged)."""
+
+    @property
+    def name(self) -> str:
+        """The event's name: the `event:` field, or for a plain `message` the payload's `type`
+        (both services put the type in the data when they leave the field out)."""
+        if self.event != "message" or self.payload is None:
+            return self.event
+        return str(self.payload.get("type", "message"))
+
+
+def read_frame(sse: ServerSentEvent, service: str) -> SseFrame | None:
+    """The frame's id and JSON object, or None for a frame with no data.
+
+    httpx-sse yields an empty `message` for each ping (a comment line) once an id was seen;
+    those carry nothing. A frame whose data is not a JSON object keeps its id, so a caller that
+    tracks ids still moves past it, and has no payload.
+    """
+    if not sse.data:
+        return None
+    return SseFrame(sse.event, _integer_id(sse.id), _json_object(sse.data, service))
+
+
+def _integer_id(raw: str) -> int | None:
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        return None
+
+
+def _json_object(data: str, service: str) -> dict[str, Any] | None:
+    try:
+        payload = json.loads(data)
+    except ValueError as error:
+        log.warning("skipped a %s frame that is not JSON: %s", service, error)
+        return None
+    if not isinstance(payload, dict):
+        log.warning("skipped a %s frame whose data is not an object", service)
+        return None
+    return payload
+
+
+def translated(translate: Callable[[], T], name: str, service: str) -> T | None:
+    """What `translate` makes of one event, or None (logged) if the event is malformed."""
+    try:
+        return translate()
+    except MALFORMED as error:
+        log.warning("skipped a malformed %s %s event: %s", service, name, error)
+        return None
