@@ -17,6 +17,10 @@ from tui_app.core.events import (
 )
 from tui_app.core.transcript import Transcript
 
+# Imported here, not inside the test: importing a module of @given tests from inside a running
+# @given test fails Hypothesis's nested_given health check.
+from tests.unit.test_store import conversations
+
 
 def run(events: list[DomainEvent], start: Transcript | None = None) -> Transcript:
     return reduce(reducer.apply, events, start or Transcript())
@@ -161,8 +165,6 @@ def test_reasoning_and_tool_calls_are_shown_around_the_text_but_are_not_the_text
 @settings(max_examples=150, deadline=None)
 @given(st.data())
 def test_applying_a_history_at_once_equals_applying_it_event_by_event(data: st.DataObject) -> None:
-    from tests.unit.test_store import conversations
-
     start = run(data.draw(conversations()))
     events = data.draw(conversations())
     assert reducer.apply_all(start, events) == run(events, start)
