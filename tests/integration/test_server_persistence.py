@@ -17,7 +17,7 @@ import pytest
 from httpx_sse import connect_sse
 
 from tests.server_client import CasedevTestClient, Frame, frames, text_of
-from tui_app.server import chats, demo_agent
+from tui_app.server import chat_model, demo_agent
 from tui_app.server.chat_store import ChatStore, ChatStoreBusy
 from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
@@ -200,7 +200,7 @@ def test_the_store_keeps_no_more_events_per_chat_than_the_replay_buffer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = tmp_path / "local-server.db"
-    monkeypatch.setattr(chats, "REPLAY_BUFFER", 30)
+    monkeypatch.setattr(chat_model, "REPLAY_BUFFER", 30)
     with running(store) as first:
         chat = first.create()
         first.respond(chat, "hello")
@@ -212,6 +212,6 @@ def test_the_store_keeps_no_more_events_per_chat_than_the_replay_buffer(
     finally:
         opened.close()
     assert [event.seq for event in stored.events] == [frame_id for _, frame_id, _ in kept[1:]]
-    monkeypatch.setattr(chats, "REPLAY_BUFFER", 10_000)
+    monkeypatch.setattr(chat_model, "REPLAY_BUFFER", 10_000)
     with running(store) as second:
         assert second.stream(chat, 0) == kept

@@ -70,6 +70,7 @@ def test_a_database_locked_mid_session_keeps_every_write_in_memory_and_writes_it
     reports = HealthReports(store)
     first = a_turn("t1", 5)
     store.append_events("s1", first, last_event_id=1)
+    assert store.flush(PATIENCE)
     holder = sqlite3.connect(tmp_path / "tui-app.db", isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")  # another program holds the write lock, and keeps it
     try:
