@@ -102,17 +102,20 @@ class Store:
     def default_path() -> Path:
         return platformdirs.user_data_path("tui-app") / "tui-app.db"
 
-    def close(self, timeout: float | None = 10.0) -> None:
-        """Write what is pending (waiting at most `timeout` seconds), then close. A caller that
-        must not lose anything checks `flush()` or `unsaved()` first (and asks the user)."""
+    def close(self, timeout: float | None = 10.0) -> bool:
+        """Write what is pending (waiting at most `timeout` seconds), then close; True if nothing
+        was left unsaved. A caller that must not lose anything checks `flush()` or `unsaved()`
+        first (and asks the user)."""
         if self._closed:
-            return
+            return True
         self._closed = True
+        problem = self._writer.health().problem
         left = self._writer.close(timeout)
         if left:
-            log.error("closed the store %s with %d changes unsaved (%s)", self.path, left, self.health().problem)
+            log.error("closed the store %s with %d changes unsaved (%s)", self.path, left, problem)
         with self._read_lock:
             self._read_db.close()
+        return left == 0
 
     def __enter__(self) -> Self:
         return self
@@ -127,7 +130,7 @@ class Store:
     def add_health_listener(self, callback: Callable[[StoreHealth], None]) -> Callable[[], None]:
         """Call `callback(health)` whenever writes start failing, fail for another reason, succeed
         again, or find a session deleted by another program (`StoreHealth.deleted_elsewhere`).
-        While writes fail it is called after each attempt, with the count still unsaved.
+        While writes fail it is also called when the count still unsaved changes.
 
         The callback runs on the store's writer thread: it must return quickly, must not call
         `flush` or `close`, and a UI marshals it to its own loop. Returns the unsubscribe call.
