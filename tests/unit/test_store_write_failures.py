@@ -165,3 +165,20 @@ def test_a_new_session_saved_for_the_first_time_is_written_not_taken_for_a_delet
     store.append_events("s2", a_turn("t1", 2))
     assert [r.id for r in store.sessions()] == ["s1", "s2"]
     assert store.health() == StoreHealth(True, None, 0)
+
+
+def test_a_listener_may_read_the_store_without_waiting_for_itself(store: Store, tmp_path: Path) -> None:
+    drafts_seen: list[str] = []
+    reports = HealthReports(store)
+    store.add_health_listener(lambda health: drafts_seen.append(store.draft("s1")))
+    holder = sqlite3.connect(tmp_path / "tui-app.db", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        store.save_draft("s1", "read from the listener")
+        reports.wait_for(lambda health: not health.ok)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert store.flush(PATIENCE)
+    reports.wait_for(lambda health: health.ok)
+    assert drafts_seen and drafts_seen[0] == "read from the listener"

@@ -107,7 +107,11 @@ class BackgroundWriter:
 
     def wait(self, timeout: float | None, *, while_healthy: bool = False) -> bool:
         """Wait until every write so far is in the database; True if so. With `while_healthy`,
-        stop waiting as soon as a write fails (a reader takes what is saved rather than hang)."""
+        stop waiting as soon as a write fails (a reader takes what is saved rather than hang).
+        On the writer's own thread (a health listener reading the store) it never waits: that
+        would wait for itself."""
+        if threading.current_thread() is self._thread:
+            return self.unsaved() == 0
         with self._changed:
             self._changed.wait_for(
                 lambda: not self._queue or (while_healthy and self._problem is not None), timeout

@@ -132,8 +132,9 @@ class Store:
         again, or find a session deleted by another program (`StoreHealth.deleted_elsewhere`).
         While writes fail it is also called when the count still unsaved changes.
 
-        The callback runs on the store's writer thread: it must return quickly, must not call
-        `flush` or `close`, and a UI marshals it to its own loop. Returns the unsubscribe call.
+        The callback runs on the store's writer thread: it must return quickly and must not call
+        `close`; `flush` and reads do not wait there (reads see what is saved). A UI marshals it
+        to its own loop. Returns the unsubscribe call.
         """
         return self._writer.add_listener(callback)
 
