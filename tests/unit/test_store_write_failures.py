@@ -104,7 +104,7 @@ def test_a_database_locked_mid_session_keeps_every_write_in_memory_and_writes_it
 def test_a_full_disk_is_reported_and_everything_is_written_once_there_is_room(store: Store, tmp_path: Path) -> None:
     reports = HealthReports(store)
     pages = sqlite3.connect(tmp_path / "tui-app.db").execute("PRAGMA page_count").fetchone()[0]
-    store._set_writer_page_limit(pages)  # the disk is full: the file cannot grow by one page
+    store._writer_pragma(f"max_page_count = {pages}")  # the disk is full: the file cannot grow by one page
     turns = [a_turn(f"t{number}", 200) for number in range(3)]
     for events in turns:
         store.append_events("s1", events)
@@ -115,13 +115,27 @@ def test_a_full_disk_is_reported_and_everything_is_written_once_there_is_room(st
     assert store.draft("s1") == "typed on a full disk"
     assert not store.flush(0)  # nothing is dropped: it waits
 
-    store._set_writer_page_limit(1_000_000)  # space was freed
+    store._writer_pragma("max_page_count = 1000000")  # space was freed
     assert store.flush(PATIENCE)
     assert reports.wait_for(lambda health: health.ok) == StoreHealth(True, None, 0)
     everything = [event for events in turns for event in events]
     assert reducer.apply_all(Transcript(), store.load_events("s1")) == reduce(reducer.apply, everything, Transcript())
     assert [m.message_id for m in store.messages("s1")] == [m.id for m in reduce(reducer.apply, everything, Transcript()).messages]
     assert store.draft("s1") == "typed on a full disk"
+
+
+def test_a_read_only_database_is_reported_and_written_once_writable_again(store: Store) -> None:
+    reports = HealthReports(store)
+    store._writer_pragma("query_only = 1")  # SQLite refuses every write as to a read-only file
+    store.append_events("s1", a_turn("t1", 4), last_event_id=4)
+    store.save_draft("s1", "kept meanwhile")
+    refused = reports.wait_for(lambda health: not health.ok)
+    assert refused.problem == "read-only: the database file or its folder cannot be written"
+    assert store.last_event_id("s1") == 4 and store.draft("s1") == "kept meanwhile"
+    store._writer_pragma("query_only = 0")
+    assert store.flush(PATIENCE)
+    assert reducer.apply_all(Transcript(), store.load_events("s1")) == reduce(reducer.apply, a_turn("t1", 4), Transcript())
+    assert reports.wait_for(lambda health: health.ok) == StoreHealth(True, None, 0)
 
 
 def test_a_listener_that_unsubscribed_hears_nothing_more(store: Store, tmp_path: Path) -> None:

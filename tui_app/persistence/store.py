@@ -149,9 +149,10 @@ class Store:
         """Wait until everything handed over is written (for quit and export); False on timeout."""
         return self._writer.wait(timeout)
 
-    def _set_writer_page_limit(self, pages: int) -> None:
-        """For tests: `PRAGMA max_page_count` on the writer's connection, the way to fill a disk."""
-        self._writer.run_on_connection(lambda db: db.execute(f"PRAGMA max_page_count = {int(pages)}"))
+    def _writer_pragma(self, pragma: str) -> None:
+        """For tests: run `PRAGMA <pragma>` on the writer's connection, ahead of its queue. The way
+        to fill the disk (`max_page_count = N`) or make the file read-only (`query_only = 1`)."""
+        self._writer.run_on_connection(lambda db: db.execute(f"PRAGMA {pragma}"))
 
     # -- writes: handed to the writer, never waited for
 
