@@ -95,6 +95,8 @@ async def _run(stage: str, created: bytes, bodies: list[bytes], directory: Path)
         for n in range(len(bodies)):
             await session.send(f"{PROMPTS[n % len(PROMPTS)]} #{n}")
         session.flush()
+        if store is not None:
+            store.flush()  # writes are the store's writer thread's: count them until they are on disk
         elapsed = time.perf_counter() - started
         if store is not None:
             store.close()

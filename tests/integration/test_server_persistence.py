@@ -4,6 +4,7 @@ real service would, over real HTTP."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import time
@@ -17,8 +18,8 @@ import pytest
 from httpx_sse import connect_sse
 
 from tests.server_client import CasedevTestClient, Frame, frames, text_of
-from tui_app.server import chats, demo_agent
-from tui_app.server.chat_store import ChatStore, ChatStoreBusy
+from tui_app.server import chat_model, demo_agent
+from tui_app.server.chat_store import ChatStore, ChatStoreBusy, ChatStoreError
 from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
 from tui_app.server.turns import INTERRUPTED_ERROR
@@ -200,7 +201,7 @@ def test_the_store_keeps_no_more_events_per_chat_than_the_replay_buffer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = tmp_path / "local-server.db"
-    monkeypatch.setattr(chats, "REPLAY_BUFFER", 30)
+    monkeypatch.setattr(chat_model, "REPLAY_BUFFER", 30)
     with running(store) as first:
         chat = first.create()
         first.respond(chat, "hello")
@@ -212,6 +213,23 @@ def test_the_store_keeps_no_more_events_per_chat_than_the_replay_buffer(
     finally:
         opened.close()
     assert [event.seq for event in stored.events] == [frame_id for _, frame_id, _ in kept[1:]]
-    monkeypatch.setattr(chats, "REPLAY_BUFFER", 10_000)
+    monkeypatch.setattr(chat_model, "REPLAY_BUFFER", 10_000)
     with running(store) as second:
         assert second.stream(chat, 0) == kept
+
+
+def test_a_chat_store_written_by_a_newer_app_is_refused_untouched(tmp_path: Path) -> None:
+    # The server's store runs on the app's migration runner: the same refusal, as its own error.
+    store = tmp_path / "local-server.db"
+    ChatStore(store).close()
+    db = sqlite3.connect(store)
+    db.execute("PRAGMA user_version = 99")
+    db.commit()
+    db.close()
+    with pytest.raises(ChatStoreError, match="newer tui-app"):
+        ChatStore(store)
+    db = sqlite3.connect(store)
+    try:
+        assert db.execute("PRAGMA user_version").fetchone() == (99,)
+    finally:
+        db.close()

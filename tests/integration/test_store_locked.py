@@ -1,4 +1,5 @@
-"""A store another program holds locked: a clear message and exit 3, never a traceback or a hang."""
+"""A store another program holds locked: at start, a clear message and exit 3, never a traceback
+or a hang; mid-session, the session goes on and everything is written once the lock is released."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tui_app.backends.connection import Connection
 from tui_app.persistence.store import Store
+from tui_app.workspace.session_controller import SessionController
+
+PATIENCE = 60.0  # a bound on waiting for the store's writer, so a broken store fails instead of hanging
 
 
 def test_a_locked_store_says_who_to_close_and_how_to_start_elsewhere(tmp_path: Path) -> None:
@@ -26,3 +31,39 @@ def test_a_locked_store_says_who_to_close_and_how_to_start_elsewhere(tmp_path: P
     assert "Traceback" not in result.stderr
     assert f"{tmp_path / 'tui-app.db'} is locked by another program" in result.stderr
     assert "--data-dir" in result.stderr
+
+
+async def test_a_store_locked_mid_session_lets_the_turn_run_and_writes_it_all_once_released(
+    connection: Connection, tmp_path: Path
+) -> None:
+    store = Store(tmp_path / "tui-app.db")
+    backend = connection.open_backend()
+    try:
+        session = SessionController(backend, title="Locked out", store=store)
+        await session.open()
+        await session.send("plan a trip to Paris, use a tool")
+        session.flush()
+        assert store.flush(PATIENCE)
+        holder = sqlite3.connect(tmp_path / "tui-app.db", isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")  # another program takes the write lock, and keeps it
+        try:
+            # The whole turn streams and is handed to the store while the lock is held by this
+            # very thread: a store call that waited for the lock would never return.
+            await session.send("think about museums")
+            session.flush()
+            store.save_draft(session.id, "and then")
+            assert store.unsaved() > 0
+            assert store.health().problem in (None, "database locked by another program")
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert store.flush(PATIENCE)
+        assert store.health().ok
+    finally:
+        await backend.aclose()
+        store.close()
+    with Store(tmp_path / "tui-app.db") as reopened:
+        restored = reopened.load_transcript(session.id).transcript
+        assert [m.role for m in restored.messages if m.role == "user"] == ["user", "user"]
+        assert restored.messages == session.transcript.messages
+        assert reopened.draft(session.id) == "and then"

@@ -141,6 +141,7 @@ def test_search_screen_snapshot(snap_compare, tmp_path: Path) -> None:  # type: 
                 MessageCompleted(f"t{number}", f"a{number}"),
             ],
         )
+    assert store.flush(timeout=30)  # the writer thread's work, on disk before it is edited below
     with sqlite3.connect(tmp_path / "tui-app.db") as db:
         db.execute("UPDATE messages SET created_at = 1795000000 + id * 60")
 

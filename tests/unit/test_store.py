@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-import tui_app.persistence.store as store_module
+import tui_app.persistence.schema as schema_module
 from tui_app.core import transcript as reducer
 from tui_app.core.events import (
     DomainEvent,
@@ -40,10 +40,10 @@ from tui_app.core.events import (
 )
 from tui_app.core.transcript import AskedQuestion, Transcript
 from tui_app.core.usage_ledger import UsageLedger
+from tui_app.persistence.schema import MIGRATIONS
 from tui_app.persistence.store import (
     MATCH_END,
     MATCH_START,
-    MIGRATIONS,
     NewerSchemaError,
     SessionRecord,
     Store,
@@ -464,9 +464,9 @@ def test_a_current_database_reopens_untouched(db_path: Path) -> None:
 def test_a_database_of_every_earlier_schema_is_upgraded(
     db_path: Path, version: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS[:version])
+    monkeypatch.setattr(schema_module, "MIGRATIONS", MIGRATIONS[:version])
     Store(db_path).close()
-    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    monkeypatch.setattr(schema_module, "MIGRATIONS", MIGRATIONS)
     with Store(db_path) as store:
         store.save_session(record())
         store.append_events("s1", CONVERSATION)
@@ -493,7 +493,7 @@ def test_an_upgrade_backs_up_the_old_database_first_and_keeps_every_event(
         DROP TABLE sessions;
         ALTER TABLE sessions_v2 RENAME TO sessions;
     """
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*MIGRATIONS, migration_2])
+    monkeypatch.setattr(schema_module, "MIGRATIONS", [*MIGRATIONS, migration_2])
 
     with Store(db_path) as store:
         assert store.sessions() == [record()]
@@ -515,10 +515,10 @@ def test_a_failed_upgrade_changes_nothing(db_path: Path, monkeypatch: pytest.Mon
         store.save_session(record())
         store.append_events("s1", CONVERSATION)
     broken = "ALTER TABLE sessions ADD COLUMN pinned INTEGER; CREATE TABLE oops (;"
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*MIGRATIONS, broken])
+    monkeypatch.setattr(schema_module, "MIGRATIONS", [*MIGRATIONS, broken])
     with pytest.raises(sqlite3.OperationalError):
         Store(db_path)
-    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    monkeypatch.setattr(schema_module, "MIGRATIONS", MIGRATIONS)
     with Store(db_path) as store:
         assert store.load_events("s1") == CONVERSATION
     assert rows(db_path, "PRAGMA user_version") == [(len(MIGRATIONS),)]
@@ -543,6 +543,7 @@ def test_a_second_store_on_the_same_file_sees_every_committed_event(db_path: Pat
     first.save_session(record())
     first.append_events("s1", CONVERSATION[:5], last_event_id=5)
     first.save_draft("s1", "typing")
+    assert first.flush(timeout=30)  # writes are the writer thread's: committed once flushed
     second = Store(db_path)
     assert second.load_events("s1") == CONVERSATION[:5]
     assert (second.last_event_id("s1"), second.draft("s1")) == (5, "typing")
@@ -561,6 +562,7 @@ def test_a_killed_app_restarts_into_everything_it_had_written(db_path: Path) -> 
         store.save_session(SessionRecord("s1", "local", None, "T", None, "ready", "micros", 1.0, 1.0))
         store.append_events("s1", [UserMessageSent("u1", "before the crash")])
         store.append_events("s1", [TurnStarted("t1")], last_event_id=7)
+        assert store.flush(timeout=30)
         os.kill(os.getpid(), signal.SIGKILL)
         """
     )

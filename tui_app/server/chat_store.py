@@ -9,7 +9,7 @@ The registry (chats.py) writes in batches; each batch is one short transaction, 
 database never holds a turn state that its log does not lead up to. Times are kept as
 wall-clock seconds: the registry's clock is monotonic and starts afresh with every process.
 A chat left mid-turn by a stopped or killed process is closed when loaded
-(`turns.close_interrupted_turns`) and written back before anyone can read it.
+(`turn_usage.close_interrupted_turns`) and written back before anyone can read it.
 """
 
 from __future__ import annotations
@@ -23,12 +23,15 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from tui_app.server.chats import Chat, ChatEvent, TurnRecord
-from tui_app.server.turns import close_interrupted_turns
+from tui_app.persistence.errors import NewerSchemaError
+from tui_app.persistence.migrations import migrate
 from tui_app.persistence.sqlite_transaction import write_transaction
+from tui_app.server.chat_model import Chat, ChatEvent, TurnRecord
+from tui_app.server.turn_usage import close_interrupted_turns
 
-# Schema migrations, in order: the database's `PRAGMA user_version` is how many have run. To
-# change the schema, append one script; never edit a shipped one.
+# Schema migrations, in order, run by the one migration runner (persistence/migrations.py): the
+# database's `PRAGMA user_version` is how many have run. To change the schema, append one
+# script; never edit a shipped one.
 MIGRATIONS: list[str] = [
     # 1: the first schema.
     """
@@ -98,11 +101,6 @@ def _json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-def _statements(script: str) -> list[str]:
-    # The schema has no triggers or string literals holding ';', so a plain split is exact.
-    return [statement.strip() for statement in script.split(";") if statement.strip()]
-
-
 class ChatStore:
     """One SQLite file, for one server at a time: the file stays locked while it is open."""
 
@@ -125,9 +123,14 @@ class ChatStore:
             # In WAL mode NORMAL survives any crash or kill of the process; only a power cut may
             # lose the last commits, and never corrupts. FULL would fsync on every batch.
             self._db.execute("PRAGMA synchronous = NORMAL")
+            # No backup before an upgrade: the exclusive lock keeps out the second connection
+            # a copy needs.
+            migrate(self._db, self._lock, path, MIGRATIONS, back_up=False)
             self._db.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
             self.opened_before = self._count_open()
+        except NewerSchemaError as error:
+            self._db.close()
+            raise ChatStoreError(str(error)) from error
         except sqlite3.Error as error:
             self._db.close()
             if "locked" in str(error):
@@ -146,19 +149,6 @@ class ChatStore:
     def _write(self) -> AbstractContextManager[sqlite3.Connection]:
         return write_transaction(self._db, self._lock)
 
-    def _migrate(self) -> None:
-        newest = len(MIGRATIONS)
-        with self._write() as db:
-            version: int = db.execute("PRAGMA user_version").fetchone()[0]
-            if version > newest:
-                raise ChatStoreError(
-                    f"{self.path} was written by a newer tui-app (schema {version}; this one knows up to {newest})"
-                )
-            for script in MIGRATIONS[version:]:
-                for statement in _statements(script):
-                    db.execute(statement)
-            db.execute(f"PRAGMA user_version = {newest}")
-
     def _count_open(self) -> int:
         with self._write() as db:
             row = db.execute("SELECT value FROM counters WHERE name = 'opens'").fetchone()
@@ -176,7 +166,7 @@ class ChatStore:
 
     def load(self, wall_offset: float) -> list[Chat]:
         """Every stored chat, with times on the registry's clock (`wall_offset` = wall-clock time
-        minus that clock) and no turn left running: see `turns.close_interrupted_turns`."""
+        minus that clock) and no turn left running: see `turn_usage.close_interrupted_turns`."""
         try:
             return self._load(wall_offset)
         except (sqlite3.Error, ValueError, KeyError, TypeError) as error:  # unreadable rows, bad JSON
@@ -287,7 +277,7 @@ class ChatStore:
                 [(chat_id, event.seq, event.name, _json(event.payload)) for chat_id, event in events],
             )
             # Last, so that it covers the events just written: the chat's own log dropped these
-            # (REPLAY_BUFFER in chats.py), and so does its copy.
+            # (REPLAY_BUFFER in chat_model.py), and so does its copy.
             db.executemany(
                 "DELETE FROM events WHERE chat_id = ? AND seq < ?",
                 [(chat.id, chat.first_seq) for chat in chats if chat.first_seq > 1],

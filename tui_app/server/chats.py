@@ -17,119 +17,20 @@ import logging
 import random
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
 
+from tui_app.server.chat_model import REPLAY_BUFFER, Chat, ChatEvent, PendingQuestion, TurnRecord
+from tui_app.server.chat_store import ChatStore
 from tui_app.server.options import ServerOptions
 
-if TYPE_CHECKING:
-    # Only a type here: chat_store.py builds on this module.
-    from tui_app.server.chat_store import ChatStore
+# The chat's data lives in chat_model.py; named here too, where the server's modules look for it.
+__all__ = ["REPLAY_BUFFER", "Chat", "ChatEvent", "ChatRegistry", "PendingQuestion", "TurnRecord"]
 
 log = logging.getLogger(__name__)
 
-# Events kept for replay per chat; older ones are dropped (a client that far behind re-syncs).
-REPLAY_BUFFER = 10_000
 # How long a change may wait to be written with the ones that follow it: a streaming turn
 # publishes an event per token, and one transaction per token would be most of the work.
 FLUSH_SECONDS = 0.02
-
-
-@dataclass(slots=True)
-class ChatEvent:
-    seq: int
-    name: str
-    payload: dict[str, Any]
-
-
-@dataclass(slots=True)
-class PendingQuestion:
-    request_id: str
-    turn_id: str
-    questions: list[dict[str, Any]]
-    answer: asyncio.Future[list[list[str]]]
-
-
-@dataclass(slots=True)
-class TurnRecord:
-    id: str
-    user_text: str
-    model: str
-    reply_text: str = ""
-    usage: dict[str, Any] | None = None
-    status: str = "running"
-    message_id: str | None = None
-    parts: dict[str, dict[str, Any]] = field(default_factory=dict)
-    task: asyncio.Task[None] | None = None
-
-
-@dataclass(slots=True)
-class Chat:
-    id: str
-    title: str | None
-    model: str
-    idle_timeout_ms: int
-    created_at: str
-    created: float
-    last_activity: float
-    version: int = 1
-    ended: bool = False
-    snapshot_image_id: str | None = None
-    runtime_ms: int = 0
-    active_since: float | None = None
-    """When the sandbox last started running; None while snapshotted or ended."""
-    turns: list[TurnRecord] = field(default_factory=list)
-    events: list[ChatEvent] = field(default_factory=list)
-    first_seq: int = 1
-    next_seq: int = 1
-    active_turn: TurnRecord | None = None
-    questions: dict[str, PendingQuestion] = field(default_factory=dict)
-    files: dict[str, bytes] = field(default_factory=dict)
-    on_event: Callable[[Chat, ChatEvent], None] | None = None
-    """Told of each published event once it is in the log (the registry saves it); must not block."""
-    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
-
-    def append(self, name: str, payload: dict[str, Any]) -> ChatEvent:
-        """Add an event to the log without telling anyone: for a log nobody follows yet."""
-        event = ChatEvent(self.next_seq, name, payload)
-        self.next_seq += 1
-        self.events.append(event)
-        if len(self.events) > REPLAY_BUFFER:
-            del self.events[: len(self.events) - REPLAY_BUFFER]
-            self.first_seq = self.events[0].seq
-        return event
-
-    async def publish(self, name: str, payload: dict[str, Any]) -> ChatEvent:
-        async with self._changed:
-            event = self.append(name, payload)
-            if self.on_event is not None:
-                self.on_event(self, event)
-            self._changed.notify_all()
-            return event
-
-    def events_after(self, seq: int) -> list[ChatEvent]:
-        start = max(seq + 1 - self.first_seq, 0)
-        return self.events[start:]
-
-    async def follow(self, after_seq: int, heartbeat: Callable[[], float]) -> AsyncIterator[ChatEvent | None]:
-        """Yield every event after `after_seq` as it comes, forever; None when `heartbeat()`
-        seconds pass without one (time for a keepalive)."""
-        seen = after_seq
-        while True:
-            async with self._changed:
-                try:
-                    await asyncio.wait_for(self._changed.wait_for(lambda: self.next_seq - 1 > seen), heartbeat())
-                except TimeoutError:
-                    fresh = None
-                else:
-                    fresh = self.events_after(seen)
-            if fresh is None:
-                yield None
-                continue
-            for event in fresh:
-                seen = event.seq
-                yield event
 
 
 class ChatRegistry:

@@ -4,147 +4,20 @@ It streams reasoning and text parts token by token, moves a tool call through it
 questions and waits for the answers, and reports usage (interim snapshots, then the final one)
 before `turn.completed`, whatever the outcome: a cancelled or failed turn is billed too. That
 holds across a restart: a turn the server stopped (or was killed) during is closed as failed
-when its chat is loaded again (`close_interrupted_turns`), billed for what it had streamed.
+when its chat is loaded again (turn_usage.py's `close_interrupted_turns`), billed for what it had streamed.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from tui_app.server import demo_agent
-from tui_app.server.chats import Chat, ChatRegistry, PendingQuestion, TurnRecord
+from tui_app.server.chat_model import Chat, PendingQuestion, TurnRecord
+from tui_app.server.chats import ChatRegistry
+from tui_app.server.turn_usage import INTERRUPTED_ERROR, Meter, api_entry, usage_payload
 
-INTERRUPTED_ERROR = "interrupted: the local server stopped during this turn"
-
-
-@dataclass(slots=True)
-class _Meter:
-    """What a turn has consumed so far."""
-
-    model: str
-    prompt_tokens: int
-    started: float
-    output_tokens: int = 0
-    tool_calls: int = 0
-    api_entries: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _now_iso() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-
-
-def usage_payload(meter: _Meter, turn_id: str, elapsed: float) -> dict[str, Any]:
-    """The `usage` object of PROTOCOL.md, with names from the casedev SDK's run-details shape."""
-    llm_cost = demo_agent.cost_micros(meter.prompt_tokens, meter.output_tokens)
-    llm_entry = {
-        "id": f"{turn_id}:llm",
-        "kind": "llm",
-        "model": meter.model,
-        "service": "demo-agent",
-        "endpoint": "/v1/messages",
-        "method": "POST",
-        "statusCode": 200,
-        "promptTokens": meter.prompt_tokens,
-        "completionTokens": meter.output_tokens,
-        "totalTokens": meter.prompt_tokens + meter.output_tokens,
-        "costMicros": llm_cost,
-        "timestamp": _now_iso(),
-        "metadata": {},
-    }
-    entries = [llm_entry, *meter.api_entries]
-    return {
-        "model": meter.model,
-        "inputTokens": meter.prompt_tokens,
-        "outputTokens": meter.output_tokens,
-        "durationMs": int(elapsed * 1000),
-        "toolCalls": meter.tool_calls,
-        "costMicros": llm_cost,
-        "summary": {
-            "costMicros": sum(entry["costMicros"] for entry in entries),
-            "totalInputTokens": meter.prompt_tokens,
-            "totalOutputTokens": meter.output_tokens,
-            "totalTokens": meter.prompt_tokens + meter.output_tokens,
-        },
-        "entries": entries,
-    }
-
-
-def _api_entry(call: demo_agent.ToolCall, call_id: str) -> dict[str, Any]:
-    """The usage entry a finished tool call bills."""
-    return {
-        "id": f"{call_id}:api",
-        "kind": "api",
-        "model": None,
-        "service": "demo-search",
-        "endpoint": "/v1/search",
-        "method": "POST",
-        "statusCode": call.status_code,
-        "promptTokens": 0,
-        "completionTokens": 0,
-        "totalTokens": 0,
-        "costMicros": call.cost_micros,
-        "timestamp": _now_iso(),
-        "metadata": {"tool": call.tool},
-    }
-
-
-def logged_usage(chat: Chat, position: int, turn: TurnRecord) -> dict[str, Any]:
-    """What the turn at `position` had consumed, from its events in the log: the same meter
-    `_run` keeps (the demo agent's plan is deterministic, so its tool call is known), for a turn
-    whose process died before it could report its final usage. The duration is that of its last
-    interim report, the last moment known."""
-    earlier = [(t.user_text, t.reply_text) for t in chat.turns[:position] if t.status == "completed"]
-    meter = _Meter(turn.model, demo_agent.input_tokens(earlier, turn.user_text), started=0.0)
-    call = demo_agent.plan(turn.user_text).tool_call
-    elapsed = 0.0
-    for event in chat.events:
-        payload = event.payload
-        if payload.get("turnId") != turn.id:
-            continue
-        if event.name == "session.usage":
-            elapsed = payload["usage"]["durationMs"] / 1000
-        elif event.name == "message.part.updated":
-            part = payload["part"]
-            if "delta" in payload:
-                meter.output_tokens += 1
-            elif call is not None and part.get("type") == "tool" and part["state"]["status"] in ("completed", "error"):
-                meter.tool_calls += 1
-                meter.api_entries.append(_api_entry(call, part["callID"]))
-    return usage_payload(meter, turn.id, elapsed)
-
-
-def close_interrupted_turns(chat: Chat) -> list[tuple[int, TurnRecord]]:
-    """End the turns of a chat just loaded that its log leaves open, as `_run` would have: a
-    turn still running is failed (its process stopped or was killed mid-turn); its unanswered
-    questions are rejected, then its usage and `turn.completed` are appended to the log, so a
-    client replaying the feed sees the turn end. Returns those turns with their positions."""
-    started = {e.payload.get("turnId") for e in chat.events if e.name == "turn.started"}
-    ended = {e.payload.get("turnId") for e in chat.events if e.name == "turn.completed"}
-    closed: list[tuple[int, TurnRecord]] = []
-    for position, turn in enumerate(chat.turns):
-        # A finished turn whose end is not in the log was saved between its last two events.
-        if turn.status != "running" and not (turn.id in started and turn.id not in ended):
-            continue
-        error: str | None = None
-        if turn.status == "running":
-            turn.status, error = "failed", INTERRUPTED_ERROR
-        own = [e for e in chat.events if e.payload.get("turnId") == turn.id]
-        asked = [e.payload["requestID"] for e in own if e.name == "question.asked"]
-        settled = {e.payload["requestID"] for e in own if e.name in ("question.replied", "question.rejected")}
-        for request_id in (r for r in asked if r not in settled):
-            chat.append("question.rejected", {"turnId": turn.id, "requestID": request_id})
-        if turn.usage is None:
-            turn.usage = logged_usage(chat, position, turn)
-        chat.append("session.usage", {"turnId": turn.id, "usage": turn.usage})
-        completed: dict[str, Any] = {"turnId": turn.id, "status": turn.status}
-        if error:
-            completed["error"] = error
-        chat.append("turn.completed", completed)
-        closed.append((position, turn))
-    return closed
+__all__ = ["INTERRUPTED_ERROR", "TurnRunner"]
 
 
 class TurnRunner:
@@ -176,7 +49,7 @@ class TurnRunner:
 
     async def _run(self, chat: Chat, turn: TurnRecord, earlier: list[tuple[str, str]], resuming: bool) -> None:
         clock = self.registry.clock
-        meter = _Meter(turn.model, demo_agent.input_tokens(earlier, turn.user_text), clock())
+        meter = Meter(turn.model, demo_agent.input_tokens(earlier, turn.user_text), clock())
         error: str | None = None
         try:
             await chat.publish("turn.started", {"turnId": turn.id, "chatId": chat.id})
@@ -231,7 +104,7 @@ class TurnRunner:
             payload["delta"] = delta
         await chat.publish("message.part.updated", payload)
 
-    async def _stream_part(self, chat: Chat, turn: TurnRecord, meter: _Meter, kind: str, text: str) -> str:
+    async def _stream_part(self, chat: Chat, turn: TurnRecord, meter: Meter, kind: str, text: str) -> str:
         part_id = self.registry.new_id("prt")
         every = max(self.registry.options.usage_every_tokens, 1)
         shown = ""
@@ -245,7 +118,7 @@ class TurnRunner:
                 await chat.publish("session.usage", {"turnId": turn.id, "usage": usage})
         return shown
 
-    async def _call_tool(self, chat: Chat, turn: TurnRecord, meter: _Meter, call: demo_agent.ToolCall) -> None:
+    async def _call_tool(self, chat: Chat, turn: TurnRecord, meter: Meter, call: demo_agent.ToolCall) -> None:
         part = {"id": self.registry.new_id("prt"), "type": "tool", "tool": call.tool, "callID": self.registry.new_id("call")}
         title = f"Searching for {call.input['query']}"
         for state in ({"status": "pending", "input": call.input}, {"status": "running", "input": call.input, "title": title}):
@@ -256,7 +129,7 @@ class TurnRunner:
         else:
             final = {"status": "error", "input": call.input, "error": call.error}
         meter.tool_calls += 1
-        meter.api_entries.append(_api_entry(call, part["callID"]))
+        meter.api_entries.append(api_entry(call, part["callID"]))
         await self._publish_part(chat, turn, {**part, "state": final})
 
     async def _ask(self, chat: Chat, turn: TurnRecord, questions: list[dict[str, Any]]) -> list[list[str]]:

@@ -1,0 +1,237 @@
+"""The one thread that writes a store's changes, in order, and keeps them until they are written.
+
+The caller hands over a write and returns at once: a database locked by another program, a full
+disk or a read-only file never blocks it. A write that fails for such a cause stays queued, with
+every write after it, and is tried again with a growing pause until it succeeds; meanwhile the
+store's health says why, so the screen can say it ("Not saved: disk full"). A write that can
+never succeed (a bug: an exception that is not SQLite's) is dropped, logged and reported, so it
+cannot hold back the writes behind it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import islice
+
+from tui_app.persistence.sqlite_transaction import write_transaction
+from tui_app.persistence.store_health import StoreHealth, describe_write_failure
+
+log = logging.getLogger(__name__)
+
+# Writes that wait together go in one transaction: a streamed reply arrives in many small batches.
+BATCH = 200
+FIRST_RETRY_SECONDS = 0.05
+LAST_RETRY_SECONDS = 2.0
+
+HealthListener = Callable[[StoreHealth], None]
+
+
+class SessionGone(Exception):
+    """Raised by a write whose session's row another program deleted: the write is dropped."""
+
+    def __init__(self, session_id: str) -> None:
+        super().__init__(session_id)
+        self.session_id = session_id
+
+
+@dataclass(frozen=True, slots=True)
+class PendingWrite:
+    session_id: str | None
+    """The session it belongs to: once that session is found deleted elsewhere, it is dropped."""
+    apply: Callable[[sqlite3.Connection], None]
+    """Runs inside the writer's transaction; raises `SessionGone` before writing anything, if so."""
+
+
+@dataclass(slots=True)
+class _Control:
+    """Something to run on the writer's connection outside any transaction, ahead of the queue."""
+
+    run: Callable[[sqlite3.Connection], None]
+    done: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
+
+
+class BackgroundWriter:
+    """Owns `db` (autocommit mode) from now on; every use of it happens on the writer's thread."""
+
+    def __init__(self, db: sqlite3.Connection, name: str) -> None:
+        self._db = db
+        self._transaction_lock = threading.RLock()
+        self._changed = threading.Condition()
+        self._queue: deque[PendingWrite] = deque()
+        self._controls: list[_Control] = []
+        self._problem: str | None = None
+        self._gone: frozenset[str] = frozenset()
+        self._listeners: list[HealthListener] = []
+        self._reported = StoreHealth(True, None, 0)
+        self._stopping = False
+        self._abandon = False
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    # -- called from any thread
+
+    def submit(self, write: PendingWrite) -> None:
+        with self._changed:
+            if self._stopping:
+                raise RuntimeError("the store is closed")
+            self._queue.append(write)
+            self._changed.notify_all()
+
+    def unsaved(self) -> int:
+        with self._changed:
+            return len(self._queue)
+
+    def health(self) -> StoreHealth:
+        with self._changed:
+            return self._health()
+
+    def is_gone(self, session_id: str) -> bool:
+        return session_id in self._gone
+
+    def add_listener(self, listener: HealthListener) -> Callable[[], None]:
+        with self._changed:
+            self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._changed:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def wait(self, timeout: float | None, *, while_healthy: bool = False) -> bool:
+        """Wait until every write so far is in the database; True if so. With `while_healthy`,
+        stop waiting as soon as a write fails (a reader takes what is saved rather than hang).
+        On the writer's own thread (a health listener reading the store) it never waits: that
+        would wait for itself."""
+        if threading.current_thread() is self._thread:
+            return self.unsaved() == 0
+        with self._changed:
+            self._changed.wait_for(
+                lambda: not self._queue or (while_healthy and self._problem is not None), timeout
+            )
+            return not self._queue
+
+    def run_on_connection(self, run: Callable[[sqlite3.Connection], None]) -> None:
+        """Run `run(db)` on the writer's thread before its next attempt, and wait for it. Never
+        call it from the writer's thread (a health listener): it would wait for itself."""
+        control = _Control(run)
+        with self._changed:
+            self._controls.append(control)
+            self._changed.notify_all()
+        control.done.wait()
+        if control.error is not None:
+            raise control.error
+
+    def close(self, timeout: float | None) -> int:
+        """Write what is queued (for at most `timeout` seconds), stop the thread and close the
+        connection. Returns how many writes were left unwritten."""
+        self.wait(timeout)
+        with self._changed:
+            self._stopping = self._abandon = True
+            left = len(self._queue)
+            self._changed.notify_all()
+        self._thread.join()
+        self._db.close()
+        return left
+
+    # -- the writer's thread
+
+    def _health(self) -> StoreHealth:
+        return StoreHealth(self._problem is None, self._problem, len(self._queue), self._gone)
+
+    def _run(self) -> None:
+        pause = FIRST_RETRY_SECONDS
+        isolate = 0  # after a write that raised a bug: how many to try one at a time, to find it
+        while True:
+            with self._changed:
+                self._changed.wait_for(lambda: bool(self._queue or self._controls or self._stopping))
+                controls, self._controls = self._controls, []
+                stop = self._stopping and (self._abandon or not self._queue)
+                batch = list(islice(self._queue, 1 if isolate else BATCH))
+            self._run_controls(controls)
+            if stop:
+                return
+            if not batch:
+                continue
+            gone: set[str] = set()
+            try:
+                self._write(batch, gone)
+            except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError) as error:
+                isolate = self._after_bug(batch, error, isolate)
+                continue
+            except sqlite3.Error as error:
+                self._failed(describe_write_failure(error))
+                self._pause(pause)
+                pause = min(pause * 2, LAST_RETRY_SECONDS)
+                continue
+            except Exception as error:
+                isolate = self._after_bug(batch, error, isolate)
+                continue
+            pause = FIRST_RETRY_SECONDS
+            isolate = max(isolate - 1, 0)
+            self._written(len(batch), gone, None)
+
+    def _write(self, batch: list[PendingWrite], gone: set[str]) -> None:
+        with write_transaction(self._db, self._transaction_lock) as db:
+            for write in batch:
+                if write.session_id is not None and (write.session_id in self._gone or write.session_id in gone):
+                    continue
+                try:
+                    write.apply(db)
+                except SessionGone as error:
+                    gone.add(error.session_id)
+
+    def _after_bug(self, batch: list[PendingWrite], error: BaseException, isolate: int) -> int:
+        if len(batch) > 1:
+            return len(batch)  # try them one by one: only the faulty one is dropped
+        log.error("dropped a change that cannot be saved", exc_info=error)
+        self._written(1, set(), f"a change could not be saved ({type(error).__name__}); it was dropped")
+        return max(isolate - 1, 0)
+
+    def _run_controls(self, controls: list[_Control]) -> None:
+        for control in controls:
+            try:
+                control.run(self._db)
+            except BaseException as error:  # handed back to the caller waiting for it
+                control.error = error
+            control.done.set()
+
+    def _pause(self, seconds: float) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: bool(self._controls or self._stopping), seconds)
+
+    def _failed(self, problem: str) -> None:
+        with self._changed:
+            self._problem = problem
+            self._changed.notify_all()
+        self._report()
+
+    def _written(self, count: int, gone: set[str], problem: str | None) -> None:
+        with self._changed:
+            for _ in range(count):
+                self._queue.popleft()
+            self._gone = self._gone | gone
+            self._problem = problem
+            self._changed.notify_all()
+        self._report()
+
+    def _report(self) -> None:
+        with self._changed:
+            health = self._health()
+            previous, self._reported = self._reported, health
+            listeners = list(self._listeners)
+        # Healthy, the count of unsaved writes changes with every write: not news. Failing, it is.
+        if health == previous or (health.ok and previous.ok and health.deleted_elsewhere == previous.deleted_elsewhere):
+            return
+        for listener in listeners:
+            try:
+                listener(health)
+            except Exception:
+                log.exception("a store health listener failed")
