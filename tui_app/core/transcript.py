@@ -84,10 +84,6 @@ class Turn:
     usage: Usage | None = None
     error: str | None = None
 
-    @property
-    def cost_micros(self) -> int | None:
-        return None if self.usage is None else self.usage.total_cost_micros
-
 
 QuestionState = Literal["pending", "answered", "rejected"]
 
@@ -130,18 +126,6 @@ class Transcript:
     def turn(self, turn_id: str) -> Turn | None:
         index = _find(self.turns, turn_id)
         return None if index is None else self.turns[index]
-
-    @property
-    def cost_micros(self) -> int | None:
-        """The session's cost so far; unknown if any turn's cost is unknown."""
-        total = 0
-        for turn in self.turns:
-            if turn.cost_micros is None:
-                if turn.state == "running":
-                    continue
-                return None
-            total += turn.cost_micros
-        return total
 
     @property
     def input_tokens(self) -> int:

@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.markup import escape
 from textual.widgets import Collapsible, Static
 
-from tui_app.core.money import format_money
+from tui_app.core.cost import Cost, format_cost
 from tui_app.core.sanitize import strip_control
 from tui_app.core.transcript import Message, Part, Transcript, Turn
 from tui_app.ui.widgets.streaming_markdown import StreamingMarkdown
@@ -41,11 +41,12 @@ def clock_text(when: float | None, now: float | None = None) -> str:
 def header_for(
     message: Message,
     transcript: Transcript,
-    unit: str = "micros",
+    cost: Cost | None = None,
     turn: Turn | None = None,
     when: float | None = None,
 ) -> str:
-    """The header line: who, when, the model, the turn's state and its cost when known."""
+    """The header line: who, when, the model, the turn's state and its cost (from the ledger's
+    summary; None while the turn has reported nothing)."""
     clock = clock_text(when)
     stamp = f" [dim]{clock}[/dim]" if clock else ""
     if message.role == "user":
@@ -59,8 +60,9 @@ def header_for(
         parts.append("[$warning]streaming…[/]")
     elif turn and turn.state != "completed":
         parts.append(f"[$error]{turn.state}[/]")
-    if turn and turn.cost_micros is not None:
-        parts.append(format_money(turn.cost_micros, unit))
+    if cost is not None:
+        text = format_cost(cost)
+        parts.append("cost unknown" if text == "unknown" else escape(text))
     return " · ".join(parts)
 
 
