@@ -34,6 +34,7 @@ from tui_app.backends.stewrd import StewrdBackend
 from tui_app.backends.stewrd_wire import MessageResponse, StewrdTurn
 from tui_app.settings.backend_choice import ApiKey
 from tui_app.core.events import (
+    ToolCall,
     DomainEvent,
     MessageCompleted,
     MessageCreated,
@@ -412,8 +413,11 @@ async def scripted(url: str, session_id: str) -> list[DomainEvent]:
 async def test_documented_variants_and_junk_frames_read_cleanly(scripted_url: str) -> None:
     events = await scripted(scripted_url, "sess_variants")
     assert reply_text(events) == "Hello"
-    tools = [(e.part_id, e.text) for e in events if isinstance(e, PartUpdated) and e.kind == "tool"]
-    assert [text for _, text in tools] == ["research: Searching…", "research: done"]
+    tools = [(e.part_id, e.tool) for e in events if isinstance(e, PartUpdated) and e.kind == "tool"]
+    assert [call for _, call in tools] == [
+        ToolCall("research", "running", title="Searching"),
+        ToolCall("research", "completed", title="Searching"),
+    ]
     assert tools[0][0] == tools[1][0]  # the end updates the part the start made
     assert [e.name for e in events if isinstance(e, UnknownEvent)] == ["galaxy.exploded"]
     usage = next(e.usage for e in events if isinstance(e, UsageReported))

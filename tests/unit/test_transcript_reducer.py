@@ -8,6 +8,7 @@ from tui_app.core.events import (
     MessageCompleted,
     MessageCreated,
     PartUpdated,
+    ToolCall,
     TurnCompleted,
     TurnStarted,
     UnknownEvent,
@@ -144,17 +145,41 @@ def test_two_turns_with_noise_in_between_equal_the_clean_run(first: list[str], s
 def test_reasoning_and_tool_calls_are_shown_around_the_text_but_are_not_the_text() -> None:
     events: list[DomainEvent] = [
         PartUpdated("t", "m", "r", "reasoning", text="Let me think.\nStill thinking."),
-        PartUpdated("t", "m", "k", "tool", text="demo_search · running"),
-        PartUpdated("t", "m", "k", "tool", text="demo_search · completed\n3 results"),
+        PartUpdated("t", "m", "k", "tool", tool=ToolCall("demo_search", "running", '{"query":"cats"}')),
+        PartUpdated("t", "m", "k", "tool", tool=ToolCall("demo_search", "completed", '{"query":"cats"}', "3 results")),
         PartUpdated("t", "m", "p", "text", text="The answer."),
     ]
     message = run(events).messages[0]
     assert message.text == "The answer."
+    assert message.parts[1].tool == ToolCall("demo_search", "completed", '{"query":"cats"}', "3 results")
     assert message.display_text == (
         "> *thinking*\n>\n> Let me think.\n> Still thinking.\n\n"
-        "**⚙ demo_search · completed**\n\n```\n3 results\n```\n\n"
+        '**⚙ demo_search · completed**\n\ninput:\n\n```\n{"query":"cats"}\n```\n\noutput:\n\n```\n3 results\n```\n\n'
         "The answer."
     )
+
+
+def test_a_tool_call_never_goes_back_to_an_earlier_state() -> None:
+    done = ToolCall("demo_search", "error", error="upstream returned 502")
+    events: list[DomainEvent] = [
+        PartUpdated("t", "m", "k", "tool", tool=ToolCall("demo_search", "pending")),
+        PartUpdated("t", "m", "k", "tool", tool=done),
+        PartUpdated("t", "m", "k", "tool", tool=ToolCall("demo_search", "running")),  # replayed late
+    ]
+    assert run(events).messages[0].parts[0].tool == done
+
+
+def test_a_tool_part_stored_as_a_line_by_an_earlier_version_is_shown_as_that_line() -> None:
+    message = run([PartUpdated("t", "m", "k", "tool", text="demo_search · completed\n3 results")]).messages[0]
+    assert message.parts[0].tool is None
+    assert "demo_search · completed\n3 results" in message.display_text
+
+
+def test_markdown_in_a_tool_call_cannot_break_out_of_its_block() -> None:
+    call = ToolCall("*x*", "completed", output="```\n# heading\n```")
+    message = run([PartUpdated("t", "m", "k", "tool", tool=call)]).messages[0]
+    assert message.display_text.startswith("**⚙ \\*x\\* · completed**")
+    assert "````\n```\n# heading\n```\n````" in message.display_text
 
 
 @settings(max_examples=150, deadline=None)

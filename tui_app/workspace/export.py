@@ -17,7 +17,7 @@ from tui_app.core import transcript as reducer
 from tui_app.core.cost import Cost, CostSummary, format_cost, summarize
 from tui_app.core.money import format_money
 from tui_app.core.sanitize import strip_control
-from tui_app.core.transcript import Message, Transcript, Turn
+from tui_app.core.transcript import Message, Part, Transcript, Turn
 from tui_app.core.usage_ledger import LedgerEntry, MoneyUnit, UsageLedger
 from tui_app.persistence.store import SessionRecord, Store
 
@@ -155,7 +155,7 @@ def to_json_data(export: SessionExport) -> dict[str, object]:
                 "turn_id": message.turn_id,
                 "created_at": export.times.get(message.id),
                 "completed": message.completed,
-                "parts": [asdict(part) for part in message.parts],
+                "parts": [_part_data(part) for part in message.parts],
             }
             for message in transcript.messages
         ],
@@ -172,6 +172,14 @@ def to_json_data(export: SessionExport) -> dict[str, object]:
         "questions": [asdict(question) for question in transcript.questions],
         "usage_entries": [asdict(entry) for entry in export.entries],
     }
+
+
+def _part_data(part: Part) -> dict[str, object]:
+    """A part as data; a tool part as its call's fields (name, state, input, output, ...)."""
+    call = part.tool
+    if call is None:
+        return {"id": part.id, "kind": part.kind, "text": part.text}
+    return {"id": part.id, "kind": part.kind, "tool": asdict(call)}
 
 
 def to_json(export: SessionExport) -> str:
