@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tui_app.core.cost import session_cost
 from tui_app.backends.casedev import CasedevBackend
 from tui_app.backends.errors import AuthFailed, ConnectionFailed, NotFound, TurnConflict
 from tui_app.settings.backend_choice import ApiKey
@@ -28,7 +29,7 @@ async def test_a_session_sends_twice_and_keeps_context(connection: Connection, s
     assert session.transcript.messages[3].text == record.turns[1].reply_text
     assert "“my name is Ada”" in session.transcript.messages[3].text
     server_total = sum(turn.usage["summary"]["costMicros"] for turn in record.turns)  # type: ignore[index]
-    assert session.transcript.cost_micros == server_total
+    assert session_cost(session.book.ledger, session.id, "micros").exact == server_total
 
 
 async def test_events_arrive_normalized_in_protocol_order(connection: Connection) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.stored_sessions import two_sessions
+from tui_app.core.cost import session_cost
 from tui_app.backends.connection import Connection
 from tui_app.core.money import format_micros
 from tui_app.workspace.session_controller import SessionController
@@ -55,7 +56,7 @@ async def test_sessions_lists_id_title_backend_state_last_activity_and_cost(hist
     for session in (paris, groceries):
         (row,) = [r for r in rows if r.startswith(session.id[:12])]
         assert session.title in row and " local " in row and " ready " in row
-        assert row.endswith(format_micros(session.transcript.cost_micros))
+        assert row.endswith(format_micros(session_cost(session.book.ledger, session.id, "micros").exact))
 
 
 async def test_search_finds_words_across_sessions_with_session_time_and_snippet(history: History) -> None:

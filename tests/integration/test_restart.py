@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tests.conftest import wait_until
 from tui_app.backends.connection import Connection
+from tui_app.core.cost import session_cost
 from tui_app.core.money import format_micros
 from tui_app.server.runner import EmbeddedServer
 from tui_app.persistence.store import Store
@@ -35,7 +36,7 @@ async def test_a_restart_brings_back_transcripts_costs_and_an_unsent_draft(
         await pilot.pause(0.5)
         first = app.current
         before = [m.text for m in first.transcript.messages]  # type: ignore[union-attr]
-        cost = first.transcript.cost_micros  # type: ignore[union-attr]
+        cost = session_cost(app.book.ledger, first.id, "micros")  # type: ignore[union-attr]
     store.close()
 
     store = Store(tmp_path / "tui-app.db")
@@ -45,7 +46,7 @@ async def test_a_restart_brings_back_transcripts_costs_and_an_unsent_draft(
         session = again.current
         assert session.id == first.id  # type: ignore[union-attr]
         assert [m.text for m in session.transcript.messages] == before  # type: ignore[union-attr]
-        assert session.transcript.cost_micros == cost  # type: ignore[union-attr]
+        assert session_cost(again.book.ledger, session.id, "micros") == cost  # type: ignore[union-attr]
         assert again.query_one(Composer).text == "a draft I never sent"
         await wait_until(pilot, lambda: session.state == "ready")  # type: ignore[union-attr]
         # The session is still live on the server: it answers in context.
@@ -63,6 +64,7 @@ APP_SCRIPT = textwrap.dedent(
     from pathlib import Path
     from tui_app.settings.backend_choice import ApiKey
     from tui_app.backends.connection import Connection
+    from tui_app.core.cost import turn_cost
     from tui_app.persistence.store import Store
     from tui_app.ui.app import TuiApp
     from tui_app.ui.widgets.composer import Composer
@@ -85,7 +87,7 @@ APP_SCRIPT = textwrap.dedent(
                 while app.current.state != "ready" or app.current.transcript.turns[-1].state == "running":
                     await pilot.pause(0.05)
                 turn = app.current.transcript.turns[-1]
-                print("TURN", turn.state, turn.cost_micros, flush=True)
+                print("TURN", turn.state, turn_cost(app.book.ledger, app.current.id, turn.id).exact, flush=True)
                 print("TEXT", app.current.transcript.messages[-1].text.replace(chr(10), " "), flush=True)
 
     asyncio.run(main())
@@ -166,7 +168,7 @@ async def test_an_ended_session_keeps_its_final_cost_and_stays_readable(connecti
         await again.reconnect()  # an ended session is not looked for on the service
     finally:
         await backend.aclose()
-    assert result.cost == session.transcript.cost_micros
+    assert result.cost == session_cost(session.book.ledger, session.id, "micros").exact
     assert (again.state, again.status.final_cost) == ("ended", result.cost)
     assert [m.text for m in again.transcript.messages] == [m.text for m in session.transcript.messages]
     record = store.session(session.id)
@@ -196,7 +198,7 @@ async def test_a_restored_session_is_the_session_its_events_replay_to(connection
     from functools import reduce
 
     from tui_app.core import transcript as reducer
-    from tui_app.core.events import UsageReported
+    from tui_app.core.cost import session_cost, summarize
     from tui_app.core.transcript import Transcript
     from tui_app.core.usage_ledger import UsageLedger
     from tui_app.workspace.session_controller import LedgerBook, SessionController
@@ -219,8 +221,10 @@ async def test_a_restored_session_is_the_session_its_events_replay_to(connection
         events = store.load_events(session.id)
         assert again.transcript == reduce(reducer.apply, events, Transcript()) == session.transcript
         for event in events:
-            if isinstance(event, UsageReported):
-                ledger = ledger.record(session.id, event.turn_id, event.usage, "micros")
-    assert book.ledger == ledger
-    assert book.ledger.total() == {"micros": sum(s.transcript.cost_micros or 0 for s in sessions)}
+            ledger = ledger.record_event(session.id, event, "micros")
+    assert book.ledger.entries == ledger.entries
+    assert summarize(book.ledger).overall == summarize(ledger).overall
+    assert summarize(book.ledger).overall.get("micros").exact == sum(
+        session_cost(ledger, s.id, "micros").amount for s in sessions
+    )
     store.close()

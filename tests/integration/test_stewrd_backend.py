@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from tui_app.core.cost import session_cost
 from tui_app.backends.casedev import RetryPolicy
 from tui_app.backends.errors import (
     AuthFailed,
@@ -33,6 +34,7 @@ from tui_app.backends.stewrd import StewrdBackend
 from tui_app.backends.stewrd_wire import MessageResponse, StewrdTurn
 from tui_app.settings.backend_choice import ApiKey
 from tui_app.core.events import (
+    ToolCall,
     DomainEvent,
     MessageCompleted,
     MessageCreated,
@@ -157,7 +159,7 @@ async def test_a_session_controller_runs_a_full_exchange(stewrd: EmbeddedServer)
     assert transcript.messages[3].text == demo_agent.reply(["hi"], "and again")
     assert all(m.completed for m in transcript.messages)
     assert [t.state for t in transcript.turns] == ["completed", "completed"]
-    assert transcript.cost_micros == 2  # credits: one per chat message
+    assert session_cost(session.book.ledger, session.id, "credits").exact == 2  # credits: one per chat message
 
 
 async def test_keepalives_during_a_slow_reply_show_nothing() -> None:
@@ -411,8 +413,11 @@ async def scripted(url: str, session_id: str) -> list[DomainEvent]:
 async def test_documented_variants_and_junk_frames_read_cleanly(scripted_url: str) -> None:
     events = await scripted(scripted_url, "sess_variants")
     assert reply_text(events) == "Hello"
-    tools = [(e.part_id, e.text) for e in events if isinstance(e, PartUpdated) and e.kind == "tool"]
-    assert [text for _, text in tools] == ["research: Searching…", "research: done"]
+    tools = [(e.part_id, e.tool) for e in events if isinstance(e, PartUpdated) and e.kind == "tool"]
+    assert [call for _, call in tools] == [
+        ToolCall("research", "running", title="Searching"),
+        ToolCall("research", "completed", title="Searching"),
+    ]
     assert tools[0][0] == tools[1][0]  # the end updates the part the start made
     assert [e.name for e in events if isinstance(e, UnknownEvent)] == ["galaxy.exploded"]
     usage = next(e.usage for e in events if isinstance(e, UsageReported))

@@ -8,6 +8,8 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 from textual.widgets import Collapsible
 
+from tui_app.core import tool_calls
+from tui_app.core.events import ToolCall
 from tui_app.core.transcript import Message, Part, Transcript, Turn
 from tui_app.ui.widgets.message_view import MessageView, ReasoningView, ToolCallView
 from tui_app.ui.widgets.transcript_view import MAX_MOUNTED, PAGE, NewOutputMarker, TranscriptView
@@ -181,8 +183,8 @@ async def test_tool_calls_and_reasoning_are_collapsible_and_stopped_turns_say_so
         view = app.query_one(TranscriptView)
         parts = (
             Part("r", "reasoning", "I should *search* first."),
-            Part("tool", "tool", "demo_search · completed · Searching for cats\n3 results about cats"),
-            Part("broken", "tool", "demo_search · error · Searching again\nupstream returned 502"),
+            Part("tool", "tool", tool_calls.encode(ToolCall("demo_search", "completed", "cats", "3 results about cats", title="Searching for cats"))),
+            Part("broken", "tool", tool_calls.encode(ToolCall("demo_search", "error", "cats", error="upstream returned 502"))),
             Part("t", "text", "Partial answer"),
         )
         transcript = Transcript(

@@ -39,6 +39,7 @@ from tui_app.core.events import (
     UserMessageSent,
 )
 from tui_app.core.transcript import AskedQuestion, Transcript
+from tui_app.core.cost import summarize
 from tui_app.core.usage_ledger import UsageLedger
 from tui_app.persistence.schema import MIGRATIONS
 from tui_app.persistence.store import (
@@ -641,9 +642,12 @@ def test_a_restored_session_equals_a_replay_of_every_event(
     assert restored.transcript == replay(events)
     ledger = UsageLedger()
     for event in events:
-        if isinstance(event, UsageReported):
-            ledger = ledger.record(session_id, event.turn_id, event.usage, "micros")
-    assert UsageLedger().merged(restored.ledger_entries, restored.llm_costs) == ledger
+        ledger = ledger.record_event(session_id, event, "micros")
+    assert UsageLedger().merged(restored.ledger_entries, restored.llm_costs).entries == ledger.entries
+    # What the app builds on restore (`SessionController.restore`) has the same costs as the replay.
+    turns = [(turn.id, turn.usage is not None, turn.state != "running") for turn in restored.transcript.turns]
+    rebuilt = UsageLedger().merged(restored.ledger_entries, restored.llm_costs).replayed(session_id, turns, "micros")
+    assert summarize(rebuilt) == summarize(ledger)
 
 
 def test_a_turn_keeps_the_usage_report_a_replay_keeps_not_the_last_one(store: Store) -> None:
@@ -653,7 +657,7 @@ def test_a_turn_keeps_the_usage_report_a_replay_keeps_not_the_last_one(store: St
     store.append_events("s1", events)
     restored = store.load_transcript("s1")
     assert restored.transcript == replay(events)
-    assert restored.transcript.cost_micros == 240
+    assert restored.transcript.turns[0].usage is not None and restored.transcript.turns[0].usage.total_cost_micros == 240
     assert restored.llm_costs == {("s1", "t1"): 200}
 
 

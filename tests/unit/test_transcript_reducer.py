@@ -8,6 +8,7 @@ from tui_app.core.events import (
     MessageCompleted,
     MessageCreated,
     PartUpdated,
+    ToolCall,
     TurnCompleted,
     TurnStarted,
     UnknownEvent,
@@ -54,7 +55,7 @@ def test_a_turn_builds_the_reply_and_its_cost() -> None:
     assert transcript.messages[1].text == "Hello there"
     assert transcript.messages[1].completed
     assert transcript.turns[0].state == "completed"
-    assert transcript.cost_micros == 1677
+    assert transcript.turns[0].usage is not None and transcript.turns[0].usage.total_cost_micros == 1677
     assert transcript.output_tokens == 3
 
 
@@ -105,7 +106,7 @@ def test_unknown_events_are_ignored() -> None:
     assert reducer.apply(before, UnknownEvent("session.compacted", {"x": 1})) is before
 
 
-def test_session_cost_sums_turns_and_a_later_usage_report_replaces_an_earlier_one() -> None:
+def test_a_later_usage_report_replaces_an_earlier_one() -> None:
     events = [
         *turn_events("t1", ["a"], cost=1000),
         TurnStarted("t2"),
@@ -113,13 +114,12 @@ def test_session_cost_sums_turns_and_a_later_usage_report_replaces_an_earlier_on
         UsageReported("t2", usage(450, 5)),
     ]
     transcript = run(events)
-    assert transcript.turns[1].cost_micros == 450
-    assert transcript.cost_micros == 1450
+    assert [t.usage.total_cost_micros for t in transcript.turns if t.usage] == [1000, 450]
 
 
-def test_a_finished_turn_without_usage_makes_the_session_cost_unknown() -> None:
+def test_a_failed_turn_keeps_its_error() -> None:
     transcript = run([TurnStarted("t1"), TurnCompleted("t1", "failed", "boom")])
-    assert transcript.cost_micros is None
+    assert transcript.turns[0].usage is None
     assert transcript.turns[0].error == "boom"
 
 
@@ -143,23 +143,47 @@ def test_two_turns_with_noise_in_between_equal_the_clean_run(first: list[str], s
             noisy.append(data.draw(st.sampled_from(noisy)))  # a stale or duplicated event
     noisy.append(UnknownEvent("x.y", {}))
     assert [m.text for m in run(noisy).messages] == [m.text for m in run(clean).messages]
-    assert run(noisy).cost_micros == run(clean).cost_micros
+    assert [t.usage for t in run(noisy).turns] == [t.usage for t in run(clean).turns]
 
 
 def test_reasoning_and_tool_calls_are_shown_around_the_text_but_are_not_the_text() -> None:
     events: list[DomainEvent] = [
         PartUpdated("t", "m", "r", "reasoning", text="Let me think.\nStill thinking."),
-        PartUpdated("t", "m", "k", "tool", text="demo_search · running"),
-        PartUpdated("t", "m", "k", "tool", text="demo_search · completed\n3 results"),
+        PartUpdated("t", "m", "k", "tool", tool=ToolCall("demo_search", "running", '{"query":"cats"}')),
+        PartUpdated("t", "m", "k", "tool", tool=ToolCall("demo_search", "completed", '{"query":"cats"}', "3 results")),
         PartUpdated("t", "m", "p", "text", text="The answer."),
     ]
     message = run(events).messages[0]
     assert message.text == "The answer."
+    assert message.parts[1].tool == ToolCall("demo_search", "completed", '{"query":"cats"}', "3 results")
     assert message.display_text == (
         "> *thinking*\n>\n> Let me think.\n> Still thinking.\n\n"
-        "**⚙ demo_search · completed**\n\n```\n3 results\n```\n\n"
+        '**⚙ demo_search · completed**\n\ninput:\n\n```\n{"query":"cats"}\n```\n\noutput:\n\n```\n3 results\n```\n\n'
         "The answer."
     )
+
+
+def test_a_tool_call_never_goes_back_to_an_earlier_state() -> None:
+    done = ToolCall("demo_search", "error", error="upstream returned 502")
+    events: list[DomainEvent] = [
+        PartUpdated("t", "m", "k", "tool", tool=ToolCall("demo_search", "pending")),
+        PartUpdated("t", "m", "k", "tool", tool=done),
+        PartUpdated("t", "m", "k", "tool", tool=ToolCall("demo_search", "running")),  # replayed late
+    ]
+    assert run(events).messages[0].parts[0].tool == done
+
+
+def test_a_tool_part_stored_as_a_line_by_an_earlier_version_is_shown_as_that_line() -> None:
+    message = run([PartUpdated("t", "m", "k", "tool", text="demo_search · completed\n3 results")]).messages[0]
+    assert message.parts[0].tool is None
+    assert "demo_search · completed\n3 results" in message.display_text
+
+
+def test_markdown_in_a_tool_call_cannot_break_out_of_its_block() -> None:
+    call = ToolCall("*x*", "completed", output="```\n# heading\n```")
+    message = run([PartUpdated("t", "m", "k", "tool", tool=call)]).messages[0]
+    assert message.display_text.startswith("**⚙ \\*x\\* · completed**")
+    assert "````\n```\n# heading\n```\n````" in message.display_text
 
 
 @settings(max_examples=150, deadline=None)

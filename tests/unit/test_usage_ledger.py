@@ -1,6 +1,7 @@
 from hypothesis import given, strategies as st
 
 from tui_app.core.events import Usage, UsageEntry
+from tui_app.core.cost import summarize
 from tui_app.core.usage_ledger import UsageLedger
 
 
@@ -36,8 +37,8 @@ def test_replays_duplicates_and_resends_give_the_clean_totals(turns: list[list[i
             ledger = ledger.record("s1", turn, usage, "micros")
         return ledger
 
-    assert run(noisy).total() == run(clean).total()
-    assert run(noisy).session_total("s1") == run(clean).session_total("s1")
+    assert summarize(run(noisy)).overall == summarize(run(clean)).overall
+    assert summarize(run(noisy)).session("s1", "micros") == summarize(run(clean)).session("s1", "micros")
 
 
 @given(turn_reports, st.randoms(use_true_random=False))
@@ -47,16 +48,16 @@ def test_the_total_never_goes_down_whatever_the_order(turns: list[list[int]], rn
     ledger, last = UsageLedger(), 0
     for turn, usage in reports:
         ledger = ledger.record("s1", turn, usage, "micros")
-        total = ledger.total().get("micros", 0)
+        total = summarize(ledger).overall.get("micros").amount
         assert total >= last
         last = total
 
 
 def test_a_turn_shows_its_llm_cost_and_the_total_of_its_audit_entries() -> None:
     ledger = UsageLedger().record("s1", "t1", snapshot("t1", 1_600, 2_000), "micros")
-    turn = ledger.turn("s1", "t1")
-    assert turn is not None and (turn.llm_cost, turn.total, turn.unit) == (1_600, 3_600, "micros")
-    assert ledger.turn("s1", "t2") is None
+    turn = summarize(ledger).turn("s1", "t1")
+    assert turn is not None and (turn.llm, turn.cost.amount, turn.cost.unit, turn.cost.entries) == (1_600, 3_600, "micros", 2)
+    assert summarize(ledger).turn("s1", "t2") is None
 
 
 def test_credits_and_dollars_are_kept_apart_across_sessions() -> None:
@@ -66,6 +67,7 @@ def test_credits_and_dollars_are_kept_apart_across_sessions() -> None:
         .record("b", "t1", Usage(None, 0, 12, 1, 1), "credits")
         .record("b", "t2", Usage(None, 0, 9, 3, 3), "credits")
     )
-    assert ledger.total() == {"micros": 1_000, "credits": 4}
-    assert ledger.session_total("b") == {"credits": 4}
-    assert ledger.session_total("a") == {"micros": 1_000}
+    costs = summarize(ledger)
+    assert {unit: cost.amount for unit, cost in costs.overall.by_unit.items()} == {"micros": 1_000, "credits": 4}
+    assert (costs.session("b", "credits").cost.amount, costs.session("b", "credits").cost.unit) == (4, "credits")
+    assert (costs.session("a", "micros").cost.amount, costs.session("a", "micros").cost.unit) == (1_000, "micros")

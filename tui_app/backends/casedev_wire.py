@@ -6,6 +6,7 @@ Lenient by design (PROTOCOL.md): unknown fields are allowed, unknown event names
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,6 +21,7 @@ from tui_app.core.events import (
     QuestionAsked,
     QuestionOption,
     QuestionSettled,
+    ToolCall,
     TurnCompleted,
     TurnStarted,
     TurnStatusChanged,
@@ -108,27 +110,49 @@ class MessageCreatedWire(Wire):
     role: str = "assistant"
 
 
+class WireToolState(Wire):
+    """OpenCode's tool state: `pending {input}` → `running {input, title?}` →
+    `completed {input, output, title}` | `error {input, error}`."""
+
+    status: str = "pending"
+    input: Any = None
+    output: Any = None
+    error: Any = None
+    title: Any = None
+    cost_micros: int | None = None
+
+
 class WirePart(Wire):
     id: str | None = None
     type: str = "text"
     text: str | None = None
     tool: str | None = None
-    state: dict[str, Any] | None = None
+    state: WireToolState | None = None
 
-    def shown_text(self) -> str | None:
-        """The part's text; for a tool call, a line saying what it does and how it went."""
+    def to_event(self, turn_id: str, message_id: str, part_id: str, delta: str | None) -> PartUpdated:
+        """The domain event: a tool part carries its call, every other part its text."""
         if self.type != "tool":
-            return self.text
-        state = self.state or {}
-        status = str(state.get("status", "pending"))
-        line = f"{self.tool or 'tool'} · {status}"
-        title = state.get("title")
-        if isinstance(title, str) and title:
-            line += f" · {title}"
-        detail = state.get("output") if status == "completed" else state.get("error")
-        if isinstance(detail, str) and detail:
-            line += f"\n{detail}"
-        return line
+            return PartUpdated(turn_id, message_id, part_id, self.type, self.text, delta)
+        return PartUpdated(turn_id, message_id, part_id, "tool", tool=self.tool_call())
+
+    def tool_call(self) -> ToolCall:
+        state = self.state or WireToolState()
+        return ToolCall(
+            name=self.tool or "tool",
+            state=state.status,
+            input=_as_text(state.input) or "",
+            output=_as_text(state.output),
+            error=_as_text(state.error),
+            title=_as_text(state.title),
+            cost_micros=state.cost_micros,
+        )
+
+
+def _as_text(value: Any) -> str | None:
+    """A value of the service's as text: a string as it is, anything structured as JSON."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 class PartUpdatedWire(Wire):
@@ -220,9 +244,7 @@ def respond_event_to_domain(name: str, data: dict[str, Any]) -> DomainEvent | No
             part_id = update.part_id or update.part.id
             if part_id is None:
                 raise ValueError("message.part.updated names no part id")
-            return PartUpdated(
-                update.turn_id, update.message_id, part_id, update.part.type, update.part.shown_text(), update.delta
-            )
+            return update.part.to_event(update.turn_id, update.message_id, part_id, update.delta)
         case "message.completed":
             done = MessageCompletedWire.model_validate(data)
             return MessageCompleted(done.turn_id, done.message_id, done.finish)
@@ -300,7 +322,8 @@ class StreamNormalizer:
                 message_id = (props.get("part") or {}).get("messageID")
                 if part.id is None or not isinstance(message_id, str):
                     raise ValueError("message.part.updated names no part or message id")
-                return PartUpdated(turn, message_id, part.id, part.type, part.shown_text(), props.get("delta"))
+                delta = props.get("delta")
+                return part.to_event(turn, message_id, part.id, delta if isinstance(delta, str) else None)
             case "message.part.delta":
                 if props.get("field", "text") != "text":
                     return None

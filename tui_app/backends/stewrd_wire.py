@@ -11,7 +11,7 @@ payload that fails validation raises pydantic's `ValidationError` for the caller
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,6 +21,7 @@ from tui_app.core.events import (
     MessageCompleted,
     MessageCreated,
     PartUpdated,
+    ToolCall,
     TurnCompleted,
     TurnStarted,
     UnknownEvent,
@@ -150,8 +151,9 @@ class StewrdTurn:
     turn_id: str
     message_id: str
     text: str = ""
-    _open_tools: dict[str, str] = field(default_factory=dict)
-    """Tool name → part id of its latest `tool_start`, so `tool_end` finds the part it closes."""
+    _open_tools: dict[str, tuple[str, ToolCall]] = field(default_factory=dict)
+    """Tool name → part id and call of its latest `tool_start`, so `tool_end` finds the part it
+    closes (and keeps the words the start said)."""
     _tools_started: int = 0
 
     @classmethod
@@ -179,19 +181,16 @@ class StewrdTurn:
                 return [self._text_update(piece)]
             case "tool_start":
                 start = ToolStartEvent.model_validate(data)
-                self._tools_started += 1
-                part_id = f"{self.message_id}:tool:{self._tools_started}"
-                self._open_tools[start.tool] = part_id
-                doing = start.message or "working"
-                return [PartUpdated(self.turn_id, self.message_id, part_id, "tool", f"{start.tool}: {doing}…")]
+                call = ToolCall(name=start.tool, state="running", title=start.message)
+                part_id = self._new_tool_part()
+                self._open_tools[start.tool] = (part_id, call)
+                return [PartUpdated(self.turn_id, self.message_id, part_id, "tool", tool=call)]
             case "tool_end":
                 end = ToolEndEvent.model_validate(data)
-                part_id = self._open_tools.pop(end.tool, None)
-                if part_id is None:
-                    # An end without a start we saw: still worth a line, on a part of its own.
-                    self._tools_started += 1
-                    part_id = f"{self.message_id}:tool:{self._tools_started}"
-                return [PartUpdated(self.turn_id, self.message_id, part_id, "tool", f"{end.tool}: done")]
+                # An end without a start we saw is still worth showing, on a part of its own.
+                part_id, call = self._open_tools.pop(end.tool, None) or (self._new_tool_part(), ToolCall(end.tool, "running"))
+                done = replace(call, state="completed")
+                return [PartUpdated(self.turn_id, self.message_id, part_id, "tool", tool=done)]
             case "done":
                 return self._finish(DoneEvent.model_validate(data))
             case "error":
@@ -213,6 +212,10 @@ class StewrdTurn:
             MessageCompleted(self.turn_id, self.message_id, "cut_off"),
             TurnCompleted(self.turn_id, "failed", reason),
         ]
+
+    def _new_tool_part(self) -> str:
+        self._tools_started += 1
+        return f"{self.message_id}:tool:{self._tools_started}"
 
     def _text_update(self, delta: str | None) -> PartUpdated:
         return PartUpdated(self.turn_id, self.message_id, self.text_part_id, "text", self.text, delta)

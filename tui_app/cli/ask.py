@@ -7,7 +7,7 @@ from typing import TextIO
 
 from tui_app.backends.connection import Connection
 from tui_app.core.events import DomainEvent, PartUpdated
-from tui_app.core.money import format_money
+from tui_app.core.cost import format_cost, turn_cost
 from tui_app.core.sanitize import strip_control
 from tui_app.workspace.session_controller import SessionController
 
@@ -39,8 +39,9 @@ def summary_line(session: SessionController) -> str:
     if usage is None:
         return "cost unknown · tokens unknown"
     model = f" · {usage.model}" if usage.model else ""
+    cost = turn_cost(session.book.ledger, session.id, turn.id) if turn else None
     return (
-        f"cost {format_money(usage.total_cost_micros, session.backend.capabilities.money)} · {usage.input_tokens} input tokens · "
+        f"cost {format_cost(cost) if cost else 'unknown'} · {usage.input_tokens} input tokens · "
         f"{usage.output_tokens} output tokens{model}"
     )
 

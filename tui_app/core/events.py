@@ -67,9 +67,37 @@ class MessageCreated:
     role: Role = "assistant"
 
 
+ToolState = str
+"""`pending` → `running` → `completed` | `error`, as the services name them; another word a
+service may use is kept as it is."""
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """One call of a tool by the agent, as every backend maps it. Every string is the service's
+    own (untrusted): sanitise it and never read it as markup when it is shown."""
+
+    name: str
+    state: ToolState
+    input: str = ""
+    """The arguments as the service sent them (JSON text for a structured input)."""
+    output: str | None = None
+    error: str | None = None
+    title: str | None = None
+    """What the call is doing, in the service's words ("Searching for cats")."""
+    cost_micros: int | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.state in ("error", "failed")
+
+
 @dataclass(frozen=True, slots=True)
 class PartUpdated:
-    """A part's text. `text`, when present, is the full text so far and always wins over `delta`."""
+    """A part's text. `text`, when present, is the full text so far and always wins over `delta`.
+
+    A tool part carries its call in `tool` (its whole state so far) and no text; events stored by
+    earlier versions have only a line of `text` for a tool part, and are shown as that line."""
 
     turn_id: str
     message_id: str
@@ -77,6 +105,7 @@ class PartUpdated:
     kind: str
     text: str | None = None
     delta: str | None = None
+    tool: ToolCall | None = None
 
 
 @dataclass(frozen=True, slots=True)

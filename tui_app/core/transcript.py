@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields, replace
 from operator import attrgetter
 from typing import Literal, TypeVar
 
+from tui_app.core import tool_calls
 from tui_app.core.events import (
     DomainEvent,
     MessageCompleted,
@@ -23,6 +24,7 @@ from tui_app.core.events import (
     Role,
     TurnCompleted,
     TurnStarted,
+    ToolCall,
     TurnStatusChanged,
     UnknownEvent,
     Usage,
@@ -44,6 +46,12 @@ class Part:
     id: str
     kind: str
     text: str
+    """For a tool part, its call encoded (`core/tool_calls.py`); read it as `tool`."""
+
+    @property
+    def tool(self) -> ToolCall | None:
+        """A tool part's call; None for other parts and for tool parts stored as a plain line."""
+        return tool_calls.decode(self.text) if self.kind == "tool" else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +69,7 @@ class Message:
 
     @property
     def display_text(self) -> str:
-        """Everything to show, as Markdown: reasoning quoted, tool calls as a marked line, then text."""
+        """Everything to show, as Markdown: reasoning quoted, tool calls as a marked block, then text."""
         shown: list[str] = []
         for part in self.parts:
             if part.kind == "text":
@@ -70,9 +78,14 @@ class Message:
                 quoted = "\n".join(f"> {line}" if line else ">" for line in part.text.splitlines())
                 shown.append(f"> *thinking*\n>\n{quoted}\n\n")
             elif part.kind == "tool":
-                head, _, detail = part.text.partition("\n")
-                shown.append(f"**⚙ {head}**\n\n" + (f"```\n{detail}\n```\n\n" if detail else ""))
+                call = part.tool
+                shown.append(tool_calls.to_markdown(call if call is not None else _legacy_tool(part.text)))
         return "".join(shown)
+
+
+def _legacy_tool(text: str) -> ToolCall:
+    """A tool part stored before calls were structured: its line, shown as it was written."""
+    return ToolCall(name="tool call", state="", output=text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +96,6 @@ class Turn:
     """The server's latest word on a running turn (resuming, running, waiting, ...)."""
     usage: Usage | None = None
     error: str | None = None
-
-    @property
-    def cost_micros(self) -> int | None:
-        return None if self.usage is None else self.usage.total_cost_micros
 
 
 QuestionState = Literal["pending", "answered", "rejected"]
@@ -130,18 +139,6 @@ class Transcript:
     def turn(self, turn_id: str) -> Turn | None:
         index = _find(self.turns, turn_id)
         return None if index is None else self.turns[index]
-
-    @property
-    def cost_micros(self) -> int | None:
-        """The session's cost so far; unknown if any turn's cost is unknown."""
-        total = 0
-        for turn in self.turns:
-            if turn.cost_micros is None:
-                if turn.state == "running":
-                    continue
-                return None
-            total += turn.cost_micros
-        return total
 
     @property
     def input_tokens(self) -> int:
@@ -214,7 +211,12 @@ def _apply_part(transcript: Transcript, event: PartUpdated) -> Transcript:
             part_index = i
             break
     old_text = "" if part_index is None else message.parts[part_index].text
-    if event.text is not None:
+    if event.tool is not None:
+        old_call = tool_calls.decode(old_text) if old_text else None
+        if old_call is not None and tool_calls.is_stale(event.tool, old_call):
+            return transcript
+        text = tool_calls.encode(event.tool)
+    elif event.text is not None:
         # Text only grows while it streams: a full text that is a strict prefix of what we have
         # is a stale event delivered late, not a correction.
         if len(event.text) < len(old_text) and old_text.startswith(event.text):

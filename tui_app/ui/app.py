@@ -27,6 +27,7 @@ from tui_app.core.events import (
     UsageReported,
 )
 from tui_app.core.budget import BudgetCheck, check_budget
+from tui_app.core.cost import Cost, summarize, turn_cost
 from tui_app.core.transcript import AskedQuestion
 from tui_app.core.money import format_money
 from tui_app.core.session_state import BUSY
@@ -319,6 +320,7 @@ class TuiApp(App[None]):
         self._draft = draft
         await self._transcript.reset()
         self._transcript.times = session.message_times
+        self._transcript.turn_cost = lambda turn_id: turn_cost(session.book.ledger, session.id, turn_id)
         self._sidebar.select(session.id)
         self._show_current()
         self._offer_question(session)  # a question asked while it was off screen opens now
@@ -394,7 +396,7 @@ class TuiApp(App[None]):
             self._show_current()
         elif isinstance(event, UsageReported) and self.current is not None:
             self._usage.show_all_sessions(self.current)  # the total across sessions moved
-        if isinstance(event, UsageReported):
+        if isinstance(event, UsageReported | TurnCompleted):  # a turn that ends unpriced makes the budget unknown
             self._warn_budget(session)
         screen = self.screen
         if isinstance(screen, AuditLogScreen) and screen.session is session and isinstance(event, UsageReported | TurnCompleted):
@@ -731,10 +733,10 @@ class TuiApp(App[None]):
     def budget_check(self, session: SessionController) -> BudgetCheck:
         """Dollars only: credits (Stewrd) are not money the budget can compare."""
         budget = self.settings.budget
-        ledger = self.book.ledger
+        costs = summarize(self.book.ledger)
         return check_budget(
-            ledger.session_total(session.id).get("micros", 0),
-            ledger.total().get("micros", 0),
+            costs.session(session.id, "micros").cost if session.backend.capabilities.money == "micros" else Cost(0, "micros"),
+            costs.overall.get("micros"),
             budget.session_micros,
             budget.overall_micros,
             budget.warn_ratio,

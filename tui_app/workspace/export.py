@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from tui_app.core import transcript as reducer
+from tui_app.core.cost import Cost, CostSummary, format_cost, summarize
 from tui_app.core.money import format_money
 from tui_app.core.sanitize import strip_control
-from tui_app.core.transcript import Message, Transcript, Turn
-from tui_app.core.usage_ledger import LedgerEntry
+from tui_app.core.transcript import Message, Part, Transcript, Turn
+from tui_app.core.usage_ledger import LedgerEntry, MoneyUnit, UsageLedger
 from tui_app.persistence.store import SessionRecord, Store
 
 FORMAT_VERSION = 1
@@ -33,15 +33,25 @@ class SessionExport:
     times: dict[str, float | None]
     entries: list[LedgerEntry]
 
-    def turn_cost(self, turn_id: str) -> int | None:
-        costs = [entry.cost for entry in self.entries if entry.turn_id == turn_id]
-        return sum(costs) if costs else None
+    costs: CostSummary = field(init=False, repr=False, compare=False)
+    """The one cost model over this session's stored entries and turns, as the app builds it
+    when it restores the session."""
 
-    def totals(self) -> dict[str, int]:
-        totals: dict[str, int] = defaultdict(int)
-        for entry in self.entries:
-            totals[entry.unit] += entry.cost
-        return dict(totals)
+    def __post_init__(self) -> None:
+        turns = [(turn.id, turn.usage is not None, turn.state != "running") for turn in self.transcript.turns]
+        ledger = UsageLedger().merged(self.entries, {}).replayed(self.record.id, turns, self.unit)
+        object.__setattr__(self, "costs", summarize(ledger))
+
+    @property
+    def unit(self) -> MoneyUnit:
+        return "credits" if self.record.money_unit == "credits" else "micros"
+
+    def turn_cost(self, turn_id: str) -> Cost | None:
+        found = self.costs.turn(self.record.id, turn_id)
+        return None if found is None else found.cost
+
+    def session_cost(self) -> Cost:
+        return self.costs.session(self.record.id, self.unit).cost
 
 
 def load(store: Store, session_id: str) -> SessionExport:
@@ -64,7 +74,6 @@ def format_time(stamp: float | None) -> str:
 
 def to_markdown(export: SessionExport) -> str:
     record = export.record
-    unit = record.money_unit
     lines = [f"# {_line(record.title)}", ""]
     lines.append(f"- Session: `{record.id}` on {record.backend}" + (f" (remote `{record.remote_id}`)" if record.remote_id else ""))
     lines.append(f"- State: {record.state}; started {format_time(record.created_at)}, last activity {format_time(record.last_activity)}")
@@ -77,11 +86,11 @@ def to_markdown(export: SessionExport) -> str:
         lines += _message(export, message)
         if message.turn_id and last_of_turn[message.turn_id] == message.id:
             turn = export.transcript.turn(message.turn_id)
-            lines += [_turn_line(export, message.turn_id, turn, unit), ""]
+            lines += [_turn_line(export, message.turn_id, turn), ""]
     for turn in export.transcript.turns:
         # A turn that produced no message (failed at once) still cost something, maybe.
         if turn.id not in last_of_turn:
-            lines += [_turn_line(export, turn.id, turn, unit), ""]
+            lines += [_turn_line(export, turn.id, turn), ""]
     lines += ["---", "", f"**Total: {_total(export)}**", ""]
     return "\n".join(lines)
 
@@ -91,14 +100,14 @@ def _line(text: str) -> str:
 
 
 def _total(export: SessionExport) -> str:
-    totals = export.totals()
     if export.record.final_cost is not None and export.record.money_unit == "micros":
         # The service's own figure at the end of the session is the authority.
         return f"{format_money(export.record.final_cost, 'micros')} (reported when the session ended)"
-    if not totals:
-        return "nothing billed" if not export.transcript.turns else "unknown"
-    count = len(export.entries)
-    return ", ".join(format_money(amount, unit) for unit, amount in totals.items()) + f" ({count} billable entries)"
+    cost = export.session_cost()
+    if cost.entries == 0 and not cost.unknown:
+        return "nothing billed"
+    unknown = f"; {cost.unknown_turns} turn(s) without a price" if cost.unknown else ""
+    return f"{format_cost(cost)} ({cost.entries} billable entries{unknown})"
 
 
 def _message(export: SessionExport, message: Message) -> list[str]:
@@ -112,8 +121,9 @@ def _message(export: SessionExport, message: Message) -> list[str]:
     return [header, "", body or "*(no text)*", ""]
 
 
-def _turn_line(export: SessionExport, turn_id: str, turn: Turn | None, unit: str) -> str:
-    cost = format_money(export.turn_cost(turn_id), unit)
+def _turn_line(export: SessionExport, turn_id: str, turn: Turn | None) -> str:
+    found = export.turn_cost(turn_id)
+    cost = format_cost(found) if found is not None else "unknown"
     details = [f"turn cost {cost}"]
     if turn is not None and turn.usage is not None:
         details.append(f"{turn.usage.input_tokens} input / {turn.usage.output_tokens} output tokens")
@@ -130,11 +140,14 @@ def _turn_line(export: SessionExport, turn_id: str, turn: Turn | None, unit: str
 
 def to_json_data(export: SessionExport) -> dict[str, object]:
     transcript = export.transcript
+    cost = export.session_cost()
+    turn_costs = {turn.id: export.turn_cost(turn.id) for turn in transcript.turns}
     return {
         "format": "tui-app-session",
         "version": FORMAT_VERSION,
         "session": asdict(export.record),
-        "totals": export.totals(),
+        "totals": {} if cost.entries == 0 else {cost.unit: cost.amount},
+        "total_unknown": cost.unknown,
         "messages": [
             {
                 "id": message.id,
@@ -142,7 +155,7 @@ def to_json_data(export: SessionExport) -> dict[str, object]:
                 "turn_id": message.turn_id,
                 "created_at": export.times.get(message.id),
                 "completed": message.completed,
-                "parts": [asdict(part) for part in message.parts],
+                "parts": [_part_data(part) for part in message.parts],
             }
             for message in transcript.messages
         ],
@@ -151,7 +164,7 @@ def to_json_data(export: SessionExport) -> dict[str, object]:
                 "id": turn.id,
                 "state": turn.state,
                 "error": turn.error,
-                "cost": export.turn_cost(turn.id),
+                "cost": None if (found := turn_costs[turn.id]) is None else found.exact,
                 "usage": asdict(turn.usage) if turn.usage else None,
             }
             for turn in transcript.turns
@@ -159,6 +172,14 @@ def to_json_data(export: SessionExport) -> dict[str, object]:
         "questions": [asdict(question) for question in transcript.questions],
         "usage_entries": [asdict(entry) for entry in export.entries],
     }
+
+
+def _part_data(part: Part) -> dict[str, object]:
+    """A part as data; a tool part as its call's fields (name, state, input, output, ...)."""
+    call = part.tool
+    if call is None:
+        return {"id": part.id, "kind": part.kind, "text": part.text}
+    return {"id": part.id, "kind": part.kind, "tool": asdict(call)}
 
 
 def to_json(export: SessionExport) -> str:

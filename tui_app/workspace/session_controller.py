@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from tui_app.backends.base import AgentBackend, EndResult, RemoteSession
 from tui_app.backends.errors import BackendError, NotFound, SessionExpired, TurnConflict
 from tui_app.core import session_state, transcript as reducer
-from tui_app.core.events import DomainEvent, TurnCompleted, UsageReported, UserMessageSent
+from tui_app.core.events import DomainEvent, TurnCompleted, UserMessageSent
 from tui_app.core.session_state import ControllerEvent, SessionStatus, StateKind
 from tui_app.core.transcript import Transcript
 from tui_app.core.usage_ledger import UsageLedger
@@ -129,7 +129,11 @@ class SessionController:
         restored = store.load_transcript(record.id)
         session.transcript = restored.transcript
         session.message_times = {k: v for k, v in store.message_times(record.id).items() if v is not None}
-        session.book.ledger = session.book.ledger.merged(restored.ledger_entries, restored.llm_costs)
+        session.book.ledger = session.book.ledger.merged(restored.ledger_entries, restored.llm_costs).replayed(
+            record.id,
+            [(turn.id, turn.usage is not None, turn.state != "running") for turn in session.transcript.turns],
+            backend.capabilities.money,
+        )
         now = clock()
         if record.state == "ended":
             session.status = session_state.SessionStatus("ended", now, final_cost=record.final_cost, runtime_ms=record.runtime_ms)
@@ -198,9 +202,7 @@ class SessionController:
             self.message_times[messages[-1].id] = time.time()
         before = self.status.kind
         self.status = session_state.advance(self.status, event, self._clock())
-        if isinstance(event, UsageReported):
-            unit = self.backend.capabilities.money
-            self.book.ledger = self.book.ledger.record(self.id, event.turn_id, event.usage, unit)
+        self.book.ledger = self.book.ledger.record_event(self.id, event, self.backend.capabilities.money)
         if isinstance(event, TurnCompleted):
             self.flush()  # a finished turn is on disk at once
         if self.status.kind != before:

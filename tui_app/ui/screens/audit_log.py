@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from tui_app.core.events import UsageEntry
+from tui_app.core.cost import format_cost, summarize
 from tui_app.core.money import format_money
 from tui_app.core.transcript import Turn
 from tui_app.workspace.session_controller import SessionController
@@ -136,11 +137,11 @@ class AuditLogScreen(ModalScreen[None]):
         if not 0 <= index < len(self.rows):
             return
         row = self.rows[index]
-        ledger = self.session.book.ledger
-        turn = ledger.turn(self.session.id, row.turn_id)
-        llm = format_money(turn.llm_cost if turn else None, self.unit)
-        entries = format_money(turn.total if turn else None, self.unit)
-        session_total = format_money(ledger.session_total(self.session.id).get(self.unit, 0), self.unit)
+        costs = summarize(self.session.book.ledger)
+        turn = costs.turn(self.session.id, row.turn_id)
+        llm = format_money(turn.llm if turn else None, self.unit)
+        entries = format_cost(turn.cost) if turn else format_money(None, self.unit)
+        session_total = escape(format_cost(costs.session(self.session.id, self.unit).cost))
         label = f"Turn {row.number}"
         self.query_one("#audit-totals", Static).update(
             f"[b]{label:<9}[/b]direct LLM [b]{llm}[/b]  ·  all entries [b]{entries}[/b]\n"

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import time
 
-from dataclasses import dataclass
-
 from markdown_it import MarkdownIt
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.markup import escape
 from textual.widgets import Collapsible, Static
 
-from tui_app.core.money import format_money
+from tui_app.core.cost import Cost, format_cost
+from tui_app.core.money import format_micros
 from tui_app.core.sanitize import strip_control
 from tui_app.core.transcript import Message, Part, Transcript, Turn
 from tui_app.ui.widgets.streaming_markdown import StreamingMarkdown
@@ -41,11 +40,12 @@ def clock_text(when: float | None, now: float | None = None) -> str:
 def header_for(
     message: Message,
     transcript: Transcript,
-    unit: str = "micros",
+    cost: Cost | None = None,
     turn: Turn | None = None,
     when: float | None = None,
 ) -> str:
-    """The header line: who, when, the model, the turn's state and its cost when known."""
+    """The header line: who, when, the model, the turn's state and its cost (from the ledger's
+    summary; None while the turn has reported nothing)."""
     clock = clock_text(when)
     stamp = f" [dim]{clock}[/dim]" if clock else ""
     if message.role == "user":
@@ -59,8 +59,9 @@ def header_for(
         parts.append("[$warning]streaming…[/]")
     elif turn and turn.state != "completed":
         parts.append(f"[$error]{turn.state}[/]")
-    if turn and turn.cost_micros is not None:
-        parts.append(format_money(turn.cost_micros, unit))
+    if cost is not None:
+        text = format_cost(cost)
+        parts.append("cost unknown" if text == "unknown" else escape(text))
     return " · ".join(parts)
 
 
@@ -77,31 +78,6 @@ def note_for(message: Message, turn: Turn | None) -> tuple[str, str] | None:
     return severity, text
 
 
-@dataclass(frozen=True, slots=True)
-class ToolCall:
-    """What a tool part's text says: `name · status · title` then the output or error."""
-
-    name: str
-    status: str
-    title: str
-    output: str
-
-    @classmethod
-    def parse(cls, text: str) -> ToolCall:
-        head, _, output = strip_control(text).partition("\n")
-        fields = head.split(" · ")
-        if len(fields) == 1 and ": " in head:  # Stewrd: "tool: doing…" / "tool: done"
-            name, _, status = head.partition(": ")
-            return cls(name, status.rstrip("…"), "", output)
-        name = fields[0]
-        status = fields[1] if len(fields) > 1 else ""
-        return cls(name, status, " · ".join(fields[2:]), output)
-
-    @property
-    def failed(self) -> bool:
-        return self.status in ("error", "failed")
-
-
 def code_blocks(markdown: str) -> list[str]:
     """The fenced and indented code blocks of a Markdown text, in order."""
     tokens = MarkdownIt("gfm-like").parse(markdown)
@@ -109,7 +85,8 @@ def code_blocks(markdown: str) -> list[str]:
 
 
 class ToolCallView(Collapsible):
-    """A tool call: its name and state as the title; its input and output inside."""
+    """A tool call: its name and state as the title; its input and output inside. Rendered from
+    the part's `ToolCall`; every string in it is the service's, so sanitised and escaped."""
 
     def __init__(self, part: Part) -> None:
         self._detail = Static(classes="tool-detail")
@@ -120,20 +97,31 @@ class ToolCallView(Collapsible):
         if part.text == self.part_text:
             return
         self.part_text = part.text
-        call = ToolCall.parse(part.text)
-        state = f"[$error]{escape(call.status)}[/]" if call.failed else escape(call.status)
-        title = f"⚙ [b]{escape(call.name)}[/b] · {state}"
+        call = part.tool
+        if call is None:  # stored by an earlier version: a plain line, shown as it was
+            self.title = "⚙ [b]tool call[/b]"
+            self._detail.update(_shown(part.text))
+            return
+        state = f"[$error]{_shown(call.state)}[/]" if call.failed else _shown(call.state)
+        title = f"⚙ [b]{_shown(call.name)}[/b] · {state}"
         if call.title:
-            title += f" · {escape(call.title)}"
+            title += f" · {_shown(call.title)}"
         self.title = title
         self.set_class(call.failed, "-failed")
-        lines = [f"[b]tool[/b]    {escape(call.name)}", f"[b]state[/b]   {escape(call.status or 'unknown')}"]
-        if call.title:
-            lines.append(f"[b]input[/b]   {escape(call.title)}")
-        if call.output:
-            label = "error" if call.failed else "output"
-            lines.append(f"[b]{label}[/b]\n{escape(call.output)}")
+        lines = [f"[b]tool[/b]    {_shown(call.name)}", f"[b]state[/b]   {_shown(call.state or 'unknown')}"]
+        if call.input:
+            lines.append(f"[b]input[/b]   {_shown(call.input)}")
+        if call.cost_micros is not None:
+            lines.append(f"[b]cost[/b]    {format_micros(call.cost_micros)}")
+        detail = call.error if call.failed else call.output
+        if detail:
+            lines.append(f"[b]{'error' if call.failed else 'output'}[/b]\n{_shown(detail)}")
         self._detail.update("\n".join(lines))
+
+
+def _shown(text: str) -> str:
+    """A service's string as markup that shows it literally, without terminal controls."""
+    return escape(strip_control(text))
 
 
 class ReasoningView(Collapsible):

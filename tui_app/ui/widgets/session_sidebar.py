@@ -12,7 +12,7 @@ from textual.markup import escape
 from textual.message import Message
 from textual.widgets import Label, ListItem, ListView, Static
 
-from tui_app.core.money import format_money
+from tui_app.core.cost import format_cost, summarize
 from tui_app.workspace.session_controller import SessionController
 
 # Characters a row has for the title and the cost: the sidebar's width less marks, padding and
@@ -60,7 +60,8 @@ class SessionItem(ListItem):
 
     def refresh_from(self, session: SessionController, unread: bool = False) -> None:
         mark = STATE_MARKS.get(session.state, "?")
-        cost = format_money(session.transcript.cost_micros, session.backend.capabilities.money)
+        unit = session.backend.capabilities.money
+        cost = format_cost(summarize(session.book.ledger).session(session.id, unit).cost)
         self.set_class(session.state in ("sending", "streaming", "resuming", "queued", "asking"), "-streaming")
         self.set_class(session.state in ("failed", "expired"), "-failed")
         room = max(TITLE_WIDTH - len(cost), 4)

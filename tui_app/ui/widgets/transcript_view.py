@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from textual import events
@@ -25,10 +25,16 @@ from textual.message import Message as TextualMessage
 from textual.widget import Widget
 from textual.widgets import Static
 
+from tui_app.core.cost import Cost
 from tui_app.core.transcript import Message, Transcript, Turn
 from tui_app.ui.widgets.message_view import MessageView, code_blocks, header_for, note_for
 
 __all__ = ["MessageView", "TranscriptView", "header_for"]
+
+
+def _no_cost(turn_id: str) -> Cost | None:
+    return None
+
 
 FRAME_RATE = 30.0
 PAGE = 15
@@ -70,6 +76,8 @@ class TranscriptView(VerticalScroll, can_focus=True):
         self._pending: Transcript | None = None
         self.times: Mapping[str, float] = {}
         """When each message appeared (set by the app with the session; read at each frame)."""
+        self.turn_cost: Callable[[str], Cost | None] = _no_cost
+        """A turn's cost by its id, from the ledger (set by the app with the session)."""
         self._shown: Transcript | None = None
         self._unit = "micros"
         self._flushing = False
@@ -154,6 +162,9 @@ class TranscriptView(VerticalScroll, can_focus=True):
             else:
                 self._flushing = False
 
+    def _cost(self, message: Message) -> Cost | None:
+        return None if message.turn_id is None or message.role == "user" else self.turn_cost(message.turn_id)
+
     def _turn(self, transcript: Transcript, message: Message) -> Turn | None:
         if message.turn_id is None:
             return None
@@ -196,7 +207,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
                 if view is None:
                     return
                 turn = self._turn(transcript, message)
-                view.set_header(header_for(message, transcript, self._unit, turn, self.times.get(message.id)))
+                view.set_header(header_for(message, transcript, self._cost(message), turn, self.times.get(message.id)))
                 view.set_note(note_for(message, turn))
                 if view.message is not message or view.shown_text is None:
                     changed.append((view, message))
@@ -350,7 +361,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
             await self.mount_all(views, before=before)
             for view, message in zip(views, messages):
                 turn = self._turn(transcript, message)
-                view.set_header(header_for(message, transcript, self._unit, turn, self.times.get(message.id)))
+                view.set_header(header_for(message, transcript, self._cost(message), turn, self.times.get(message.id)))
                 view.set_note(note_for(message, turn))
             await asyncio.gather(*(view.show(message) for view, message in zip(views, messages)))
         return views
