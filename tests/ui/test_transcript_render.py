@@ -122,6 +122,7 @@ CUTS = {
     "inside the table": [REPLY.index("|------") + 4, REPLY.index("| broken")],
     "inside the list": [REPLY.index("2. second") + 5, REPLY.index("3. third") - 1, REPLY.index("  - nested") + 2],
     "setext underline late": [REPLY.index("----------------") + 1],
+    "a paragraph that becomes the list's next item": [REPLY.index("3. third") + 1, REPLY.index("3. third") + 2],
     "random small chunks": sorted(random.Random(7).sample(range(1, len(REPLY)), 60)),
 }
 
