@@ -7,7 +7,6 @@ import ast
 import os
 from pathlib import Path
 
-import pytest
 from importlinter.cli import lint_imports
 
 REPO = Path(__file__).resolve().parents[2]
@@ -39,7 +38,6 @@ def test_the_private_import_check_finds_one() -> None:
     assert private_textual_imports("from textual.widgets import Markdown") == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: ui/widgets/streaming_markdown.py still uses textual._compositor")
 def test_no_module_imports_textual_private_modules() -> None:
     offenders = {
         str(path.relative_to(REPO)): found
