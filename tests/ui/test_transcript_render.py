@@ -6,10 +6,10 @@ import random
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Markdown
+from textual.widgets import Markdown, Static
 
 from tui_app.ui.widgets.streaming_markdown import StreamingMarkdown
 
@@ -122,6 +122,7 @@ CUTS = {
     "inside the table": [REPLY.index("|------") + 4, REPLY.index("| broken")],
     "inside the list": [REPLY.index("2. second") + 5, REPLY.index("3. third") - 1, REPLY.index("  - nested") + 2],
     "setext underline late": [REPLY.index("----------------") + 1],
+    "a paragraph that becomes the list's next item": [REPLY.index("3. third") + 1, REPLY.index("3. third") + 2],
     "random small chunks": sorted(random.Random(7).sample(range(1, len(REPLY)), 60)),
 }
 
@@ -158,3 +159,52 @@ async def test_text_that_changes_rather_than_grows_is_rendered_again() -> None:
             await pilot.pause()
         await pilot.pause()
         assert as_comparable(rendered_lines(app, streaming)) == as_comparable(expected)
+
+
+class BelowTheFold(App[None]):
+    """A streaming document below a tall spacer in a scrolled view: off screen while it streams."""
+
+    CSS = """
+    #scroll { height: 1fr; overflow-y: scroll; }  /* the width stays when the spacer goes */
+    #spacer { height: 300; }
+    #one-shot { margin: 0; padding: 0; background: transparent; height: auto; }
+    #one-shot > *:last-child { margin-bottom: 0; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="scroll"):
+            yield Static("spacer", id="spacer")
+            yield Vertical(id="holder")
+
+
+async def test_blocks_streamed_out_of_view_are_frozen_whole() -> None:
+    app = BelowTheFold()
+    async with app.run_test(size=(72, 200)) as pilot:
+        holder = app.query_one("#holder")
+        streaming = StreamingMarkdown()
+        await holder.mount(streaming)
+        await pilot.pause()
+        assert streaming.region.y >= app.screen.size.height, "the document must start below the screen"
+        text = ""
+        for line in REPLY.splitlines(keepends=True):
+            text += line
+            await streaming.set_text(text)
+            await pilot.pause()
+        await streaming.set_text(REPLY, final=True)
+        for _ in range(5):
+            await pilot.pause()
+        assert streaming.live_block_count == 0 and streaming.frozen_line_count > 0
+        captured = list(streaming._frozen.strips)
+
+        # Brought into view, the lines captured off screen look as a one-shot render does.
+        app.query_one("#spacer").display = False
+        await pilot.pause()
+        await pilot.pause()
+        assert streaming._frozen.strips == captured, "not captured again on screen"
+        shown = rendered_lines(app, streaming)
+        await holder.remove_children()
+        reference = Markdown(id="one-shot")
+        await holder.mount(reference)
+        await reference.update(REPLY)
+        await pilot.pause()
+        assert as_comparable(shown) == as_comparable(rendered_lines(app, reference))

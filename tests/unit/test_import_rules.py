@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -51,7 +49,6 @@ def test_the_private_import_check_finds_one() -> None:
     assert private_textual_imports("from textual.widgets import Markdown") == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: ui/widgets/streaming_markdown.py still uses textual._compositor")
 def test_no_module_imports_textual_private_modules() -> None:
     offenders = {
         str(path.relative_to(REPO)): found

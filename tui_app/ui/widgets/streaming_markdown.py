@@ -2,13 +2,20 @@
 
 Finished blocks are rendered once by Textual's own `Markdown`, then captured as lines into
 `FrozenLines` (one widget, no layout work per block) and never laid out again; only the live
-tail, the last two blocks, is a `Markdown` re-rendered per frame (PERFORMANCE.md: MarkdownStream
-re-lays out every block per append, and a screen reflow visits every mounted widget).
+tail, the last two blocks, stays a `Markdown` that grows per frame (PERFORMANCE.md:
+MarkdownStream re-lays out every block per append, and a screen reflow visits every mounted
+widget).
+
+The tail only ever grows through `Markdown.append`, from empty: it re-parses from the start of
+its last block and updates that block in place (and `append` after `update` mis-parses an open
+fence, PERFORMANCE.md). Frozen blocks are removed from the tail, its source stays whole, so the
+next `append` still parses from the right line.
 
 The tail keeps the last *two* blocks, not one, because the gap above a block depends on its own
 top margin and the last block can still change kind (a paragraph becomes a setext heading when
 `---` arrives). The gap above the second-to-last block is final, so the cut is made there and
-the rows captured are exactly what a one-shot render shows.
+the rows captured are exactly what a one-shot render shows. Only public Textual API is used
+(widget_lines.py paints the captured rows), so Textual is not pinned to one minor version.
 """
 
 from __future__ import annotations
@@ -16,22 +23,26 @@ from __future__ import annotations
 import asyncio
 import weakref
 
+from markdown_it import MarkdownIt
+from textual.app import ComposeResult
 from textual.geometry import Size, Spacing
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Markdown
 from textual.widgets.markdown import MarkdownBlock
 
-# Textual has no public way to render a widget's subtree off screen; its compositor does exactly
-# that. Pinned with Textual (pyproject) and tested: tests/test_transcript_render.py compares
-# every streamed render with a one-shot render.
-from textual._compositor import Compositor
+from tui_app.ui.widgets.widget_lines import layout_is_current, render_subtree
 
 _CSS_MARGIN: weakref.WeakKeyDictionary[MarkdownBlock, Spacing] = weakref.WeakKeyDictionary()
 """Each live block's margin from CSS, before `_mark_ends` overrides a side of it."""
 
+_PARSER = MarkdownIt("gfm-like")
+"""The parser `Markdown` uses by default, to check what `Markdown.append` would do."""
+
 LIVE_BLOCKS = 2
 """Blocks kept live in the tail `Markdown`; everything above them is frozen."""
+SETTLE_ATTEMPTS = 8
+"""Refreshes to wait for a settled layout before a capture is given up (until the next text)."""
 
 
 class FrozenLines(Widget):
@@ -99,16 +110,17 @@ class StreamingMarkdown(Widget):
         self.text = ""
         """The whole text shown (frozen and live)."""
         self.final = False
-        self._frozen_source = ""
+        self._frozen_chars = 0
+        """How much of `text` is frozen."""
         self._frozen = FrozenLines()
         self._tail = Markdown(classes="stream-tail")
+        self._fed = 0
+        """How much of `text` was appended to the tail (all of it once the tail is mounted)."""
         self._lock = asyncio.Lock()
         self._generation = 0
         self._frozen_width = 0
-        self._tail_sources: list[str] = []
-        """The source of each block in the tail, to tell which ones changed."""
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield self._frozen
         yield self._tail
 
@@ -122,7 +134,10 @@ class StreamingMarkdown(Widget):
 
     @property
     def live_block_count(self) -> int:
-        return len(self._tail.children)
+        return len(self._live_blocks())
+
+    def _live_blocks(self) -> list[MarkdownBlock]:
+        return [child for child in self._tail.children if isinstance(child, MarkdownBlock)]
 
     async def set_text(self, text: str, final: bool = False) -> None:
         """Show `text`. Text that grew only re-renders the live tail; any other change starts over.
@@ -133,89 +148,100 @@ class StreamingMarkdown(Widget):
             return
         async with self._lock:
             self._generation += 1
-            if not text.startswith(self._frozen_source) or (self.final and text != self.text):
-                self._forget_frozen()  # changed, or grew past a text frozen whole
+            if not text.startswith(self.text) or (self.final and text != self.text):
+                await self._start_over()  # changed, or grew past a text frozen whole
             self.final = final
             self.text = text
-            await self._render_tail()
+            await self._feed_tail()
 
-    async def _render_tail(self) -> None:
-        """Show the text after the frozen lines in the tail, touching only blocks that changed.
-
-        Like `Markdown.append`, but from a parse of the whole (small) tail: blocks whose source
-        is unchanged stay mounted, the block that grew is updated in place where Textual can
-        (paragraphs, fences, tables), and the rest is mounted anew. (Never `Markdown.append`
-        after `update`: PERFORMANCE.md, it mis-parses an open fence.)
-        """
+    async def _feed_tail(self) -> None:
+        """Append what the tail has not seen yet, then freeze what is finished once laid out."""
         tail = self._tail
         if not (tail.is_mounted and tail.is_attached):
-            return  # removed meanwhile (the session was switched away)
-        text = self.text[len(self._frozen_source) :]
-        new_blocks = tail._build_from_source(text)
-        new_sources = [_block_source(text, block) for block in new_blocks]
-        old_blocks = [child for child in tail.children if isinstance(child, MarkdownBlock)]
-        tail._markdown = text
-        keep = 0
-        while (
-            keep < min(len(old_blocks), len(new_blocks), len(self._tail_sources))
-            and type(old_blocks[keep]) is type(new_blocks[keep])
-            and self._tail_sources[keep] == new_sources[keep]
-        ):
-            old_blocks[keep].source_range = new_blocks[keep].source_range
-            keep += 1
-        with self.app.batch_update():
-            if keep == len(old_blocks) - 1 and keep == len(new_blocks) - 1 and type(old_blocks[keep]) is type(new_blocks[keep]):
-                # The last block grew: in place for paragraphs, fences and tables.
-                old_blocks[keep].source_range = new_blocks[keep].source_range
-                await old_blocks[keep]._update_from_block(new_blocks[keep])
-            else:
-                if keep < len(old_blocks):
-                    await tail.remove_children(old_blocks[keep:])
-                if keep < len(new_blocks):
-                    await tail.mount_all(new_blocks[keep:])
-            self._tail_sources = new_sources
-            self._mark_ends()
-        generation = self._generation
-        self.call_after_refresh(self._settle, generation)
+            return  # not mounted yet (caught up on mount), or removed (the session was switched)
+        if self._fed < len(self.text):
+            with self.app.batch_update():
+                if self._append_misparses(self.text[self._fed :]):
+                    await self._replace_tail()
+                    await self._tail.append(self.text[self._frozen_chars :])
+                else:
+                    await tail.append(self.text[self._fed :])
+                self._fed = len(self.text)
+                self._mark_ends()
+        self.call_after_refresh(self._settle, self._generation)
+
+    def _append_misparses(self, more: str) -> bool:
+        """Whether `Markdown.append(more)` would differ from a parse of the whole live text.
+
+        `append` re-parses from the start of the last block only; text that joins the last block
+        to the one above (`3. third` after a blank line continues the list above as a loose
+        list) needs the live blocks parsed together.
+        """
+        blocks = self._live_blocks()
+        if len(blocks) < 2:
+            return False
+        first, last = blocks[0].source_range[0], blocks[-1].source_range[0]
+        live = "".join((self._tail.source + more).splitlines(keepends=True)[first:])
+        starts = {token.map[0] for token in _PARSER.parse(live) if token.level == 0 and token.map and token.nesting >= 0}
+        return last - first not in starts
+
+    async def _replace_tail(self) -> None:
+        """An empty tail in place of the current one, which is removed with its blocks."""
+        old, self._tail = self._tail, Markdown(classes="stream-tail")
+        if old.is_mounted:
+            with self.app.batch_update():
+                await old.remove()
+                await self.mount(self._tail)
+
+    async def _start_over(self) -> None:
+        """Forget the frozen lines and the tail; a new empty tail takes its place."""
+        self._frozen_chars = 0
+        self._frozen.clear()
+        self.text = ""
+        self._fed = 0
+        await self._replace_tail()
 
     def _mark_ends(self) -> None:
         # Inline margins, not `:first-child`/`:last-child` rules: those are applied a cycle late,
         # and a capture in between would freeze a wrong gap. (A rule for one side would not do
         # either: Textual replaces the whole margin with it.)
-        blocks = [child for child in self._tail.children if isinstance(child, MarkdownBlock)]
+        blocks = self._live_blocks()
         for index, block in enumerate(blocks):
             css_margin = _CSS_MARGIN.get(block)
             if css_margin is None:
                 css_margin = _CSS_MARGIN[block] = block.styles.margin
             margin = css_margin
-            if index == 0 and self._frozen_source:
+            if index == 0 and self._frozen_chars:
                 margin = margin._replace(top=0)
             if index == len(blocks) - 1:
                 margin = margin._replace(bottom=0)  # a document ends with its last block
             if block.styles.margin != margin:
                 block.styles.margin = margin
 
-    def _forget_frozen(self) -> None:
-        self._frozen_source = ""
-        self._frozen.clear()
-        self._tail_sources = []
-
     async def rebuild(self) -> None:
         """Render everything again (the width or the theme changed: captured lines are stale)."""
         async with self._lock:
             self._generation += 1
-            self._forget_frozen()
-            await self._render_tail()
+            text, final = self.text, self.final
+            await self._start_over()
+            self.text, self.final = text, final
+            await self._feed_tail()
 
     def _on_theme_changed(self, _theme: object) -> None:
-        if self._frozen_source:
+        if self._frozen_chars:
             self.run_worker(self.rebuild(), exclusive=True, group="rebuild")
 
     def on_resize(self) -> None:
-        if self._frozen_source and self.size.width != self._frozen_width:
+        if self._frozen_chars and self.size.width != self._frozen_width:
             self.run_worker(self.rebuild(), exclusive=True, group="rebuild")
+        elif self._fed < len(self.text):
+            self.run_worker(self._catch_up(), exclusive=True, group="rebuild")
 
-    async def _settle(self, generation: int, attempts: int = 3) -> None:
+    async def _catch_up(self) -> None:
+        async with self._lock:
+            await self._feed_tail()
+
+    async def _settle(self, generation: int, attempts: int = SETTLE_ATTEMPTS) -> None:
         """After the tail was laid out: freeze all but its last blocks, if it holds more."""
         if generation != self._generation or self._lock.locked():
             return
@@ -223,7 +249,7 @@ class StreamingMarkdown(Widget):
             if generation != self._generation:
                 return
             if await self._freeze() is None and attempts > 1:
-                # Laid out but not yet settled (a batch of updates was in flight): try later.
+                # Not laid out yet (a batch of updates was in flight): try after the next refresh.
                 self.call_after_refresh(self._settle, generation, attempts - 1)
 
     async def _freeze(self) -> bool | None:
@@ -233,58 +259,48 @@ class StreamingMarkdown(Widget):
         settled yet.
         """
         tail = self._tail
-        blocks = [child for child in tail.children if isinstance(child, MarkdownBlock)]
+        blocks = self._live_blocks()
         live = 0 if self.final else LIVE_BLOCKS
-        if len(blocks) <= live or not blocks or not tail.display or tail.size.width <= 0:
+        if len(blocks) <= live or not tail.display or tail.size.width <= 0 or self._fed < len(self.text):
             return False
-        if self._frozen_source and tail.size.width != self._frozen_width:
+        if self._frozen_chars and tail.size.width != self._frozen_width:
             return False  # resized: `rebuild` runs
-        if tail.source != self.text[len(self._frozen_source) :]:
-            return False
-        size = tail.outer_size
-        compositor = Compositor()
-        compositor.reflow(tail, size)
+        if not layout_is_current(tail) or not _stacked(tail, blocks):
+            return None
+        source = tail.source
         if live:
             first_live = blocks[-live]
             start_line = first_live.source_range[0]
-            geometry = compositor.full_map.get(first_live)
-            if start_line <= 0:
+            cut_row = first_live.region.y - tail.region.y
+            cut = _offset_of_line(source, start_line)
+            if start_line <= 0 or cut_row <= 0:
                 return False
-            if geometry is None or geometry.region.y <= 0:
-                return None
-            cut_row = geometry.region.y
         else:
-            start_line = len(tail.source.split("\n")) + 1
-            cut_row = size.height
-            if cut_row <= 0:
-                return None
-        # Capture only a settled layout: every block where the screen last put it.
-        origin = tail.region
-        for block in blocks:
-            placed = compositor.full_map.get(block)
-            if placed is None or placed.region.size != block.region.size:
-                return None
-            if placed.region.y != block.region.y - origin.y:
-                return None
-        strips = compositor.render_strips(Size(size.width, cut_row))
+            cut_row = tail.region.height
+            cut = len(source)
+        strips = render_subtree(tail, cut_row)
         if len(strips) != cut_row:
             return None
-        cut = _offset_of_line(tail.source, start_line)
-        frozen = blocks[: len(blocks) - live]
         with self.app.batch_update():
             self._frozen_width = tail.size.width
             self._frozen.extend([strip.discard_meta() for strip in strips])
-            self._frozen_source += tail.source[:cut]
-            self._tail_sources = self._tail_sources[len(frozen) :]
-            tail._markdown = tail.source[cut:]
-            for block in blocks[len(blocks) - live :]:
-                begin, end = block.source_range
-                block.source_range = (begin - start_line, end - start_line)
-            await tail.remove_children(frozen)
+            # The tail's source is the whole text since its start (it is never cut): `append`
+            # keeps parsing from its own last line.
+            self._frozen_chars = len(self.text) - len(source) + cut
+            await tail.remove_children(blocks[: len(blocks) - live])
             self._mark_ends()
         return True
 
 
-def _block_source(text: str, block: MarkdownBlock) -> str:
-    begin, end = block.source_range
-    return text[_offset_of_line(text, begin) : _offset_of_line(text, end)]
+def _stacked(tail: Markdown, blocks: list[MarkdownBlock]) -> bool:
+    """Whether the blocks sit where a vertical layout of their current sizes puts them."""
+    y = tail.content_region.y
+    previous_margin = 0
+    for block in blocks:
+        margin = block.styles.margin
+        region = block.region
+        if region.y != y + max(previous_margin, margin.top):
+            return False
+        y = region.bottom
+        previous_margin = margin.bottom
+    return True

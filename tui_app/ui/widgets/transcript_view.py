@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from textual import events
 from textual.app import ComposeResult
@@ -96,6 +97,8 @@ class TranscriptView(VerticalScroll, can_focus=True):
         self._code_cursor: tuple[str, int] = ("", -1)
         self._turns: tuple[Turn, ...] | None = None
         self._turn_by_id: dict[str, Turn] = {}
+        self._released = False
+        """Whether the user scrolled away from the bottom (Textual keeps its own flag private)."""
 
     def compose(self) -> ComposeResult:
         yield Static("Type a message below and press Enter to send it.", id="transcript-empty")
@@ -141,7 +144,16 @@ class TranscriptView(VerticalScroll, can_focus=True):
     @property
     def following(self) -> bool:
         """Whether new output scrolls into view (the user has not scrolled up)."""
-        return not getattr(self, "_anchor_released", False)
+        return not self._released
+
+    def release_anchor(self) -> None:
+        # Textual calls this when the user scrolls; back at the bottom the anchor holds again.
+        super().release_anchor()
+        self._released = True
+
+    def scroll_end(self, *args: Any, **kwargs: Any) -> None:
+        self._released = False  # as Textual does: scrolling to the end re-engages the anchor
+        super().scroll_end(*args, **kwargs)
 
     @property
     def mounted_messages(self) -> int:
@@ -241,6 +253,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         if new_value >= self.max_scroll_y:
+            self._released = False
             self.query(NewOutputMarker).set(display=False)
         if self._loading_earlier or not self._shown:
             return
