@@ -11,18 +11,18 @@ from collections.abc import Iterable
 
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from tui_app.backends.connection import Connection
 from tui_app.settings.user_settings import LoadedSettings, Settings, config_path
+from tui_app.ui.app_bindings import APP_BINDINGS
 from tui_app.ui.flows.on_app import on_pump
 from tui_app.ui.flows.questions import QuestionFlow
 from tui_app.ui.flows.sending import SendFlow
 from tui_app.ui.flows.session_actions import SessionActions
-from tui_app.ui.flows.session_view import COMPOSER_TITLES, SessionView
+from tui_app.ui.flows.session_view import SessionView
 from tui_app.ui.flows.settings_flow import SettingsFlow
 from tui_app.ui.keymap import BindingInfo, catalogue, unknown_ids
 from tui_app.ui.palette import app_commands
@@ -35,7 +35,8 @@ from tui_app.ui.screens.new_session import NewSessionRequest, NewSessionScreen
 from tui_app.ui.screens.question_dialog import QuestionDialog
 from tui_app.ui.screens.search import SearchScreen
 from tui_app.ui.screens.settings_screen import SettingsScreen
-from tui_app.ui.themes import DEFAULT_THEME, load_themes, theme_dirs
+from tui_app.ui.theme_choice import starting_theme
+from tui_app.ui.themes import load_themes, theme_dirs
 from tui_app.ui.widgets.composer import Composer
 from tui_app.ui.widgets.session_sidebar import SessionSidebar
 from tui_app.ui.widgets.transcript_view import TranscriptView
@@ -43,8 +44,6 @@ from tui_app.ui.widgets.usage_panel import UsagePanel
 from tui_app.workspace.changes import Notice
 from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.workspace import Store, Workspace
-
-__all__ = ["COMPOSER_TITLES", "EXIT_AFTER_FIRST_PAINT", "TuiApp"]
 
 EXIT_AFTER_FIRST_PAINT = "TUI_APP_EXIT_AFTER_FIRST_PAINT"
 """Set (to anything) in the environment, the app quits once its first screen is painted."""
@@ -55,29 +54,7 @@ class TuiApp(App[None]):
 
     CSS_PATH = ["app.tcss", "transcript.tcss"]
     TITLE = "tui-app"
-    BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
-        # Footer words are short so the main keys fit in 80 columns; the tooltip is the full name
-        # the help screen and the palette use.
-        Binding("escape", "cancel_turn", "Cancel", tooltip="Cancel turn", id="cancel"),
-        Binding("ctrl+n", "new_session", "New", tooltip="New session", id="new-session"),
-        Binding("ctrl+o", "answer_question", "Answer", tooltip="Answer question", id="answer-question"),
-        Binding("ctrl+t", "end_session", "End", tooltip="End session", id="end-session"),
-        Binding("ctrl+l", "audit_log", "Audit", tooltip="Audit log", id="audit-log"),
-        Binding("f1", "help", "Keys", id="help"),
-        Binding("ctrl+end", "jump_to_end", "Jump to the end", show=False, id="jump-to-bottom"),
-        Binding("f2", "settings", "Settings", show=False, id="settings"),
-        Binding("ctrl+f", "search", "Search", show=False, tooltip="Search every session", id="search"),
-        Binding("f9", "export", "Export", show=False, tooltip="Export the session", id="export"),
-        Binding("ctrl+r", "rename_session", "Rename session", show=False, id="rename-session"),
-        Binding("f8", "delete_history", "Delete local history", show=False, id="delete-history"),
-        Binding("ctrl+pagedown", "next_session(1)", "Next session", show=False, id="next-session"),
-        Binding("ctrl+pageup", "next_session(-1)", "Previous session", show=False, id="previous-session"),
-        *(
-            Binding(f"alt+{n}", f"switch_number({n})", f"Session {n}", show=False, id=f"session-{n}")
-            for n in range(1, 10)
-        ),
-    ]
+    BINDINGS = APP_BINDINGS
 
     def __init__(
         self,
@@ -98,7 +75,8 @@ class TuiApp(App[None]):
         self._problems += themes.problems
         for theme in themes.themes:
             self.register_theme(theme)
-        self.theme = self._starting_theme()
+        self.theme, problems = starting_theme(self.available_themes, self.remembered.theme, self.settings.theme)
+        self._problems += problems
         self._remember_theme = True  # from now on a change of theme is the user's choice
         self._apply_keymap()
 
@@ -113,16 +91,6 @@ class TuiApp(App[None]):
     @property
     def sessions(self) -> dict[str, SessionController]:
         return self.workspace.sessions
-
-    def _starting_theme(self) -> str:
-        """The theme last picked in the app, else the config file's, else ours."""
-        for source, name in (("ui-state.json", self.remembered.theme), ("config.toml", self.settings.theme)):
-            if name is None:
-                continue
-            if name in self.available_themes:
-                return name
-            self._problems.append(f"theme {name!r} from {source} is not installed; using {DEFAULT_THEME}")
-        return DEFAULT_THEME
 
     def watch_theme(self, theme: str) -> None:
         # A theme picked in the palette is remembered; the user's config.toml is left as it is.
