@@ -2,8 +2,8 @@
 
 The workspace publishes from its own tasks; Textual expects widgets to change (and screens to be
 pushed and popped) from a message pump, or a popped dialog waits forever on its removal. So each
-published value becomes a callback message to the App, handled in order as the old
-`SessionUpdated` message was.
+published value becomes a callback message to the App, handled in order (as the Textual message that used to carry each
+session change was).
 """
 
 from __future__ import annotations
