@@ -1,9 +1,8 @@
 """Run a workspace subscriber on the App's message pump.
 
-The workspace publishes from its own tasks; Textual expects widgets to change (and screens to be
-pushed and popped) from a message pump, or a popped dialog waits forever on its removal. So each
-published value becomes a callback message to the App, handled in order (as the Textual message that used to carry each
-session change was).
+The workspace publishes from its own tasks, mid-stream; widgets change and screens are pushed
+from a Textual message pump. So each published value becomes a callback message to the App,
+handled in order, as the per-change Textual message was before the workspace existed.
 """
 
 from __future__ import annotations
