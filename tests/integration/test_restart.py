@@ -36,7 +36,7 @@ async def test_a_restart_brings_back_transcripts_costs_and_an_unsent_draft(
         await pilot.pause(0.5)
         first = app.current
         before = [m.text for m in first.transcript.messages]  # type: ignore[union-attr]
-        cost = session_cost(app.book.ledger, first.id, "micros")  # type: ignore[union-attr]
+        cost = session_cost(app.workspace.book.ledger, first.id, "micros")  # type: ignore[union-attr]
     store.close()
 
     store = Store(tmp_path / "tui-app.db")
@@ -46,7 +46,7 @@ async def test_a_restart_brings_back_transcripts_costs_and_an_unsent_draft(
         session = again.current
         assert session.id == first.id  # type: ignore[union-attr]
         assert [m.text for m in session.transcript.messages] == before  # type: ignore[union-attr]
-        assert session_cost(again.book.ledger, session.id, "micros") == cost  # type: ignore[union-attr]
+        assert session_cost(again.workspace.book.ledger, session.id, "micros") == cost  # type: ignore[union-attr]
         assert again.query_one(Composer).text == "a draft I never sent"
         await wait_until(pilot, lambda: session.state == "ready")  # type: ignore[union-attr]
         # The session is still live on the server: it answers in context.
@@ -87,7 +87,7 @@ APP_SCRIPT = textwrap.dedent(
                 while app.current.state != "ready" or app.current.transcript.turns[-1].state == "running":
                     await pilot.pause(0.05)
                 turn = app.current.transcript.turns[-1]
-                print("TURN", turn.state, turn_cost(app.book.ledger, app.current.id, turn.id).exact, flush=True)
+                print("TURN", turn.state, turn_cost(app.workspace.book.ledger, app.current.id, turn.id).exact, flush=True)
                 print("TEXT", app.current.transcript.messages[-1].text.replace(chr(10), " "), flush=True)
 
     asyncio.run(main())

@@ -87,7 +87,7 @@ async def test_a_second_message_is_answered_in_context(connection: Connection) -
         last = shown_messages(app)[-1]
         assert "turn 2" in last and "“my name is Ada”" in last
         session_panel = panel_text(app, "#usage-session")
-        assert f"cost    {format_micros(session_cost(app.book.ledger, app.current.id, 'micros').exact)}" in session_panel  # type: ignore[union-attr]
+        assert f"cost    {format_micros(session_cost(app.workspace.book.ledger, app.current.id, 'micros').exact)}" in session_panel  # type: ignore[union-attr]
         assert "turns   2" in session_panel
 
 
@@ -108,7 +108,7 @@ async def test_the_cost_grows_while_the_reply_streams(paced_server: EmbeddedServ
         live_costs = [as_micros(line.split()[-1]) for line in dict.fromkeys(seen)]
         assert len(live_costs) >= 3, seen
         assert live_costs == sorted(live_costs)
-        final = turn_cost(app.book.ledger, app.current.id, app.current.transcript.last_turn.id).exact  # type: ignore[union-attr]
+        final = turn_cost(app.workspace.book.ledger, app.current.id, app.current.transcript.last_turn.id).exact  # type: ignore[union-attr]
         assert max(live_costs) < final  # type: ignore[operator]
 
 
@@ -158,7 +158,7 @@ async def test_escape_cancels_a_turn_that_waits_for_an_answer(connection: Connec
         await pilot.press("escape")  # on the main screen: cancel the turn
         await wait_until(pilot, lambda: app.current.state == "ready")  # type: ignore[union-attr]
         assert app.current.transcript.last_turn.state == "cancelled"  # type: ignore[union-attr]
-        assert turn_cost(app.book.ledger, app.current.id, app.current.transcript.last_turn.id).exact  # a cancelled turn is billed too  # type: ignore[union-attr]
+        assert turn_cost(app.workspace.book.ledger, app.current.id, app.current.transcript.last_turn.id).exact  # a cancelled turn is billed too  # type: ignore[union-attr]
 
 
 async def test_ctrl_n_opens_a_second_session_and_switching_shows_each_transcript(connection: Connection) -> None:

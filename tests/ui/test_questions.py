@@ -102,7 +102,7 @@ async def test_a_question_in_a_background_session_is_announced_and_opens_on_swit
         await pilot.press("ctrl+n", "enter")
         await wait_until(pilot, lambda: app.current is not asking and app.current.state == "ready")  # type: ignore[union-attr]
         # The first session, now off screen, sends and gets a question.
-        app.run_worker(app._send(asking, "ask me, in the background"))  # type: ignore[arg-type]
+        app.workspace.start_send(asking, "ask me, in the background")  # type: ignore[arg-type]
         await wait_until(pilot, lambda: asking.state == "asking")  # type: ignore[union-attr]
         await pilot.pause(0.2)
         assert not isinstance(app.screen, QuestionDialog)

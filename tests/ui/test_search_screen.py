@@ -22,6 +22,7 @@ from tui_app.core.events import (
 )
 from tui_app.persistence.store import SessionRecord, Store
 from tui_app.ui.screens.search import SearchChoice, SearchScreen, snippet_text
+from tui_app.workspace.search import MessageSearch
 
 UNSET = ("unset", "unset")
 
@@ -36,7 +37,7 @@ class Host(App[None]):
         self.chosen: SearchChoice | None = UNSET
 
     def on_mount(self) -> None:
-        self.push_screen(SearchScreen(self.store, self.query_text), self._done)
+        self.push_screen(SearchScreen(MessageSearch(self.store), self.query_text), self._done)
 
     def _done(self, choice: SearchChoice | None) -> None:
         self.chosen = choice
@@ -53,7 +54,7 @@ async def test_typing_lists_matches_from_every_session_and_enter_opens_the_best(
             assert isinstance(screen, SearchScreen)
             await pilot.press(*"apples")
             await wait_until(pilot, lambda: len(screen.results) >= 1)
-            assert {r.hit.session_id for r in screen.results} == {groceries.id}
+            assert {r.session_id for r in screen.results} == {groceries.id}
             assert screen.results[0].title == "Groceries"
             prompt = screen.query_one(OptionList).get_option_at_index(0).prompt
             assert "Groceries" in str(prompt) and "apples" in str(prompt)
@@ -79,7 +80,7 @@ async def test_arrow_keys_choose_another_result_and_escape_closes_with_nothing(
             assert screen.query_one(OptionList).has_focus
             await pilot.press("down", "enter")
             await wait_until(pilot, lambda: app.chosen != UNSET)
-            assert app.chosen == (paris.id, screen.results[1].hit.message_id)
+            assert app.chosen == (paris.id, screen.results[1].message_id)
 
         app = Host(store)
         async with app.run_test(size=(100, 30)) as pilot:

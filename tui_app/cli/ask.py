@@ -6,10 +6,12 @@ import sys
 from typing import TextIO
 
 from tui_app.backends.connection import Connection
-from tui_app.core.events import DomainEvent, PartUpdated
+from tui_app.core.events import PartUpdated
 from tui_app.core.cost import format_cost, turn_cost
 from tui_app.core.sanitize import strip_control
+from tui_app.workspace.changes import SessionChange
 from tui_app.workspace.session_controller import SessionController
+from tui_app.workspace.workspace import Workspace
 
 
 class _Printer:
@@ -19,10 +21,11 @@ class _Printer:
         self.out = out
         self.printed: dict[str, int] = {}
 
-    def __call__(self, session: SessionController, event: DomainEvent | None) -> None:
+    def __call__(self, change: SessionChange) -> None:
+        event = change.event
         if not isinstance(event, PartUpdated) or event.kind != "text":
             return
-        message = session.transcript.message(event.message_id)
+        message = change.session.transcript.message(event.message_id)
         part = next((p for p in message.parts if p.id == event.part_id), None) if message else None
         if part is None:
             return
@@ -47,13 +50,14 @@ def summary_line(session: SessionController) -> str:
 
 
 async def ask(connection: Connection, text: str, model: str | None = None, out: TextIO = sys.stdout) -> int:
-    backend = connection.open_backend()
+    workspace = Workspace([connection], model=model)
+    workspace.changes.subscribe(_Printer(out))
+    workspace.start()
     try:
-        session = SessionController(backend, title="tui-app ask", on_change=_Printer(out))
-        await session.open(model=model)
-        await session.send(text)
+        session = await workspace.open_session("tui-app ask")
+        await workspace.send(session, text)
     finally:
-        await backend.aclose()
+        await workspace.aclose()
     turn = session.transcript.last_turn
     out.write("\n" + summary_line(session) + "\n")
     out.flush()

@@ -18,6 +18,7 @@ from tui_app.core.session_state import ControllerEvent, SessionStatus, StateKind
 from tui_app.core.transcript import Transcript
 from tui_app.core.usage_ledger import UsageLedger
 from tui_app.persistence.store import SessionRecord, Store
+from tui_app.workspace.sends import Send
 
 # When a 409 names no Retry-After, wait this long before sending the queued message again.
 DEFAULT_CONFLICT_WAIT = 2.0
@@ -219,38 +220,59 @@ class SessionController:
             raise
         self._advance(session_state.Opened())
 
-    async def send(self, text: str) -> None:
+    async def send(self, text: str, tracker: Send | None = None) -> None:
         """Send `text` and apply the turn's events until it ends. Raises `BackendError`.
 
-        A 409 (another turn is active on the service) queues the message: it is sent again after
-        `Retry-After`, with the state saying so, until it goes through or the bound is reached.
+        The user's message enters the transcript (and the store) only once the service has taken
+        it, with its first event: a send refused for good leaves no message behind. A 409 (another
+        turn is active on the service) queues the message: it is sent again after `Retry-After`,
+        with the state saying so, until it goes through or the bound is reached.
         """
         if self.remote is None or self.state not in ("ready", "idle"):
             raise RuntimeError(f"session {self.title!r} cannot send while {self.state}")
+        tracker = tracker or Send(self.id, text)
+        sent = UserMessageSent(message_id=f"user_{uuid.uuid4().hex}", text=text)
         self._advance(session_state.SendStarted())
-        self._apply(UserMessageSent(message_id=f"user_{uuid.uuid4().hex}", text=text))
         for attempt in range(1, MAX_CONFLICT_RETRIES + 2):
             try:
                 async for event in self.backend.send(self.remote.id, text):
+                    if tracker.state != "sent":
+                        self._accepted(tracker, sent)
                     self._apply(event)
                 break
             except TurnConflict as conflict:
                 if attempt > MAX_CONFLICT_RETRIES:
+                    self._refused(tracker, conflict)
                     self._advance(session_state.SendFailed(conflict.message))
                     raise
                 wait = conflict.retry_after if conflict.retry_after is not None else DEFAULT_CONFLICT_WAIT
+                tracker.state = "queued"
                 self._advance(session_state.Queued(self._clock() + wait, conflict.message))
                 await asyncio.sleep(wait)
                 self._advance(session_state.SendStarted())
             except SessionExpired as error:
+                self._refused(tracker, error)
                 self._advance(session_state.Expired(error.message))
                 raise
             except BackendError as error:
+                self._refused(tracker, error)
                 self._advance(session_state.SendFailed(error.message))
                 raise
+        if tracker.state != "sent":
+            self._accepted(tracker, sent)  # taken without a word back: it is the service's now
         if self.state in session_state.BUSY:
             # The backend ended without a turn.completed the state machine could see.
             self._advance(session_state.Opened())
+
+    def _accepted(self, tracker: Send, sent: UserMessageSent) -> None:
+        tracker.state = "sent"
+        self._apply(sent)
+
+    @staticmethod
+    def _refused(tracker: Send, error: BackendError) -> None:
+        # A send the service took before the stream broke stays sent: its message is delivered.
+        if tracker.state != "sent":
+            tracker.state, tracker.error = "failed", error.message
 
     async def answer(self, request_id: str, answers: Sequence[Sequence[str]]) -> None:
         """Answer the agent's question; the turn's own stream reports it settled."""

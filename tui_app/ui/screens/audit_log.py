@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -17,7 +18,10 @@ from tui_app.core.events import UsageEntry
 from tui_app.core.cost import format_cost, summarize
 from tui_app.core.money import format_money
 from tui_app.core.transcript import Turn
+from tui_app.core.events import TurnCompleted, UsageReported
+from tui_app.workspace.changes import SessionChange
 from tui_app.workspace.session_controller import SessionController
+from tui_app.workspace.signal import Signal
 
 # (label, key, right-aligned): numbers line up on their last digit. The token columns say only
 # "Prompt" and "Completion" so the table fits an 80-column terminal with the demo's model name.
@@ -75,9 +79,11 @@ class AuditLogScreen(ModalScreen[None]):
     CSS_PATH = "audit_log.tcss"
     BINDINGS = [Binding("escape,q", "close", "Close", id="close-audit-log")]
 
-    def __init__(self, session: SessionController) -> None:
+    def __init__(self, session: SessionController, changes: Signal[SessionChange] | None = None) -> None:
         super().__init__()
         self.session = session
+        self._changes = changes
+        self._unsubscribe: Callable[[], None] | None = None
         self.unit = session.backend.capabilities.money
         self.rows: list[AuditRow] = []
 
@@ -98,6 +104,17 @@ class AuditLogScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.show_log()
+        if self._changes is not None:
+            self._unsubscribe = self._changes.subscribe(lambda change: self.call_later(self._session_changed, change))
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+
+    def _session_changed(self, change: SessionChange) -> None:
+        # Follow a running turn: each usage report, and its end, adds or settles entries.
+        if change.session is self.session and isinstance(change.event, UsageReported | TurnCompleted):
+            self.show_log()
 
     def show_log(self) -> None:
         """Show the session's entries as they stand now; call again to follow a running turn."""

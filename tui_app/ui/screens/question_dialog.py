@@ -8,8 +8,7 @@ question waiting, to read the transcript first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+import asyncio
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,14 +20,11 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Selecti
 
 from tui_app.core.sanitize import strip_control
 from tui_app.core.transcript import AskedQuestion
+from tui_app.workspace.questions import QuestionReply
+
+__all__ = ["QuestionDialog", "QuestionReply"]
 
 ARM_SECONDS = 0.4
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionReply:
-    action: Literal["answer", "defer", "cancel"]
-    answers: tuple[tuple[str, ...], ...] = ()
 
 
 def _clean(text: str) -> str:
@@ -36,7 +32,9 @@ def _clean(text: str) -> str:
 
 
 class QuestionDialog(ModalScreen[QuestionReply]):
-    """Answer, defer, or cancel the turn. The reply is the screen's result."""
+    """Answer, defer, or cancel the turn. The reply is the screen's result, and resolves the
+    question's Future when given one; a Future cancelled elsewhere (the question was settled)
+    closes the dialog."""
 
     CSS_PATH = "question_dialog.tcss"
     BINDINGS = [
@@ -45,9 +43,17 @@ class QuestionDialog(ModalScreen[QuestionReply]):
         Binding("ctrl+x", "cancel_turn", "Cancel the turn", id="question-cancel"),
     ]
 
-    def __init__(self, asked: AskedQuestion, session_title: str, waiting: int = 1) -> None:
+    def __init__(
+        self,
+        asked: AskedQuestion,
+        session_title: str,
+        waiting: int = 1,
+        future: asyncio.Future[QuestionReply] | None = None,
+    ) -> None:
         super().__init__()
         self.asked = asked
+        self.future = future
+        self._answered = False
         self.session_title = session_title
         self.waiting = waiting
         self.armed = False
@@ -90,6 +96,20 @@ class QuestionDialog(ModalScreen[QuestionReply]):
 
     def on_mount(self) -> None:
         self.set_timer(ARM_SECONDS, self._arm)
+        if self.future is not None:
+            self.future.add_done_callback(self._future_done)
+
+    def _future_done(self, future: asyncio.Future[QuestionReply]) -> None:
+        if future.cancelled() and self.is_attached and self.is_active:
+            self.settle()
+
+    def _reply(self, reply: QuestionReply) -> None:
+        if self._answered:
+            return
+        self._answered = True
+        if self.future is not None and not self.future.done():
+            self.future.set_result(reply)
+        self.dismiss(reply)
 
     def _arm(self) -> None:
         self.armed = True
@@ -124,19 +144,21 @@ class QuestionDialog(ModalScreen[QuestionReply]):
         if isinstance(answers, str):
             self.query_one("#question-problem", Static).update(f"[$error]{answers}[/]")
             return
-        self.dismiss(QuestionReply("answer", answers))
+        self._reply(QuestionReply("answer", answers))
 
     def action_defer(self) -> None:
         if self.armed:
-            self.dismiss(QuestionReply("defer"))
+            self._reply(QuestionReply("defer"))
 
     def action_cancel_turn(self) -> None:
         if self.armed:
-            self.dismiss(QuestionReply("cancel"))
+            self._reply(QuestionReply("cancel"))
 
     def settle(self) -> None:
         """Close without a reply: the question was settled elsewhere or its turn ended."""
-        self.dismiss(QuestionReply("defer"))
+        if not self._answered:
+            self._answered = True
+            self.dismiss(QuestionReply("defer"))
 
     @on(Button.Pressed, "#submit")
     def _submit_pressed(self) -> None:

@@ -7,8 +7,6 @@ typing never waits on the disk; a result for a query the user has since changed 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,17 +19,12 @@ from textual.worker import get_current_worker
 
 from tui_app.core.sanitize import strip_control
 from tui_app.workspace.export import format_time
-from tui_app.persistence.store import MATCH_END, MATCH_START, SearchHit, Store
+from tui_app.workspace.search import MATCH_END, MATCH_START, FoundMessage, MessageSearch
 
 SearchChoice = tuple[str, str]
 """(session_id, message_id) of the chosen message."""
 
-
-@dataclass(frozen=True, slots=True)
-class SearchResult:
-    hit: SearchHit
-    title: str
-    time: float | None
+SearchResult = FoundMessage
 
 
 def snippet_text(snippet: str) -> Text:
@@ -45,12 +38,12 @@ def snippet_text(snippet: str) -> Text:
 
 
 def result_prompt(result: SearchResult) -> Text:
-    who = "you" if result.hit.role == "user" else "agent"
+    who = "you" if result.role == "user" else "agent"
     prompt = Text()  # no base style: it would carry over to every piece appended
     prompt.append(strip_control(result.title).replace("\n", " "), style="bold")
     prompt.append(f"  {who} · {format_time(result.time)}", style="dim")
     prompt.append("\n")
-    prompt.append_text(snippet_text(result.hit.snippet))
+    prompt.append_text(snippet_text(result.snippet))
     return prompt
 
 
@@ -64,9 +57,9 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
     ]
     LIMIT = 50
 
-    def __init__(self, store: Store, query: str = "") -> None:
+    def __init__(self, search: MessageSearch, query: str = "") -> None:
         super().__init__()
-        self.store = store
+        self.search = search
         self.initial_query = query
         self.results: list[SearchResult] = []
 
@@ -88,17 +81,7 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
 
     @work(exclusive=True, group="search", thread=True)
     def _search(self, query: str) -> None:
-        hits = self.store.search(query, limit=self.LIMIT) if query.strip() else []
-        titles = {record.id: record.title for record in self.store.sessions()} if hits else {}
-        times: dict[str, dict[str, float | None]] = {}
-        results = [
-            SearchResult(
-                hit,
-                titles.get(hit.session_id, "?"),
-                times.setdefault(hit.session_id, self.store.message_times(hit.session_id)).get(hit.message_id),
-            )
-            for hit in hits
-        ]
+        results = self.search.find(query, limit=self.LIMIT)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, query, results)
 
@@ -133,8 +116,8 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
         self._choose(event.option_index)
 
     def _choose(self, index: int) -> None:
-        hit = self.results[index].hit
-        self.dismiss((hit.session_id, hit.message_id))
+        found = self.results[index]
+        self.dismiss((found.session_id, found.message_id))
 
     def action_to_results(self) -> None:
         if self.results:

@@ -1,0 +1,29 @@
+"""The App's key bindings, each with an id so `[keys]` in config.toml can remap it."""
+
+from __future__ import annotations
+
+from textual.binding import Binding, BindingType
+
+APP_BINDINGS: list[BindingType] = [
+    Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
+    # Footer words are short so the main keys fit in 80 columns; the tooltip is the full name
+    # the help screen and the palette use.
+    Binding("escape", "cancel_turn", "Cancel", tooltip="Cancel turn", id="cancel"),
+    Binding("ctrl+n", "new_session", "New", tooltip="New session", id="new-session"),
+    Binding("ctrl+o", "answer_question", "Answer", tooltip="Answer question", id="answer-question"),
+    Binding("ctrl+t", "end_session", "End", tooltip="End session", id="end-session"),
+    Binding("ctrl+l", "audit_log", "Audit", tooltip="Audit log", id="audit-log"),
+    Binding("f1", "help", "Keys", id="help"),
+    Binding("ctrl+end", "jump_to_end", "Jump to the end", show=False, id="jump-to-bottom"),
+    Binding("f2", "settings", "Settings", show=False, id="settings"),
+    Binding("ctrl+f", "search", "Search", show=False, tooltip="Search every session", id="search"),
+    Binding("f9", "export", "Export", show=False, tooltip="Export the session", id="export"),
+    Binding("ctrl+r", "rename_session", "Rename session", show=False, id="rename-session"),
+    Binding("f8", "delete_history", "Delete local history", show=False, id="delete-history"),
+    Binding("ctrl+pagedown", "next_session(1)", "Next session", show=False, id="next-session"),
+    Binding("ctrl+pageup", "next_session(-1)", "Previous session", show=False, id="previous-session"),
+    *(
+        Binding(f"alt+{n}", f"switch_number({n})", f"Session {n}", show=False, id=f"session-{n}")
+        for n in range(1, 10)
+    ),
+]

@@ -1,0 +1,116 @@
+"""The main screen follows the workspace: the sidebar shows every session, the usage panel,
+transcript and composer title the one on screen. Subscribed once; the App only forwards keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import App
+
+from tui_app.core.cost import turn_cost
+from tui_app.core.events import UsageReported
+from tui_app.ui.flows.on_app import on_pump
+from tui_app.ui.widgets.composer import Composer
+from tui_app.ui.widgets.session_sidebar import SessionSidebar
+from tui_app.ui.widgets.transcript_view import TranscriptView
+from tui_app.ui.widgets.usage_panel import UsagePanel
+from tui_app.workspace.changes import RosterChange, SessionChange
+from tui_app.workspace.session_controller import SessionController
+from tui_app.workspace.workspace import Workspace
+
+COMPOSER_TITLES = {
+    "creating": "Connecting… (you can type already)",
+    "ready": "Message",
+    "idle": "Message (the session is snapshotted: it resumes on send)",
+    "sending": "Sending…",
+    "streaming": "The agent is replying… (your draft is kept)",
+    "asking": "The agent asks a question… (your draft is kept)",
+    "resuming": "Restoring the session… (your draft is kept)",
+    "queued": "Queued: another turn is running (your draft is kept)",
+    "cancelling": "Cancelling…",
+    "expired": "This session has expired: start a new one",
+    "ended": "This session has ended",
+    "failed": "Session failed: see the notification",
+}
+
+
+class SessionView:
+    def __init__(
+        self,
+        app: App[None],
+        workspace: Workspace,
+        sidebar: SessionSidebar,
+        usage: UsagePanel,
+        transcript: TranscriptView,
+        composer: Composer,
+        on_switched: Callable[[SessionController], None],
+    ) -> None:
+        self.app = app
+        self.workspace = workspace
+        self.sidebar = sidebar
+        self.usage = usage
+        self.transcript = transcript
+        self.composer = composer
+        self._on_switched = on_switched
+        self._shown_state: tuple[str, str] | None = None
+        self._unsubscribe = [
+            workspace.changes.subscribe(on_pump(app, self._changed)),
+            workspace.roster.subscribe(self._roster),  # published from the App's own calls
+        ]
+
+    def detach(self) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe = []
+
+    async def switch(self, session: SessionController) -> None:
+        # A session off screen is data, not widgets: the view is rebuilt from its transcript.
+        draft = self.workspace.show(session)
+        composer = self.composer
+        composer.set_history([m.text for m in session.transcript.messages if m.role == "user"])
+        with composer.prevent(Composer.Changed):
+            composer.text = draft
+        await self.transcript.reset()
+        self.transcript.times = session.message_times
+        self.transcript.turn_cost = lambda turn_id: turn_cost(session.book.ledger, session.id, turn_id)
+        self.sidebar.select(session.id)
+        self.show_current()
+        self._on_switched(session)
+
+    def show_current(self) -> None:
+        session = self.workspace.current
+        if session is None:
+            return
+        self.usage.show(session)
+        self.transcript.show(session.transcript, session.backend.capabilities.money)
+        self.composer.border_title = COMPOSER_TITLES[session.state]
+        if (session.id, session.state) != self._shown_state:
+            self._shown_state = (session.id, session.state)
+            self.app.refresh_bindings()  # "Cancel turn" shows only while a turn runs
+
+    def tick(self) -> None:
+        """Once a second: the clocks of resuming and queued sessions move on."""
+        for session in self.workspace.order:
+            if session.state in ("resuming", "queued"):
+                self.sidebar.refresh_session(session, session.id in self.workspace.unread)
+
+    def _changed(self, change: SessionChange) -> None:
+        if not self.app.screen_stack:
+            return  # (no screens: the app is shutting down, and a session still reported)
+        session = change.session
+        self.sidebar.refresh_session(session, change.unread)
+        current = self.workspace.current
+        if session is current:
+            self.show_current()
+        elif isinstance(change.event, UsageReported) and current is not None:
+            self.usage.show_all_sessions(current)  # the total across sessions moved
+
+    def _roster(self, change: RosterChange) -> None:
+        if not self.app.screen_stack:
+            return
+        if change.kind == "added":
+            self.sidebar.add_session(change.session)
+        elif change.kind == "removed":
+            self.sidebar.remove_session(change.session.id)
+        else:
+            self.sidebar.refresh_session(change.session)

@@ -1,0 +1,52 @@
+"""The settings form: apply to this run, and write to config.toml only once confirmed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import App
+from textual.markup import escape
+
+from tui_app.settings.settings_writer import write_settings
+from tui_app.settings.user_settings import LoadedSettings, Settings
+from tui_app.ui.screens.confirm import ConfirmScreen
+from tui_app.ui.screens.settings_screen import SettingsChoice, SettingsScreen
+
+
+class SettingsFlow:
+    def __init__(self, app: App[None], loaded: LoadedSettings, apply: Callable[[Settings], None]) -> None:
+        self.app = app
+        self.loaded = loaded
+        self._apply = apply
+
+    def open(self, settings: Settings) -> None:
+        if isinstance(self.app.screen, SettingsScreen):
+            return
+        screen = SettingsScreen(settings, sorted(self.app.available_themes), str(self.loaded.path))
+        self.app.push_screen(screen, callback=self._chosen)
+
+    def _chosen(self, choice: SettingsChoice | None) -> None:
+        if choice is None:
+            return
+        self._apply(choice.settings)
+        if not choice.save:
+            self.app.notify("Settings applied to this run.")
+            return
+        path = self.loaded.path
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                self.app.notify("Applied to this run only; config.toml is unchanged.")
+                return
+            try:
+                write_settings(path, choice.changes)
+            except OSError as error:
+                self.app.notify(f"Not saved: {error}", severity="error", markup=False)
+                return
+            self.app.notify(f"Saved to {path}.", markup=False)
+
+        question = (
+            f"Write these settings to [b]{escape(str(path))}[/b]? Comments and settings not in the form "
+            "stay as they are."
+        )
+        self.app.push_screen(ConfirmScreen(question, yes="Write"), callback=confirmed)

@@ -1,0 +1,20 @@
+"""A send's lifecycle: pending until the service takes it, then sent; queued while another turn
+runs (409); failed when it was refused. Only a sent message enters the transcript, so a failed
+send leaves no "You" message behind and a retry shows exactly one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+SendState = Literal["pending", "queued", "sent", "failed"]
+
+
+@dataclass(eq=False)
+class Send:
+    session_id: str
+    text: str
+    state: SendState = "pending"
+    error: str | None = None
+    """Why it failed, in words a person can act on."""
+
