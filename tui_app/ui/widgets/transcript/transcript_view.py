@@ -28,7 +28,7 @@ from textual.widgets import Static
 
 from tui_app.core.cost import Cost
 from tui_app.core.transcript import Message, Transcript, Turn
-from tui_app.ui.widgets.message_view import MessageView, code_blocks, header_for, note_for
+from tui_app.ui.widgets.transcript.message_view import MessageView, code_blocks, header_for, note_for
 
 __all__ = ["MessageView", "TranscriptView", "header_for"]
 
