@@ -8,12 +8,11 @@ jitter, until the turn ends. Frames are de-duplicated by id, so nothing shows tw
 from __future__ import annotations
 
 import asyncio
+from functools import cached_property
 from collections.abc import AsyncIterator, Sequence
 
-import httpx
 from httpx_sse import ServerSentEvent, aconnect_sse
 
-from tui_app.backends.api_key import ApiKey
 from tui_app.backends.base import Capabilities, EndResult, RemoteSession
 from tui_app.backends.casedev_wire import (
     ChatCreated,
@@ -25,8 +24,8 @@ from tui_app.backends.errors import (
     RateLimited,
     ServerFailed,
 )
-from tui_app.backends.http_backend import HttpBackend, RetryPolicy
-from tui_app.backends.sse_frames import SseFrame, read_frame, translated
+from tui_app.backends.http_backend import HttpBackend
+from tui_app.backends.sse_frames import STREAM_BROKE, SseFrame, dropped, read_frame, translated
 from tui_app.core.events import (
     DomainEvent,
     StreamInterrupted,
@@ -51,16 +50,10 @@ class CasedevBackend(HttpBackend):
     default_name = "casedev"
     service = "Case.dev"
 
-    def __init__(
-        self,
-        base_url: str,
-        api_key: ApiKey,
-        name: str | None = None,
-        service: str | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        super().__init__(base_url, api_key, name, service, retry)
-        self._last_event_id: dict[str, int] = {}
+    @cached_property
+    def _last_event_id(self) -> dict[str, int]:
+        """The last event id seen per chat, to resume a dropped stream after it."""
+        return {}
 
     key_probe = ("GET", "/agent/v1/chat/chat_tui_app_key_check/files")
 
@@ -149,8 +142,8 @@ class CasedevBackend(HttpBackend):
                     event = translated(lambda: respond_event_to_domain(name, payload), name, self._service)
                     if event is not None:
                         yield event
-            except (httpx.TransportError, httpx.StreamError) as error:
-                raise _StreamBroke(f"the connection dropped ({type(error).__name__})") from None
+            except STREAM_BROKE as error:
+                raise _StreamBroke(dropped(error)) from None
 
     async def _resume(self, session_id: str, turn_id: str | None, reason: str | None) -> AsyncIterator[DomainEvent]:
         """Follow `/stream` from the last event seen until the turn ends. With a `reason` the
@@ -186,8 +179,8 @@ class CasedevBackend(HttpBackend):
                         if isinstance(event, TurnCompleted):
                             return
                 reason = "the resumed stream ended before the turn did"
-            except (httpx.TransportError, httpx.StreamError) as error:
-                reason = f"the connection dropped ({type(error).__name__})"
+            except STREAM_BROKE as error:
+                reason = dropped(error)
             except (RateLimited, ServerFailed) as error:
                 reason = error.message
         raise ConnectionFailed(

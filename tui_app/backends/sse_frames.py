@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import httpx
 from httpx_sse import ServerSentEvent
 from pydantic import ValidationError
 
@@ -22,6 +23,13 @@ T = TypeVar("T")
 
 # What a wire model or a translation raises on data it cannot read.
 MALFORMED = (ValueError, KeyError, TypeError, ValidationError)
+# What reading a stream raises when the connection drops under it.
+STREAM_BROKE = (httpx.TransportError, httpx.StreamError)
+
+
+def dropped(error: Exception) -> str:
+    """Why a stream broke, for a person: the error's type says which way the connection failed."""
+    return f"the connection dropped ({type(error).__name__})"
 
 
 @dataclass(frozen=True, slots=True)
