@@ -25,7 +25,7 @@ from tui_app.backends.errors import (
     ServerFailed,
 )
 from tui_app.backends.http_backend import HttpBackend
-from tui_app.backends.sse_frames import STREAM_BROKE, SseFrame, dropped, read_frame, translated
+from tui_app.backends.sse_frames import STREAM_BROKE, SseFrame, decoded, dropped, read_frame, translated
 from tui_app.core.events import (
     DomainEvent,
     StreamInterrupted,
@@ -135,11 +135,7 @@ class CasedevBackend(HttpBackend):
             # From here the turn runs on the server: a failure means resume, not resend.
             try:
                 async for sse in source.aiter_sse():
-                    frame = self._new_frame(session_id, sse)
-                    if frame is None or (payload := frame.payload) is None:
-                        continue
-                    name = frame.name
-                    event = translated(lambda: respond_event_to_domain(name, payload), name, self._service)
+                    event = decoded(self._new_frame(session_id, sse), respond_event_to_domain, self._service)
                     if event is not None:
                         yield event
             except STREAM_BROKE as error:

@@ -92,3 +92,12 @@ def translated(translate: Callable[[], T], name: str, service: str) -> T | None:
     except MALFORMED as error:
         log.warning("skipped a malformed %s %s event: %s", service, name, error)
         return None
+
+
+def decoded(frame: SseFrame | None, translate: Callable[[str, dict[str, Any]], T], service: str) -> T | None:
+    """What `translate` makes of a frame's event name and payload; None for a frame without a
+    payload (a ping, non-JSON data) or a malformed event (logged)."""
+    if frame is None or (payload := frame.payload) is None:
+        return None
+    name = frame.name
+    return translated(lambda: translate(name, payload), name, service)
