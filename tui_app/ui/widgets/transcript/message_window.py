@@ -55,13 +55,13 @@ class MessageWindow:
         marker: Callable[[], Widget],
         decorate: Decorate,
         following: Callable[[], bool],
-        on_unmount: Callable[[list[MessageView]], None],
+        on_removed: Callable[[list[MessageView]], None],
     ) -> None:
         self._host = host
         self._marker = marker
         self._decorate = decorate
         self._following = following
-        self._on_unmount = on_unmount
+        self._on_removed = on_removed
         self.shown: Transcript | None = None
         """The transcript the window is taken from (None before a session's first paint)."""
         self.views: dict[str, MessageView] = {}
@@ -221,7 +221,7 @@ class MessageWindow:
 
     async def _unmount(self, ids: list[str], top: bool = False) -> None:
         views = [self.views.pop(view_id) for view_id in ids]
-        self._on_unmount(views)
+        self._on_removed(views)
         if top:
             del self.order[: len(ids)]
         else:

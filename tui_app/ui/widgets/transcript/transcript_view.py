@@ -67,7 +67,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
             marker=lambda: self.query_one(NewOutputMarker),
             decorate=self._decorate,
             following=lambda: self.following,
-            on_unmount=self._forget_selection_in,
+            on_removed=self._forget_selection_in,
         )
         self._selected: MessageView | None = None
         self._code_cursor = CodeCursor()
