@@ -19,7 +19,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
 from tui_app.core.transcript import Message, Part, Transcript, Turn
-from tui_app.ui.widgets.transcript_view import TranscriptView
+from tui_app.ui.widgets.transcript.transcript_view import TranscriptView
 
 SIZE = (100, 40)
 
@@ -59,7 +59,7 @@ def reply_tokens(count: int) -> list[str]:
 
 
 class Probe(App[None]):
-    CSS_PATH = str(Path(__file__).resolve().parent.parent / "tui_app" / "ui" / "transcript.tcss")
+    CSS_PATH = str(Path(__file__).resolve().parent.parent / "tui_app" / "ui" / "widgets" / "transcript" / "transcript.tcss")
 
     def __init__(self, design: str) -> None:
         super().__init__()

@@ -33,7 +33,7 @@ from benchmarks.common import CpuWindow, cpu_seconds, median, peak_rss_mb, reply
 from tui_app.core import transcript as reducer
 from tui_app.core.events import MessageCompleted, MessageCreated, PartUpdated, TurnCompleted, TurnStarted, UserMessageSent
 from tui_app.core.transcript import Transcript
-from tui_app.ui.widgets.transcript_view import TranscriptView
+from tui_app.ui.widgets.transcript.transcript_view import TranscriptView
 
 SIZE = (100, 40)
 POLL = 0.01

@@ -56,6 +56,6 @@ async def wait_until(pilot: Pilot[object], condition: Callable[[], bool], timeou
 def _fixed_message_clock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Snapshots show message headers with their time: pin it, or every run would differ."""
     if "snap_compare" in request.fixturenames:
-        from tui_app.ui.widgets import message_view
+        from tui_app.ui.widgets.transcript import message_view
 
         monkeypatch.setattr(message_view, "clock_text", lambda when, now=None: "" if when is None else "12:00")

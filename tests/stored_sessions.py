@@ -5,22 +5,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tui_app.backends.base import AgentBackend
 from tui_app.backends.connection import Connection
 from tui_app.workspace.session_controller import SessionController
 from tui_app.persistence.store import Store
 
 
+async def open_session(backend: AgentBackend, store: Store, title: str, *messages: str) -> SessionController:
+    """A new session on `backend`, kept in `store`, with `messages` sent and handed to the store."""
+    session = SessionController(backend, title=title, store=store)
+    await session.open()
+    for text in messages:
+        await session.send(text)
+    session.flush()
+    return session
+
+
 async def record_session(connection: Connection, store: Store, title: str, *messages: str) -> SessionController:
     backend = connection.open_backend()
     try:
-        session = SessionController(backend, title=title, store=store)
-        await session.open()
-        for text in messages:
-            await session.send(text)
-        session.flush()
+        return await open_session(backend, store, title, *messages)
     finally:
         await backend.aclose()
-    return session
 
 
 async def two_sessions(connection: Connection, directory: Path) -> tuple[SessionController, SessionController]:

@@ -16,7 +16,8 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from tests.server_client import turn_from_another_client
-from tui_app.backends.casedev import CasedevBackend, RetryPolicy
+from tui_app.backends.casedev import CasedevBackend
+from tui_app.backends.http_backend import RetryPolicy
 from tui_app.backends.errors import AuthFailed, NotFound, RateLimited, ServerFailed, SessionExpired
 from tui_app.settings.backend_choice import ApiKey
 from tui_app.core.events import QuestionAsked, StreamInterrupted, StreamResumed, TurnCompleted, UserMessageSent

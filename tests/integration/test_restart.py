@@ -18,7 +18,7 @@ from tui_app.server.runner import EmbeddedServer
 from tui_app.persistence.store import Store
 from tui_app.ui.app import TuiApp
 from tui_app.ui.widgets.composer import Composer
-from tui_app.ui.widgets.transcript_view import MessageView
+from tui_app.ui.widgets.transcript.transcript_view import MessageView
 
 
 async def test_a_restart_brings_back_transcripts_costs_and_an_unsent_draft(

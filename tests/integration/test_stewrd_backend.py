@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from tui_app.core.cost import session_cost
-from tui_app.backends.casedev import RetryPolicy
+from tui_app.backends.http_backend import RetryPolicy
 from tui_app.backends.errors import (
     AuthFailed,
     BackendError,

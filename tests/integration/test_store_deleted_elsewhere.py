@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.stored_sessions import open_session
 from tui_app.backends.connection import Connection
 from tui_app.persistence.store import Store
-from tui_app.workspace.session_controller import SessionController
 
 PATIENCE = 60.0  # a bound on waiting for the writer, so a broken store fails instead of hanging
 
@@ -30,12 +30,8 @@ async def test_a_session_removed_by_sessions_rm_while_it_runs_stays_removed(conn
     store = Store(data / "tui-app.db")
     backend = connection.open_backend()
     try:
-        doomed = SessionController(backend, title="Doomed", store=store)
-        await doomed.open()
-        await doomed.send("plan a trip to Paris, use a tool")
-        doomed.flush()
-        kept = SessionController(backend, title="Kept", store=store)
-        await kept.open()
+        doomed = await open_session(backend, store, "Doomed", "plan a trip to Paris, use a tool")
+        kept = await open_session(backend, store, "Kept")
         assert store.flush(PATIENCE)
 
         sessions_rm(data, doomed.id)

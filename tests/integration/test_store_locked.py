@@ -8,9 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.sqlite_locks import write_lock_held
+from tests.stored_sessions import open_session
 from tui_app.backends.connection import Connection
 from tui_app.persistence.store import Store
-from tui_app.workspace.session_controller import SessionController
 
 PATIENCE = 60.0  # a bound on waiting for the store's writer, so a broken store fails instead of hanging
 
@@ -39,14 +40,9 @@ async def test_a_store_locked_mid_session_lets_the_turn_run_and_writes_it_all_on
     store = Store(tmp_path / "tui-app.db")
     backend = connection.open_backend()
     try:
-        session = SessionController(backend, title="Locked out", store=store)
-        await session.open()
-        await session.send("plan a trip to Paris, use a tool")
-        session.flush()
+        session = await open_session(backend, store, "Locked out", "plan a trip to Paris, use a tool")
         assert store.flush(PATIENCE)
-        holder = sqlite3.connect(tmp_path / "tui-app.db", isolation_level=None)
-        holder.execute("BEGIN EXCLUSIVE")  # another program takes the write lock, and keeps it
-        try:
+        with write_lock_held(tmp_path / "tui-app.db"):  # another program takes the write lock, and keeps it
             # The whole turn streams and is handed to the store while the lock is held by this
             # very thread: a store call that waited for the lock would never return.
             await session.send("think about museums")
@@ -54,9 +50,6 @@ async def test_a_store_locked_mid_session_lets_the_turn_run_and_writes_it_all_on
             store.save_draft(session.id, "and then")
             assert store.unsaved() > 0
             assert store.health().problem in (None, "database locked by another program")
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
         assert store.flush(PATIENCE)
         assert store.health().ok
     finally:

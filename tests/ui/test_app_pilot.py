@@ -11,7 +11,7 @@ from tui_app.core.money import format_micros
 from tui_app.server.runner import EmbeddedServer
 from tui_app.ui.app import TuiApp
 from tui_app.ui.widgets.composer import Composer
-from tui_app.ui.widgets.transcript_view import MessageView
+from tui_app.ui.widgets.transcript.transcript_view import MessageView
 
 
 def panel_text(app: TuiApp, widget_id: str) -> str:

@@ -239,7 +239,7 @@ async def test_search_jumps_to_the_message_and_export_writes_the_session(
 
     from tui_app.ui.screens.export_screen import ExportScreen
     from tui_app.ui.screens.search import SearchScreen
-    from tui_app.ui.widgets.transcript_view import MessageView
+    from tui_app.ui.widgets.transcript.transcript_view import MessageView
 
     monkeypatch.chdir(tmp_path)
     store = Store(tmp_path / "sessions.db")

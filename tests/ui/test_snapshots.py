@@ -13,7 +13,7 @@ from tui_app.settings.user_settings import LoadedSettings, Settings, load_settin
 from tui_app.ui.app import TuiApp
 from tui_app.ui.screens.question_dialog import QuestionDialog
 from tui_app.ui.widgets.composer import Composer
-from tui_app.ui.widgets.transcript_view import MessageView
+from tui_app.ui.widgets.transcript.transcript_view import MessageView
 
 SIZE = (110, 34)
 

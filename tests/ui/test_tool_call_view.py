@@ -7,7 +7,7 @@ from textual.app import App, ComposeResult
 from tui_app.core import tool_calls
 from tui_app.core.events import ToolCall
 from tui_app.core.transcript import Part
-from tui_app.ui.widgets.message_view import ToolCallView
+from tui_app.ui.widgets.transcript.message_view import ToolCallView
 
 
 class OneTool(App[None]):

@@ -11,7 +11,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
-from tui_app.ui.widgets.streaming_markdown import StreamingMarkdown
+from tui_app.ui.widgets.transcript.streaming_markdown import StreamingMarkdown
 
 REPLY = """# A reply with every kind of block
 

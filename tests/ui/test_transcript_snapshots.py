@@ -9,8 +9,8 @@ from tests.conftest import wait_until
 from tui_app.backends.connection import Connection
 from tui_app.ui.app import TuiApp
 from tui_app.ui.widgets.composer import Composer
-from tui_app.ui.widgets.message_view import MessageView, ToolCallView
-from tui_app.ui.widgets.transcript_view import TranscriptView
+from tui_app.ui.widgets.transcript.message_view import MessageView, ToolCallView
+from tui_app.ui.widgets.transcript.transcript_view import TranscriptView
 
 SIZE = (80, 24)
 

@@ -11,10 +11,10 @@ from textual.widgets import Collapsible
 from tui_app.core import tool_calls
 from tui_app.core.events import ToolCall
 from tui_app.core.transcript import Message, Part, Transcript, Turn
-from tui_app.ui.widgets.message_view import MessageView, ReasoningView, ToolCallView
-from tui_app.ui.widgets.transcript_view import MAX_MOUNTED, PAGE, NewOutputMarker, TranscriptView
+from tui_app.ui.widgets.transcript.message_view import MessageView, ReasoningView, ToolCallView
+from tui_app.ui.widgets.transcript.transcript_view import MAX_MOUNTED, PAGE, NewOutputMarker, TranscriptView
 
-CSS = Path(__file__).resolve().parents[2] / "tui_app" / "ui" / "transcript.tcss"
+CSS = Path(__file__).resolve().parents[2] / "tui_app" / "ui" / "widgets" / "transcript" / "transcript.tcss"
 
 REPLY = "Here is some code:\n\n```python\nprint('one')\n```\n\nAnd more:\n\n```\ntwo\n```\n"
 

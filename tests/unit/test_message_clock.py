@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tui_app.ui.widgets.message_view import clock_text
+from tui_app.ui.widgets.transcript.message_view import clock_text
 
 
 def test_today_shows_the_time_and_another_day_the_date_too() -> None:

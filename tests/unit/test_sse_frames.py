@@ -9,7 +9,7 @@ import httpx
 import pytest
 from httpx_sse import EventSource, ServerSentEvent
 
-from tui_app.backends.sse_frames import SseFrame, read_frame, translated
+from tui_app.backends.sse_frames import SseFrame, decoded, read_frame, translated
 
 
 def frames_of(stream: bytes) -> list[SseFrame | None]:
@@ -76,3 +76,17 @@ def test_a_translation_bug_that_is_not_about_data_still_raises() -> None:
 
     with pytest.raises(RuntimeError):
         translated(broken, "token", "Test")
+
+
+def test_decoding_a_frame_passes_its_name_and_payload_and_skips_what_has_none(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING)
+    token, not_json = frames_of(b'data: {"type": "token", "text": "hi"}\n\nevent: part\ndata: {oops\n\n')
+
+    def to_domain(name: str, payload: dict[str, object]) -> tuple[str, object]:
+        return name, payload["text"]
+
+    assert decoded(token, to_domain, "Test") == ("token", "hi")
+    assert decoded(not_json, to_domain, "Test") is None
+    assert decoded(None, to_domain, "Test") is None  # a ping
+    assert decoded(SseFrame("token", None, {"no": "text"}), to_domain, "Test") is None
+    assert "skipped a malformed Test token event" in caplog.text

@@ -330,18 +330,24 @@ def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
         yield opened
 
 
+def store_in_batches(store: Store, events: list[DomainEvent], batch_sizes: list[int]) -> str:
+    """Save `events` in a new session, appended in batches of the drawn sizes (cycled); its id."""
+    session_id = uuid.uuid4().hex
+    store.save_session(record(session_id))
+    start, index = 0, 0
+    while start < len(events):
+        size = batch_sizes[index % len(batch_sizes)]
+        store.append_events(session_id, events[start : start + size])
+        start, index = start + size, index + 1
+    return session_id
+
+
 @settings(max_examples=60, deadline=None)
 @given(conversations(), st.lists(st.integers(1, 6), min_size=1))
 def test_projections_and_replay_agree_with_the_reducer_and_the_ledger(
     shared_store: Store, events: list[DomainEvent], batch_sizes: list[int]
 ) -> None:
-    session_id = uuid.uuid4().hex
-    shared_store.save_session(record(session_id))
-    start, index = 0, 0
-    while start < len(events):
-        size = batch_sizes[index % len(batch_sizes)]
-        shared_store.append_events(session_id, events[start : start + size])
-        start, index = start + size, index + 1
+    session_id = store_in_batches(shared_store, events, batch_sizes)
 
     live = replay(events)
     assert replay(shared_store.load_events(session_id)) == live
@@ -630,13 +636,7 @@ def conversations_with_usage(draw: st.DrawFn) -> list[DomainEvent]:
 def test_a_restored_session_equals_a_replay_of_every_event(
     shared_store: Store, events: list[DomainEvent], batch_sizes: list[int]
 ) -> None:
-    session_id = uuid.uuid4().hex
-    shared_store.save_session(record(session_id))
-    start, index = 0, 0
-    while start < len(events):
-        size = batch_sizes[index % len(batch_sizes)]
-        shared_store.append_events(session_id, events[start : start + size])
-        start, index = start + size, index + 1
+    session_id = store_in_batches(shared_store, events, batch_sizes)
 
     restored = shared_store.load_transcript(session_id)
     assert restored.transcript == replay(events)

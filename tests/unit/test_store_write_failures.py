@@ -14,6 +14,7 @@ import pytest
 from tui_app.core import transcript as reducer
 from tui_app.core.events import DomainEvent, MessageCompleted, MessageCreated, PartUpdated, TurnStarted, UserMessageSent
 from tui_app.core.transcript import Transcript
+from tests.sqlite_locks import write_lock_held
 from tui_app.persistence.store import SessionRecord, Store, StoreHealth
 
 # A bound for waiting on the writer thread, only so that a broken store fails the test instead of
@@ -71,9 +72,7 @@ def test_a_database_locked_mid_session_keeps_every_write_in_memory_and_writes_it
     first = a_turn("t1", 5)
     store.append_events("s1", first, last_event_id=1)
     assert store.flush(PATIENCE)
-    holder = sqlite3.connect(tmp_path / "tui-app.db", isolation_level=None)
-    holder.execute("BEGIN EXCLUSIVE")  # another program holds the write lock, and keeps it
-    try:
+    with write_lock_held(tmp_path / "tui-app.db"):  # another program holds the write lock, and keeps it
         # Each call returns while the lock is held (this thread holds it: a call that waited for
         # it would never return), and what it was given is kept.
         second = a_turn("t2", 30)
@@ -88,9 +87,6 @@ def test_a_database_locked_mid_session_keeps_every_write_in_memory_and_writes_it
         assert store.draft("s1") == "half typed while locked"
         assert store.last_event_id("s1") == 2
         assert reducer.apply_all(Transcript(), store.load_events("s1")) == reducer.apply_all(Transcript(), first)
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     assert store.flush(PATIENCE)
     assert store.unsaved() == 0
     assert reports.wait_for(lambda health: health.ok and health.problem is None) == StoreHealth(True, None, 0)
@@ -141,14 +137,9 @@ def test_a_read_only_database_is_reported_and_written_once_writable_again(store:
 def test_a_listener_that_unsubscribed_hears_nothing_more(store: Store, tmp_path: Path) -> None:
     kept, gone = HealthReports(store), HealthReports(store)
     gone.unsubscribe()
-    holder = sqlite3.connect(tmp_path / "tui-app.db", isolation_level=None)
-    holder.execute("BEGIN EXCLUSIVE")
-    try:
+    with write_lock_held(tmp_path / "tui-app.db"):
         store.save_draft("s1", "x")
         kept.wait_for(lambda health: not health.ok)
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     assert store.flush(PATIENCE)
     assert gone.seen == []
 
@@ -185,14 +176,9 @@ def test_a_listener_may_read_the_store_without_waiting_for_itself(store: Store, 
     drafts_seen: list[str] = []
     reports = HealthReports(store)
     store.add_health_listener(lambda health: drafts_seen.append(store.draft("s1")))
-    holder = sqlite3.connect(tmp_path / "tui-app.db", isolation_level=None)
-    holder.execute("BEGIN EXCLUSIVE")
-    try:
+    with write_lock_held(tmp_path / "tui-app.db"):
         store.save_draft("s1", "read from the listener")
         reports.wait_for(lambda health: not health.ok)
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     assert store.flush(PATIENCE)
     reports.wait_for(lambda health: health.ok)
     assert drafts_seen and drafts_seen[0] == "read from the listener"

@@ -8,12 +8,11 @@ jitter, until the turn ends. Frames are de-duplicated by id, so nothing shows tw
 from __future__ import annotations
 
 import asyncio
+from functools import cached_property
 from collections.abc import AsyncIterator, Sequence
 
-import httpx
 from httpx_sse import ServerSentEvent, aconnect_sse
 
-from tui_app.backends.api_key import ApiKey
 from tui_app.backends.base import Capabilities, EndResult, RemoteSession
 from tui_app.backends.casedev_wire import (
     ChatCreated,
@@ -25,8 +24,8 @@ from tui_app.backends.errors import (
     RateLimited,
     ServerFailed,
 )
-from tui_app.backends.http_backend import HttpBackend, RetryPolicy
-from tui_app.backends.sse_frames import SseFrame, read_frame, translated
+from tui_app.backends.http_backend import HttpBackend
+from tui_app.backends.sse_frames import STREAM_BROKE, SseFrame, decoded, dropped, read_frame, translated
 from tui_app.core.events import (
     DomainEvent,
     StreamInterrupted,
@@ -51,16 +50,10 @@ class CasedevBackend(HttpBackend):
     default_name = "casedev"
     service = "Case.dev"
 
-    def __init__(
-        self,
-        base_url: str,
-        api_key: ApiKey,
-        name: str | None = None,
-        service: str | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        super().__init__(base_url, api_key, name, service, retry)
-        self._last_event_id: dict[str, int] = {}
+    @cached_property
+    def _last_event_id(self) -> dict[str, int]:
+        """The last event id seen per chat, to resume a dropped stream after it."""
+        return {}
 
     key_probe = ("GET", "/agent/v1/chat/chat_tui_app_key_check/files")
 
@@ -142,15 +135,11 @@ class CasedevBackend(HttpBackend):
             # From here the turn runs on the server: a failure means resume, not resend.
             try:
                 async for sse in source.aiter_sse():
-                    frame = self._new_frame(session_id, sse)
-                    if frame is None or (payload := frame.payload) is None:
-                        continue
-                    name = frame.name
-                    event = translated(lambda: respond_event_to_domain(name, payload), name, self._service)
+                    event = decoded(self._new_frame(session_id, sse), respond_event_to_domain, self._service)
                     if event is not None:
                         yield event
-            except (httpx.TransportError, httpx.StreamError) as error:
-                raise _StreamBroke(f"the connection dropped ({type(error).__name__})") from None
+            except STREAM_BROKE as error:
+                raise _StreamBroke(dropped(error)) from None
 
     async def _resume(self, session_id: str, turn_id: str | None, reason: str | None) -> AsyncIterator[DomainEvent]:
         """Follow `/stream` from the last event seen until the turn ends. With a `reason` the
@@ -186,8 +175,8 @@ class CasedevBackend(HttpBackend):
                         if isinstance(event, TurnCompleted):
                             return
                 reason = "the resumed stream ended before the turn did"
-            except (httpx.TransportError, httpx.StreamError) as error:
-                reason = f"the connection dropped ({type(error).__name__})"
+            except STREAM_BROKE as error:
+                reason = dropped(error)
             except (RateLimited, ServerFailed) as error:
                 reason = error.message
         raise ConnectionFailed(

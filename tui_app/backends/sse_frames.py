@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import httpx
 from httpx_sse import ServerSentEvent
 from pydantic import ValidationError
 
@@ -22,6 +23,13 @@ T = TypeVar("T")
 
 # What a wire model or a translation raises on data it cannot read.
 MALFORMED = (ValueError, KeyError, TypeError, ValidationError)
+# What reading a stream raises when the connection drops under it.
+STREAM_BROKE = (httpx.TransportError, httpx.StreamError)
+
+
+def dropped(error: Exception) -> str:
+    """Why a stream broke, for a person: the error's type says which way the connection failed."""
+    return f"the connection dropped ({type(error).__name__})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +92,12 @@ def translated(translate: Callable[[], T], name: str, service: str) -> T | None:
     except MALFORMED as error:
         log.warning("skipped a malformed %s %s event: %s", service, name, error)
         return None
+
+
+def decoded(frame: SseFrame | None, translate: Callable[[str, dict[str, Any]], T], service: str) -> T | None:
+    """What `translate` makes of a frame's event name and payload; None for a frame without a
+    payload (a ping, non-JSON data) or a malformed event (logged)."""
+    if frame is None or (payload := frame.payload) is None:
+        return None
+    name = frame.name
+    return translated(lambda: translate(name, payload), name, service)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from urllib.parse import quote
 
-import httpx
 from httpx_sse import EventSource
 from pydantic import ValidationError
 
@@ -21,7 +20,7 @@ from tui_app.backends.errors import (
     ConnectionFailed,
 )
 from tui_app.backends.http_backend import HttpBackend
-from tui_app.backends.sse_frames import read_frame, translated
+from tui_app.backends.sse_frames import STREAM_BROKE, decoded, dropped, read_frame
 from tui_app.backends.stewrd_wire import MessageResponse, SessionCreated, StewrdTurn
 from tui_app.core.events import DomainEvent, TurnCompleted
 
@@ -70,17 +69,13 @@ class StewrdBackend(HttpBackend):
                 return
             async for sse in source.aiter_sse():
                 # Stewrd frames have no ids (nothing to resume from): only the payload counts.
-                frame = read_frame(sse, self._service)
-                if frame is None or (payload := frame.payload) is None:
-                    continue
-                name = frame.name
-                for event in translated(lambda: turn.to_domain(name, payload), name, self._service) or []:
+                for event in decoded(read_frame(sse, self._service), turn.to_domain, self._service) or []:
                     yield event
                     if isinstance(event, TurnCompleted):
                         return
             reason = "the stream ended before the reply did"
-        except (httpx.TransportError, httpx.StreamError) as error:
-            reason = f"the connection dropped ({type(error).__name__})"
+        except STREAM_BROKE as error:
+            reason = dropped(error)
         except ValidationError:
             reason = "the reply was not a message this client can read"
         cut_off = ConnectionFailed(

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 
 import platformdirs
 
@@ -56,6 +56,9 @@ log = logging.getLogger(__name__)
 WRITER_BUSY_SECONDS = 1.0
 # How long opening (and a read) waits for another program's lock before giving up.
 OPEN_BUSY_SECONDS = 10.0
+
+P = TypeVar("P")
+S = TypeVar("S")
 
 
 class Store:
@@ -269,33 +272,36 @@ class Store:
             finally:
                 self._read_db.execute("COMMIT")
 
-    def sessions(self) -> list[SessionRecord]:
-        """Every session, oldest first."""
+    def _pending_then_saved(self, pending: Callable[[], P], saved: Callable[[sqlite3.Connection], S]) -> tuple[P, S]:
+        """What is pending, then what the database holds, in that order (see `_settle`)."""
         self._settle()
         with self._pending_lock:
-            pending = dict(self._pending_records)
+            waiting = pending()
         with self._reading() as db:
-            found = {record.id: record for record in sessions_table.all_sessions(db)}
+            return waiting, saved(db)
+
+    def sessions(self) -> list[SessionRecord]:
+        """Every session, oldest first."""
+        pending, found = self._pending_then_saved(
+            lambda: dict(self._pending_records),
+            lambda db: {record.id: record for record in sessions_table.all_sessions(db)},
+        )
         self._persisted.update(found)
         found.update(pending)
         return sorted(found.values(), key=lambda record: (record.created_at, record.id))
 
     def session(self, session_id: str) -> SessionRecord | None:
-        self._settle()
-        with self._pending_lock:
-            pending = self._pending_records.get(session_id)
-        with self._reading() as db:
-            record = sessions_table.one_session(db, session_id)
+        pending, record = self._pending_then_saved(
+            lambda: self._pending_records.get(session_id), lambda db: sessions_table.one_session(db, session_id)
+        )
         if record is not None:
             self._persisted.add(session_id)
         return pending or record
 
     def last_event_id(self, session_id: str) -> int | None:
-        self._settle()
-        with self._pending_lock:
-            pending = self._pending_event_ids.get(session_id)
-        with self._reading() as db:
-            saved = sessions_table.last_event_id(db, session_id)
+        pending, saved = self._pending_then_saved(
+            lambda: self._pending_event_ids.get(session_id), lambda db: sessions_table.last_event_id(db, session_id)
+        )
         return saved if pending is None else pending
 
     def load_events(self, session_id: str) -> list[DomainEvent]:

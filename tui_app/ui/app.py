@@ -39,7 +39,7 @@ from tui_app.ui.theme_choice import starting_theme
 from tui_app.ui.themes import load_themes, theme_dirs
 from tui_app.ui.widgets.composer import Composer
 from tui_app.ui.widgets.session_sidebar import SessionSidebar
-from tui_app.ui.widgets.transcript_view import TranscriptView
+from tui_app.ui.widgets.transcript.transcript_view import TranscriptView
 from tui_app.ui.widgets.usage_panel import UsagePanel
 from tui_app.workspace.changes import Notice
 from tui_app.workspace.session_controller import SessionController
@@ -52,7 +52,7 @@ EXIT_AFTER_FIRST_PAINT = "TUI_APP_EXIT_AFTER_FIRST_PAINT"
 class TuiApp(App[None]):
     """One window onto many agent sessions."""
 
-    CSS_PATH = ["app.tcss", "transcript.tcss"]
+    CSS_PATH = ["app.tcss", "widgets/transcript/transcript.tcss"]
     TITLE = "tui-app"
     BINDINGS = APP_BINDINGS
 

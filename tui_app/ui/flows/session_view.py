@@ -12,7 +12,7 @@ from tui_app.core.events import UsageReported
 from tui_app.ui.flows.on_app import on_pump
 from tui_app.ui.widgets.composer import Composer
 from tui_app.ui.widgets.session_sidebar import SessionSidebar
-from tui_app.ui.widgets.transcript_view import TranscriptView
+from tui_app.ui.widgets.transcript.transcript_view import TranscriptView
 from tui_app.ui.widgets.usage_panel import UsagePanel
 from tui_app.workspace.changes import RosterChange, SessionChange
 from tui_app.workspace.session_controller import SessionController

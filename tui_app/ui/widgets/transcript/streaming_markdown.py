@@ -31,7 +31,7 @@ from textual.widget import Widget
 from textual.widgets import Markdown
 from textual.widgets.markdown import MarkdownBlock
 
-from tui_app.ui.widgets.widget_lines import layout_is_current, render_subtree
+from tui_app.ui.widgets.transcript.widget_lines import layout_is_current, render_subtree
 
 _CSS_MARGIN: weakref.WeakKeyDictionary[MarkdownBlock, Spacing] = weakref.WeakKeyDictionary()
 """Each live block's margin from CSS, before `_mark_ends` overrides a side of it."""

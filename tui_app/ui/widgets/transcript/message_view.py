@@ -19,7 +19,7 @@ from tui_app.core.cost import Cost, format_cost
 from tui_app.core.money import format_micros
 from tui_app.core.sanitize import strip_control
 from tui_app.core.transcript import Message, Part, Transcript, Turn
-from tui_app.ui.widgets.streaming_markdown import StreamingMarkdown
+from tui_app.ui.widgets.transcript.streaming_markdown import StreamingMarkdown
 
 NOTES = {
     "cancelled": ("warning", "■ Cancelled: the turn was stopped. What arrived is kept above."),

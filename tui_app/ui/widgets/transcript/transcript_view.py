@@ -1,0 +1,318 @@
+"""The transcript of the session on screen: rendered at the frame rate, paged, copyable.
+
+- `show()` may be called per event: it only remembers the transcript; a frame timer renders
+  the newest one at most `frame_rate` times a second.
+- Only a window of the messages is mounted (`message_window.py`): the last page when a session
+  is shown, earlier pages as the user scrolls up to them.
+- It follows new output at the bottom unless the user scrolled up; then a marker offers the
+  way back down (End, or a click).
+- Once focused (Shift+Tab from the composer, or a click), Up/Down select a message; `c` copies
+  it and `y` its code blocks, one after the other (`clipboard.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui_app.core.cost import Cost
+from tui_app.core.transcript import Message, Transcript, Turn
+from tui_app.ui.widgets.transcript.clipboard import CodeCursor, copy_text
+from tui_app.ui.widgets.transcript.message_view import MessageView, code_blocks, header_for, note_for
+from tui_app.ui.widgets.transcript.message_window import MAX_MOUNTED, PAGE, MessageWindow, first_page_start
+from tui_app.ui.widgets.transcript.new_output_marker import NEW_OUTPUT, NewOutputMarker
+
+__all__ = ["MAX_MOUNTED", "PAGE", "MessageView", "NewOutputMarker", "TranscriptView", "header_for"]
+
+
+def _no_cost(turn_id: str) -> Cost | None:
+    return None
+
+
+FRAME_RATE = 30.0
+
+
+class TranscriptView(VerticalScroll, can_focus=True):
+    """Shows one transcript. `show()` may be called per event; rendering happens at most per frame."""
+
+    BINDINGS = [
+        Binding("up,k", "select(-1)", "Previous message", show=False, id="transcript-previous"),
+        Binding("down,j", "select(1)", "Next message", show=False, id="transcript-next"),
+        Binding("c", "copy_message", "Copy message", id="copy-message"),
+        Binding("y", "copy_code", "Copy code", id="copy-code"),
+        Binding("end", "jump_to_end", "Jump to end", show=False, id="jump-to-end"),
+        Binding("home", "jump_to_start", "Top", show=False, id="transcript-top"),
+    ]
+
+    def __init__(self, *, frame_rate: float = FRAME_RATE, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.frame_rate = frame_rate
+        """Renders per second at most while output streams (the app may set it from settings)."""
+        self._pending: Transcript | None = None
+        self.times: Mapping[str, float] = {}
+        """When each message appeared (set by the app with the session; read at each frame)."""
+        self.turn_cost: Callable[[str], Cost | None] = _no_cost
+        """A turn's cost by its id, from the ledger (set by the app with the session)."""
+        self._unit = "micros"
+        self._flushing = False
+        self._window = MessageWindow(
+            self,
+            marker=lambda: self.query_one(NewOutputMarker),
+            decorate=self._decorate,
+            following=lambda: self.following,
+            on_removed=self._forget_selection_in,
+        )
+        self._selected: MessageView | None = None
+        self._code_cursor = CodeCursor()
+        self._turns: tuple[Turn, ...] | None = None
+        self._turn_by_id: dict[str, Turn] = {}
+        self._released = False
+        """Whether the user scrolled away from the bottom (Textual keeps its own flag private)."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("Type a message below and press Enter to send it.", id="transcript-empty")
+        yield NewOutputMarker(NEW_OUTPUT, id="new-output")
+
+    def on_mount(self) -> None:
+        # Follow new output at the bottom until the user scrolls up.
+        self.anchor()
+        self.query_one(NewOutputMarker).display = False
+
+    # -- what the app calls -------------------------------------------------------------
+
+    async def reset(self) -> None:
+        """Forget what is shown, to show another session."""
+        self._pending = None
+        self._window.clear()  # a render of the previous session in flight stops at its next step
+        self._selected = None
+        self.query_one(NewOutputMarker).display = False
+        await self.remove_children(MessageView)
+        self.anchor()
+
+    def show(self, transcript: Transcript, unit: str = "micros") -> None:
+        self._pending = transcript
+        self._unit = unit
+        if not self._flushing:
+            self._flushing = True
+            if self._window.shown is None:
+                self.call_later(self._flush_frame)  # the first paint of a session does not wait a frame
+            else:
+                self.set_timer(1 / self.frame_rate, self._flush_frame)
+
+    @property
+    def rendering(self) -> bool:
+        """Whether a frame is due or being rendered."""
+        return self._flushing
+
+    @property
+    def following(self) -> bool:
+        """Whether new output scrolls into view (the user has not scrolled up)."""
+        return not self._released
+
+    def release_anchor(self) -> None:
+        # Textual calls this when the user scrolls; back at the bottom the anchor holds again.
+        super().release_anchor()
+        self._released = True
+
+    def scroll_end(self, *args: Any, **kwargs: Any) -> None:
+        self._released = False  # as Textual does: scrolling to the end re-engages the anchor
+        super().scroll_end(*args, **kwargs)
+
+    @property
+    def mounted_messages(self) -> int:
+        return self._window.count
+
+    @property
+    def _loading_earlier(self) -> bool:
+        """Whether a page is being mounted (tests wait for it to settle)."""
+        return self._window.loading
+
+    # -- rendering --------------------------------------------------------------------
+
+    async def _flush_frame(self) -> None:
+        # One render per frame, then back to the message queue: looping here until the stream
+        # ends would starve this widget's other events (scrolling, clicks) for the whole turn.
+        transcript, self._pending = self._pending, None
+        try:
+            if transcript is not None:
+                await self._render_transcript(transcript)
+        finally:
+            if self._pending is not None:
+                self.set_timer(1 / self.frame_rate, self._flush_frame)
+            else:
+                self._flushing = False
+
+    def _cost(self, message: Message) -> Cost | None:
+        return None if message.turn_id is None or message.role == "user" else self.turn_cost(message.turn_id)
+
+    def _turn(self, transcript: Transcript, message: Message) -> Turn | None:
+        if message.turn_id is None:
+            return None
+        if transcript.turns is not self._turns:
+            self._turns = transcript.turns
+            self._turn_by_id = {turn.id: turn for turn in transcript.turns}
+        return self._turn_by_id.get(message.turn_id)
+
+    def _decorate(self, transcript: Transcript, message: Message, view: MessageView) -> None:
+        turn = self._turn(transcript, message)
+        view.set_header(header_for(message, transcript, self._cost(message), turn, self.times.get(message.id)))
+        view.set_note(note_for(message, turn))
+
+    async def _render_transcript(self, transcript: Transcript) -> None:
+        window = self._window
+        generation = window.generation
+        messages = transcript.messages
+        end = window.end
+        first_paint = window.shown is None
+        if first_paint:
+            window.first = first_page_start(messages, self.size.width, self.size.height)
+            end = window.first
+        elif not window.holds_start_of(messages):
+            # Not the transcript we were showing grown: show it afresh.
+            await self.reset()
+            await self._render_transcript(transcript)
+            return
+        window.shown = transcript
+        grew = len(messages) > end and window.at_end
+        new_below = len(messages) > end and not window.at_end
+        # One layout for the whole frame, however many messages changed or arrived.
+        with self.app.batch_update():
+            if grew:
+                self.query("#transcript-empty").remove()
+                await window.mount_new(messages[end:])
+                if generation != window.generation:  # switched away while mounting
+                    return
+            changed: list[tuple[MessageView, Message]] = []
+            for index in range(window.first, window.end):
+                message = messages[index]
+                view = window.views.get(message.id)
+                if view is None:
+                    return
+                self._decorate(transcript, message, view)
+                if view.message is not message or view.shown_text is None:
+                    changed.append((view, message))
+            await asyncio.gather(*(view.show(message) for view, message in changed))
+        if self.has_focus and (self._selected is None or self._selected.parent is None) and window.order:
+            self._select(window.views[window.order[-1]])
+        if first_paint and window.first > 0:
+            self.call_after_refresh(window.prefetch_earlier, generation)
+        if (grew or changed or new_below) and not self.following and generation == window.generation:
+            self.query_one(NewOutputMarker).display = True
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if new_value >= self.max_scroll_y:
+            self._released = False
+            self.query(NewOutputMarker).set(display=False)
+        self._window.on_scroll(new_value, self.max_scroll_y)
+
+    async def reveal(self, message_id: str) -> bool:
+        """Bring `message_id` into view and mark it (a search result); False if it is not here.
+
+        A message outside the mounted window is reached by mounting a page around it."""
+        for _ in range(200):  # the session may have just been switched to: wait for its first paint
+            if self._window.shown is not None and not self._flushing:
+                break
+            await asyncio.sleep(1 / self.frame_rate)
+        transcript = self._window.shown
+        if transcript is None:
+            return False
+        index = next((i for i, m in enumerate(transcript.messages) if m.id == message_id), None)
+        if index is None:
+            return False
+        if message_id not in self._window.views and not await self._window.mount_around(index):
+            return False
+        for view in self.query(".-found"):
+            view.remove_class("-found")
+        found = self._window.views[message_id]
+        found.add_class("-found")
+        self.call_after_refresh(lambda: self.scroll_to_widget(found, top=True, animate=False, immediate=True))
+        return True
+
+    # -- keys ---------------------------------------------------------------------------
+
+    async def action_jump_to_end(self) -> None:
+        self.query_one(NewOutputMarker).display = False
+        if not self._window.at_end and self._window.shown is not None:
+            # The newest messages are not mounted: paint the end afresh.
+            transcript = self._window.shown
+            await self.reset()
+            self.show(transcript, self._unit)
+            return
+        self.anchor()
+        self.scroll_end(animate=False, immediate=True)
+
+    async def on_new_output_marker_clicked(self, _message: NewOutputMarker.Clicked) -> None:
+        await self.action_jump_to_end()
+
+    def action_jump_to_start(self) -> None:
+        self.scroll_home(animate=False)
+
+    # -- selection and copy ---------------------------------------------------------------
+
+    def _select(self, view: MessageView | None) -> None:
+        if self._selected is not None:
+            self._selected.remove_class("-selected")
+        self._selected = view
+        if view is not None:
+            view.add_class("-selected")
+            self.scroll_to_widget(view, animate=False, top=view.size.height > self.size.height)
+
+    def _forget_selection_in(self, views: list[MessageView]) -> None:
+        if self._selected in views:
+            self._selected = None
+
+    def on_focus(self) -> None:
+        if self._selected is None or self._selected.parent is None:
+            views = self.query(MessageView)
+            if views:
+                self._select(views.last())
+
+    def action_select(self, step: int) -> None:
+        views = list(self.query(MessageView))
+        if not views:
+            return
+        if self._selected not in views:
+            self._select(views[-1])
+            return
+        index = views.index(self._selected) + step  # type: ignore[arg-type]
+        if index < 0:
+            self.scroll_home(animate=False)  # loads the previous page, if any
+            index = 0
+        self._select(views[min(index, len(views) - 1)])
+
+    def on_click(self, event: events.Click) -> None:
+        widget = event.widget
+        while widget is not None and widget is not self and not isinstance(widget, MessageView):
+            widget = widget.parent  # type: ignore[assignment]
+        if isinstance(widget, MessageView):
+            self._select(widget)
+
+    def _target(self) -> MessageView | None:
+        if self._selected is not None and self._selected.parent is not None:
+            return self._selected
+        views = self.query(MessageView)
+        return views.last() if views else None
+
+    def action_copy_message(self) -> None:
+        view = self._target()
+        if view is None:
+            self.notify("Nothing to copy yet.", severity="warning")
+            return
+        copy_text(self.app, view.source, "the message")
+
+    def action_copy_code(self) -> None:
+        view = self._target()
+        blocks = code_blocks(view.source) if view is not None else []
+        if view is None or not blocks:
+            self.notify("This message has no code block.", severity="warning")
+            return
+        index = self._code_cursor.next(view.message_id, len(blocks))
+        copy_text(self.app, blocks[index], f"code block {index + 1} of {len(blocks)}")
