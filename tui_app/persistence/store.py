@@ -277,7 +277,8 @@ class Store:
         with self._reading() as db:
             found = {record.id: record for record in sessions_table.all_sessions(db)}
         self._persisted.update(found)
-        found.update(pending)
+        # A pending record of a session deleted elsewhere is never written: not there any more.
+        found.update({key: record for key, record in pending.items() if not self._dropped(key)})
         return sorted(found.values(), key=lambda record: (record.created_at, record.id))
 
     def session(self, session_id: str) -> SessionRecord | None:
@@ -288,7 +289,7 @@ class Store:
             record = sessions_table.one_session(db, session_id)
         if record is not None:
             self._persisted.add(session_id)
-        return pending or record
+        return record if pending is None or self._dropped(session_id) else pending
 
     def last_event_id(self, session_id: str) -> int | None:
         self._settle()
