@@ -24,7 +24,7 @@ from tui_app.ui.app import TuiApp
 from tui_app.ui.screens.confirm import ConfirmScreen
 from tui_app.ui.widgets.composer import Composer
 from tui_app.ui.widgets.session_sidebar import SessionSidebar
-from tui_app.ui.widgets.storage_banner import StorageBanner
+from textual.widgets import Static
 
 PATIENCE = 60.0  # a bound on waiting for the store's writer, so a broken store fails instead of hanging
 TURN = "plan a trip to Paris, use a tool"
@@ -39,7 +39,7 @@ def paced() -> Iterator[EmbeddedServer]:
 
 def banner(app: TuiApp) -> str:
     """What the banner shows, or "" while it is hidden."""
-    shown = app.query_one(StorageBanner)
+    shown = app.query_one("#storage-banner", Static)
     return str(shown.content) if shown.display else ""
 
 
