@@ -156,11 +156,9 @@ class TuiApp(App[None]):
         self._settings_flow = SettingsFlow(self, self.loaded_settings, self.apply_settings)
         self._storage = StorageFlow(self, workspace, self.query_one(StorageBanner), self._view.switch, self.new_session)
         self._unsubscribe_notices = workspace.notices.subscribe(on_pump(self, self._notice))
-        # The HTTP clients belong to this event loop, so the workspace starts here, not in __init__.
-        if workspace.start() and workspace.current is not None:
-            self.run_worker(self._view.switch(workspace.current), group="switch")
-        else:
-            self.new_session()
+        # The HTTP clients belong to this event loop, so the workspace opens here, not in __init__.
+        workspace.open()
+        self.run_worker(self._view.first_session(self.new_session), group="switch")
         # Cheap, and rare enough to cost nothing while idle.
         self.set_interval(30, workspace.check_idle)
         self.set_interval(1, self._view.tick)

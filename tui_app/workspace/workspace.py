@@ -27,7 +27,7 @@ from tui_app.workspace.budgets import BudgetRules
 from tui_app.workspace.changes import Notice, RosterChange, SessionChange, StorageStatus
 from tui_app.workspace.drafts import Drafts
 from tui_app.workspace.questions import QuestionQueue, QuestionReply, WaitingQuestion
-from tui_app.workspace.restore import restore_sessions
+from tui_app.workspace.restore import read_stored, rebuild_sessions, restore_sessions
 from tui_app.workspace.search import MessageSearch
 from tui_app.workspace.sends import Send
 from tui_app.workspace.session_controller import LedgerBook, SessionController
@@ -73,20 +73,40 @@ class Workspace:
 
     def start(self) -> bool:
         """Open a client per backend (they belong to the running loop) and bring back the stored
-        sessions; True if there were any (the latest one is then on screen)."""
-        self._backends = {name: c.open_backend() for name, c in self.connections.items()}
-        if self.store is None:
+        sessions, reading them on this thread; True if there were any (the latest one is then on
+        screen). The app uses `open` and `restore` instead, to read off the loop."""
+        self.open()
+        kept = self._kept_backends()
+        if self.store is None or not kept:
             return False
+        return self._restored(restore_sessions(self.store, kept, self.book, self._session_changed))
+
+    def open(self) -> None:
+        """Open a client per backend (they belong to the running loop) and follow the store."""
+        self._backends = {name: c.open_backend() for name, c in self.connections.items()}
         if self._watch is not None:
             self._watch.start()
+
+    async def restore(self) -> bool:
+        """After `open`: bring back the stored sessions, read on a worker thread; True if there
+        were any (the latest one is then on screen, unless another is already)."""
+        kept = self._kept_backends()
+        store = self.store
+        if store is None or not kept:
+            return False
+        stored = await asyncio.to_thread(read_stored, store, set(kept))
+        return self._restored(rebuild_sessions(stored, store, kept, self.book, self._session_changed))
+
+    def _kept_backends(self) -> dict[str, AgentBackend]:
         # An embedded server in memory (another tui-app holds its store) knows none of the stored
         # local sessions: restoring them would wrongly mark them expired for good.
-        kept = {name: b for name, b in self._backends.items() if self.connections[name].persistent}  # type: ignore[index]
-        restored = restore_sessions(self.store, kept, self.book, self._session_changed)
+        return {name: b for name, b in self._backends.items() if self.connections[name].persistent}  # type: ignore[index]
+
+    def _restored(self, restored: list[SessionController]) -> bool:
         for session in restored:
             self._add(session)
             self._spawn(session.reconnect())
-        if restored:
+        if restored and self.current is None:
             self.show(max(restored, key=lambda s: s.created_at))
         return bool(restored)
 
