@@ -6,16 +6,14 @@ is dropped with a word rather than written back."""
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import connection_to, wait_until
+from tests.integration.test_store_deleted_elsewhere import sessions_rm
 from tui_app.persistence.store import Store
 from tui_app.persistence.store_access import STORE_FILE
 from tui_app.server.options import ServerOptions
@@ -24,6 +22,7 @@ from tui_app.ui.app import TuiApp
 from tui_app.ui.screens.confirm import ConfirmScreen
 from tui_app.ui.widgets.composer import Composer
 from tui_app.ui.widgets.session_sidebar import SessionSidebar
+from tui_app.workspace.session_controller import SessionController
 from textual.widgets import Static
 
 PATIENCE = 60.0  # a bound on waiting for the store's writer, so a broken store fails instead of hanging
@@ -35,6 +34,14 @@ def paced() -> Iterator[EmbeddedServer]:
     """A server of the test's own at a visible pace, so a turn streams while the store fails."""
     with EmbeddedServer(ServerOptions(tokens_per_second=200)) as running:
         yield running
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """The app's store, where `tui-app` keeps it in the data dir (so the CLI finds it too)."""
+    opened = Store(tmp_path / STORE_FILE)
+    yield opened
+    opened.close()
 
 
 def banner(app: TuiApp) -> str:
@@ -68,18 +75,29 @@ async def saved(store: Store) -> None:
     assert await asyncio.to_thread(store.flush, PATIENCE)
 
 
+async def one_turn_saved(pilot, app: TuiApp, store: Store) -> SessionController:  # type: ignore[no-untyped-def]
+    """The first session, once it has one turn on disk."""
+    await wait_until(pilot, lambda: ready(app))
+    session = app.current
+    assert session is not None
+    await send(pilot, app, TURN)
+    await saved(store)
+    return session
+
+
+async def all_saved(pilot, app: TuiApp) -> None:  # type: ignore[no-untyped-def]
+    """The banner goes once everything is written, and a word says so."""
+    await wait_until(pilot, lambda: banner(app) == "", timeout=PATIENCE)
+    assert notified(app, "Everything is saved now")
+
+
 async def test_a_database_locked_mid_session_keeps_the_app_going_and_writes_everything_once_released(
-    paced: EmbeddedServer, tmp_path: Path
+    paced: EmbeddedServer, store: Store
 ) -> None:
-    path = tmp_path / STORE_FILE
-    store = Store(path)
+    path = store.path
     app = TuiApp(connection_to(paced), store=store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: ready(app))
-        session = app.current
-        assert session is not None
-        await send(pilot, app, TURN)
-        await saved(store)
+        session = await one_turn_saved(pilot, app, store)
         holder = sqlite3.connect(path, isolation_level=None)
         holder.execute("BEGIN EXCLUSIVE")  # another program takes the write lock, and keeps it
         try:
@@ -91,8 +109,7 @@ async def test_a_database_locked_mid_session_keeps_the_app_going_and_writes_ever
         finally:
             holder.execute("ROLLBACK")
             holder.close()
-        await wait_until(pilot, lambda: banner(app) == "", timeout=PATIENCE)
-        assert notified(app, "Everything is saved now")
+        await all_saved(pilot, app)
         messages = [(m.role, m.text) for m in session.transcript.messages]
     store.close()
     with Store(path) as reopened:
@@ -102,17 +119,12 @@ async def test_a_database_locked_mid_session_keeps_the_app_going_and_writes_ever
 
 
 async def test_a_full_disk_shows_the_banner_and_nothing_is_lost_once_there_is_room(
-    paced: EmbeddedServer, tmp_path: Path
+    paced: EmbeddedServer, store: Store
 ) -> None:
-    path = tmp_path / STORE_FILE
-    store = Store(path)
+    path = store.path
     app = TuiApp(connection_to(paced), store=store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: ready(app))
-        session = app.current
-        assert session is not None
-        await send(pilot, app, TURN)
-        await saved(store)
+        session = await one_turn_saved(pilot, app, store)
         pages = sqlite3.connect(path).execute("PRAGMA page_count").fetchone()[0]
         await asyncio.to_thread(store._writer_pragma, f"max_page_count = {pages}")  # the disk is full
         await send(pilot, app, "think about museums " * 40)
@@ -120,8 +132,7 @@ async def test_a_full_disk_shows_the_banner_and_nothing_is_lost_once_there_is_ro
         await wait_until(pilot, lambda: banner(app).startswith("Not saved: disk full"), timeout=PATIENCE)
         assert "free space and they will be written" in banner(app)
         await asyncio.to_thread(store._writer_pragma, "max_page_count = 1000000")  # space was freed
-        await wait_until(pilot, lambda: banner(app) == "", timeout=PATIENCE)
-        assert notified(app, "Everything is saved now")
+        await all_saved(pilot, app)
         messages = [(m.role, m.text) for m in session.transcript.messages]
     store.close()
     with Store(path) as reopened:
@@ -130,14 +141,11 @@ async def test_a_full_disk_shows_the_banner_and_nothing_is_lost_once_there_is_ro
         assert reopened.draft(session.id) == "typed on a full disk"
 
 
-async def test_quitting_with_unsaved_changes_asks_first(paced: EmbeddedServer, tmp_path: Path) -> None:
-    path = tmp_path / STORE_FILE
-    store = Store(path)
+async def test_quitting_with_unsaved_changes_asks_first(paced: EmbeddedServer, store: Store) -> None:
+    path = store.path
     app = TuiApp(connection_to(paced), store=store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: ready(app))
-        await send(pilot, app, TURN)
-        await saved(store)
+        await one_turn_saved(pilot, app, store)
         holder = sqlite3.connect(path, isolation_level=None)
         holder.execute("BEGIN EXCLUSIVE")
         try:
@@ -153,7 +161,7 @@ async def test_quitting_with_unsaved_changes_asks_first(paced: EmbeddedServer, t
         finally:
             holder.execute("ROLLBACK")
             holder.close()
-        await wait_until(pilot, lambda: banner(app) == "", timeout=PATIENCE)
+        await all_saved(pilot, app)
         await pilot.press("ctrl+q")  # everything is saved: no question
         await wait_until(pilot, lambda: app.return_code == 0)
         session = app.current
@@ -163,28 +171,14 @@ async def test_quitting_with_unsaved_changes_asks_first(paced: EmbeddedServer, t
         assert reopened.draft(session.id) == "not yet saved"
 
 
-def sessions_rm(data: Path, session_id: str) -> None:
-    env = {**os.environ, "TUI_APP_DATA_DIR": str(data)}
-    done = subprocess.run(
-        [sys.executable, "-m", "tui_app", "sessions", "rm", session_id, "--yes"],
-        capture_output=True, text=True, timeout=60, env=env, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-
-
 async def test_a_session_removed_by_sessions_rm_is_dropped_with_a_notice_and_not_written_back(
-    paced: EmbeddedServer, tmp_path: Path
+    paced: EmbeddedServer, store: Store
 ) -> None:
-    path = tmp_path / STORE_FILE
-    store = Store(path)
+    path = store.path
     app = TuiApp(connection_to(paced), store=store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: ready(app))
-        doomed = app.current
-        assert doomed is not None
-        await send(pilot, app, TURN)
-        await saved(store)
-        await asyncio.to_thread(sessions_rm, tmp_path, doomed.id)
+        doomed = await one_turn_saved(pilot, app, store)
+        await asyncio.to_thread(sessions_rm, path.parent, doomed.id)
         await send(pilot, app, "think about museums")  # its next writes find it gone
         await wait_until(pilot, lambda: notified(app, "deleted by another program"), timeout=PATIENCE)
         assert doomed.id not in app.sessions
