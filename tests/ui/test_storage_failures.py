@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.command import CommandList, CommandPalette
 
 from tests.conftest import connection_to, wait_until
 from tests.integration.test_store_deleted_elsewhere import sessions_rm
@@ -156,6 +157,13 @@ async def test_quitting_with_unsaved_changes_asks_first(paced: EmbeddedServer, s
             question = str(app.screen.query_one("#confirm-question").content)
             assert "not saved" in question and "database locked by another program" in question
             await pilot.press("n")  # stay
+            await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+            assert app.return_code is None
+            await pilot.press("ctrl+p", *"Quit the app")  # the palette's quit asks too
+            await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette) and app.screen.query_one(CommandList).option_count > 0)
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), timeout=PATIENCE)
+            await pilot.press("n")
             await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
             assert app.return_code is None
         finally:
