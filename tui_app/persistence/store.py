@@ -287,7 +287,8 @@ class Store:
             lambda db: {record.id: record for record in sessions_table.all_sessions(db)},
         )
         self._persisted.update(found)
-        found.update(pending)
+        # A pending record of a session deleted elsewhere is never written: not there any more.
+        found.update({key: record for key, record in pending.items() if not self._dropped(key)})
         return sorted(found.values(), key=lambda record: (record.created_at, record.id))
 
     def session(self, session_id: str) -> SessionRecord | None:
@@ -296,7 +297,7 @@ class Store:
         )
         if record is not None:
             self._persisted.add(session_id)
-        return pending or record
+        return record if pending is None or self._dropped(session_id) else pending
 
     def last_event_id(self, session_id: str) -> int | None:
         pending, saved = self._pending_then_saved(

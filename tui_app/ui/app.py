@@ -6,7 +6,6 @@ belongs to the workspace (`tui_app.workspace`), which the views follow (`ui/flow
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 
 from textual import events, on
@@ -18,12 +17,14 @@ from textual.widgets import Footer, Header
 from tui_app.backends.connection import Connection
 from tui_app.settings.user_settings import LoadedSettings, Settings, config_path
 from tui_app.ui.app_bindings import APP_BINDINGS
+from tui_app.ui.flows.first_paint import exit_after_first_paint_if_asked
 from tui_app.ui.flows.on_app import on_pump
 from tui_app.ui.flows.questions import QuestionFlow
 from tui_app.ui.flows.sending import SendFlow
 from tui_app.ui.flows.session_actions import SessionActions
 from tui_app.ui.flows.session_view import SessionView
 from tui_app.ui.flows.settings_flow import SettingsFlow
+from tui_app.ui.flows.storage_flow import StorageFlow
 from tui_app.ui.keymap import BindingInfo, catalogue, unknown_ids
 from tui_app.ui.palette import app_commands
 from tui_app.ui.remembered import Remembered
@@ -39,14 +40,12 @@ from tui_app.ui.theme_choice import starting_theme
 from tui_app.ui.themes import load_themes, theme_dirs
 from tui_app.ui.widgets.composer import Composer
 from tui_app.ui.widgets.session_sidebar import SessionSidebar
+from tui_app.ui.widgets.storage_banner import StorageBanner
 from tui_app.ui.widgets.transcript.transcript_view import TranscriptView
 from tui_app.ui.widgets.usage_panel import UsagePanel
 from tui_app.workspace.changes import Notice
 from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.workspace import Store, Workspace
-
-EXIT_AFTER_FIRST_PAINT = "TUI_APP_EXIT_AFTER_FIRST_PAINT"
-"""Set (to anything) in the environment, the app quits once its first screen is painted."""
 
 
 class TuiApp(App[None]):
@@ -127,6 +126,7 @@ class TuiApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield StorageBanner()
         with Horizontal(id="main"):
             with Vertical(id="side"):
                 yield SessionSidebar()
@@ -154,12 +154,11 @@ class TuiApp(App[None]):
         self._sending = SendFlow(self, workspace, self._composer)
         self._actions = SessionActions(self, workspace, self._view.switch, self._transcript.reveal)
         self._settings_flow = SettingsFlow(self, self.loaded_settings, self.apply_settings)
+        self._storage = StorageFlow(self, workspace, self.query_one(StorageBanner), self._view.switch, self.new_session)
         self._unsubscribe_notices = workspace.notices.subscribe(on_pump(self, self._notice))
-        # The HTTP clients belong to this event loop, so the workspace starts here, not in __init__.
-        if workspace.start() and workspace.current is not None:
-            self.run_worker(self._view.switch(workspace.current), group="switch")
-        else:
-            self.new_session()
+        # The HTTP clients belong to this event loop, so the workspace opens here, not in __init__.
+        workspace.open()
+        self.run_worker(self._view.first_session(self.new_session), group="switch")
         # Cheap, and rare enough to cost nothing while idle.
         self.set_interval(30, workspace.check_idle)
         self.set_interval(1, self._view.tick)
@@ -168,16 +167,7 @@ class TuiApp(App[None]):
         for problem in self._problems:
             self.notify(problem, title="Settings", severity="warning", timeout=15, markup=False)
         self._composer.focus()
-        if os.environ.get(EXIT_AFTER_FIRST_PAINT):
-            # For timing a cold start as a whole process (benchmarks/cold_start.py): exit a little
-            # after the first session is drawn, as an exit right after the refresh can beat the
-            # first write to the terminal.
-            def exit_when_painted() -> None:
-                if self.current is not None and not self._transcript.rendering:
-                    poll.stop()
-                    self.set_timer(0.5, self.exit)
-
-            poll = self.set_interval(0.01, exit_when_painted)
+        exit_after_first_paint_if_asked(self, lambda: self.current is not None and not self._transcript.rendering)
 
     def _notice(self, notice: Notice) -> None:
         if self.screen_stack:
@@ -189,10 +179,13 @@ class TuiApp(App[None]):
         self.query_one("#side").set_class(event.size.height < 32, "-short")
 
     async def on_unmount(self) -> None:
-        for flow in (self._view, self._questions, self._sending):
+        for flow in (self._view, self._questions, self._sending, self._storage):
             flow.detach()
         self._unsubscribe_notices()
         await self.workspace.aclose()
+
+    async def action_quit(self) -> None:
+        await self._storage.quit()  # (the palette's "Quit" too) asks first if changes would be lost
 
     def new_session(self, title: str | None = None, backend: str | None = None, model: str | None = None) -> SessionController:
         """Start a session on `backend` (default: the app's own) and show it."""

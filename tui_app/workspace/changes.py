@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tui_app.core.events import DomainEvent
+from tui_app.persistence.store_health import StoreHealth
 from tui_app.workspace.session_controller import SessionController
 
 Severity = Literal["information", "warning", "error"]
@@ -37,3 +38,13 @@ class Notice:
     message: str
     severity: Severity = "information"
     timeout: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StorageStatus:
+    """Whether what the user typed and received is on disk, as the workspace last heard it."""
+
+    health: StoreHealth
+    behind: bool
+    """True from the first failed write until every change kept in memory meanwhile is written:
+    while it holds, quitting loses something."""

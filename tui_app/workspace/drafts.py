@@ -1,14 +1,22 @@
-"""The composer's text per session, saved in bursts: one write per pause, not per key."""
+"""The composer's text per session, saved in bursts: one write per pause, not per key.
+
+A save runs on the event loop, so it must never raise there: a draft the store refuses (closed,
+or a read it needs fails) stays here, is what `load` gives back, and is tried again at the next
+save. Failures of the writes themselves are the store's to report (its health).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
 from collections.abc import Callable
 
-from tui_app.persistence.store import Store
+from tui_app.persistence.store import Store, StoreError
 from tui_app.workspace.session_controller import SessionController
 
 DRAFT_SAVE_SECONDS = 0.3
+log = logging.getLogger(__name__)
 
 
 class Drafts:
@@ -17,6 +25,7 @@ class Drafts:
         self._delay = delay
         self._pending: tuple[SessionController, str] | None = None
         self._timer: asyncio.TimerHandle | None = None
+        self._refused: dict[str, tuple[SessionController, str]] = {}
 
     def changed(self, session: SessionController, text: str) -> None:
         """`text` is what `session`'s composer holds now; it is saved after a short pause."""
@@ -28,20 +37,43 @@ class Drafts:
         self._timer = asyncio.get_running_loop().call_later(self._delay, self.flush)
 
     def flush(self) -> None:
-        """Save the pending draft now."""
+        """Save the pending draft now (and any the store refused before)."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
         pending, self._pending = self._pending, None
-        if pending is None:
-            return
-        session, text = pending
+        if pending is not None:
+            self._refused[pending[0].id] = pending
+        for session, text in list(self._refused.values()):
+            if self._save(session, text):
+                self._refused.pop(session.id, None)
+
+    @property
+    def unsaved(self) -> int:
+        """Drafts kept here only, as the store refused them."""
+        return len(self._refused)
+
+    def _save(self, session: SessionController, text: str) -> bool:
         store = self._store_for(session)
-        if store is not None and session.remote is not None:
+        if store is None or session.remote is None:
+            return True
+        try:
             store.save_draft(session.id, text)
+        except (StoreError, sqlite3.Error, RuntimeError) as error:
+            log.warning("draft of %s kept in memory: %s", session.id, error)
+            return False
+        return True
 
     def load(self, session: SessionController) -> str:
         if self._pending is not None and self._pending[0] is session:
             return self._pending[1]
+        if session.id in self._refused:
+            return self._refused[session.id][1]
         store = self._store_for(session)
-        return store.draft(session.id) if store is not None and session.remote is not None else ""
+        if store is None or session.remote is None:
+            return ""
+        try:
+            return store.draft(session.id)
+        except sqlite3.Error as error:
+            log.warning("draft of %s not read: %s", session.id, error)
+            return ""

@@ -1,13 +1,35 @@
-"""Bring back the stored sessions of the backends in use, as they were when the app last ran."""
+"""Bring back the stored sessions of the backends in use, as they were when the app last ran.
+
+Reading them is disk work: `read_stored` may run on a worker thread (the app does so, to keep
+its loop free); building the controllers from what was read happens on the workspace's loop.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from tui_app.backends.base import AgentBackend
 from tui_app.core.events import DomainEvent
 from tui_app.persistence.store import Store
-from tui_app.workspace.session_controller import LedgerBook, SessionController
+from tui_app.workspace.session_controller import LedgerBook, SessionController, StoredSession
+
+
+def read_stored(store: Store, backends: Collection[str]) -> list[StoredSession]:
+    """Every stored session of `backends` (those whose sessions are kept), oldest first."""
+    return [StoredSession.read(store, record) for record in store.sessions() if record.backend in backends]
+
+
+def rebuild_sessions(
+    stored: list[StoredSession],
+    store: Store,
+    backends: Mapping[str, AgentBackend],
+    book: LedgerBook,
+    on_change: Callable[[SessionController, DomainEvent | None], None],
+) -> list[SessionController]:
+    return [
+        SessionController.rebuild(one, backends[one.record.backend], store, on_change=on_change, ledger=book)
+        for one in stored
+    ]
 
 
 def restore_sessions(
@@ -16,9 +38,5 @@ def restore_sessions(
     book: LedgerBook,
     on_change: Callable[[SessionController, DomainEvent | None], None],
 ) -> list[SessionController]:
-    """Every stored session of `backends` (those whose sessions are kept), oldest first."""
-    records = [r for r in store.sessions() if r.backend in backends]
-    return [
-        SessionController.restore(record, backends[record.backend], store, on_change=on_change, ledger=book)
-        for record in records
-    ]
+    """Read and rebuild on the caller's thread (for `tui-app ask` and tests)."""
+    return rebuild_sessions(read_stored(store, backends), store, backends, book, on_change)

@@ -9,6 +9,7 @@ import asyncio
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from tui_app.backends.base import AgentBackend, EndResult, RemoteSession
 from tui_app.backends.errors import BackendError, NotFound, SessionExpired, TurnConflict
@@ -17,7 +18,7 @@ from tui_app.core.events import DomainEvent, TurnCompleted, UserMessageSent
 from tui_app.core.session_state import ControllerEvent, SessionStatus, StateKind
 from tui_app.core.transcript import Transcript
 from tui_app.core.usage_ledger import UsageLedger
-from tui_app.persistence.store import SessionRecord, Store
+from tui_app.persistence.store import RestoredSession, SessionRecord, Store
 from tui_app.workspace.sends import Send
 
 # When a 409 names no Retry-After, wait this long before sending the queued message again.
@@ -26,6 +27,24 @@ MAX_CONFLICT_RETRIES = 30
 # Events reach the store within one frame of being applied (and shown), in one transaction per
 # burst, so streaming never waits on the disk.
 FLUSH_SECONDS = 1 / 30
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSession:
+    """What restoring a session reads from the store; reading it is the slow part, and may run
+    on any thread."""
+
+    record: SessionRecord
+    last_event_id: int | None
+    restored: RestoredSession
+    message_times: dict[str, float]
+
+    @classmethod
+    def read(cls, store: Store, record: SessionRecord) -> StoredSession:
+        # From the store's projections, not a replay of every streamed token.
+        times = {k: v for k, v in store.message_times(record.id).items() if v is not None}
+        last_id = store.last_event_id(record.id) if record.remote_id else None
+        return cls(record, last_id, store.load_transcript(record.id), times)
 
 
 class LedgerBook:
@@ -121,15 +140,27 @@ class SessionController:
         clock: Callable[[], float] = time.monotonic,
     ) -> SessionController:
         """Rebuild a session from the store exactly as it was: transcript, costs, state."""
+        return cls.rebuild(StoredSession.read(store, record), backend, store, on_change, ledger, clock)
+
+    @classmethod
+    def rebuild(
+        cls,
+        stored: StoredSession,
+        backend: AgentBackend,
+        store: Store,
+        on_change: Callable[[SessionController, DomainEvent | None], None] | None = None,
+        ledger: LedgerBook | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> SessionController:
+        """`restore` from what was read already (maybe on another thread): no store read here."""
+        record, restored = stored.record, stored.restored
         session = cls(backend, record.title, on_change, ledger, clock, store, session_id=record.id)
         session.model, session.created_at = record.model, record.created_at
         if record.remote_id:
             session.remote = RemoteSession(record.remote_id, "unknown")
-            backend.restore(record.remote_id, store.last_event_id(record.id))
-        # From the store's projections, not a replay of every streamed token.
-        restored = store.load_transcript(record.id)
+            backend.restore(record.remote_id, stored.last_event_id)
         session.transcript = restored.transcript
-        session.message_times = {k: v for k, v in store.message_times(record.id).items() if v is not None}
+        session.message_times = stored.message_times
         session.book.ledger = session.book.ledger.merged(restored.ledger_entries, restored.llm_costs).replayed(
             record.id,
             [(turn.id, turn.usage is not None, turn.state != "running") for turn in session.transcript.turns],

@@ -2,7 +2,7 @@
 
 Free of Textual, so the full-screen app and `tui-app ask` drive the same rules. It runs on one
 event loop; the network work of sends, answers, cancels and ends runs in tasks it owns, and what
-comes of them is published (`changes`, `roster`, `notices`, `sends`, `questions.asked`).
+comes of them is published (`changes`, `roster`, `notices`, `sends`, `storage`, `questions.asked`).
 """
 
 from __future__ import annotations
@@ -20,18 +20,19 @@ from tui_app.core.budget import BudgetCheck
 from tui_app.core.events import DomainEvent, PartUpdated, TurnCompleted, UsageReported
 from tui_app.core.money import format_money
 from tui_app.core.session_state import BUSY
-from tui_app.persistence.store import Store
+from tui_app.persistence.store import Store, StoreHealth
 from tui_app.settings.user_settings import Settings
 from tui_app.workspace import export
 from tui_app.workspace.budgets import BudgetRules
-from tui_app.workspace.changes import Notice, RosterChange, SessionChange
+from tui_app.workspace.changes import Notice, RosterChange, SessionChange, StorageStatus
 from tui_app.workspace.drafts import Drafts
 from tui_app.workspace.questions import QuestionQueue, QuestionReply, WaitingQuestion
-from tui_app.workspace.restore import restore_sessions
+from tui_app.workspace.restore import read_stored, rebuild_sessions, restore_sessions
 from tui_app.workspace.search import MessageSearch
 from tui_app.workspace.sends import Send
 from tui_app.workspace.session_controller import LedgerBook, SessionController
 from tui_app.workspace.signal import Signal
+from tui_app.workspace.storage_watch import StorageWatch
 
 log = logging.getLogger(__name__)
 
@@ -60,41 +61,92 @@ class Workspace:
         self.roster: Signal[RosterChange] = Signal("workspace.roster")
         self.notices: Signal[Notice] = Signal("workspace.notices")
         self.sends: Signal[Send] = Signal("workspace.sends")
+        self.storage: Signal[StorageStatus] = Signal("workspace.storage")
         self.questions = QuestionQueue(self._replied)
         self.budgets = BudgetRules(self.book, lambda: self.settings.budget)
         self.drafts = Drafts(self.store_for)
         self._backends: dict[str, AgentBackend] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._watch = StorageWatch(store, self.storage, self._spawn, self._deleted_elsewhere) if store else None
 
     # --- lifetime ------------------------------------------------------------------------
 
     def start(self) -> bool:
         """Open a client per backend (they belong to the running loop) and bring back the stored
-        sessions; True if there were any (the latest one is then on screen)."""
-        self._backends = {name: c.open_backend() for name, c in self.connections.items()}
-        if self.store is None:
+        sessions, reading them on this thread; True if there were any (the latest one is then on
+        screen). The app uses `open` and `restore` instead, to read off the loop."""
+        self.open()
+        kept = self._kept_backends()
+        if self.store is None or not kept:
             return False
+        return self._restored(restore_sessions(self.store, kept, self.book, self._session_changed))
+
+    def open(self) -> None:
+        """Open a client per backend (they belong to the running loop) and follow the store."""
+        self._backends = {name: c.open_backend() for name, c in self.connections.items()}
+        if self._watch is not None:
+            self._watch.start()
+
+    async def restore(self) -> bool:
+        """After `open`: bring back the stored sessions, read on a worker thread; True if there
+        were any (the latest one is then on screen, unless another is already)."""
+        kept = self._kept_backends()
+        store = self.store
+        if store is None or not kept:
+            return False
+        stored = await asyncio.to_thread(read_stored, store, set(kept))
+        return self._restored(rebuild_sessions(stored, store, kept, self.book, self._session_changed))
+
+    def _kept_backends(self) -> dict[str, AgentBackend]:
         # An embedded server in memory (another tui-app holds its store) knows none of the stored
         # local sessions: restoring them would wrongly mark them expired for good.
-        kept = {name: b for name, b in self._backends.items() if self.connections[name].persistent}  # type: ignore[index]
-        restored = restore_sessions(self.store, kept, self.book, self._session_changed)
+        return {name: b for name, b in self._backends.items() if self.connections[name].persistent}  # type: ignore[index]
+
+    def _restored(self, restored: list[SessionController]) -> bool:
         for session in restored:
             self._add(session)
             self._spawn(session.reconnect())
-        if restored:
+        if restored and self.current is None:
             self.show(max(restored, key=lambda s: s.created_at))
         return bool(restored)
 
     async def aclose(self) -> None:
         """Save what is pending, stop the work in flight, close the clients."""
-        self.drafts.flush()
-        for session in self.sessions.values():
-            session.flush()
+        self._hand_over()
+        if self._watch is not None:
+            self._watch.stop()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         for backend in self._backends.values():
             await backend.aclose()
+
+    @property
+    def storage_status(self) -> StorageStatus:
+        """The latest word on saving (`storage` announces each change); all saved without a store."""
+        return self._watch.status if self._watch is not None else StorageStatus(StoreHealth(True, None, 0), False)
+
+    def _hand_over(self) -> None:
+        """Give the store what waits here for a pause (a draft being typed, events of this frame)."""
+        self.drafts.flush()
+        for session in self.sessions.values():
+            session.flush()
+
+    def unsaved(self) -> int:
+        """Changes not in the database yet (they are kept in memory while the app runs)."""
+        self._hand_over()
+        return (self.store.unsaved() if self.store is not None else 0) + self.drafts.unsaved
+
+    async def save_all(self, timeout: float) -> bool:
+        """Hand everything over and wait (off the loop, at most `timeout` s) until it is written;
+        True if it is. While writes fail it does not wait: they will not succeed by themselves."""
+        self._hand_over()
+        store = self.store
+        if store is None:
+            return True
+        if not store.health().ok:
+            return store.unsaved() == 0 and self.drafts.unsaved == 0
+        return await asyncio.to_thread(store.flush, timeout) and self.drafts.unsaved == 0
 
     def _spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(work)
@@ -300,15 +352,28 @@ class Workspace:
         next, or None when none is left."""
         if self.store is not None:
             self.store.delete_session(session.id)
+        self._forget(session)
+        self.notices.publish(Notice("", f"{session.title}: local history deleted."))
+        if self.current is None:
+            return self.order[-1] if self.sessions else None
+        return self.current
+
+    def _forget(self, session: SessionController) -> None:
         del self.sessions[session.id]
         self.unread.discard(session.id)
         self.questions.forget(session)
-        self.roster.publish(RosterChange("removed", session))
-        self.notices.publish(Notice("", f"{session.title}: local history deleted."))
         if self.current is session:
             self.current = None
-            return self.order[-1] if self.sessions else None
-        return self.current
+        self.roster.publish(RosterChange("removed", session))
+
+    def _deleted_elsewhere(self, session_ids: frozenset[str]) -> None:
+        """Another program deleted these sessions from the store (`tui-app sessions rm`): they
+        leave the roster rather than be written back. With the current one gone, `current` is
+        None until the view shows another."""
+        for session in [s for s in self.order if s.id in session_ids]:
+            self._forget(session)
+            message = f"{session.title} was deleted by another program (tui-app sessions rm): it is no longer shown or kept here."
+            self.notices.publish(Notice("Session deleted elsewhere", message, "warning", 15))
 
     def export_names(self, session: SessionController) -> dict[str, str] | None:
         """Suggested file names per format, or None when `session` is not kept (nothing to export)."""

@@ -63,6 +63,14 @@ class SessionView:
             unsubscribe()
         self._unsubscribe = []
 
+    async def first_session(self, new_session: Callable[[], object]) -> None:
+        """At start: the latest stored session as soon as the stored ones are read (off the
+        loop), or a new one when there are none."""
+        if await self.workspace.restore() and self.workspace.current is not None:
+            await self.switch(self.workspace.current)
+        else:
+            new_session()
+
     async def switch(self, session: SessionController) -> None:
         # A session off screen is data, not widgets: the view is rebuilt from its transcript.
         draft = self.workspace.show(session)
