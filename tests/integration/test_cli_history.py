@@ -15,6 +15,7 @@ import pytest
 
 from tests.stored_sessions import two_sessions
 from tui_app.core.cost import session_cost
+from tui_app.core.events import MessageCreated, TurnCompleted, TurnStarted
 from tui_app.backends.connection import Connection
 from tui_app.core.money import format_micros
 from tui_app.workspace.session_controller import SessionController
@@ -57,6 +58,20 @@ async def test_sessions_lists_id_title_backend_state_last_activity_and_cost(hist
         (row,) = [r for r in rows if r.startswith(session.id[:12])]
         assert session.title in row and " local " in row and " ready " in row
         assert row.endswith(format_micros(session_cost(session.book.ledger, session.id, "micros").exact))
+
+
+async def test_sessions_shows_a_floor_not_a_total_when_a_turn_ended_without_a_price(history: History) -> None:
+    data, paris, _ = history
+    known = session_cost(paris.book.ledger, paris.id, "micros").exact
+    with Store(data / "tui-app.db") as store:  # a later turn the service never priced
+        store.append_events(
+            paris.id,
+            [TurnStarted("unpriced"), MessageCreated("unpriced", "m-unpriced"), TurnCompleted("unpriced", "completed")],
+        )
+    result = run_cli(data, "sessions")
+    assert result.returncode == 0, result.stderr
+    (row,) = [r for r in result.stdout.splitlines() if r.startswith(paris.id[:12])]
+    assert row.endswith(f"≥ {format_micros(known)}")
 
 
 async def test_search_finds_words_across_sessions_with_session_time_and_snippet(history: History) -> None:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 from tui_app.workspace import export
 from tui_app.settings.backend_choice import data_dir
+from tui_app.core.cost import format_cost, summarize, with_stored_session
 from tui_app.core.money import format_money
+from tui_app.core.usage_ledger import MoneyUnit, UsageLedger
 from tui_app.core.sanitize import strip_control
 from tui_app.persistence.store import MATCH_END, MATCH_START, SessionRecord, Store
 from tui_app.persistence.store_access import STORE_FILE, StoreUnavailable, open_store
@@ -105,11 +106,18 @@ def _title(record: SessionRecord) -> str:
     return strip_control(record.title).replace("\n", " ")
 
 
-def _costs(store: Store) -> dict[str, str]:
-    sums: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for entry in store.usage_entries():
-        sums[entry.session_id][entry.unit] += entry.cost
-    return {sid: ", ".join(format_money(v, unit) for unit, v in units.items()) for sid, units in sums.items()}
+def _cost(store: Store, record: SessionRecord) -> str:
+    """The session's cost by the one cost model, as the app shows it: `unknown`, or a floor, when
+    a turn ended without a price. Read from the store's projections, not by replaying events."""
+    if record.final_cost is not None:
+        return format_money(record.final_cost, record.money_unit)
+    unit: MoneyUnit = "credits" if record.money_unit == "credits" else "micros"
+    restored = store.load_transcript(record.id)
+    ledger = with_stored_session(
+        UsageLedger(), record.id, restored.transcript.turns, restored.ledger_entries, restored.llm_costs, unit
+    )
+    cost = summarize(ledger).session(record.id, unit).cost
+    return "—" if cost.entries == 0 and not cost.unknown else format_cost(cost)
 
 
 def list_sessions(store: Store) -> int:
@@ -117,11 +125,9 @@ def list_sessions(store: Store) -> int:
     if not records:
         print("No sessions yet.")
         return 0
-    costs = _costs(store)
     rows = [("ID", "TITLE", "BACKEND", "STATE", "LAST ACTIVITY", "COST")]
     for r in records:
-        cost = format_money(r.final_cost, r.money_unit) if r.final_cost is not None else costs.get(r.id, "—")
-        rows.append((r.id[:12], _title(r)[:40], r.backend, r.state, export.format_time(r.last_activity), cost))
+        rows.append((r.id[:12], _title(r)[:40], r.backend, r.state, export.format_time(r.last_activity), _cost(store, r)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())

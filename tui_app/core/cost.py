@@ -8,11 +8,12 @@ never a figure that counts the unknown part as $0.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from tui_app.core.money import format_money
-from tui_app.core.usage_ledger import MoneyUnit, TurnKey, UsageLedger
+from tui_app.core.transcript import Turn
+from tui_app.core.usage_ledger import LedgerEntry, MoneyUnit, TurnKey, UsageLedger
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,3 +155,17 @@ def format_cost(cost: Cost) -> str:
     if cost.entries == 0:
         return "unknown"
     return f"≥ {format_money(cost.amount, cost.unit)}"
+
+
+def with_stored_session(
+    ledger: UsageLedger,
+    session_id: str,
+    turns: Iterable[Turn],
+    entries: Iterable[LedgerEntry],
+    llm_costs: Mapping[TurnKey, int],
+    unit: MoneyUnit,
+) -> UsageLedger:
+    """`ledger` with a stored session's entries, and its turns marked as their events marked them
+    when they arrived (usage reported, ended), so a turn that ended unpriced stays unknown."""
+    marks = [(turn.id, turn.usage is not None, turn.state != "running") for turn in turns]
+    return ledger.merged(entries, llm_costs).replayed(session_id, marks, unit)

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from tui_app.core import transcript as reducer
-from tui_app.core.cost import Cost, CostSummary, format_cost, summarize
+from tui_app.core.cost import Cost, CostSummary, format_cost, summarize, with_stored_session
 from tui_app.core.money import format_money
 from tui_app.core.sanitize import strip_control
 from tui_app.core.transcript import Message, Part, Transcript, Turn
@@ -38,8 +38,7 @@ class SessionExport:
     when it restores the session."""
 
     def __post_init__(self) -> None:
-        turns = [(turn.id, turn.usage is not None, turn.state != "running") for turn in self.transcript.turns]
-        ledger = UsageLedger().merged(self.entries, {}).replayed(self.record.id, turns, self.unit)
+        ledger = with_stored_session(UsageLedger(), self.record.id, self.transcript.turns, self.entries, {}, self.unit)
         object.__setattr__(self, "costs", summarize(ledger))
 
     @property

@@ -16,6 +16,7 @@ from tui_app.backends.errors import BackendError, NotFound, SessionExpired, Turn
 from tui_app.core import session_state, transcript as reducer
 from tui_app.core.events import DomainEvent, TurnCompleted, UserMessageSent
 from tui_app.core.session_state import ControllerEvent, SessionStatus, StateKind
+from tui_app.core.cost import with_stored_session
 from tui_app.core.transcript import Transcript
 from tui_app.core.usage_ledger import UsageLedger
 from tui_app.persistence.store import RestoredSession, SessionRecord, Store
@@ -161,9 +162,12 @@ class SessionController:
             backend.restore(record.remote_id, stored.last_event_id)
         session.transcript = restored.transcript
         session.message_times = stored.message_times
-        session.book.ledger = session.book.ledger.merged(restored.ledger_entries, restored.llm_costs).replayed(
+        session.book.ledger = with_stored_session(
+            session.book.ledger,
             record.id,
-            [(turn.id, turn.usage is not None, turn.state != "running") for turn in session.transcript.turns],
+            session.transcript.turns,
+            restored.ledger_entries,
+            restored.llm_costs,
             backend.capabilities.money,
         )
         now = clock()
