@@ -11,6 +11,7 @@ from tui_app.backends.connection import Connection
 from tui_app.ui.app import TuiApp
 from tui_app.ui.widgets.composer import Composer
 from tui_app.ui.widgets.transcript.message_view import UserTextView
+from tui_app.ui.widgets.transcript.transcript_view import TranscriptView
 
 
 async def ready(app: TuiApp, pilot) -> None:  # type: ignore[no-untyped-def]
@@ -84,3 +85,32 @@ async def test_your_line_breaks_are_shown_as_written_and_markup_stays_text(conne
         assert app.query_one("MessageView.-user .message-text").size.height == 2  # Markdown joined them into one
         shown = str(app.query(UserTextView).first().render())
         assert shown == "line one\nline two [b]x[/b] *y*"
+
+
+async def test_typing_in_the_transcript_goes_to_the_composer_and_runs_nothing(connection: Connection) -> None:
+    app = TuiApp(connection)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press(*"hi", "enter")
+        await wait_until(pilot, lambda: app.current.state == "ready" and len(app.current.transcript.turns) == 1)
+        transcript = app.query_one(TranscriptView)
+        transcript.focus()
+        await pilot.pause()
+        app.copy_to_clipboard("before")
+        await pilot.press(*"cyjk ok")  # once copy, copy code, next, previous
+        composer = app.query_one(Composer)
+        assert composer.text == "cyjk ok"
+        assert composer.has_focus
+        assert app.clipboard == "before"  # no command ran
+
+
+async def test_the_transcript_copies_with_ctrl_c(connection: Connection) -> None:
+    app = TuiApp(connection)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press(*"hi", "enter")
+        await wait_until(pilot, lambda: app.current.state == "ready" and len(app.current.transcript.turns) == 1)
+        app.query_one(TranscriptView).focus()
+        await pilot.pause()
+        await pilot.press("ctrl+c")
+        assert app.clipboard == app.current.transcript.messages[-1].text

@@ -52,6 +52,7 @@ class SessionView:
         self.usage = usage
         self.transcript = transcript
         self.composer = composer
+        transcript.typed = lambda text: composer.focus().insert(text)  # typed in the transcript: not lost
         self.title = app.query_one("#session-title", Static)
         self._title_text = ""
         self._on_switched = on_switched
