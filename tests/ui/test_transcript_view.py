@@ -230,14 +230,14 @@ async def test_a_message_and_its_code_blocks_can_be_copied(tmp_path: Path, monke
         view.focus()
         await pilot.pause()
         assert app.query(MessageView).last().has_class("-selected")
-        await pilot.press("c")
+        await pilot.press("ctrl+c")
         assert app.clipboard == REPLY
         assert (tmp_path / "clipboard.txt").read_text() == REPLY
-        await pilot.press("y")
+        await pilot.press("ctrl+y")
         assert app.clipboard == "print('one')\n"
-        await pilot.press("y")
+        await pilot.press("ctrl+y")
         assert app.clipboard == "two\n"
-        await pilot.press("up", "c")
+        await pilot.press("up", "ctrl+c")
         assert app.clipboard == "first question"
 
 

@@ -12,7 +12,7 @@ from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer, Header, Static
 
 from tui_app.backends.connection import Connection
 from tui_app.settings.user_settings import LoadedSettings, Settings, config_path
@@ -31,6 +31,7 @@ from tui_app.ui.remembered import Remembered
 from tui_app.ui.screens.audit_log import AuditLogScreen
 from tui_app.ui.screens.confirm import ConfirmScreen
 from tui_app.ui.screens.export_screen import ExportScreen
+from tui_app.ui.screens.go_to import GoToScreen
 from tui_app.ui.screens.help import HelpScreen
 from tui_app.ui.screens.new_session import NewSessionRequest, NewSessionScreen
 from tui_app.ui.screens.question_dialog import QuestionDialog
@@ -132,6 +133,7 @@ class TuiApp(App[None]):
                 yield SessionSidebar()
                 yield UsagePanel()
             with Vertical(id="chat"):
+                yield Static(id="session-title", markup=False)  # a title is the user's (or service's) text
                 yield TranscriptView(id="transcript")
                 yield Composer(id="composer")
         yield Footer()
@@ -201,11 +203,13 @@ class TuiApp(App[None]):
     def send_message(self, message: Composer.Submitted) -> None:
         self._sending.submit(message.text)
 
+    @on(Composer.SessionKey)
+    async def _session_key(self, message: Composer.SessionKey) -> None:
+        await self.action_switch_number(message.number)
+
     @on(SessionSidebar.Chosen)
     async def switch_to(self, message: SessionSidebar.Chosen) -> None:
-        session = self.sessions.get(message.session_id)
-        if session is not None and session is not self.current:
-            await self._view.switch(session)
+        await self._view.show_other(self.sessions.get(message.session_id))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "end_session":
@@ -237,10 +241,11 @@ class TuiApp(App[None]):
         if (session := self.workspace.step(step)) is not None:
             await self._view.switch(session)
 
-    async def action_switch_number(self, number: int) -> None:
-        session = self.workspace.numbered(number)
-        if session is not None and session is not self.current:
-            await self._view.switch(session)
+    async def action_switch_number(self, number: int | None) -> None:
+        await self._view.show_other(self.workspace.numbered(number) if number else None)
+
+    def action_go_to(self) -> None:
+        self.push_screen(GoToScreen(len(self.sessions)), callback=self.action_switch_number)
 
     def action_audit_log(self) -> None:
         if self.current is not None:

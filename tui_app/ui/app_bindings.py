@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
+from tui_app.ui.widgets.composer import ESC_DIGIT_KEYS
+
+
 APP_BINDINGS: list[BindingType] = [
     Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
     # Footer words are short so the main keys fit in 80 columns; the tooltip is the full name
@@ -22,8 +25,13 @@ APP_BINDINGS: list[BindingType] = [
     Binding("f8", "delete_history", "Delete local history", show=False, id="delete-history"),
     Binding("ctrl+pagedown", "next_session(1)", "Next session", show=False, id="next-session"),
     Binding("ctrl+pageup", "next_session(-1)", "Previous session", show=False, id="previous-session"),
+    Binding("ctrl+g", "go_to", "Go to session", show=False, tooltip="Go to session (then 1-9)", id="go-to"),
     *(
         Binding(f"alt+{n}", f"switch_number({n})", f"Session {n}", show=False, id=f"session-{n}")
         for n in range(1, 10)
     ),
+    # Alt+digit as tmux and xterm send it (ESC, then the digit) reaches Textual as a glyph ("¡"
+    # for ESC 1): the same switch wherever the focus is (the composer hands it on as
+    # `Composer.SessionKey`). No id: it is Alt+digit, which F1 lists and `[keys]` remaps.
+    *(Binding(key, f"switch_number({n})", show=False) for key, n in ESC_DIGIT_KEYS.items()),
 ]

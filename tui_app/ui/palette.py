@@ -31,7 +31,7 @@ def app_commands(
     yield SystemCommand("Previous session", "ctrl+pageup", lambda: app.run_action("next_session(-1)"))
     for number, session in enumerate(workspace.order, start=1):
         if session is not workspace.current:
-            yield SystemCommand(f"Switch to {session.title}", f"alt+{number}" if number < 10 else "", _switcher(workspace, session, switch))
+            yield SystemCommand(f"Switch to {session.title}", f"alt+{number} · ctrl+g {number}" if number < 10 else "", _switcher(workspace, session, switch))
 
 
 def _switcher(

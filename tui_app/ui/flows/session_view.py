@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.app import App
+from textual.widgets import Static
 
 from tui_app.core.cost import turn_cost
 from tui_app.core.events import UsageReported
@@ -51,6 +52,9 @@ class SessionView:
         self.usage = usage
         self.transcript = transcript
         self.composer = composer
+        transcript.typed = lambda text: composer.focus().insert(text)  # typed in the transcript: not lost
+        self.title = app.query_one("#session-title", Static)
+        self._title_text = ""
         self._on_switched = on_switched
         self._shown_state: tuple[str, str] | None = None
         self._unsubscribe = [
@@ -71,13 +75,17 @@ class SessionView:
         else:
             new_session()
 
+    async def show_other(self, session: SessionController | None) -> None:
+        """Switch to `session` if there is one and it is not on screen already."""
+        if session is not None and session is not self.workspace.current:
+            await self.switch(session)
+
     async def switch(self, session: SessionController) -> None:
         # A session off screen is data, not widgets: the view is rebuilt from its transcript.
         draft = self.workspace.show(session)
         composer = self.composer
         composer.set_history([m.text for m in session.transcript.messages if m.role == "user"])
-        with composer.prevent(Composer.Changed):
-            composer.text = draft
+        composer.show_draft(draft)
         await self.transcript.reset()
         self.transcript.times = session.message_times
         self.transcript.turn_cost = lambda turn_id: turn_cost(session.book.ledger, session.id, turn_id)
@@ -89,6 +97,10 @@ class SessionView:
         session = self.workspace.current
         if session is None:
             return
+        title = f"{session.title} · {session.backend.name}"
+        if title != self._title_text:
+            self._title_text = title
+            self.title.update(title)
         self.usage.show(session)
         self.transcript.show(session.transcript, session.backend.capabilities.money)
         self.composer.border_title = COMPOSER_TITLES[session.state]
@@ -122,3 +134,5 @@ class SessionView:
             self.sidebar.remove_session(change.session.id)
         else:
             self.sidebar.refresh_session(change.session)
+            if change.session is self.workspace.current:
+                self.show_current()  # (a rename: the title above the transcript)

@@ -1,4 +1,5 @@
-"""The multi-line composer: Enter sends, Ctrl+J (or Shift+Enter where the terminal tells) adds a line."""
+"""The multi-line composer: Enter sends, Ctrl+J (or Shift+Enter where the terminal tells) adds a line,
+Ctrl+U clears it (Ctrl+Z, or Up on the empty composer, brings the text back)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,20 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
 
+# Textual reads ESC followed by a digit (how tmux, xterm and most terminals send Alt+digit unless
+# told otherwise) as the glyph macOS's Option+digit types: ESC 1 arrives as "¡". These glyphs
+# stand for Alt+digit here. "£" (ESC 3) and "§" (ESC 6) are left out: UK and German keyboards
+# type them as text; sessions 3 and 6 stay reachable with Ctrl+G then the digit.
+ESC_DIGIT_KEYS: dict[str, int] = {
+    "inverted_exclamation_mark": 1,  # ¡
+    "trade_mark_sign": 2,  # ™
+    "cent_sign": 4,  # ¢
+    "infinity": 5,  # ∞
+    "pilcrow_sign": 7,  # ¶
+    "bullet": 8,  # •
+    "ª": 9,
+}
+
 
 class Composer(TextArea):
     """Where the user writes. Its text is only cleared once a send was accepted."""
@@ -17,12 +32,20 @@ class Composer(TextArea):
     BINDINGS = [
         Binding("enter", "send", "Send", id="send"),
         Binding("ctrl+j,shift+enter", "newline", "New line", id="newline"),
+        # Shells' Ctrl+U; TextArea's "delete to start of line" is rarely what a message needs.
+        Binding("ctrl+u", "clear_text", "Clear", show=False, tooltip="Clear the composer", id="clear-composer"),
     ]
 
     @dataclass
     class Submitted(Message):
         composer: Composer
         text: str
+
+    @dataclass
+    class SessionKey(Message):
+        """A terminal sent Alt+digit as ESC and the digit, which Textual reads as a glyph."""
+
+        number: int
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(
@@ -37,6 +60,8 @@ class Composer(TextArea):
         self._recalled: int | None = None
         self._send_keys = {"enter"}
         self._newline_keys = {"ctrl+j", "shift+enter"}
+        self._cleared: str | None = None
+        """The text Ctrl+U cleared, until Up brings it back or something is typed."""
 
     def remap(self, keymap: Mapping[str, str]) -> None:
         """Take the user's keys for sending and new lines (bindings `send` and `newline`).
@@ -51,6 +76,11 @@ class Composer(TextArea):
         self._newline_keys = keys("newline", {"ctrl+j", "shift+enter"})
 
     async def _on_key(self, event: events.Key) -> None:
+        if (number := ESC_DIGIT_KEYS.get(event.key)) is not None:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.SessionKey(number))
+            return
         if event.key in ("up", "down") and self._recall(-1 if event.key == "up" else 1):
             event.stop()
             event.prevent_default()
@@ -74,6 +104,10 @@ class Composer(TextArea):
         """Up on an empty composer (or while recalling) shows an earlier prompt; Down a later one.
         Returns False when the key should move the cursor as usual."""
         recalled, history = self._recalled, self.prompts
+        if step < 0 and not self.text and self._cleared is not None:
+            self.text, self._cleared = self._cleared, None
+            self.move_cursor(self.document.end)
+            return True
         if not history or (recalled is None and (self.text or step > 0)):
             return False
         if recalled is not None and self.text != history[recalled]:
@@ -97,3 +131,15 @@ class Composer(TextArea):
 
     def action_newline(self) -> None:
         self.insert("\n")
+
+    def action_clear_text(self) -> None:
+        if self.text:
+            self._cleared = self.text
+            self.clear()  # an edit, so Ctrl+Z undoes it
+
+    def show_draft(self, draft: str) -> None:
+        """Show a session's kept draft, the cursor at its end so typing goes on from there."""
+        with self.prevent(self.Changed):
+            self.text = draft
+        self._cleared = None
+        self.move_cursor(self.document.end)

@@ -17,7 +17,9 @@ from tui_app.workspace.session_controller import SessionController
 
 # Characters a row has for the title and the cost: the sidebar's width less marks, padding and
 # the scrollbar it grows once the sessions overflow (a row that wraps would read as two).
-TITLE_WIDTH = 23
+TITLE_WIDTH = 22
+CURRENT_MARK = "▶"
+"""Before the session on screen (with a bold, reversed row: not by colour alone)."""
 STATE_MARKS = {
     "creating": "…", "ready": "○", "idle": "◌", "sending": "●", "streaming": "●", "asking": "?",
     "resuming": "↻", "queued": "⧗", "cancelling": "●", "expired": "✕", "ended": "■", "failed": "✕",
@@ -45,20 +47,30 @@ def _history_note(session: SessionController) -> str:
         return ""
     used = len(session.transcript.messages)
     style = "$error" if used >= cap else "$warning" if used >= cap * 0.8 else "dim"
-    return f"\n  [{style}]{min(used, cap)}/{cap} messages of history[/]"
+    return f"\n   [{style}]{min(used, cap)}/{cap} messages of history[/]"
 
 
 class SessionItem(ListItem):
     def __init__(self, session: SessionController) -> None:
         super().__init__(id=f"session-{session.id}")
         self.session_id = session.id
+        self.current = False
         self._label = Static()
+        self._unread = False
         self.refresh_from(session)
 
     def compose(self) -> ComposeResult:
         yield self._label
 
+    def set_current(self, current: bool) -> None:
+        if current != self.current:
+            self.current = current
+            self.refresh_from(self._session, self._unread)
+
     def refresh_from(self, session: SessionController, unread: bool = False) -> None:
+        self._session, self._unread = session, unread
+        self.set_class(self.current, "-current")
+        where = CURRENT_MARK if self.current else " "
         mark = STATE_MARKS.get(session.state, "?")
         unit = session.backend.capabilities.money
         cost = format_cost(summarize(session.book.ledger).session(session.id, unit).cost)
@@ -67,8 +79,8 @@ class SessionItem(ListItem):
         room = max(TITLE_WIDTH - len(cost), 4)
         title = session.title if len(session.title) <= room else session.title[: room - 1] + "…"
         self._label.update(
-            f"[b]{mark} {escape(title)}[/b]{' ' * (room - len(title))} {cost}\n"
-            f"  [dim]{escape(session.backend.name)} · {_state_text(session)}[/dim]"
+            f"[b]{where}{mark} {escape(title)}[/b]{' ' * (room - len(title))} {cost}\n"
+            f"   [dim]{escape(session.backend.name)} · {_state_text(session)}[/dim]"
             + (" [b $accent]● new[/]" if unread else "")
             + (" [b $warning]reconnecting…[/]" if session.status.reconnecting else "")
             + _history_note(session)
@@ -97,9 +109,11 @@ class SessionSidebar(Vertical):
                 item.remove()
 
     def select(self, session_id: str) -> None:
-        """Highlight `session_id` without announcing it (the app already switched)."""
+        """Mark `session_id` as the one on screen, and highlight it without announcing it (the
+        app already switched)."""
         items = list(self.query(SessionItem))
         for index, item in enumerate(items):
+            item.set_current(item.session_id == session_id)
             if item.session_id == session_id:
                 with self.prevent(ListView.Highlighted):
                     self.query_one(ListView).index = index

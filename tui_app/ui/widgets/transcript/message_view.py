@@ -149,6 +149,20 @@ class TextPartView(StreamingMarkdown):
         await self.set_text(strip_control(part.text), final=final)
 
 
+class UserTextView(Static):
+    """The user's own words as written: every line break kept, nothing read as Markdown or
+    markup (what was typed is what is shown)."""
+
+    def __init__(self) -> None:
+        super().__init__(markup=False, classes="message-text user-text")
+        self._text: str | None = None
+
+    async def show(self, part: Part, final: bool = False) -> None:
+        if part.text != self._text:
+            self._text = part.text
+            self.update(strip_control(part.text))
+
+
 class MessageView(Vertical):
     """One message: a header line, its parts in order, and a note if its turn did not complete."""
 
@@ -170,7 +184,7 @@ class MessageView(Vertical):
         self._header_text = ""
         self._note = Static(classes="message-note")
         self._note_text: tuple[str, str] | None = None
-        self._parts: dict[str, TextPartView | ReasoningView | ToolCallView] = {}
+        self._parts: dict[str, TextPartView | UserTextView | ReasoningView | ToolCallView] = {}
 
     def compose(self) -> ComposeResult:
         yield self._header
@@ -214,14 +228,15 @@ class MessageView(Vertical):
                 await self.mount(view, before=self._note)
             if isinstance(view, ToolCallView):
                 view.show(part)
-            elif isinstance(view, TextPartView):
+            elif isinstance(view, (TextPartView, UserTextView)):
                 await view.show(part, final=message.completed)
             else:
                 await view.show(part)
         self.shown_text = message.display_text
 
-    @staticmethod
-    def _view_for(part: Part) -> TextPartView | ReasoningView | ToolCallView:
+    def _view_for(self, part: Part) -> TextPartView | UserTextView | ReasoningView | ToolCallView:
+        if part.kind == "text" and self.message.role == "user":
+            return UserTextView()
         if part.kind == "reasoning":
             return ReasoningView(part)
         if part.kind == "tool":

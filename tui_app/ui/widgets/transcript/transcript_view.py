@@ -6,8 +6,10 @@
   is shown, earlier pages as the user scrolls up to them.
 - It follows new output at the bottom unless the user scrolled up; then a marker offers the
   way back down (End, or a click).
-- Once focused (Shift+Tab from the composer, or a click), Up/Down select a message; `c` copies
-  it and `y` its code blocks, one after the other (`clipboard.py`).
+- Once focused (Shift+Tab from the composer, or a click), Up/Down select a message; Ctrl+C copies
+  it (or the text selected with the mouse) and Ctrl+Y its code blocks, one after the other
+  (`clipboard.py`). A printable key typed here goes to the composer (`typed`): no command hides
+  behind a letter, and nothing typed is lost.
 """
 
 from __future__ import annotations
@@ -43,10 +45,10 @@ class TranscriptView(VerticalScroll, can_focus=True):
     """Shows one transcript. `show()` may be called per event; rendering happens at most per frame."""
 
     BINDINGS = [
-        Binding("up,k", "select(-1)", "Previous message", show=False, id="transcript-previous"),
-        Binding("down,j", "select(1)", "Next message", show=False, id="transcript-next"),
-        Binding("c", "copy_message", "Copy message", id="copy-message"),
-        Binding("y", "copy_code", "Copy code", id="copy-code"),
+        Binding("up", "select(-1)", "Previous message", show=False, id="transcript-previous"),
+        Binding("down", "select(1)", "Next message", show=False, id="transcript-next"),
+        Binding("ctrl+c", "copy_message", "Copy message", id="copy-message"),
+        Binding("ctrl+y", "copy_code", "Copy code", id="copy-code"),
         Binding("end", "jump_to_end", "Jump to end", show=False, id="jump-to-end"),
         Binding("home", "jump_to_start", "Top", show=False, id="transcript-top"),
     ]
@@ -60,6 +62,8 @@ class TranscriptView(VerticalScroll, can_focus=True):
         """When each message appeared (set by the app with the session; read at each frame)."""
         self.turn_cost: Callable[[str], Cost | None] = _no_cost
         """A turn's cost by its id, from the ledger (set by the app with the session)."""
+        self.typed: Callable[[str], object] | None = None
+        """Where a printable key typed here goes (set by the app: into the composer)."""
         self._unit = "micros"
         self._flushing = False
         self._window = MessageWindow(
@@ -238,6 +242,13 @@ class TranscriptView(VerticalScroll, can_focus=True):
 
     # -- keys ---------------------------------------------------------------------------
 
+    def on_key(self, event: events.Key) -> None:
+        # A key bound here or above (a remapped command, Alt+digit as tmux sends it) keeps its meaning.
+        if self.typed and event.is_printable and event.character and event.key not in self.app.active_bindings:
+            event.stop()
+            event.prevent_default()
+            self.typed(event.character)
+
     async def action_jump_to_end(self) -> None:
         self.query_one(NewOutputMarker).display = False
         if not self._window.at_end and self._window.shown is not None:
@@ -302,6 +313,9 @@ class TranscriptView(VerticalScroll, can_focus=True):
         return views.last() if views else None
 
     def action_copy_message(self) -> None:
+        if selected := self.screen.get_selected_text():
+            copy_text(self.app, selected, "the selected text")
+            return
         view = self._target()
         if view is None:
             self.notify("Nothing to copy yet.", severity="warning")
