@@ -202,8 +202,11 @@ def test_a_second_tab_is_told_to_close_the_first_and_a_reload_keeps_the_session(
 
     first.close()
     second.reload()
-    text = wait_for_screen(second, lambda text: "Session 1" in text, "the app in the second tab once the first is closed")
-    assert "local · ready" in text and "expired" not in text, text
+    # The session's row in the sidebar, not only its name above the transcript (shown first).
+    text = wait_for_screen(
+        second, lambda text: "Session 1" in text and "local · ready" in text, "the app in the second tab once the first is closed"
+    )
+    assert "expired" not in text, text
     assert "Session 2" not in text
 
 
