@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from tui_app.backends.sse_stream import SseMessage
 from tui_app.backends.wire_json import loads
+from tui_app.core.sanitize import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ def read_frame(sse: SseMessage, service: str) -> SseFrame | None:
     except AbsurdId as error:
         log.warning("skipped a %s frame with an absurd id: %s", service, error)
         return None
-    return SseFrame(sse.event, event_id, _json_object(sse.data, service))
+    return SseFrame(clean_text(sse.event), event_id, _json_object(sse.data, service))
 
 
 def _integer_id(raw: str | None) -> int | None:
