@@ -24,8 +24,10 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# What a wire model or a translation raises on data it cannot read.
-MALFORMED = (ValueError, KeyError, TypeError, ValidationError)
+# What a wire model or a translation raises on data it cannot read: data of the wrong shape
+# (a string where an object was expected) is as malformed as a failed validation, and must not
+# escape the adapter and leave a turn streaming forever.
+MALFORMED = (ValueError, LookupError, TypeError, AttributeError, ValidationError)
 # What reading a stream raises when the connection drops under it.
 STREAM_BROKE = (httpx.TransportError, httpx.StreamError)
 

@@ -31,11 +31,15 @@ def strip_control(text: str) -> str:
     return text
 
 
-# Invisible characters that change how text reads: bidi embeddings, overrides and isolates
-# (the "Trojan Source" set), zero-width spaces and joiners that hide text, the BOM. U+200D (the
+# Invisible characters that change how text reads: bidi marks, embeddings, overrides and isolates
+# (the "Trojan Source" set), zero-width spaces that hide text, the BOM; and the C1 controls. U+200D (the
 # zero-width joiner) and U+200C stay: emoji sequences and several scripts need them.
 _INVISIBLE = re.compile(r"[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\x80-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Any character `clean_text` changes: one scan decides whether the text needs the work at all.
+_NEEDS_CLEANING = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]"
+)
 # 7-bit escape sequences and C0 controls only: a C1 control is shown as a marker (below), so an
 # 8-bit CSI becomes visible text instead of vanishing with what follows it.
 _ESCAPE_7BIT = re.compile(
@@ -60,7 +64,7 @@ def clean_text(text: str) -> str:
 
     Idempotent: a marker is plain text.
     """
-    if text.isascii() and text.isprintable():
+    if _NEEDS_CLEANING.search(text) is None:
         return text
     text = _SURROGATE.sub("\ufffd", text)
     text = _ESCAPE_7BIT.sub("", text)
