@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tests.conftest import wait_until
-from tests.hostile_server import HOSTILE, KEY, HostileServer, Script, json_reply, stream_of, turn
+from tests.hostile_server import HOSTILE, KEY, HostileServer, Script, json_reply, nested, sse, stream_of, text_part, turn
 from tui_app.backends.api_key import ApiKey
 from tui_app.backends.connection import Connection
 from tui_app.persistence.store import Store
@@ -83,3 +83,18 @@ async def test_the_export_screen_shows_a_markup_title_as_text(tmp_path: Path) ->
         assert app.is_running
         title = app.screen.query_one("#form-box").border_title
         assert Content.from_markup(str(title)).plain == f"Export {MARKUP}"  # as it is drawn
+
+
+async def test_a_frame_nested_thousands_deep_leaves_the_session_ready_not_streaming() -> None:
+    frames = turn(sse("message.part.updated", nested(5000), 2), text_part("still here", 3))
+    with HostileServer(Script(respond=stream_of(*frames))) as server:
+        app = TuiApp(Connection("casedev", server.base_url, ApiKey(KEY)))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
+            session = app.current
+            assert session is not None
+            composer = app.query_one(Composer)
+            composer.insert("hello")
+            composer.action_send()
+            await wait_until(pilot, lambda: session.transcript.last_turn is not None and session.state == "ready")
+            assert session.transcript.messages[-1].text == "still here"
