@@ -10,7 +10,8 @@ import sys
 
 import pytest
 
-from tests.hostile_server import HOSTILE, KEY, LONE_SURROGATE, HostileServer, Script, json_reply, sse, stream_of, text_part, turn
+from tests.integration.test_hostile_stream import endless_line
+from tests.hostile_server import Reply, HOSTILE, KEY, LONE_SURROGATE, HostileServer, Script, json_reply, sse, stream_of, text_part, turn
 
 # ESC, 8-bit CSI/OSC/ST (as UTF-8), BEL, bidi overrides and isolates, zero-width space, lone-surrogate bytes.
 RAW_CONTROL = re.compile(
@@ -18,8 +19,8 @@ RAW_CONTROL = re.compile(
 )
 
 
-def ask(server: HostileServer) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "CASEDEV_API_KEY": KEY, "CASEDEV_BASE_URL": server.base_url}
+def ask(server: HostileServer, **settings: str) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "CASEDEV_API_KEY": KEY, "CASEDEV_BASE_URL": server.base_url, **settings}
     env.pop("STEWRD_API_KEY", None)
     return subprocess.run(
         [sys.executable, "-m", "tui_app", "ask", "--backend", "casedev", "hi"],
@@ -57,3 +58,11 @@ def test_ask_prints_a_hostile_reply_and_turn_error_as_plain_text() -> None:
     assert_clean(result)
     assert "⟨U+202E⟩evil".encode() in result.stdout and b"cost unknown" in result.stdout
     assert "failed: ".encode() in result.stderr and "⟨U+202E⟩evil".encode() in result.stderr
+
+
+def test_ask_cuts_a_line_past_the_configured_frame_bound() -> None:
+    with HostileServer(Script(respond=Reply(chunks=endless_line))) as server:
+        result = ask(server, TUI_APP_MAX_FRAME_MIB="1")
+    assert result.returncode != 0
+    assert_clean(result)
+    assert b"larger than 1,048,576 bytes" in result.stderr
