@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, strategies as st
 
+from tui_app.core.events import TurnCompleted, TurnStarted, Usage, UsageEntry, UsageReported
+from tui_app.persistence.store import SessionRecord, Store
 from tui_app.backends.wire_json import MAX_MICROS, loads, micros
 from tui_app.core.sanitize import MAX_DEPTH, TooDeep, clean_data, clean_text
 
@@ -73,3 +76,18 @@ def test_a_value_that_is_not_a_price_is_unknown(value: object) -> None:
 @pytest.mark.parametrize("value", [0, 1, 1_234_567, MAX_MICROS])
 def test_a_price_is_kept(value: int) -> None:
     assert micros(value) == value
+
+
+def test_an_entry_without_a_price_is_saved_and_restored_as_unknown(tmp_path: Path) -> None:
+    usage = Usage("m", 1, 2, None, None, (UsageEntry("e1", "llm", 7), UsageEntry("e2", "api", None)))
+    events = [TurnStarted("t1"), UsageReported("t1", usage), TurnCompleted("t1", "completed")]
+    with Store(tmp_path / "tui-app.db") as store:
+        store.save_session(SessionRecord("s1", "casedev", "r1", "t", None, "ready", "micros", 1.0, 1.0))
+        store.append_events("s1", events)
+        store.flush()
+    with Store(tmp_path / "tui-app.db") as store:
+        assert store.load_events("s1") == events
+        restored = store.load_transcript("s1")
+    # The entry with a price is not booked alone: the turn's cost is unknown, not $0.000007.
+    assert restored.ledger_entries == []
+    assert restored.transcript.turns[0].usage == usage
