@@ -1,4 +1,4 @@
-"""A hostile Case.dev v1 chat service on 127.0.0.1, for attacking the client over real HTTP.
+"""A hostile Case.dev v1 chat service (and Stewrd's two calls) on 127.0.0.1, for attacking the client over real HTTP.
 
 Each test says what the service does: the answer to each call (`Reply`: a status and a body, or
 a stream of raw bytes written as they are). The shapes are PROTOCOL.md's; the contents are
@@ -116,6 +116,9 @@ class Script:
     stream: Reply = field(default_factory=lambda: stream_of())
     end: Reply = field(default_factory=lambda: json_reply({"id": "chat_h", "status": "ended"}))
     files: Reply = field(default_factory=lambda: json_reply({"chatId": "chat_h", "files": []}))
+    # Stewrd's two calls, for its adapter (`/v1/sessions`, then a streamed message).
+    stewrd_create: Reply = field(default_factory=lambda: json_reply({"id": "sess_h", "status": "active"}))
+    stewrd_message: Reply = field(default_factory=lambda: stream_of(sse(None, {"type": "done"})))
     calls: list[str] = field(default_factory=list)
 
 
@@ -137,6 +140,8 @@ def _app(script: Script) -> Starlette:
             Route(base + "/{chat}/stream", route("stream"), methods=["GET"]),
             Route(base + "/{chat}", route("end"), methods=["DELETE"]),
             Route(base + "/{chat}/files", route("files"), methods=["GET"]),
+            Route("/v1/sessions", route("stewrd_create"), methods=["POST"]),
+            Route("/v1/sessions/{session}/messages", route("stewrd_message"), methods=["POST"]),
         ]
     )
 

@@ -33,6 +33,7 @@ from tests.hostile_server import (
     turn,
 )
 from tui_app.backends.casedev import CasedevBackend
+from tui_app.backends.stewrd import StewrdBackend
 from tui_app.backends.errors import BackendError
 from tui_app.backends.http_backend import RetryPolicy
 from tui_app.backends.api_key import ApiKey
@@ -159,3 +160,36 @@ async def test_a_lone_surrogate_in_an_error_body_is_replaced() -> None:
         with pytest.raises(BackendError) as raised:
             await one_turn(server)
     assert "\ufffd⟨U+202E⟩" in raised.value.message and raised.value.message.encode("utf-8")
+
+
+async def test_the_stewrd_adapter_takes_the_same_road() -> None:
+    frames = (
+        sse(None, {"type": "token", "text": HOSTILE}),
+        sse(None, {"type": "tool_start", "tool": HOSTILE, "message": HOSTILE}),
+        sse(None, {"type": "tool_end", "tool": HOSTILE}),
+        sse("message", nested(5000)),
+        sse(None, {"type": "done", "message": HOSTILE, "credits_this_request": -3, "credits_remaining": "9", "tokens_used": 5}),
+    )
+    with HostileServer(Script(stewrd_message=stream_of(*frames))) as server:
+        client = StewrdBackend(server.base_url, ApiKey(KEY), retry=FAST)
+        try:
+            session = await client.create_session()
+            events = [event async for event in client.send(session.id, "hi")]
+        finally:
+            await client.aclose()
+    assert isinstance(events[-1], TurnCompleted) and events[-1].outcome == "completed"
+    assert not [text for event in events for text in strings(event) if UNSAFE.search(text)]
+    assert any("⟨U+202E⟩evil" in (e.text or "") for e in events if isinstance(e, PartUpdated))
+    [usage] = [e.usage for e in events if isinstance(e, UsageReported)]
+    assert usage.total_cost_micros is None and usage.credits_remaining is None and usage.output_tokens == 5
+
+
+async def test_a_stewrd_error_body_becomes_a_message_without_control() -> None:
+    with HostileServer(Script(stewrd_create=json_reply({"error": {"message": HOSTILE}}, 402))) as server:
+        client = StewrdBackend(server.base_url, ApiKey(KEY), retry=FAST)
+        try:
+            with pytest.raises(BackendError) as raised:
+                await client.create_session()
+        finally:
+            await client.aclose()
+    assert not UNSAFE.search(raised.value.message) and "⟨U+202E⟩evil" in raised.value.message
