@@ -37,6 +37,7 @@ from tui_app.backends.stewrd import StewrdBackend
 from tui_app.backends.errors import BackendError
 from tui_app.backends.http_backend import RetryPolicy
 from tui_app.backends.api_key import ApiKey
+from tui_app.backends.connection import Connection
 from tui_app.core.events import DomainEvent, PartUpdated, QuestionAsked, TurnCompleted, UsageReported
 
 # What must never reach a domain event: escape and other C0 controls (but tab and newline), C1
@@ -193,3 +194,20 @@ async def test_a_stewrd_error_body_becomes_a_message_without_control() -> None:
         finally:
             await client.aclose()
     assert not UNSAFE.search(raised.value.message) and "⟨U+202E⟩evil" in raised.value.message
+
+
+async def test_a_key_written_into_the_base_url_is_never_shown() -> None:
+    secret = "sk_case_IN_URL_" + "9" * 20
+    with HostileServer() as server:
+        port = server.port
+    # The server is gone: the port refuses, as an unreachable service does.
+    url = f"http://user:{secret}@127.0.0.1:{port}"
+    client = CasedevBackend(url, ApiKey(KEY), retry=FAST)
+    try:
+        with pytest.raises(BackendError) as raised:
+            await client.create_session()
+    finally:
+        await client.aclose()
+    assert secret not in raised.value.message and f"127.0.0.1:{port}" in raised.value.message
+    assert secret not in repr(client)
+    assert secret not in Connection("casedev", url, ApiKey(KEY)).where

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import httpx
+
 from tui_app.backends.api_key import ApiKey
 from tui_app.backends.base import AgentBackend
 from tui_app.backends.http_backend import RetryPolicy
@@ -35,4 +37,5 @@ class Connection:
 
     @property
     def where(self) -> str:
-        return "embedded server" if self.spec.embedded else self.base_url
+        # A key may be written into the URL (`http://user:KEY@host`): it is never shown.
+        return "embedded server" if self.spec.embedded else str(httpx.URL(self.base_url).copy_with(userinfo=b""))

@@ -75,9 +75,14 @@ class HttpBackend(AgentBackend):
             timeout=httpx.Timeout(connect=10.0, read=self.retry.liveness_timeout, write=30.0, pool=10.0),
         )
 
+    @property
+    def _shown_url(self) -> str:
+        """The base URL for people: a key written into it (`http://user:KEY@host`) left out."""
+        return str(self._client.base_url.copy_with(userinfo=b""))
+
     def __repr__(self) -> str:
         # Never the client or its headers: they hold the key.
-        return f"{type(self).__name__}(name={self.name!r}, base_url={str(self._client.base_url)!r})"
+        return f"{type(self).__name__}(name={self.name!r}, base_url={self._shown_url!r})"
 
     async def _raise_for_status(self, response: httpx.Response) -> None:
         if response.is_success:
@@ -87,7 +92,7 @@ class HttpBackend(AgentBackend):
 
     def _unreachable(self, error: httpx.TransportError) -> ConnectionFailed:
         # The exception's type only: its text may quote the request, never worth the risk.
-        return ConnectionFailed(f"Could not reach {self._service} at {self._client.base_url} ({type(error).__name__}).")
+        return ConnectionFailed(f"Could not reach {self._service} at {self._shown_url} ({type(error).__name__}).")
 
     async def _wait_before_retry(self, error: BackendError, attempt: int) -> bool:
         """Sleep before retrying a retryable error; False when it should not be retried."""
