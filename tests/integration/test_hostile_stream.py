@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.hostile_server import HostileServer, Reply, Script, json_reply, sse, stream_of, text_part, turn
-from tests.integration.test_hostile_wire import backend, one_turn
+from tests.hostile_client import backend, one_turn
 from tui_app.backends.errors import FrameTooLarge
 from tui_app.backends.http_backend import RetryPolicy
 from tui_app.core.cost import format_cost, turn_cost
