@@ -11,8 +11,6 @@ import asyncio
 from functools import cached_property
 from collections.abc import AsyncIterator, Sequence
 
-from httpx_sse import ServerSentEvent, aconnect_sse
-
 from tui_app.backends.base import Capabilities, EndResult, RemoteSession
 from tui_app.backends.casedev_wire import (
     ChatCreated,
@@ -26,6 +24,8 @@ from tui_app.backends.errors import (
 )
 from tui_app.backends.http_backend import HttpBackend
 from tui_app.backends.sse_frames import STREAM_BROKE, SseFrame, decoded, dropped, read_frame, translated
+from tui_app.backends.sse_stream import SseMessage
+from tui_app.backends.wire_json import loads, micros
 from tui_app.core.events import (
     DomainEvent,
     StreamInterrupted,
@@ -63,7 +63,7 @@ class CasedevBackend(HttpBackend):
         fields = (("title", title), ("model", model), ("idleTimeoutMs", idle_timeout_ms))
         body = {key: value for key, value in fields if value}
         response = await self._request("POST", "/agent/v1/chat", json=body)
-        created = ChatCreated.model_validate(response.json())
+        created = ChatCreated.model_validate(loads(response.content))
         self._last_event_id[created.id] = 0
         return RemoteSession(created.id, created.status, created.created_at, created.idle_timeout_ms)
 
@@ -91,17 +91,18 @@ class CasedevBackend(HttpBackend):
         await self._request("POST", f"/agent/v1/chat/{session_id}/cancel")
 
     async def end(self, session_id: str) -> EndResult:
-        body = (await self._request("DELETE", f"/agent/v1/chat/{session_id}")).json()
-        micros = body.get("costMicros")
-        if not isinstance(micros, int):
-            cost = body.get("cost")  # dollars, per the SDK's type
-            micros = round(cost * 1_000_000) if isinstance(cost, int | float) else None
+        body = loads((await self._request("DELETE", f"/agent/v1/chat/{session_id}")).content)
+        body = body if isinstance(body, dict) else {}
+        cost = micros(body.get("costMicros"))
+        dollars = body.get("cost")  # dollars, per the SDK's type
+        if cost is None and isinstance(dollars, int | float) and not isinstance(dollars, bool) and 0 <= dollars < 1e9:
+            cost = micros(round(dollars * 1_000_000))
         runtime = body.get("runtimeMs")
-        return EndResult(micros, runtime if isinstance(runtime, int) else None)
+        return EndResult(cost, runtime if isinstance(runtime, int) else None)
 
     # --- turns ---------------------------------------------------------------------------
 
-    def _new_frame(self, session_id: str, sse: ServerSentEvent) -> SseFrame | None:
+    def _new_frame(self, session_id: str, sse: SseMessage) -> SseFrame | None:
         """The frame if it carries data not seen before; frames at or before the last seen id
         are replays. A malformed frame still moves the id on, so a replay never brings it back."""
         frame = read_frame(sse, self._service)
@@ -134,7 +135,7 @@ class CasedevBackend(HttpBackend):
         async with self._event_stream("POST", path, json=body) as source:
             # From here the turn runs on the server: a failure means resume, not resend.
             try:
-                async for sse in source.aiter_sse():
+                async for sse in self._messages(source):
                     event = decoded(self._new_frame(session_id, sse), respond_event_to_domain, self._service)
                     if event is not None:
                         yield event
@@ -154,14 +155,14 @@ class CasedevBackend(HttpBackend):
                 await asyncio.sleep(delay)
             after = self._last_event_id.get(session_id, 0)
             try:
-                async with aconnect_sse(
-                    self._client, "GET", f"/agent/v1/chat/{session_id}/stream", params={"lastEventId": after},
+                async with self._sse_response(
+                    "GET", f"/agent/v1/chat/{session_id}/stream", params={"lastEventId": after},
                     headers={"Last-Event-ID": str(after)},
                 ) as source:
-                    await self._raise_for_status(source.response)
+                    await self._raise_for_status(source)
                     if reason is not None:
                         yield StreamResumed(turn_id, after)
-                    async for sse in source.aiter_sse():
+                    async for sse in self._messages(source):
                         frame = self._new_frame(session_id, sse)
                         if frame is None or (payload := frame.payload) is None:
                             continue

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from tui_app.backends.wire_json import Micros
 from tui_app.core.events import (
     DomainEvent,
     MessageCompleted,
@@ -50,11 +51,11 @@ class WireUsageEntry(Wire):
     service: str | None = None
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    cost_micros: int = 0
+    cost_micros: Micros = None
 
 
 class WireUsageSummary(Wire):
-    cost_micros: int | None = None
+    cost_micros: Micros = None
     total_input_tokens: int | None = None
     total_output_tokens: int | None = None
 
@@ -63,15 +64,17 @@ class WireUsage(Wire):
     model: str | None = None
     input_tokens: int = 0
     output_tokens: int = 0
-    cost_micros: int | None = None
+    cost_micros: Micros = None
     summary: WireUsageSummary | None = None
     entries: list[WireUsageEntry] = Field(default_factory=list)
 
     def to_domain(self) -> Usage:
         total = self.summary.cost_micros if self.summary else None
         if total is None and self.entries:
-            total = sum(entry.cost_micros for entry in self.entries)
-        if total is None:
+            costs = [entry.cost_micros for entry in self.entries]
+            # One entry without a usable price makes the sum unknown, not smaller.
+            total = None if None in costs else sum(c for c in costs if c is not None)
+        elif total is None:
             total = self.cost_micros
         return Usage(
             model=self.model,
@@ -119,7 +122,7 @@ class WireToolState(Wire):
     output: Any = None
     error: Any = None
     title: Any = None
-    cost_micros: int | None = None
+    cost_micros: Micros = None
 
 
 class WirePart(Wire):

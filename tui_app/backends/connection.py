@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import httpx
+
 from tui_app.backends.api_key import ApiKey
 from tui_app.backends.base import AgentBackend
+from tui_app.backends.http_backend import RetryPolicy
 from tui_app.backends.registry import BackendSpec, spec
 
 
@@ -22,14 +25,17 @@ class Connection:
     persistent: bool = True
     """False for an embedded server that could not open its store (another tui-app holds it):
     its sessions end with this run, so the app neither restores nor keeps local sessions."""
+    retry: RetryPolicy | None = None
+    """Retries and stream bounds (`max_frame_bytes`) for every client; None: the defaults."""
 
     @property
     def spec(self) -> BackendSpec:
         return spec(self.backend)
 
     def open_backend(self) -> AgentBackend:
-        return self.spec.open(self.base_url, self.api_key)
+        return self.spec.open(self.base_url, self.api_key, self.retry)
 
     @property
     def where(self) -> str:
-        return "embedded server" if self.spec.embedded else self.base_url
+        # A key may be written into the URL (`http://user:KEY@host`): it is never shown.
+        return "embedded server" if self.spec.embedded else str(httpx.URL(self.base_url).copy_with(userinfo=b""))

@@ -1,19 +1,23 @@
 """Typed backend errors, and the one place that turns an HTTP answer into one of them.
 
 Every message is written for the person at the keyboard: what happened and what to do next.
-A message never contains the API key or the request's headers.
+A message never contains the API key or the request's headers, and is cleaned once, here
+(`clean_text`): a server's words reach a terminal or a notification as text, never as control.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
+
+from tui_app.backends.wire_json import loads
+from tui_app.core.sanitize import clean_text
 
 
 class BackendError(Exception):
     """Something a backend refused or could not do."""
 
     def __init__(self, message: str, status: int | None = None, code: str | None = None) -> None:
+        message = clean_text(message)
         super().__init__(message)
         self.message = message
         self.status = status
@@ -64,7 +68,7 @@ class OutOfCredits(BackendError):
 def _server_message(body: bytes) -> tuple[str | None, str | None]:
     """The server's own message and code, from either error shape the services use."""
     try:
-        data = json.loads(body)
+        data = loads(body)
     except ValueError:
         return None, None
     if not isinstance(data, dict):
@@ -77,6 +81,11 @@ def _server_message(body: bytes) -> tuple[str | None, str | None]:
 
 def _str(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    value = headers.get(name)
+    return clean_text(value) if value is not None else None
 
 
 def _seconds(value: str | None) -> float | None:
@@ -102,7 +111,7 @@ def error_from_response(service: str, status: int, body: bytes, headers: Mapping
     if status == 409:
         wait = f" Retrying is possible in {retry_after:g} s." if retry_after is not None else ""
         return TurnConflict(
-            f"A turn is already running in this session.{wait}", code, retry_after, headers.get("x-active-turn-id")
+            f"A turn is already running in this session.{wait}", code, retry_after, _header(headers, "x-active-turn-id")
         )
     if status == 410:
         return SessionExpired(f"This session has ended or expired on {service}{detail}. Start a new one.", status, code)
@@ -112,3 +121,7 @@ def error_from_response(service: str, status: int, body: bytes, headers: Mapping
     if 400 <= status < 500:
         return BadRequest(f"{service} refused the request: {said or f'HTTP {status}'}.", status, code)
     return ServerFailed(f"{service} failed (HTTP {status}){detail}. Try again in a moment.", status, code)
+
+
+class FrameTooLarge(BackendError):
+    """A stream sent a line or frame past the configured bound; the stream was cut."""

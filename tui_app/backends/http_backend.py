@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from httpx_sse import EventSource, aconnect_sse
 
 from tui_app.backends.api_key import ApiKey
 from tui_app.backends.base import AgentBackend
+from tui_app.backends.sse_stream import SseMessage, sse_messages
 from tui_app.backends.errors import (
     BackendError,
     BadRequest,
@@ -40,6 +40,9 @@ class RetryPolicy:
     """Longest `Retry-After` honoured before giving up instead of waiting."""
     liveness_timeout: float = 45.0
     """Silence on a stream (no frame, no heartbeat) after which it counts as dead."""
+    max_frame_bytes: int = 4 * 2**20
+    """The longest line or frame a stream may send; past it the stream is cut (`FrameTooLarge`)
+    rather than held in memory without bound."""
 
     def backoff(self, attempt: int, jitter: Callable[[], float] = random.random) -> float:
         """Exponential backoff with jitter: between half and all of base * 2^(attempt-1)."""
@@ -72,9 +75,14 @@ class HttpBackend(AgentBackend):
             timeout=httpx.Timeout(connect=10.0, read=self.retry.liveness_timeout, write=30.0, pool=10.0),
         )
 
+    @property
+    def _shown_url(self) -> str:
+        """The base URL for people: a key written into it (`http://user:KEY@host`) left out."""
+        return str(self._client.base_url.copy_with(userinfo=b""))
+
     def __repr__(self) -> str:
         # Never the client or its headers: they hold the key.
-        return f"{type(self).__name__}(name={self.name!r}, base_url={str(self._client.base_url)!r})"
+        return f"{type(self).__name__}(name={self.name!r}, base_url={self._shown_url!r})"
 
     async def _raise_for_status(self, response: httpx.Response) -> None:
         if response.is_success:
@@ -84,7 +92,7 @@ class HttpBackend(AgentBackend):
 
     def _unreachable(self, error: httpx.TransportError) -> ConnectionFailed:
         # The exception's type only: its text may quote the request, never worth the risk.
-        return ConnectionFailed(f"Could not reach {self._service} at {self._client.base_url} ({type(error).__name__}).")
+        return ConnectionFailed(f"Could not reach {self._service} at {self._shown_url} ({type(error).__name__}).")
 
     async def _wait_before_retry(self, error: BackendError, attempt: int) -> bool:
         """Sleep before retrying a retryable error; False when it should not be retried."""
@@ -114,8 +122,19 @@ class HttpBackend(AgentBackend):
                 if not await self._wait_before_retry(error, attempt):
                     raise
 
+    def _messages(self, response: httpx.Response) -> AsyncIterator[SseMessage]:
+        """The SSE frames of a streamed response, each bounded by `max_frame_bytes`."""
+        return sse_messages(response, self.retry.max_frame_bytes, self._service)
+
     @asynccontextmanager
-    async def _event_stream(self, method: str, path: str, **kwargs: Any) -> AsyncIterator[EventSource]:
+    async def _sse_response(self, method: str, path: str, **kwargs: Any) -> AsyncIterator[httpx.Response]:
+        """A streamed request that asks for `text/event-stream`; the body is read by `_messages`."""
+        headers = {**kwargs.pop("headers", {}), "Accept": "text/event-stream", "Cache-Control": "no-store"}
+        async with self._client.stream(method, path, headers=headers, **kwargs) as response:
+            yield response
+
+    @asynccontextmanager
+    async def _event_stream(self, method: str, path: str, **kwargs: Any) -> AsyncIterator[httpx.Response]:
         """An SSE stream whose opening is retried like any request (429, 5xx); once it is open,
         what goes wrong while reading is the caller's to handle. A transport failure anywhere
         becomes `ConnectionFailed`."""
@@ -123,9 +142,9 @@ class HttpBackend(AgentBackend):
         while True:
             attempt += 1
             try:
-                async with aconnect_sse(self._client, method, path, **kwargs) as source:
+                async with self._sse_response(method, path, **kwargs) as source:
                     try:
-                        await self._raise_for_status(source.response)
+                        await self._raise_for_status(source)
                     except BackendError as error:
                         if await self._wait_before_retry(error, attempt):
                             continue

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from tui_app.backends.api_key import ApiKey
 from tui_app.backends.base import MoneyUnit
 from tui_app.backends.casedev import CasedevBackend
-from tui_app.backends.http_backend import HttpBackend
+from tui_app.backends.http_backend import HttpBackend, RetryPolicy
 from tui_app.backends.stewrd import StewrdBackend
 
 
@@ -54,9 +54,9 @@ class BackendSpec:
     def url_variable(self) -> str | None:
         return f"{self.env_prefix}_BASE_URL" if self.env_prefix else None
 
-    def open(self, base_url: str, api_key: ApiKey) -> HttpBackend:
+    def open(self, base_url: str, api_key: ApiKey, retry: RetryPolicy | None = None) -> HttpBackend:
         """A fresh client (httpx clients are bound to the event loop that made them)."""
-        return self.adapter(base_url, api_key, name=self.name, service=self.label)
+        return self.adapter(base_url, api_key, name=self.name, service=self.label, retry=retry)
 
     async def check_key(self, base_url: str, api_key: ApiKey) -> None:
         """Raise `AuthFailed` if the service refuses the key (`ConnectionFailed` if unreachable);

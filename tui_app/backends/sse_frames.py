@@ -7,22 +7,27 @@ Stewrd has none) and how a decoded frame becomes domain events.
 
 from __future__ import annotations
 
-import json
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
-from httpx_sse import ServerSentEvent
 from pydantic import ValidationError
+
+from tui_app.backends.sse_stream import SseMessage
+from tui_app.backends.wire_json import loads
+from tui_app.core.sanitize import clean_text
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# What a wire model or a translation raises on data it cannot read.
-MALFORMED = (ValueError, KeyError, TypeError, ValidationError)
+# What a wire model or a translation raises on data it cannot read: data of the wrong shape
+# (a string where an object was expected) is as malformed as a failed validation, and must not
+# escape the adapter and leave a turn streaming forever.
+MALFORMED = (ValueError, LookupError, TypeError, AttributeError, ValidationError)
 # What reading a stream raises when the connection drops under it.
 STREAM_BROKE = (httpx.TransportError, httpx.StreamError)
 
@@ -39,7 +44,7 @@ class SseFrame:
     event: str
     """The frame's `event:` field (`message` when it had none)."""
     id: int | None
-    """The frame's `id:` as an integer; None when absent or not a number."""
+    """The frame's own `id:` as an integer; None when it had none or not a number."""
     payload: dict[str, Any] | None
     """The data as a JSON object; None when it was not one (already logged)."""
 
@@ -52,30 +57,44 @@ class SseFrame:
         return str(self.payload.get("type", "message"))
 
 
-def read_frame(sse: ServerSentEvent, service: str) -> SseFrame | None:
-    """The frame's id and JSON object, or None for a frame with no data.
+MAX_EVENT_ID = 2**63 - 1
+"""The largest id a service's event counter reaches (a signed 64-bit integer)."""
+_DIGITS = re.compile(r"[0-9]{1,19}")
 
-    httpx-sse yields an empty `message` for each ping (a comment line) once an id was seen;
-    those carry nothing. A frame whose data is not a JSON object keeps its id, so a caller that
-    tracks ids still moves past it, and has no payload.
+
+class AbsurdId(ValueError):
+    """An event id past `MAX_EVENT_ID`: taking it would make every later frame look replayed."""
+
+
+def read_frame(sse: SseMessage, service: str) -> SseFrame | None:
+    """The frame's id and cleaned JSON object, or None for a frame with no data, or with an
+    absurd id (logged: it is malformed, and must not move the replay mark).
+
+    A frame whose data is not a JSON object keeps its id, so a caller that tracks ids still
+    moves past it, and has no payload.
     """
     if not sse.data:
         return None
-    return SseFrame(sse.event, _integer_id(sse.id), _json_object(sse.data, service))
-
-
-def _integer_id(raw: str) -> int | None:
-    if not raw:
-        return None
     try:
-        return int(raw)
-    except ValueError:
+        event_id = _integer_id(sse.id)
+    except AbsurdId as error:
+        log.warning("skipped a %s frame with an absurd id: %s", service, error)
         return None
+    return SseFrame(clean_text(sse.event), event_id, _json_object(sse.data, service))
+
+
+def _integer_id(raw: str | None) -> int | None:
+    """The id as a number; None when absent or not a plain decimal number. Raises `AbsurdId`."""
+    if raw is None or not raw.isascii() or not raw.isdigit():
+        return None
+    if not _DIGITS.fullmatch(raw) or int(raw) > MAX_EVENT_ID:
+        raise AbsurdId(f"{raw[:24]}{'…' if len(raw) > 24 else ''} is past {MAX_EVENT_ID}")
+    return int(raw)
 
 
 def _json_object(data: str, service: str) -> dict[str, Any] | None:
     try:
-        payload = json.loads(data)
+        payload = loads(data)
     except ValueError as error:
         log.warning("skipped a %s frame that is not JSON: %s", service, error)
         return None

@@ -12,15 +12,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from urllib.parse import quote
 
-from httpx_sse import EventSource
-from pydantic import ValidationError
+import httpx
 
 from tui_app.backends.base import Capabilities, RemoteSession
-from tui_app.backends.errors import (
-    ConnectionFailed,
-)
+from tui_app.backends.errors import ConnectionFailed, FrameTooLarge
 from tui_app.backends.http_backend import HttpBackend
 from tui_app.backends.sse_frames import STREAM_BROKE, decoded, dropped, read_frame
+from tui_app.backends.wire_json import loads
 from tui_app.backends.stewrd_wire import MessageResponse, SessionCreated, StewrdTurn
 from tui_app.core.events import DomainEvent, TurnCompleted
 
@@ -42,7 +40,7 @@ class StewrdBackend(HttpBackend):
     ) -> RemoteSession:
         # Stewrd sessions have no title, model or idle timeout: the project's settings decide.
         response = await self._request("POST", "/v1/sessions")
-        created = SessionCreated.model_validate(response.json())
+        created = SessionCreated.model_validate(loads(response.content))
         return RemoteSession(created.id, created.status)
 
     # --- turns ---------------------------------------------------------------------------
@@ -55,19 +53,19 @@ class StewrdBackend(HttpBackend):
             async for event in self._read_turn(turn, source):
                 yield event
 
-    async def _read_turn(self, turn: StewrdTurn, source: EventSource) -> AsyncIterator[DomainEvent]:
+    async def _read_turn(self, turn: StewrdTurn, source: httpx.Response) -> AsyncIterator[DomainEvent]:
         """The accepted turn's events. Ends the turn as failed, then raises, if the stream breaks."""
         for event in turn.opening():
             yield event
-        content_type = source.response.headers.get("content-type", "")
+        content_type = source.headers.get("content-type", "")
         try:
             if "text/event-stream" not in content_type:
                 # A server that ignored `stream: true` answers with the whole message as JSON.
-                reply = MessageResponse.model_validate_json(await source.response.aread())
+                reply = MessageResponse.model_validate(loads(await source.aread()))
                 for event in turn.from_reply(reply):
                     yield event
                 return
-            async for sse in source.aiter_sse():
+            async for sse in self._messages(source):
                 # Stewrd frames have no ids (nothing to resume from): only the payload counts.
                 for event in decoded(read_frame(sse, self._service), turn.to_domain, self._service) or []:
                     yield event
@@ -76,7 +74,9 @@ class StewrdBackend(HttpBackend):
             reason = "the stream ended before the reply did"
         except STREAM_BROKE as error:
             reason = dropped(error)
-        except ValidationError:
+        except FrameTooLarge as error:
+            reason = error.message
+        except ValueError:  # pydantic's ValidationError included
             reason = "the reply was not a message this client can read"
         cut_off = ConnectionFailed(
             f"The reply from {self._service} was cut off: {reason}. {self._service} cannot resume a reply, "

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tui_app.backends.wire_json import Micros
 from tui_app.core.events import (
     DomainEvent,
     MessageCompleted,
@@ -46,8 +47,8 @@ class SessionCreated(Wire):
 class CreditUsage(Wire):
     """What a request cost, in credits (integers), and how many tokens it used."""
 
-    credits_remaining: int | None = None
-    credits_this_request: int | None = None
+    credits_remaining: Micros = None
+    credits_this_request: Micros = None
     tokens_used: int | None = None
 
     def is_empty(self) -> bool:
@@ -113,8 +114,8 @@ class DoneEvent(Wire):
     message: str | None = None
     files: list[OutputFile] = Field(default_factory=list)
     usage: CreditUsage | None = None
-    credits_remaining: int | None = None
-    credits_this_request: int | None = None
+    credits_remaining: Micros = None
+    credits_this_request: Micros = None
     tokens_used: int | None = None
     duration_ms: int | None = None
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from tui_app.backends import registry
 from tui_app.backends.api_key import ApiKey
 from tui_app.backends.connection import Connection
+from tui_app.backends.http_backend import RetryPolicy
 from tui_app.settings.backend_choice import KeyLookup, remote_settings
 from tui_app.server.chat_store import ChatStoreError
 from tui_app.server.options import ServerOptions
@@ -38,6 +39,7 @@ def connect(
     tokens_per_second: float = 40.0,
     data: Path | None = None,
     stored: KeyLookup | None = None,
+    retry: RetryPolicy | None = None,
 ) -> Iterator[Connection]:
     """Yield a connection to `backend`; for the embedded one, run the server for the duration,
     keeping its chats in the data directory `data` (if given) so local sessions outlive the app.
@@ -45,7 +47,9 @@ def connect(
     if registry.spec(backend).embedded:
         server, notice = _embedded_server(tokens_per_second, data)
         with server:
-            yield Connection(backend, server.base_url, ApiKey(server.api_key), notice, persistent=notice is None or data is None)
+            yield Connection(
+                backend, server.base_url, ApiKey(server.api_key), notice, persistent=notice is None or data is None, retry=retry
+            )
         return
     settings = remote_settings(backend, base_url, stored=stored) if stored else remote_settings(backend, base_url)
-    yield Connection(settings.backend, settings.base_url, settings.api_key)
+    yield Connection(settings.backend, settings.base_url, settings.api_key, retry=retry)

@@ -11,6 +11,7 @@ import sys
 from tui_app import __version__
 from tui_app.settings import api_keys as keys
 from tui_app.backends.errors import BackendError
+from tui_app.backends.http_backend import RetryPolicy
 from tui_app.cli import config_command as config_cmd, history, login
 from tui_app.backends import registry
 from tui_app.settings.backend_choice import ConfigError, KeyLookup, MissingKey, choose_backend, data_dir, remote_settings
@@ -146,18 +147,19 @@ def main(argv: list[str] | None = None) -> int:
         stored = functools.cache(keys.stored_key)
         backend = choose_backend(args.backend, configured=settings.backend, stored=stored)
         model = args.model or settings.model
+        limits = RetryPolicy(max_frame_bytes=settings.max_frame_mib * 2**20)
         if args.command == "ask":
             from tui_app.cli.ask import ask
 
             # `ask` is for scripts: its session is not kept, so it needs no data directory.
-            with connect(backend, args.base_url, args.speed, stored=stored) as connection:
+            with connect(backend, args.base_url, args.speed, stored=stored, retry=limits) as connection:
                 return asyncio.run(ask(connection, args.text, model))
         from tui_app.ui.app import TuiApp
         from tui_app.ui.remembered import Remembered
 
         directory = data_dir(args.data_dir)
         store = open_store(directory)
-        with connect(backend, args.base_url, args.speed, directory, stored=stored) as connection:
+        with connect(backend, args.base_url, args.speed, directory, stored=stored, retry=limits) as connection:
             try:
                 TuiApp(
                     connection,

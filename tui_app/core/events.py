@@ -19,7 +19,8 @@ class UsageEntry:
 
     id: str
     kind: str
-    cost_micros: int
+    cost_micros: int | None
+    """None when the service reported no usable price (the audit log says "unknown")."""
     model: str | None = None
     service: str | None = None
     prompt_tokens: int = 0

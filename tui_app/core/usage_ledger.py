@@ -76,7 +76,10 @@ class UsageLedger:
             incoming = [
                 LedgerEntry(f"{session_id}/{e.id}", session_id, turn_id, e.kind, e.cost_micros, unit)
                 for e in usage.entries
+                if e.cost_micros is not None
             ]
+            if len(incoming) < len(usage.entries):
+                incoming = []  # an entry without a price: the turn's cost is unknown, not less
             if not incoming and usage.total_cost_micros is not None:
                 # No audit entries (e.g. Stewrd's credits): the total is one entry for the turn.
                 incoming = [

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     notifications: bool = Field(default=True, description="notify when a background session asks or finishes")
     bell: bool = Field(default=True, description="ring the terminal bell when a background session asks")
     budget: Budget = Field(default_factory=Budget)
+    max_frame_mib: int = Field(
+        default=4, ge=1, le=1024, description="largest stream line or frame (MiB) a service may send before it is cut"
+    )
     keys: dict[str, str] = Field(
         default_factory=dict, description="binding id = key(s), e.g. \"new-session\" = \"ctrl+n,f2\""
     )

@@ -99,7 +99,7 @@ class TuiApp(App[None]):
             try:
                 self.remembered.save()
             except OSError as error:
-                self.notify(f"The theme choice is not kept: {error}", severity="warning")
+                self.notify(f"The theme choice is not kept: {error}", severity="warning", markup=False)
 
     def binding_catalogue(self) -> list[BindingInfo]:
         places = [
@@ -165,7 +165,7 @@ class TuiApp(App[None]):
         self.set_interval(30, workspace.check_idle)
         self.set_interval(1, self._view.tick)
         if workspace.connection.notice:
-            self.notify(workspace.connection.notice, severity="warning", timeout=10)
+            self.notify(workspace.connection.notice, severity="warning", timeout=10, markup=False)
         for problem in self._problems:
             self.notify(problem, title="Settings", severity="warning", timeout=15, markup=False)
         self._composer.focus()

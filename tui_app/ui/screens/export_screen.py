@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
@@ -32,7 +33,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box") as box:
-            box.border_title = f"Export {self.session_title}"
+            box.border_title = f"Export {escape(self.session_title)}"  # a border title is markup
             yield Label("Format")
             yield Select(
                 [("Markdown: readable, with each turn's cost", "md"), ("JSON: everything, with usage entries", "json")],

@@ -12,6 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -103,7 +104,7 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
             count = f"{len(results)}+" if len(results) == self.LIMIT else str(len(results))
             status.update(f"{count} result{'s' if len(results) != 1 else ''} · ↓ to choose · Enter opens · Esc closes")
         else:
-            status.update(f"Nothing found for “{strip_control(query)}”")
+            status.update(f"Nothing found for “{escape(strip_control(query))}”")
 
     @on(Input.Submitted, "#search-input")
     def _submitted(self) -> None:
