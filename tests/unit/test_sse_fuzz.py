@@ -7,12 +7,13 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from tests.hostile_client import strings
 from tui_app.backends.casedev_wire import StreamNormalizer, respond_event_to_domain
 from tui_app.backends.errors import FrameTooLarge
 from tui_app.backends.sse_frames import SseFrame, decoded, read_frame, translated
@@ -42,21 +43,6 @@ flat = st.dictionaries(st.sampled_from(KEYS), json_values, max_size=8)
 payloads = flat | flat.map(lambda inner: {"properties": inner}) | st.builds(
     lambda inner, kind: {"type": kind, "properties": inner}, flat, st.sampled_from(NAMES)
 )
-
-
-def strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif hasattr(value, "__dataclass_fields__"):
-        for name in value.__dataclass_fields__:
-            yield from strings(getattr(value, name))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from strings(key)
-            yield from strings(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from strings(item)
 
 
 def translate_everywhere(frame: SseFrame | None) -> list[Any]:
