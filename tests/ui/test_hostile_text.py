@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import App
+from textual.pilot import Pilot
 from textual.content import Content
 from textual.widgets import Static
 
@@ -20,9 +21,21 @@ from tui_app.ui.screens.export_screen import ExportScreen
 from tui_app.ui.screens.search import SearchScreen
 from tui_app.ui.widgets.composer import Composer
 from tui_app.workspace.search import MessageSearch
+from tui_app.workspace.session_controller import SessionController
 
 MARKUP = "[/x] [@click=app.quit]quit[/] [b]bold"
 
+
+
+async def say_hello(pilot: Pilot[None], app: TuiApp) -> SessionController:
+    """Send "hello" from the composer once the session is ready; the session it went to."""
+    await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
+    session = app.current
+    assert session is not None
+    composer = app.query_one(Composer)
+    composer.insert("hello")
+    composer.action_send()
+    return session
 
 async def test_a_refused_send_with_hostile_error_text_is_notified_as_text() -> None:
     script = Script(respond=json_reply({"error": {"message": HOSTILE}}, 400))
@@ -45,12 +58,7 @@ async def test_a_turn_that_fails_with_hostile_error_text_leaves_the_app_running(
     with HostileServer(script) as server:
         app = TuiApp(Connection("casedev", server.base_url, ApiKey(KEY)))
         async with app.run_test(size=(120, 40)) as pilot:
-            await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
-            session = app.current
-            assert session is not None
-            composer = app.query_one(Composer)
-            composer.insert("hello")
-            composer.action_send()
+            session = await say_hello(pilot, app)
             await wait_until(pilot, lambda: session.transcript.last_turn is not None and session.state != "streaming")
             await pilot.pause()
             assert app.is_running
@@ -90,11 +98,6 @@ async def test_a_frame_nested_thousands_deep_leaves_the_session_ready_not_stream
     with HostileServer(Script(respond=stream_of(*frames))) as server:
         app = TuiApp(Connection("casedev", server.base_url, ApiKey(KEY)))
         async with app.run_test(size=(120, 40)) as pilot:
-            await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
-            session = app.current
-            assert session is not None
-            composer = app.query_one(Composer)
-            composer.insert("hello")
-            composer.action_send()
+            session = await say_hello(pilot, app)
             await wait_until(pilot, lambda: session.transcript.last_turn is not None and session.state == "ready")
             assert session.transcript.messages[-1].text == "still here"
