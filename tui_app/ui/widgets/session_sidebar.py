@@ -18,8 +18,8 @@ from tui_app.workspace.session_controller import SessionController
 # Characters a row has for the title and the cost: the sidebar's width less marks, padding and
 # the scrollbar it grows once the sessions overflow (a row that wraps would read as two).
 TITLE_WIDTH = 22
-# Not ▶ (U+25B6): its East Asian width is ambiguous, and terminals and fonts that draw it wide
-# shifted the row (seen in the screenshots).
+# Not ▶ (U+25B6): its East Asian width is ambiguous, so a terminal that draws it wide (CJK
+# locales) would shift the row by a column; ▸ is narrow everywhere.
 CURRENT_MARK = "▸"
 """Before the session on screen (with a bold, reversed row: not by colour alone)."""
 STATE_MARKS = {
