@@ -29,6 +29,7 @@ from tui_app.cli.web import app_command
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOT = REPO / "screenshots" / "web.png"
+"""Refreshed only when TUI_APP_UPDATE_SCREENSHOTS is set: a test run leaves the work tree as it was."""
 # The flags these machines need: without the networking ones Chromium keeps dialling Google's
 # hosts, which the closed network refuses (/work/.library/env/machines/python.md).
 CHROMIUM_ARGS = [
@@ -165,7 +166,7 @@ def app_started(text: str) -> bool:
     return "Message the agent" in text
 
 
-def test_web_mode_sends_a_message_and_streams_the_reply_in_a_browser(browser: Any, web_url: str) -> None:
+def test_web_mode_sends_a_message_and_streams_the_reply_in_a_browser(browser: Any, web_url: str, tmp_path: Path) -> None:
     if Path("/proc/net/tcp").exists():
         assert listening_addresses(int(web_url.rsplit(":", 1)[1])) == {"0100007F"}, "must listen on 127.0.0.1 only"
     reply = demo_agent.reply([], MESSAGE)
@@ -184,8 +185,9 @@ def test_web_mode_sends_a_message_and_streams_the_reply_in_a_browser(browser: An
     complete = wait_for_screen(page, lambda text: last_line in text, "the reply to finish")
     assert first_words in complete
 
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
+    shot = SCREENSHOT if os.environ.get("TUI_APP_UPDATE_SCREENSHOTS") else tmp_path / "web.png"
+    page.screenshot(path=str(shot))
+    assert shot.read_bytes().startswith(b"\x89PNG")
 
 
 def test_a_second_tab_is_told_to_close_the_first_and_a_reload_keeps_the_session(browser: Any, web_url: str) -> None:
