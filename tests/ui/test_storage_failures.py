@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from textual.command import CommandList, CommandPalette
 
+from tests.sqlite_locks import write_lock_held
 from tests.conftest import connection_to, wait_until
 from tests.integration.test_store_deleted_elsewhere import sessions_rm
 from tui_app.persistence.store import Store
@@ -99,17 +100,12 @@ async def test_a_database_locked_mid_session_keeps_the_app_going_and_writes_ever
     app = TuiApp(connection_to(paced), store=store)
     async with app.run_test(size=(120, 40)) as pilot:
         session = await one_turn_saved(pilot, app, store)
-        holder = sqlite3.connect(path, isolation_level=None)
-        holder.execute("BEGIN EXCLUSIVE")  # another program takes the write lock, and keeps it
-        try:
+        with write_lock_held(path):  # another program takes the write lock, and keeps it
             await send(pilot, app, "think about museums")  # the turn streams to its end
             await wait_until(pilot, lambda: "locked" in banner(app), timeout=PATIENCE)
             await pilot.press(*"and then")  # keys are handled while the store is locked
             assert app.query_one(Composer).text == "and then"
             await wait_until(pilot, lambda: "kept in memory" in banner(app) and "close the other program" in banner(app))
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
         await all_saved(pilot, app)
         messages = [(m.role, m.text) for m in session.transcript.messages]
     store.close()
@@ -147,9 +143,7 @@ async def test_quitting_with_unsaved_changes_asks_first(paced: EmbeddedServer, s
     app = TuiApp(connection_to(paced), store=store)
     async with app.run_test(size=(120, 40)) as pilot:
         await one_turn_saved(pilot, app, store)
-        holder = sqlite3.connect(path, isolation_level=None)
-        holder.execute("BEGIN EXCLUSIVE")
-        try:
+        with write_lock_held(path):
             await pilot.press(*"not yet saved")
             await wait_until(pilot, lambda: "locked" in banner(app), timeout=PATIENCE)
             await pilot.press("ctrl+q")
@@ -166,9 +160,6 @@ async def test_quitting_with_unsaved_changes_asks_first(paced: EmbeddedServer, s
             await pilot.press("n")
             await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
             assert app.return_code is None
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
         await all_saved(pilot, app)
         await pilot.press("ctrl+q")  # everything is saved: no question
         await wait_until(pilot, lambda: app.return_code == 0)

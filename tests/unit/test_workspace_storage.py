@@ -6,11 +6,11 @@ store cannot take right now never raises on the loop, and is kept."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.sqlite_locks import write_lock_held
 from tests.conftest import connection_to
 from tests.unit.workspace_fixtures import own_server, server_options, store, workspace  # noqa: F401  (fixtures)
 from tui_app.persistence.store import Store
@@ -43,18 +43,13 @@ async def test_a_locked_store_is_published_on_the_loop_until_everything_is_writt
     session = await workspace.open_session("Locked out")
     await workspace.send(session, "plan a trip to Paris, use a tool")
     assert await workspace.save_all(PATIENCE)
-    holder = sqlite3.connect(tmp_path / "sessions.db", isolation_level=None)
-    holder.execute("BEGIN EXCLUSIVE")
-    try:
+    with write_lock_held(tmp_path / "sessions.db"):
         await workspace.send(session, "think about museums")
         workspace.draft_changed("and then")
         assert workspace.unsaved() > 0
         await until(lambda: workspace.storage_status.behind)
         assert workspace.storage_status.health.problem == "database locked by another program"
         assert not await workspace.save_all(PATIENCE)  # failing: it does not wait, and says so
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     await until(lambda: not workspace.storage_status.behind)
     assert threads == {threading.current_thread()}  # every status arrived on the loop's thread
     assert heard[-1].health.ok and not heard[-1].behind
@@ -101,15 +96,10 @@ async def test_a_draft_of_a_restored_session_typed_while_the_store_is_locked_is_
 
     again = Workspace([connection_to(own_server)], store)
     again.start()
-    holder = sqlite3.connect(tmp_path / "sessions.db", isolation_level=None)
-    holder.execute("BEGIN EXCLUSIVE")
-    try:
+    with write_lock_held(tmp_path / "sessions.db"):
         again.draft_changed("typed while another program holds the lock")
         again.drafts.flush()  # the save the pause would do: handed over, not raised
         assert again.unsaved() > 0
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     assert await again.save_all(PATIENCE)
     await again.aclose()
     assert store.draft(session.id) == "typed while another program holds the lock"
