@@ -220,7 +220,7 @@ class CasedevApi:
             raise _Refused(_bad("lastEventId must not be negative"))
 
         async def frames() -> Any:
-            yield stream_connected(after)
+            yield stream_connected()
             async for frame in chat_frames(
                 chat,
                 after,

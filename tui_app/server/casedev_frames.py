@@ -25,8 +25,10 @@ def respond_frame(event: ChatEvent, chat_id: str) -> ServerSentEvent:
     return _frame(event.name, {"type": event.name, **event.payload}, event.seq)
 
 
-def respond_heartbeat(last_seq: int) -> ServerSentEvent:
-    return _frame("server.heartbeat", {"type": "server.heartbeat"}, last_seq or None)
+# Keepalives and the greeting carry no id: an id names an event of the log, and a client that
+# resumed after N must never be sent an id <= N again (an SSE client keeps its last id anyway).
+def respond_heartbeat() -> ServerSentEvent:
+    return _frame("server.heartbeat", {"type": "server.heartbeat"}, None)
 
 
 def _stream_shape(event: ChatEvent, chat_id: str) -> tuple[str, dict[str, Any]]:
@@ -68,12 +70,12 @@ def stream_frame(event: ChatEvent, chat_id: str) -> ServerSentEvent:
     return _frame(name, {"type": name, "properties": properties}, event.seq)
 
 
-def stream_heartbeat(last_seq: int) -> ServerSentEvent:
-    return _frame("server.heartbeat", {"type": "server.heartbeat", "properties": {}}, last_seq)
+def stream_heartbeat() -> ServerSentEvent:
+    return _frame("server.heartbeat", {"type": "server.heartbeat", "properties": {}}, None)
 
 
-def stream_connected(last_seq: int) -> ServerSentEvent:
-    return _frame("server.connected", {"type": "server.connected", "properties": {}}, last_seq)
+def stream_connected() -> ServerSentEvent:
+    return _frame("server.connected", {"type": "server.connected", "properties": {}}, None)
 
 
 async def chat_frames(
@@ -81,20 +83,20 @@ async def chat_frames(
     after: int,
     options: ServerOptions,
     render: Callable[[ChatEvent, str], ServerSentEvent],
-    heartbeat: Callable[[int], ServerSentEvent],
+    heartbeat: Callable[[], ServerSentEvent],
     keep: Callable[[ChatEvent], bool] = lambda event: True,
     last: Callable[[ChatEvent], bool] = lambda event: False,
 ) -> AsyncIterator[ServerSentEvent]:
     """Frames of the chat's events after `after`, with keepalives in between.
 
-    Keepalives come from here rather than from sse-starlette's pinger so that they carry the id
-    of the last frame actually sent and stay in order with it.
+    Keepalives come from here rather than from sse-starlette's pinger so that they stay in order
+    with the frames, and are JSON (the SDK cannot decode a comment once it has seen an id).
     The `drop_stream_after` fault ends the stream after that many frames, as a lost connection.
     """
-    sent, last_seq = 0, after
+    sent = 0
     async for event in chat.follow(after, lambda: options.heartbeat_seconds):
         if event is None:
-            yield heartbeat(last_seq)
+            yield heartbeat()
             continue
         if not keep(event):
             continue
@@ -104,6 +106,6 @@ async def chat_frames(
         if options.drops_stream_now(sent):
             return
         yield render(event, chat.id)
-        sent, last_seq = sent + 1, event.seq
+        sent += 1
         if last(event):
             return
