@@ -106,8 +106,10 @@ def _handled(handler: Any) -> Any:
 
 
 class CasedevApi:
-    def __init__(self, registry: ChatRegistry) -> None:
+    def __init__(self, registry: ChatRegistry, base_url: str) -> None:
         self.registry = registry
+        self.base_url = base_url.rstrip("/")
+        """Where clients reach this server: URLs handed out start with it, never with the request's Host."""
         self.runner = TurnRunner(registry)
 
     # --- helpers -------------------------------------------------------------------------
@@ -246,7 +248,7 @@ class CasedevApi:
         token = "stk_" + secrets.token_urlsafe(24)
         self.registry.stream_tokens[token] = (chat.id, self.registry.clock() + STREAM_TOKEN_SECONDS)
         expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + STREAM_TOKEN_SECONDS))
-        stream_url = f"{request.base_url}agent/v2/chat/{chat.id}/stream?token={token}"
+        stream_url = f"{self.base_url}/agent/v2/chat/{chat.id}/stream?token={token}"
         return JSONResponse({"token": token, "expiresAt": expires, "streamUrl": stream_url})
 
     @_handled
@@ -323,8 +325,8 @@ class CasedevApi:
         )
 
 
-def casedev_routes(registry: ChatRegistry) -> list[Route]:
-    api = CasedevApi(registry)
+def casedev_routes(registry: ChatRegistry, base_url: str) -> list[Route]:
+    api = CasedevApi(registry, base_url)
     routes: list[Route] = []
     for version in (1, 2):
         base = f"/agent/v{version}/chat"
