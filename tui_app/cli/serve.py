@@ -29,6 +29,19 @@ def _statuses(text: str) -> list[int]:
     return statuses
 
 
+def _expiry(text: str) -> float | None:
+    """Seconds, or `never`."""
+    if text.strip().lower() == "never":
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds or 'never'") from None
+    if seconds < 0:
+        raise argparse.ArgumentTypeError("an expiry cannot be negative")
+    return seconds
+
+
 def add_serve_arguments(serve: argparse.ArgumentParser) -> None:
     defaults = ServerOptions()
     serve.add_argument("--port", type=int, default=LOCAL_SERVE_PORT, help="port on 127.0.0.1 (default: %(default)s)")
@@ -51,6 +64,10 @@ def add_serve_arguments(serve: argparse.ArgumentParser) -> None:
     serve.add_argument(
         "--request-timeout", type=float, default=defaults.request_timeout_seconds, metavar="SECONDS",
         help="close a connection whose request head takes longer, answer 408 to a body that does (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--chat-expiry", type=_expiry, default=defaults.chat_expiry_seconds, metavar="SECONDS",
+        help="a chat idle this long leaves memory: kept in --store if given, else gone; 'never' keeps all (default: %(default)s)",
     )
     faults = serve.add_argument_group("fault knobs")
     faults.add_argument(
@@ -106,6 +123,7 @@ def options_from(args: argparse.Namespace) -> ServerOptions:
         stewrd_max_active_sessions=args.stewrd_max_sessions,
         stewrd_history_cap=args.stewrd_history_cap,
         request_timeout_seconds=args.request_timeout,
+        chat_expiry_seconds=args.chat_expiry,
     )
 
 

@@ -110,8 +110,9 @@ def create_app(
         keys[options.read_only_key] = "read"
     if options.stewrd_free_key:
         keys[options.stewrd_free_key] = "free"
+    stewrd = StewrdRegistry(options)
     app = Starlette(
-        routes=[*casedev_routes(registry, base_url), *stewrd_routes(StewrdRegistry(options))],
+        routes=[*casedev_routes(registry, base_url), *stewrd_routes(stewrd)],
         middleware=[
             Middleware(HostCheck, base_url=base_url, refuse=_wrong_host),
             Middleware(KeysAndFaults, keys=keys, options=options),
@@ -119,4 +120,5 @@ def create_app(
         exception_handlers={404: _no_route, 405: _no_route},
     )
     app.state.registry = registry
+    app.state.stewrd = stewrd
     return app

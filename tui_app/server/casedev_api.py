@@ -115,7 +115,7 @@ class CasedevApi:
     # --- helpers -------------------------------------------------------------------------
 
     def _chat(self, request: Request) -> Chat:
-        chat = self.registry.chats.get(request.path_params["chat_id"])
+        chat = self.registry.get(request.path_params["chat_id"])
         if chat is None:
             raise _Refused(casedev_error(404, "Chat not found", "NOT_FOUND"))
         if chat.ended:

@@ -8,6 +8,7 @@ callers only the decoded data; each frame also keeps the `event:` line for other
 from __future__ import annotations
 
 import json
+from contextlib import aclosing
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -94,18 +95,20 @@ async def chat_frames(
     The `drop_stream_after` fault ends the stream after that many frames, as a lost connection.
     """
     sent = 0
-    async for event in chat.follow(after, lambda: options.heartbeat_seconds):
-        if event is None:
-            yield heartbeat()
-            continue
-        if not keep(event):
-            continue
-        # Decide on the drop when the next frame is due, not after the last one was sent: code
-        # after a `yield` runs late (when the response asks for more), by which time a test may
-        # have set the knob for its next stream.
-        if options.drops_stream_now(sent):
-            return
-        yield render(event, chat.id)
-        sent += 1
-        if last(event):
-            return
+    # Closed as soon as this stream ends, not whenever it is collected: it counts as a reader.
+    async with aclosing(chat.follow(after, lambda: options.heartbeat_seconds)) as events:
+        async for event in events:
+            if event is None:
+                yield heartbeat()
+                continue
+            if not keep(event):
+                continue
+            # Decide on the drop when the next frame is due, not after the last one was sent: code
+            # after a `yield` runs late (when the response asks for more), by which time a test may
+            # have set the knob for its next stream.
+            if options.drops_stream_now(sent):
+                return
+            yield render(event, chat.id)
+            sent += 1
+            if last(event):
+                return

@@ -37,6 +37,10 @@ class ServerOptions:
     """Credits each Stewrd key starts with."""
     stewrd_max_active_sessions: int = 10
     stewrd_history_cap: int = 50
+    chat_expiry_seconds: float | None = 3600.0
+    """A Case.dev chat with no turn, no reader and no request for this long leaves memory: with
+    a store it stays there and comes back (snapshotted) when next asked for; without one it is
+    gone (404). None keeps every chat in memory."""
     max_body_bytes: int = 1024 * 1024
     """Largest request body read (413 past it): far above any message a person types."""
     max_title_chars: int = 1000
