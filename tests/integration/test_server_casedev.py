@@ -146,7 +146,7 @@ def test_stream_relays_a_live_turn_in_opencode_shape(client: CasedevTestClient) 
     assert usage == result["usage"]
 
 
-def test_an_idle_stream_sends_json_heartbeats_carrying_the_last_id(make_server: MakeServer) -> None:
+def test_an_idle_stream_sends_json_heartbeats(make_server: MakeServer) -> None:
     server = make_server(heartbeat_seconds=0.05)
     client = CasedevTestClient(server)
     chat = client.create()
@@ -156,7 +156,7 @@ def test_an_idle_stream_sends_json_heartbeats_carrying_the_last_id(make_server: 
     with client.sse("GET", f"/{chat}/stream", params={"lastEventId": last_id}) as source:
         first_two = frames(source, limit=2)
     assert names(first_two) == ["server.connected", "server.heartbeat"]
-    assert first_two[1][1] == last_id and first_two[1][2] == {"type": "server.heartbeat", "properties": {}}
+    assert first_two[1][2] == {"type": "server.heartbeat", "properties": {}}
 
 
 def test_a_stream_dropped_after_n_events_is_recovered_by_replay_without_gaps(make_server: MakeServer) -> None:

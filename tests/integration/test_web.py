@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import http.client
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -20,6 +21,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -88,14 +90,14 @@ def web_url(tmp_path: Path) -> Iterator[str]:
             stdout=out, stderr=subprocess.STDOUT, env=env, cwd=REPO,
             start_new_session=True,  # its own process group: the apps it starts end with it
         )
-    url = f"http://127.0.0.1:{port}"
+    announced = re.compile(rf"tui-app web on (http://127\.0\.0\.1:{port}/\?token=[\w-]+) ")
     try:
         deadline = time.monotonic() + 30
-        while f"tui-app web on {url}" not in log.read_text():
+        while not (found := announced.search(log.read_text())):
             assert server.poll() is None, f"tui-app web exited: {log.read_text()}"
             assert time.monotonic() < deadline, f"tui-app web did not start: {log.read_text()}"
             time.sleep(0.1)
-        yield url
+        yield found.group(1)  # the address printed, token and all, as a user would open it
     finally:
         # As Ctrl+C would, with the browser's tabs still open: the server and every app it
         # started must be gone within seconds.
@@ -155,8 +157,16 @@ def browser(chromium: str) -> Iterator[Any]:
             launched.close()
 
 
-def open_page(browser: Any, url: str) -> Any:
+def base_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def open_page(browser: Any, url: str, requested: list[str] | None = None) -> Any:
+    """The page at `url`; every URL it requests is added to `requested`, if given."""
     page = browser.new_page(viewport={"width": 1280, "height": 800})
+    if requested is not None:
+        page.on("request", lambda request: requested.append(request.url))
     page.add_init_script(CATCH_TERMINAL)
     page.goto(url)
     return page
@@ -168,12 +178,19 @@ def app_started(text: str) -> bool:
 
 def test_web_mode_sends_a_message_and_streams_the_reply_in_a_browser(browser: Any, web_url: str, tmp_path: Path) -> None:
     if Path("/proc/net/tcp").exists():
-        assert listening_addresses(int(web_url.rsplit(":", 1)[1])) == {"0100007F"}, "must listen on 127.0.0.1 only"
+        assert listening_addresses(urlsplit(web_url).port or 0) == {"0100007F"}, "must listen on 127.0.0.1 only"
     reply = demo_agent.reply([], MESSAGE)
     first_words, last_line = reply.splitlines()[0][:40], reply.splitlines()[-1]
 
-    page = open_page(browser, web_url)
+    requested: list[str] = []
+    page = open_page(browser, web_url, requested)
     wait_for_screen(page, app_started, "the app to start in the page")
+    # The token went into a cookie and out of the address bar; nothing came from another host
+    # (the fonts were Google's).
+    assert page.url == base_of(web_url) + "/"
+    outside = [url for url in requested if not url.startswith((base_of(web_url) + "/", "ws://127.0.0.1"))]
+    assert outside == [], outside
+    assert any(url.endswith(".ttf") for url in requested), "the page's font is served locally"
     page.focus("textarea.xterm-helper-textarea")  # xterm.js takes keys through this textarea
     page.keyboard.type(MESSAGE)
     wait_for_screen(page, lambda text: MESSAGE in text, "the typed message in the composer")
@@ -212,24 +229,72 @@ def test_a_second_tab_is_told_to_close_the_first_and_a_reload_keeps_the_session(
     assert "Session 2" not in text
 
 
-def websocket_handshake(url: str, origin: str) -> int:
-    """The status of a browser-style websocket handshake with `origin` (101: accepted)."""
-    host, port = url.removeprefix("http://").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=10)
-    try:
-        connection.request("GET", "/ws?width=80&height=24", headers={
-            "Origin": origin, "Upgrade": "websocket", "Connection": "Upgrade",
-            "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(), "Sec-WebSocket-Version": "13",
-        })
-        return connection.getresponse().status
-    finally:
-        connection.close()
+def get(url: str, headers: dict[str, str] | None = None, path: str | None = None) -> http.client.HTTPResponse:
+    """A GET of `url` (or of `path` on its server), read in full."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    target = path if path is not None else parts.path + (f"?{parts.query}" if parts.query else "")
+    connection.request("GET", target or "/", headers=headers or {})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response
 
 
-def test_another_site_in_the_browser_cannot_drive_the_app(web_url: str) -> None:
-    assert websocket_handshake(web_url, "https://evil.example") == 403
-    assert websocket_handshake(web_url, "http://localhost.evil.example:80") == 403
-    assert websocket_handshake(web_url, web_url) == 101
+def websocket_handshake(url: str, headers: dict[str, str]) -> int:
+    """The status of a browser-style websocket handshake with these headers (101: accepted)."""
+    upgrade = {
+        "Upgrade": "websocket", "Connection": "Upgrade",
+        "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(), "Sec-WebSocket-Version": "13",
+    }
+    return get(url, {**upgrade, **headers}, path="/ws?width=80&height=24").status
+
+
+def test_only_the_holder_of_the_printed_token_gets_the_page_and_its_websocket(web_url: str) -> None:
+    base = base_of(web_url)
+    token = web_url.partition("token=")[2]
+    assert get(base + "/").status == 403
+    assert get(base + "/?token=" + "x" * len(token)).status == 403
+    assert get(base + "/download/anything").status == 403
+
+    welcome = get(web_url)
+    assert welcome.status == 302 and welcome.headers["Location"] == base + "/"
+    cookie_header = welcome.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie_header and "SameSite=Strict" in cookie_header
+    cookie = cookie_header.split(";")[0]
+    assert get(base + "/", {"Cookie": cookie}).status == 200
+    assert get(base + "/", {"Cookie": cookie.split("=")[0] + "=wrong"}).status == 403
+
+    # Another site in the browser, or a local program, cannot drive the app.
+    assert websocket_handshake(web_url, {"Origin": base}) == 403  # no token
+    assert websocket_handshake(web_url, {"Cookie": cookie, "Origin": "https://evil.example"}) == 403
+    assert websocket_handshake(web_url, {"Cookie": cookie, "Origin": "http://localhost.evil.example:80"}) == 403
+    assert websocket_handshake(web_url, {"Cookie": cookie}) == 403  # no Origin
+    assert websocket_handshake(web_url, {"Cookie": cookie, "Origin": base}) == 101
+
+
+def test_the_page_answers_only_to_its_own_address_and_sends_localhost_to_it(web_url: str) -> None:
+    port = urlsplit(web_url).port
+    for host in ("evil.example", f"evil.example:{port}", f"127.0.0.1:{port}.evil.example"):
+        assert get(web_url, {"Host": host}).status == 400, host
+    # The same server named localhost: the token is carried to the configured address, where
+    # the cookie is set; never to the address the request named.
+    via_localhost = get(web_url, {"Host": f"localhost:{port}"})
+    assert via_localhost.status == 302 and via_localhost.headers["Location"] == web_url
+    assert "Set-Cookie" not in via_localhost.headers
+
+
+def test_static_files_need_no_token_and_the_page_loads_no_google_fonts(web_url: str) -> None:
+    base = base_of(web_url)
+    assert get(base + "/static/fonts/RobotoMono-VariableFont_wght.ttf").status == 200
+    parts = urlsplit(web_url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    welcome = get(web_url)
+    connection.request("GET", "/", headers={"Cookie": welcome.headers["Set-Cookie"].split(";")[0]})
+    page = connection.getresponse().read().decode()
+    connection.close()
+    assert "googleapis" not in page and "gstatic" not in page
+    assert f"{base}/static/fonts/RobotoMono-VariableFont_wght.ttf" in page
 
 
 def test_each_browser_tab_runs_this_app_with_the_options_web_was_given(tmp_path: Path) -> None:

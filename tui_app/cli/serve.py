@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -28,6 +29,19 @@ def _statuses(text: str) -> list[int]:
     return statuses
 
 
+def _expiry(text: str) -> float | None:
+    """Seconds, or `never`."""
+    if text.strip().lower() == "never":
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds or 'never'") from None
+    if seconds < 0:
+        raise argparse.ArgumentTypeError("an expiry cannot be negative")
+    return seconds
+
+
 def add_serve_arguments(serve: argparse.ArgumentParser) -> None:
     defaults = ServerOptions()
     serve.add_argument("--port", type=int, default=LOCAL_SERVE_PORT, help="port on 127.0.0.1 (default: %(default)s)")
@@ -46,6 +60,14 @@ def add_serve_arguments(serve: argparse.ArgumentParser) -> None:
     serve.add_argument(
         "--heartbeat", type=float, default=defaults.heartbeat_seconds, metavar="SECONDS",
         help="keepalive interval on SSE streams (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--request-timeout", type=float, default=defaults.request_timeout_seconds, metavar="SECONDS",
+        help="close a connection whose request head takes longer, answer 408 to a body that does (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--chat-expiry", type=_expiry, default=defaults.chat_expiry_seconds, metavar="SECONDS",
+        help="a chat idle this long leaves memory: kept in --store if given, else gone; 'never' keeps all (default: %(default)s)",
     )
     faults = serve.add_argument_group("fault knobs")
     faults.add_argument(
@@ -100,24 +122,35 @@ def options_from(args: argparse.Namespace) -> ServerOptions:
         stewrd_credits=args.stewrd_credits,
         stewrd_max_active_sessions=args.stewrd_max_sessions,
         stewrd_history_cap=args.stewrd_history_cap,
+        request_timeout_seconds=args.request_timeout,
+        chat_expiry_seconds=args.chat_expiry,
     )
 
 
 def serve(args: argparse.Namespace) -> int:
-    from tui_app.server.runner import HOST, new_local_key, serve_forever
+    from tui_app.server.app import create_app
+    from tui_app.server.chat_store import ChatStoreError
+    from tui_app.server.runner import HOST, bind, new_local_key, serve_forever, url_of
 
+    # The port and the store first: a failure is one line on stderr, with no banner before it.
+    try:
+        sock = bind(args.port)
+    except OSError as error:
+        reason = f"port {args.port} on {HOST} is in use" if error.errno == errno.EADDRINUSE else str(error.strerror or error)
+        print(f"tui-app serve: cannot listen on {HOST}:{args.port}: {reason}; choose another with --port N", file=sys.stderr)
+        return 2
+    url = url_of(sock)
     key = os.environ.get("TUI_APP_SERVER_KEY") or new_local_key()
-    url = f"http://{HOST}:{args.port}"
+    try:
+        app = create_app(key, url, options_from(args), Path(args.store).expanduser() if args.store else None)
+    except ChatStoreError as error:
+        sock.close()
+        print(f"tui-app serve: {error}", file=sys.stderr)
+        return 2
     print(f"tui-app local server on {url}  (Ctrl+C to stop)")
     print("Point a Case.dev or Stewrd client at it with:")
     # This is the key of this local server only, made for this run (or from TUI_APP_SERVER_KEY).
     print(f"  export CASEDEV_BASE_URL={url} CASEDEV_API_KEY={key}")
     print(f"  export STEWRD_BASE_URL={url} STEWRD_API_KEY={key}", flush=True)
-    from tui_app.server.chat_store import ChatStoreError
-
-    try:
-        serve_forever(args.port, key, options_from(args), Path(args.store).expanduser() if args.store else None)
-    except ChatStoreError as error:
-        print(f"tui-app serve: {error}", file=sys.stderr)
-        return 2
+    serve_forever(sock, app)
     return 0

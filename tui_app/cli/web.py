@@ -17,8 +17,8 @@ from tui_app.backends import registry
 from tui_app.settings.backend_choice import choose_backend, data_dir, remote_settings
 from tui_app.persistence.store_access import open_store
 
-# Loopback only: the page drives the app with the user's keys and store, with no login of its
-# own, so it must never be reachable from another machine.
+# Loopback only: the page drives the app with the user's keys and store, so it must never be
+# reachable from another machine; on this one, the launch's token keeps others out (web_access.py).
 WEB_HOST = "127.0.0.1"
 WEB_PORT = 2729  # beside `tui-app serve`'s 2728
 
@@ -27,7 +27,9 @@ def add_web_arguments(web: argparse.ArgumentParser) -> None:
     web.add_argument("--port", type=int, default=WEB_PORT, help="port on 127.0.0.1 (default: %(default)s)")
     web.epilog = (
         "Every browser tab runs its own copy of the app with these options, on the same store. "
-        "Keys come from the environment, as for the terminal app, and never appear in the page's command."
+        "Keys come from the environment, as for the terminal app, and never appear in the page's command. "
+        "Open the address printed: it carries a token made for this launch, which the page and its "
+        "connection need (kept in a cookie after the first load)."
     )
 
 

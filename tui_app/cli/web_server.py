@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 from textual_serve.server import Server
+
+from tui_app.cli.web_access import WebAccess
+
+# textual-serve's page with its fonts from its own static files rather than Google Fonts.
+PAGE_TEMPLATES = Path(__file__).with_name("web_page")
 
 # How long a new page waits for the app of a page just closed to quit (it closes its store and
 # embedded server on the way out, well under a second here) before calling itself a second tab.
@@ -30,13 +36,18 @@ class TuiAppServer(Server):
     """A `tui-app run` process for the browser connection, as textual-serve runs one; one at a time."""
 
     def __init__(self, command: str, host: str, port: int) -> None:
-        super().__init__(command, host=host, port=port, title="tui-app")
+        super().__init__(command, host=host, port=port, title="tui-app", templates_path=PAGE_TEMPLATES)
+        self.access = WebAccess(host, port)
         # Connections (each one task) running an app, and those among them whose tab has gone.
         self._apps: set[asyncio.Task[Any]] = set()
         self._quitting: set[asyncio.Task[Any]] = set()
-        self._own_origins = {f"http://{name}:{port}" for name in (host, "localhost")}
         # Every open page's socket, with an app or refused: closed on shutdown.
         self._sockets: set[web.WebSocketResponse] = set()
+
+    async def _make_app(self) -> web.Application:
+        app = await super()._make_app()
+        app.middlewares.insert(0, self.access.guard)  # before any route: token, Host and Origin
+        return app
 
     async def on_startup(self, app: web.Application) -> None:
         pass  # textual-serve prints a banner here, before the port is even bound
@@ -61,14 +72,10 @@ class TuiAppServer(Server):
     def _announce(self, _banner: str) -> None:
         # A script may connect as soon as it reads this line. Plain print, not Rich's console,
         # which wraps long lines (to 80 columns when piped).
-        print(f"tui-app web on {self.public_url}  (Ctrl+C to stop)", flush=True)
+        print(f"tui-app web on {self.access.launch_url}  (Ctrl+C to stop)", flush=True)
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        # Browsers let any site open a websocket to 127.0.0.1, and this one types into the app
-        # and reads its screen: only our own page may (a client with no Origin is a local program).
-        origin = request.headers.get("Origin")
-        if origin is not None and origin not in self._own_origins:
-            raise web.HTTPForbidden(text="tui-app web: only its own page may connect")
+        # The token, the Host and the Origin were checked on the way in (WebAccess.guard).
         task = asyncio.current_task()
         assert task is not None
         # A reload closes the old page's socket just before the new page opens its own: let the

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from tui_app.server.casedev_api import casedev_error, casedev_routes
 from tui_app.server.chat_store import ChatStore
 from tui_app.server.chats import ChatRegistry
+from tui_app.server.host_check import HostCheck
 from tui_app.server.options import ServerOptions
 from tui_app.server.stewrd_api import stewrd_error, stewrd_routes
 from tui_app.server.stewrd_sessions import StewrdRegistry
@@ -90,9 +91,18 @@ async def _no_route(request: Request, exc: Exception) -> Response:
     return _error(request.url.path, 404, f"No such endpoint: {request.url.path}", "NOT_FOUND", "not_found")
 
 
-def create_app(api_key: str, options: ServerOptions | None = None, store_path: Path | None = None) -> Starlette:
-    """The app; with `store_path`, its Case.dev chats are kept there across restarts (whoever
-    runs the app calls `app.state.registry.close()` once it has stopped)."""
+def _wrong_host(path: str) -> Response:
+    # The Host header is not echoed: it is the attacker's text.
+    message = "This server answers only to its own address (127.0.0.1, localhost or [::1] with its port)"
+    return _error(path, 400, message, "INVALID_HOST", "invalid_host")
+
+
+def create_app(
+    api_key: str, base_url: str, options: ServerOptions | None = None, store_path: Path | None = None
+) -> Starlette:
+    """The app, served at `base_url` (the only URL it hands out, and besides the loopback names
+    the only host it answers to); with `store_path`, its Case.dev chats are kept there across
+    restarts (whoever runs the app calls `app.state.registry.close()` once it has stopped)."""
     options = options or ServerOptions()
     registry = ChatRegistry(options, store=None if store_path is None else ChatStore(store_path))
     keys = {api_key: "full"}
@@ -100,10 +110,15 @@ def create_app(api_key: str, options: ServerOptions | None = None, store_path: P
         keys[options.read_only_key] = "read"
     if options.stewrd_free_key:
         keys[options.stewrd_free_key] = "free"
+    stewrd = StewrdRegistry(options)
     app = Starlette(
-        routes=[*casedev_routes(registry), *stewrd_routes(StewrdRegistry(options))],
-        middleware=[Middleware(KeysAndFaults, keys=keys, options=options)],
+        routes=[*casedev_routes(registry, base_url), *stewrd_routes(stewrd)],
+        middleware=[
+            Middleware(HostCheck, base_url=base_url, refuse=_wrong_host),
+            Middleware(KeysAndFaults, keys=keys, options=options),
+        ],
         exception_handlers={404: _no_route, 405: _no_route},
     )
     app.state.registry = registry
+    app.state.stewrd = stewrd
     return app

@@ -4,7 +4,6 @@ respond/message, `provider`, `runtimeState` and stream tokens."""
 from __future__ import annotations
 
 import asyncio
-import json
 import secrets
 import time
 from typing import Any
@@ -25,6 +24,8 @@ from tui_app.server.casedev_frames import (
 )
 from tui_app.server.chats import Chat, ChatRegistry, TurnRecord
 from tui_app.server import demo_agent
+from tui_app.server.options import ServerOptions
+from tui_app.server.request_body import BodyRefused, read_json_object, too_long
 from tui_app.server.turns import TurnRunner
 
 DEFAULT_IDLE_TIMEOUT_MS = 15 * 60 * 1000
@@ -50,17 +51,12 @@ class _Refused(Exception):
         self.response = response
 
 
-async def _json_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
+async def _json_body(request: Request, options: ServerOptions) -> dict[str, Any]:
     try:
-        body = json.loads(raw)
-    except ValueError:
-        raise _Refused(_bad("The request body is not valid JSON")) from None
-    if not isinstance(body, dict):
-        raise _Refused(_bad("The request body must be a JSON object"))
-    return body
+        return await read_json_object(request, options)
+    except BodyRefused as refused:
+        code = {408: "REQUEST_TIMEOUT", 413: "PAYLOAD_TOO_LARGE"}.get(refused.status, "INVALID_BODY")
+        raise _Refused(casedev_error(refused.status, refused.message, code)) from None
 
 
 def _optional(body: dict[str, Any], name: str, kind: type | tuple[type, ...], what: str) -> Any:
@@ -70,7 +66,7 @@ def _optional(body: dict[str, Any], name: str, kind: type | tuple[type, ...], wh
     return value
 
 
-def _message_text(body: dict[str, Any]) -> str:
+def _message_text(body: dict[str, Any], limit: int) -> str:
     parts = body.get("parts")
     if not isinstance(parts, list) or not parts:
         raise _Refused(_bad("Field 'parts' is required: a non-empty list of {type: 'text', text}"))
@@ -82,6 +78,8 @@ def _message_text(body: dict[str, Any]) -> str:
     text = "\n".join(texts)
     if not text.strip():
         raise _Refused(_bad("Field 'parts' holds no text"))
+    if len(text) > limit:
+        raise _Refused(_bad(too_long("parts", limit).message))
     return text
 
 
@@ -108,14 +106,16 @@ def _handled(handler: Any) -> Any:
 
 
 class CasedevApi:
-    def __init__(self, registry: ChatRegistry) -> None:
+    def __init__(self, registry: ChatRegistry, base_url: str) -> None:
         self.registry = registry
+        self.base_url = base_url.rstrip("/")
+        """Where clients reach this server: URLs handed out start with it, never with the request's Host."""
         self.runner = TurnRunner(registry)
 
     # --- helpers -------------------------------------------------------------------------
 
     def _chat(self, request: Request) -> Chat:
-        chat = self.registry.chats.get(request.path_params["chat_id"])
+        chat = self.registry.get(request.path_params["chat_id"])
         if chat is None:
             raise _Refused(casedev_error(404, "Chat not found", "NOT_FOUND"))
         if chat.ended:
@@ -146,7 +146,7 @@ class CasedevApi:
 
     def _start(self, request: Request, chat: Chat, body: dict[str, Any]) -> TurnRecord:
         self._require_write(request)
-        text = _message_text(body)
+        text = _message_text(body, self.registry.options.max_message_chars)
         model = _optional(body, "model", str, "a string") if self._version(request) == 2 else None
         if chat.active_turn is not None:
             raise _Refused(_turn_conflict(chat.active_turn))
@@ -157,8 +157,10 @@ class CasedevApi:
     @_handled
     async def create(self, request: Request) -> Response:
         self._require_write(request)
-        body = await _json_body(request)
+        body = await _json_body(request, self.registry.options)
         title = _optional(body, "title", str, "a string")
+        if title is not None and len(title) > self.registry.options.max_title_chars:
+            raise _Refused(_bad(too_long("title", self.registry.options.max_title_chars).message))
         model = _optional(body, "model", str, "a string")
         _optional(body, "vaultIds", list, "a list of vault ids")
         idle = _optional(body, "idleTimeoutMs", int, "an integer number of milliseconds")
@@ -171,7 +173,7 @@ class CasedevApi:
     @_handled
     async def respond(self, request: Request) -> Response:
         chat = self._chat(request)
-        body = await _json_body(request)
+        body = await _json_body(request, self.registry.options)
         after = chat.next_seq - 1
         turn = self._start(request, chat, body)
         frames = chat_frames(
@@ -188,7 +190,7 @@ class CasedevApi:
     @_handled
     async def message(self, request: Request) -> Response:
         chat = self._chat(request)
-        body = await _json_body(request)
+        body = await _json_body(request, self.registry.options)
         turn = self._start(request, chat, body)
         assert turn.task is not None
         # The turn belongs to the chat, not to this request: a client that gives up does not
@@ -220,7 +222,7 @@ class CasedevApi:
             raise _Refused(_bad("lastEventId must not be negative"))
 
         async def frames() -> Any:
-            yield stream_connected(after)
+            yield stream_connected()
             async for frame in chat_frames(
                 chat,
                 after,
@@ -246,7 +248,7 @@ class CasedevApi:
         token = "stk_" + secrets.token_urlsafe(24)
         self.registry.stream_tokens[token] = (chat.id, self.registry.clock() + STREAM_TOKEN_SECONDS)
         expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + STREAM_TOKEN_SECONDS))
-        stream_url = f"{request.base_url}agent/v2/chat/{chat.id}/stream?token={token}"
+        stream_url = f"{self.base_url}/agent/v2/chat/{chat.id}/stream?token={token}"
         return JSONResponse({"token": token, "expiresAt": expires, "streamUrl": stream_url})
 
     @_handled
@@ -257,7 +259,7 @@ class CasedevApi:
         pending = chat.questions.get(request_id)
         if pending is None or pending.answer.done():
             raise _Refused(casedev_error(404, f"No pending question {request_id!r} in this chat", "NOT_FOUND"))
-        body = await _json_body(request)
+        body = await _json_body(request, self.registry.options)
         problem = demo_agent.check_answers(pending.questions, body.get("answers"))
         if problem:
             raise _Refused(_bad(problem))
@@ -323,8 +325,8 @@ class CasedevApi:
         )
 
 
-def casedev_routes(registry: ChatRegistry) -> list[Route]:
-    api = CasedevApi(registry)
+def casedev_routes(registry: ChatRegistry, base_url: str) -> list[Route]:
+    api = CasedevApi(registry, base_url)
     routes: list[Route] = []
     for version in (1, 2):
         base = f"/agent/v{version}/chat"

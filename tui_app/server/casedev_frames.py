@@ -8,6 +8,7 @@ callers only the decoded data; each frame also keeps the `event:` line for other
 from __future__ import annotations
 
 import json
+from contextlib import aclosing
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -25,8 +26,10 @@ def respond_frame(event: ChatEvent, chat_id: str) -> ServerSentEvent:
     return _frame(event.name, {"type": event.name, **event.payload}, event.seq)
 
 
-def respond_heartbeat(last_seq: int) -> ServerSentEvent:
-    return _frame("server.heartbeat", {"type": "server.heartbeat"}, last_seq or None)
+# Keepalives and the greeting carry no id: an id names an event of the log, and a client that
+# resumed after N must never be sent an id <= N again (an SSE client keeps its last id anyway).
+def respond_heartbeat() -> ServerSentEvent:
+    return _frame("server.heartbeat", {"type": "server.heartbeat"}, None)
 
 
 def _stream_shape(event: ChatEvent, chat_id: str) -> tuple[str, dict[str, Any]]:
@@ -68,12 +71,12 @@ def stream_frame(event: ChatEvent, chat_id: str) -> ServerSentEvent:
     return _frame(name, {"type": name, "properties": properties}, event.seq)
 
 
-def stream_heartbeat(last_seq: int) -> ServerSentEvent:
-    return _frame("server.heartbeat", {"type": "server.heartbeat", "properties": {}}, last_seq)
+def stream_heartbeat() -> ServerSentEvent:
+    return _frame("server.heartbeat", {"type": "server.heartbeat", "properties": {}}, None)
 
 
-def stream_connected(last_seq: int) -> ServerSentEvent:
-    return _frame("server.connected", {"type": "server.connected", "properties": {}}, last_seq)
+def stream_connected() -> ServerSentEvent:
+    return _frame("server.connected", {"type": "server.connected", "properties": {}}, None)
 
 
 async def chat_frames(
@@ -81,29 +84,31 @@ async def chat_frames(
     after: int,
     options: ServerOptions,
     render: Callable[[ChatEvent, str], ServerSentEvent],
-    heartbeat: Callable[[int], ServerSentEvent],
+    heartbeat: Callable[[], ServerSentEvent],
     keep: Callable[[ChatEvent], bool] = lambda event: True,
     last: Callable[[ChatEvent], bool] = lambda event: False,
 ) -> AsyncIterator[ServerSentEvent]:
     """Frames of the chat's events after `after`, with keepalives in between.
 
-    Keepalives come from here rather than from sse-starlette's pinger so that they carry the id
-    of the last frame actually sent and stay in order with it.
+    Keepalives come from here rather than from sse-starlette's pinger so that they stay in order
+    with the frames, and are JSON (the SDK cannot decode a comment once it has seen an id).
     The `drop_stream_after` fault ends the stream after that many frames, as a lost connection.
     """
-    sent, last_seq = 0, after
-    async for event in chat.follow(after, lambda: options.heartbeat_seconds):
-        if event is None:
-            yield heartbeat(last_seq)
-            continue
-        if not keep(event):
-            continue
-        # Decide on the drop when the next frame is due, not after the last one was sent: code
-        # after a `yield` runs late (when the response asks for more), by which time a test may
-        # have set the knob for its next stream.
-        if options.drops_stream_now(sent):
-            return
-        yield render(event, chat.id)
-        sent, last_seq = sent + 1, event.seq
-        if last(event):
-            return
+    sent = 0
+    # Closed as soon as this stream ends, not whenever it is collected: it counts as a reader.
+    async with aclosing(chat.follow(after, lambda: options.heartbeat_seconds)) as events:
+        async for event in events:
+            if event is None:
+                yield heartbeat()
+                continue
+            if not keep(event):
+                continue
+            # Decide on the drop when the next frame is due, not after the last one was sent: code
+            # after a `yield` runs late (when the response asks for more), by which time a test may
+            # have set the knob for its next stream.
+            if options.drops_stream_now(sent):
+                return
+            yield render(event, chat.id)
+            sent += 1
+            if last(event):
+                return

@@ -64,6 +64,8 @@ class Chat:
     active_turn: TurnRecord | None = None
     questions: dict[str, PendingQuestion] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
+    readers: int = 0
+    """Streams following the log now: a chat being read never leaves memory (chats.py)."""
     on_event: Callable[[Chat, ChatEvent], None] | None = None
     """Told of each published event once it is in the log (the registry saves it); must not block."""
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -94,17 +96,21 @@ class Chat:
         """Yield every event after `after_seq` as it comes, forever; None when `heartbeat()`
         seconds pass without one (time for a keepalive)."""
         seen = after_seq
-        while True:
-            async with self._changed:
-                try:
-                    await asyncio.wait_for(self._changed.wait_for(lambda: self.next_seq - 1 > seen), heartbeat())
-                except TimeoutError:
-                    fresh = None
-                else:
-                    fresh = self.events_after(seen)
-            if fresh is None:
-                yield None
-                continue
-            for event in fresh:
-                seen = event.seq
-                yield event
+        self.readers += 1
+        try:
+            while True:
+                async with self._changed:
+                    try:
+                        await asyncio.wait_for(self._changed.wait_for(lambda: self.next_seq - 1 > seen), heartbeat())
+                    except TimeoutError:
+                        fresh = None
+                    else:
+                        fresh = self.events_after(seen)
+                if fresh is None:
+                    yield None
+                    continue
+                for event in fresh:
+                    seen = event.seq
+                    yield event
+        finally:
+            self.readers -= 1

@@ -164,21 +164,39 @@ class ChatStore:
 
     # -- reading
 
-    def load(self, wall_offset: float) -> list[Chat]:
-        """Every stored chat, with times on the registry's clock (`wall_offset` = wall-clock time
-        minus that clock) and no turn left running: see `turn_usage.close_interrupted_turns`."""
+    def load(self, wall_offset: float, used_since: float | None = None) -> list[Chat]:
+        """Stored chats, with times on the registry's clock (`wall_offset` = wall-clock time
+        minus that clock) and no turn left running: see `turn_usage.close_interrupted_turns`.
+        With `used_since` (wall-clock), only the chats not ended and used since then: the others
+        stay here until asked for (`load_chat`)."""
+        if used_since is None:
+            return self._load_or_fail(wall_offset, "1", ())
+        return self._load_or_fail(wall_offset, "ended = 0 AND last_activity >= ?", (used_since,))
+
+    def load_chat(self, chat_id: str, wall_offset: float) -> Chat | None:
+        """One stored chat by id, as `load` reads it; None when there is none."""
+        found = self._load_or_fail(wall_offset, "id = ?", (chat_id,))
+        return found[0] if found else None
+
+    def _load_or_fail(self, wall_offset: float, where: str, params: tuple[Any, ...]) -> list[Chat]:
         try:
-            return self._load(wall_offset)
+            return self._load(wall_offset, where, params)
         except (sqlite3.Error, ValueError, KeyError, TypeError) as error:  # unreadable rows, bad JSON
             raise ChatStoreError(f"cannot read the chats in {self.path}: {error!r}") from error
 
-    def _load(self, wall_offset: float) -> list[Chat]:
+    def _load(self, wall_offset: float, where: str, params: tuple[Any, ...]) -> list[Chat]:
+        # `where` is one of load's fixed conditions on `chats`; values only ever come as parameters.
+        of_chats = f"chat_id IN (SELECT id FROM chats WHERE {where})"
         with self._lock:
             db = self._db
-            chat_rows = db.execute(f"SELECT {_CHAT_COLUMNS} FROM chats ORDER BY created, id").fetchall()
-            turn_rows = db.execute(f"SELECT {_TURN_COLUMNS} FROM turns ORDER BY chat_id, position").fetchall()
-            event_rows = db.execute("SELECT chat_id, seq, name, payload FROM events ORDER BY chat_id, seq").fetchall()
-            file_rows = db.execute("SELECT chat_id, path, content FROM files").fetchall()
+            chat_rows = db.execute(f"SELECT {_CHAT_COLUMNS} FROM chats WHERE {where} ORDER BY created, id", params).fetchall()
+            turn_rows = db.execute(
+                f"SELECT {_TURN_COLUMNS} FROM turns WHERE {of_chats} ORDER BY chat_id, position", params
+            ).fetchall()
+            event_rows = db.execute(
+                f"SELECT chat_id, seq, name, payload FROM events WHERE {of_chats} ORDER BY chat_id, seq", params
+            ).fetchall()
+            file_rows = db.execute(f"SELECT chat_id, path, content FROM files WHERE {of_chats}", params).fetchall()
         turns: dict[str, list[TurnRecord]] = {}
         for chat_id, _, turn_id, user_text, model, reply_text, usage, status, message_id in turn_rows:
             turns.setdefault(chat_id, []).append(
@@ -198,7 +216,7 @@ class ChatStore:
         files: dict[str, dict[str, bytes]] = {}
         for chat_id, path, content in file_rows:
             files.setdefault(chat_id, {})[path] = bytes(content)
-        self._saved_files = {chat_id: dict(held) for chat_id, held in files.items()}
+        self._saved_files.update({chat_id: dict(held) for chat_id, held in files.items()})
 
         def local(wall: float) -> float:
             return wall - wall_offset
@@ -236,6 +254,11 @@ class ChatStore:
                 self.write([chat], [(chat, position, turn) for position, turn in closed], added, wall_offset)
             chats.append(chat)
         return chats
+
+    def forget(self, chat_id: str) -> None:
+        """The chat has left the registry's memory: drop what is kept here to compare its files."""
+        with self._lock:
+            self._saved_files.pop(chat_id, None)
 
     # -- writing
 

@@ -57,19 +57,61 @@ class ChatRegistry:
         self._flush_timer: asyncio.TimerHandle | None = None
         self._random = random.Random(options.seed if store is None else store.id_seed(options.seed))
         if store is not None:
+            expiry = options.chat_expiry_seconds
             try:
-                loaded = store.load(self._wall_offset)
+                # The chats in use lately; any other is read when asked for (`get`).
+                loaded = store.load(self._wall_offset, None if expiry is None else time.time() - expiry)
             except BaseException:
                 store.close()  # the registry owns the store, and no one else would release its lock
                 raise
             for chat in loaded:
-                chat.on_event = self._note_event
-                self.chats[chat.id] = chat
+                self._hold(chat)
+
+    def _hold(self, chat: Chat) -> None:
+        chat.on_event = self._note_event
+        self.chats[chat.id] = chat
+
+    def get(self, chat_id: str) -> Chat | None:
+        """The chat with this id: in memory, or read back from the store after it expired there."""
+        self.expire_idle()
+        chat = self.chats.get(chat_id)
+        if chat is None and self.store is not None:
+            chat = self.store.load_chat(chat_id, self._wall_offset)
+            if chat is not None:
+                self._hold(chat)
+        return chat
+
+    def expire_idle(self) -> None:
+        """Let chats idle past `chat_expiry_seconds` leave memory (kept in the store, if any),
+        and forget stream tokens that have expired. A chat running a turn, waiting for an
+        answer or being read by a stream stays, however long."""
+        now = self.clock()
+        for token in [token for token, (_, until) in self.stream_tokens.items() if until < now]:
+            del self.stream_tokens[token]
+        expiry = self.options.chat_expiry_seconds
+        if expiry is None:
+            return
+        idle = [
+            chat
+            for chat in self.chats.values()
+            if chat.active_turn is None and not chat.questions and chat.readers == 0
+            and now - chat.last_activity >= expiry
+        ]
+        if not idle:
+            return
+        self.flush()
+        for chat in idle:
+            if chat.id in self._unsaved_chats:
+                continue  # the store failed: memory is the only copy, so it stays there
+            del self.chats[chat.id]
+            if self.store is not None:
+                self.store.forget(chat.id)
 
     def new_id(self, prefix: str) -> str:
         return f"{prefix}_{self._random.getrandbits(64):016x}"
 
     def create(self, title: str | None, model: str, idle_timeout_ms: int, version: int) -> Chat:
+        self.expire_idle()
         now = self.clock()
         chat_id = self.new_id("chat")
         while chat_id in self.chats:  # 64 random bits: only a belt to the seeding's braces

@@ -37,6 +37,19 @@ class ServerOptions:
     """Credits each Stewrd key starts with."""
     stewrd_max_active_sessions: int = 10
     stewrd_history_cap: int = 50
+    chat_expiry_seconds: float | None = 3600.0
+    """A Case.dev chat with no turn, no reader and no request for this long leaves memory: with
+    a store it stays there and comes back (snapshotted) when next asked for; without one it is
+    gone (404). None keeps every chat in memory."""
+    max_body_bytes: int = 1024 * 1024
+    """Largest request body read (413 past it): far above any message a person types."""
+    max_title_chars: int = 1000
+    """Longest chat title accepted (400 past it)."""
+    max_message_chars: int = 256 * 1024
+    """Longest message text accepted, all parts together (400 past it)."""
+    request_timeout_seconds: float = 30.0
+    """How long a request may take to arrive, head or body, before its connection is closed
+    (head) or it is answered 408 (body): a half-sent request holds nothing for longer."""
 
     def drops_stream_now(self, sent: int) -> bool:
         """Whether a stream that has sent `sent` frames is to be cut before its next one (the

@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+from starlette.applications import Starlette
 
 from tui_app.server.app import create_app
 from tui_app.server.chats import ChatRegistry
+from tui_app.server.http_protocol import head_deadline_protocol
 from tui_app.server.options import ServerOptions
 
 HOST = "127.0.0.1"
@@ -23,20 +25,36 @@ def new_local_key() -> str:
     return "sk_local_" + secrets.token_urlsafe(24)
 
 
-def _bind(port: int) -> socket.socket:
+def bind(port: int) -> socket.socket:
+    """A socket bound to `port` on 127.0.0.1 (0: any free port). Raises OSError (EADDRINUSE)
+    when the port is taken, before anything has been printed or opened."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    # Without it, delayed ACKs add ~40 ms to every request after the first on a connection.
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind((HOST, port))
-    sock.set_inheritable(True)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Without it, delayed ACKs add ~40 ms to every request after the first on a connection.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((HOST, port))
+        sock.set_inheritable(True)
+    except BaseException:
+        sock.close()
+        raise
     return sock
 
 
-def _config(app: Any) -> uvicorn.Config:
+def url_of(sock: socket.socket) -> str:
+    return f"http://{HOST}:{sock.getsockname()[1]}"
+
+
+def _config(app: Any, options: ServerOptions) -> uvicorn.Config:
     # No access log and no log config: uvicorn must never write over the full-screen app.
     return uvicorn.Config(
-        app, log_config=None, log_level="error", access_log=False, lifespan="off", timeout_graceful_shutdown=1
+        app,
+        log_config=None,
+        log_level="error",
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=1,
+        http=head_deadline_protocol(options.request_timeout_seconds),
     )
 
 
@@ -55,14 +73,15 @@ class EmbeddedServer:
     ) -> None:
         """With `store_path`, the Case.dev chats are kept in that SQLite file across restarts."""
         self.api_key = api_key or new_local_key()
-        self.app = create_app(self.api_key, options, store_path)
-        try:
-            self._socket = _bind(port)
-        except BaseException:
-            self.registry.close()  # release the store: it is locked while open
-            raise
+        options = options or ServerOptions()
+        self._socket = bind(port)
         self.port: int = self._socket.getsockname()[1]
-        self._server = uvicorn.Server(_config(self.app))
+        try:
+            self.app = create_app(self.api_key, self.base_url, options, store_path)
+        except BaseException:
+            self._socket.close()
+            raise
+        self._server = uvicorn.Server(_config(self.app, options))
         self._thread = threading.Thread(target=self._run, name="tui-app-server", daemon=True)
 
     @property
@@ -104,15 +123,13 @@ class EmbeddedServer:
         self.stop()
 
 
-def serve_forever(
-    port: int, api_key: str, options: ServerOptions | None = None, store_path: Path | None = None
-) -> None:
-    """Run the server in the foreground until interrupted (`tui-app serve`); with `store_path`,
-    its Case.dev chats outlive it."""
-    app = create_app(api_key, options, store_path)
+def serve_forever(sock: socket.socket, app: Starlette) -> None:
+    """Run `app` (from `create_app`) on `sock` (from `bind`) in the foreground until interrupted
+    (`tui-app serve`), then close its registry."""
     try:
-        server = uvicorn.Server(_config(app))
-        asyncio.run(server.serve(sockets=[_bind(port)]))
+        server = uvicorn.Server(_config(app, app.state.registry.options))
+        asyncio.run(server.serve(sockets=[sock]))
     finally:
         app.state.registry.stopping = True
         app.state.registry.close()
+        sock.close()

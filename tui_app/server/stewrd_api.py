@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tui_app.server.options import ServerOptions
+from tui_app.server.request_body import BodyRefused, read_json_object, too_long
 from tui_app.server.stewrd_sessions import (
     AgentTurn,
     Charge,
@@ -111,23 +112,23 @@ def _refusal_for(error: ValidationError) -> StewrdRefusal:
     return StewrdRefusal(400, "invalid_body", f"Field '{path}': {first['msg']}")
 
 
-async def _parse(request: Request, model: type[Body]) -> Body:
-    raw = await request.body()
+async def _parse(request: Request, model: type[Body], options: ServerOptions) -> Body:
     try:
-        data = json.loads(raw) if raw.strip() else {}
-    except ValueError:
-        raise StewrdRefusal(400, "invalid_body", "The request body is not valid JSON") from None
-    if not isinstance(data, dict):
-        raise StewrdRefusal(400, "invalid_body", "The request body must be a JSON object")
+        data = await read_json_object(request, options)
+    except BodyRefused as refused:
+        code = {408: "request_timeout", 413: "payload_too_large"}.get(refused.status, "invalid_body")
+        raise StewrdRefusal(refused.status, code, refused.message) from None
     try:
         return model.model_validate(data)
     except ValidationError as error:
         raise _refusal_for(error) from None
 
 
-def _message_text(body: MessageBody) -> str:
+def _message_text(body: MessageBody, limit: int) -> str:
     if not body.message.strip():
         raise StewrdRefusal(400, "missing_message", "Field 'message' is empty")
+    if len(body.message) > limit:
+        raise StewrdRefusal(400, "invalid_body", too_long("message", limit).message)
     return body.message
 
 
@@ -229,8 +230,8 @@ class StewrdRoutes:
         caller = _caller(request)
         _require_purchased_credits(caller)
         session = self.registry.session(caller.account, request.path_params["session_id"])
-        body = await _parse(request, MessageBody)
-        message = _message_text(body)
+        body = await _parse(request, MessageBody, self.options)
+        message = _message_text(body, self.options.max_message_chars)
         used, cost = self.registry.price(body.capabilities)
         started = self.registry.clock()
         files = [f.content for f in body.files or []]
@@ -246,8 +247,8 @@ class StewrdRoutes:
 
     async def run_agent(self, request: Request) -> Response:
         caller = _caller(request)
-        body = await _parse(request, AgentBody)
-        message = _message_text(body)
+        body = await _parse(request, AgentBody, self.options)
+        message = _message_text(body, self.options.max_message_chars)
         used, cost = self.registry.price(body.capabilities)
         files = [f.content for f in body.files or []]
         if body.tools:
@@ -285,7 +286,7 @@ class StewrdRoutes:
     async def submit_tool_outputs(self, request: Request) -> Response:
         caller = _caller(request)
         run = self.registry.pending_tool_run(caller.account, request.path_params["run_id"])
-        body = await _parse(request, ToolOutputsBody)
+        body = await _parse(request, ToolOutputsBody, self.options)
         outputs = _outputs_for(run.tool_calls, body.tool_outputs)
         self.registry.finish_tool_run(run)
         started = self.registry.clock()

@@ -176,6 +176,8 @@ class StewrdRegistry:
         for session in self.sessions.values():
             if session.status == "active" and self._is_idle(session.last_activity, now):
                 session.status = "expired"
+                # Only its id is needed from now on (a 410 for it): its history leaves memory.
+                session.history = []
         for run_id in [r.id for r in self._tool_runs.values() if self._is_idle(r.last_activity, now)]:
             del self._tool_runs[run_id]
 
