@@ -21,6 +21,9 @@ from tui_app.persistence.store import MATCH_END, MATCH_START, SessionRecord, Sto
 from tui_app.persistence.store_access import STORE_FILE, StoreUnavailable, open_store, unavailable
 
 
+WRITE_PIECE = 2**16
+
+
 class NoSuchSession(LookupError):
     """SESSION matched nothing, or more than one; the message lists what it could mean."""
 
@@ -186,7 +189,11 @@ def search(store: Store, words: str, limit: int) -> int:
 def export_session(store: Store, record: SessionRecord, format: str, output: str | None) -> int:
     text = export.render(export.load(store, record.id), format)
     if output is None:
-        sys.stdout.write(text)
+        # In pieces: a reader that leaves early (`| head`) is then found at the next piece
+        # (BrokenPipeError, see cli/pipes.py); one write of it all was seen to end "written"
+        # into a pipe nobody read any more.
+        for start in range(0, len(text), WRITE_PIECE):
+            sys.stdout.write(text[start : start + WRITE_PIECE])
         return 0
     Path(output).write_text(text, encoding="utf-8")
     print(f"Wrote {record.id[:12]} {_title(record)!r} as {format} to {output}.", file=sys.stderr)
