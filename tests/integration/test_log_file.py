@@ -3,12 +3,21 @@ line in the rotating log file (`tui-app config path` names it), and a key never 
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.hostile_server import KEY, HostileServer, Reply, Script, sse, stream_of, turn
+from tui_app.backends.api_key import ApiKey
+from tui_app.backends.connection import Connection
+from tui_app.cli.activity_log import log_activity
+from tui_app.settings.user_settings import Settings
+from tui_app.workspace.workspace import Workspace
 
 # A part whose fields have the wrong types, one of them quoting the key: the validation error
 # that is logged quotes the input, so the key reaches the log's text and must be masked there.
@@ -72,3 +81,26 @@ def test_config_path_names_the_log_file(tmp_path: Path) -> None:
         [sys.executable, "-m", "tui_app", "config", "path", "--log"], capture_output=True, text=True, env=env, timeout=60, check=True
     )
     assert only.stdout.strip() == str(tmp_path / "data" / "logs" / "tui-app.log")
+
+
+async def test_the_apps_failed_turns_and_the_errors_it_shows_are_logged(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    failing = stream_of(*turn(status="failed", error={"message": "the model fell over"}))
+    with HostileServer(Script(respond=failing)) as server:
+        workspace = Workspace([Connection("casedev", server.base_url, ApiKey(KEY))], None, Settings())
+        log_activity(workspace)
+        workspace.start()
+        try:
+            session = await workspace.open_session("logged")
+            await workspace.send(session, "hi")
+            server.script.respond = Reply(400, b'{"error": {"message": "no such model"}}')
+            settled = asyncio.Event()
+            workspace.sends.subscribe(lambda send: settled.set())
+            workspace.start_send(session, "again")  # as the app sends: a failure is a notice
+            await asyncio.wait_for(settled.wait(), 30)
+        finally:
+            await workspace.aclose()
+    logged = [(r.name, r.levelname, r.getMessage()) for r in caplog.records if r.name == "tui_app.cli.activity_log"]
+    assert ("tui_app.cli.activity_log", "WARNING", f"session {session.id}: turn t1 failed: the model fell over") in logged
+    assert any(level == "ERROR" and "logged: not sent: " in text and "no such model" in text for _, level, text in logged), logged
+    assert ("tui_app.cli.activity_log", "WARNING", f"session {session.id} (now ready): Case.dev refused the request: no such model.") in logged

@@ -27,7 +27,7 @@ def log_activity(workspace: Workspace) -> None:
         if session.error != errors.get(session.id):
             errors[session.id] = session.error
             if session.error:
-                log.warning("session %s is %s: %s", session.id, session.state, session.error)
+                log.warning("session %s (now %s): %s", session.id, session.state, session.error)
 
     def on_notice(notice: Notice) -> None:
         if notice.severity in _LEVELS:
