@@ -203,6 +203,8 @@ def _run(args: argparse.Namespace, mask: SecretMask) -> int:
         backend = choose_backend(args.backend, configured=settings.backend, stored=stored)
         model = args.model or settings.model
         limits = RetryPolicy(max_frame_bytes=settings.max_frame_mib * 2**20)
+        # Which run the lines after this belong to, when the log holds many.
+        log.info("tui-app %s %s, backend %s (pid %d)", __version__, args.command or "run", backend, os.getpid())
         if args.command == "ask":
             from tui_app.cli.ask import ask
 
