@@ -104,3 +104,34 @@ def test_the_app_that_crashes_restores_the_terminal_says_so_in_one_line_and_exit
     assert "****" + SECRET[-4:] in report, "the environment in the traceback's locals is masked, not left out"
     assert_no_key(report)
     assert_no_key((data / "logs" / "tui-app.log").read_text(encoding="utf-8"))
+
+
+def test_ctrl_d_at_a_question_is_an_answer_not_a_crash(tmp_path: Path) -> None:
+    from tui_app.persistence.store import SessionRecord, Store
+
+    data = tmp_path / "data"
+    with Store(data / "tui-app.db") as store:
+        store.save_session(SessionRecord("kept-one", "local", None, "Kept", None, "ready", "micros", 1.0, 1.0))
+    primary, secondary = pty.openpty()
+    env = {**os.environ, "TUI_APP_DATA_DIR": str(data)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui_app", "sessions", "rm", "kept-one"], stdin=secondary, stdout=secondary, stderr=secondary, env=env
+    )
+    os.close(secondary)
+    seen = b""
+    deadline = time.monotonic() + 30
+    while b"[y/N]" not in seen and time.monotonic() < deadline:
+        if select.select([primary], [], [], 0.5)[0]:
+            seen += os.read(primary, 1024)
+    os.write(primary, b"\x04")  # Ctrl+D
+    code = process.wait(timeout=30)
+    try:
+        while select.select([primary], [], [], 0.2)[0]:
+            seen += os.read(primary, 1024)
+    except OSError:
+        pass
+    os.close(primary)
+    assert code == 1 and b"Nothing deleted." in seen and b"Traceback" not in seen
+    assert list(data.glob("crash-*.txt")) == []
+    with Store(data / "tui-app.db") as store:
+        assert [r.id for r in store.sessions()] == ["kept-one"]

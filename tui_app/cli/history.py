@@ -152,7 +152,10 @@ def remove(store: Store, record: SessionRecord, yes: bool) -> int:
         if not sys.stdin.isatty():
             print(f"tui-app: not deleting {what} without a terminal to confirm on; add --yes.", file=sys.stderr)
             return 2
-        answer = input(f"Delete the local history of {what}? This cannot be undone. [y/N] ")
+        try:
+            answer = input(f"Delete the local history of {what}? This cannot be undone. [y/N] ")
+        except EOFError:  # Ctrl+D: no answer is no
+            answer = ""
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing deleted.")
             return 1

@@ -154,6 +154,9 @@ def main(argv: list[str] | None = None) -> int:
             return code
         except BrokenPipeError:
             return reader_gone()
+        except EOFError:  # Ctrl+D at a prompt (`login`'s key, `sessions rm`'s question): not a crash
+            print("\ntui-app: no input; nothing done.", file=sys.stderr)
+            return 1
         except Exception as error:
             return crash.report_exception(error, _crash_directory(data_override), mask)
 
