@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile_server import KEY, HostileServer, Reply, Script, sse, stream_of, turn
+from tests.hostile_server import KEY, HostileServer, Reply, Script, sse, stream_of, text_part, turn
 from tui_app.backends.api_key import ApiKey
 from tui_app.backends.connection import Connection
 from tui_app.cli.activity_log import log_activity
@@ -104,3 +104,14 @@ async def test_the_apps_failed_turns_and_the_errors_it_shows_are_logged(caplog: 
     assert ("tui_app.cli.activity_log", "WARNING", f"session {session.id}: turn t1 failed: the model fell over") in logged
     assert any(level == "ERROR" and "logged: not sent: " in text and "no such model" in text for _, level, text in logged), logged
     assert ("tui_app.cli.activity_log", "WARNING", f"session {session.id} (now ready): Case.dev refused the request: no such model.") in logged
+
+
+def test_a_reconnect_is_logged(tmp_path: Path) -> None:
+    started, *_ = turn()
+    cut = stream_of(started, text_part("half a reply", 2))  # the stream ends before the turn does
+    # `/stream` speaks its own vocabulary: the turn ends with `session.idle`.
+    rest = stream_of(sse("session.idle", {"type": "session.idle", "properties": {"turnId": "t1"}}, 3))
+    with HostileServer(Script(respond=cut, stream=rest)) as server:
+        result = ask(server, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "INFO tui_app.backends.casedev: the Case.dev stream broke (the stream ended before the turn did); reconnect 1 of 8 in " in log_of(tmp_path)
