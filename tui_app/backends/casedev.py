@@ -8,6 +8,7 @@ jitter, until the turn ends. Frames are de-duplicated by id, so nothing shows tw
 from __future__ import annotations
 
 import asyncio
+import logging
 from functools import cached_property
 from collections.abc import AsyncIterator, Sequence
 
@@ -33,6 +34,8 @@ from tui_app.core.events import (
     TurnCompleted,
     TurnStarted,
 )
+
+log = logging.getLogger(__name__)
 
 
 def _belongs(event: DomainEvent, turn_id: str | None) -> bool:
@@ -151,6 +154,7 @@ class CasedevBackend(HttpBackend):
             attempt += 1
             if reason is not None:
                 delay = self.retry.backoff(attempt)
+                log.info("the %s stream broke (%s); reconnect %d of %d in %.1f s", self._service, reason, attempt, self.retry.reconnect_attempts, delay)
                 yield StreamInterrupted(turn_id, attempt, delay, reason)
                 await asyncio.sleep(delay)
             after = self._last_event_id.get(session_id, 0)

@@ -4,6 +4,7 @@ answer to a typed error, and bounded retries of refused requests."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -25,6 +26,8 @@ from tui_app.backends.errors import (
     SessionExpired,
     error_from_response,
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +108,7 @@ class HttpBackend(AgentBackend):
             wait = self.retry.backoff(attempt)
         if wait > self.retry.retry_after_cap:
             return False
+        log.info("%s; retry %d of %d in %.1f s", error.message, attempt, self.retry.request_retries, wait)
         await asyncio.sleep(wait)
         return True
 

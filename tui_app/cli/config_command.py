@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tomllib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pydantic import BaseModel
 
+from tui_app.cli.logging_setup import log_file
 from tui_app.settings import api_keys as keys
 from tui_app.backends import registry
 from tui_app.settings.backend_choice import data_dir, key_source
@@ -25,13 +27,22 @@ from tui_app.settings.user_settings import (
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     config = commands.add_parser("config", help="where the settings file is, and every setting in force")
     actions = config.add_subparsers(dest="config_action", metavar="ACTION", required=True)
-    actions.add_parser("path", help="print the settings file's path (it need not exist)")
+    path = actions.add_parser(
+        "path", help="print the settings file's path (it need not exist); the log file's goes to stderr"
+    )
+    path.add_argument("--log", action="store_true", help="print the log file's path instead")
     actions.add_parser("show", help="every setting with its value and where it came from; keys masked")
 
 
 def run(args: argparse.Namespace) -> int:
     if args.config_action == "path":
+        log = log_file(args.data_dir)
+        if args.log:
+            print(log)
+            return 0
+        # stdout stays the one path, for `$EDITOR "$(tui-app config path)"`; a person sees both.
         print(config_path())
+        print(f"log file: {log}", file=sys.stderr)
         return 0
     loaded = load_settings()
     for line in show(loaded, os.environ, args.data_dir):
@@ -92,6 +103,7 @@ def show(loaded: LoadedSettings, env: Mapping[str, str], data_override: str | No
     rows = [(".".join(loc), _shown(value), _source(loc, loaded, text, data, env)) for loc, value in _flatten(loaded.settings)]
     directory = data_dir(data_override, env)
     rows.append(("data_dir", str(directory), "--data-dir" if data_override else ("environment TUI_APP_DATA_DIR" if env.get("TUI_APP_DATA_DIR") else "default")))
+    rows.append(("log_file", str(log_file(data_override, env)), "in the data directory" if data_override or env.get("TUI_APP_DATA_DIR") else "default"))
     for spec in map(registry.spec, registry.remote_names()):
         found = key_source(spec.name, env, keys.stored_key)
         # Only a mask of the key is ever printed (see keys.mask).

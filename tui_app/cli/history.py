@@ -7,6 +7,7 @@ create one: on a machine where the app never ran they say so and exit.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -16,8 +17,11 @@ from tui_app.core.cost import format_cost, summarize, with_stored_session
 from tui_app.core.money import format_money
 from tui_app.core.usage_ledger import MoneyUnit, UsageLedger
 from tui_app.core.sanitize import strip_control
-from tui_app.persistence.store import MATCH_END, MATCH_START, SessionRecord, Store
-from tui_app.persistence.store_access import STORE_FILE, StoreUnavailable, open_store
+from tui_app.persistence.store import MATCH_END, MATCH_START, SessionRecord, Store, StoreError
+from tui_app.persistence.store_access import STORE_FILE, StoreUnavailable, open_store, unavailable
+
+
+WRITE_PIECE = 2**16
 
 
 class NoSuchSession(LookupError):
@@ -63,23 +67,31 @@ def _open(args: argparse.Namespace) -> Store | None:
 def run(args: argparse.Namespace) -> int:
     try:
         store = _open(args)
+        if store is None:
+            return 0 if args.command in ("sessions", "search") and not getattr(args, "sessions_action", None) else 1
+        with store:
+            return _command(store, args)
+    except (sqlite3.DatabaseError, StoreError) as error:
+        # A read that reaches a page damaged (or locked) since the check on opening.
+        print(f"tui-app: {unavailable(data_dir(getattr(args, 'data_dir', None)), error)}", file=sys.stderr)
+        return 3
     except StoreUnavailable as error:
         print(f"tui-app: {error}", file=sys.stderr)
         return 3
-    if store is None:
-        return 0 if args.command in ("sessions", "search") and not getattr(args, "sessions_action", None) else 1
-    with store:
-        try:
-            if args.command == "search":
-                return search(store, args.words, args.limit)
-            if args.command == "export":
-                return export_session(store, resolve(store, args.session), args.format, args.output)
-            if args.sessions_action == "rm":
-                return remove(store, resolve(store, args.session), args.yes)
-            return list_sessions(store)
-        except NoSuchSession as error:
-            print(f"tui-app: {error}", file=sys.stderr)
-            return 1
+
+
+def _command(store: Store, args: argparse.Namespace) -> int:
+    try:
+        if args.command == "search":
+            return search(store, args.words, args.limit)
+        if args.command == "export":
+            return export_session(store, resolve(store, args.session), args.format, args.output)
+        if args.sessions_action == "rm":
+            return remove(store, resolve(store, args.session), args.yes)
+        return list_sessions(store)
+    except NoSuchSession as error:
+        print(f"tui-app: {error}", file=sys.stderr)
+        return 1
 
 
 def resolve(store: Store, wanted: str) -> SessionRecord:
@@ -140,7 +152,10 @@ def remove(store: Store, record: SessionRecord, yes: bool) -> int:
         if not sys.stdin.isatty():
             print(f"tui-app: not deleting {what} without a terminal to confirm on; add --yes.", file=sys.stderr)
             return 2
-        answer = input(f"Delete the local history of {what}? This cannot be undone. [y/N] ")
+        try:
+            answer = input(f"Delete the local history of {what}? This cannot be undone. [y/N] ")
+        except EOFError:  # Ctrl+D: no answer is no
+            answer = ""
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing deleted.")
             return 1
@@ -177,7 +192,11 @@ def search(store: Store, words: str, limit: int) -> int:
 def export_session(store: Store, record: SessionRecord, format: str, output: str | None) -> int:
     text = export.render(export.load(store, record.id), format)
     if output is None:
-        sys.stdout.write(text)
+        # In pieces: a reader that leaves early (`| head`) is then found at the next piece
+        # (BrokenPipeError, see cli/pipes.py); one write of it all was seen to end "written"
+        # into a pipe nobody read any more.
+        for start in range(0, len(text), WRITE_PIECE):
+            sys.stdout.write(text[start : start + WRITE_PIECE])
         return 0
     Path(output).write_text(text, encoding="utf-8")
     print(f"Wrote {record.id[:12]} {_title(record)!r} as {format} to {output}.", file=sys.stderr)

@@ -6,13 +6,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import logging
+import os
 import sys
+from pathlib import Path
 
 from tui_app import __version__
 from tui_app.settings import api_keys as keys
 from tui_app.backends.errors import BackendError
 from tui_app.backends.http_backend import RetryPolicy
-from tui_app.cli import config_command as config_cmd, history, login
+from tui_app.cli import config_command as config_cmd, crash, history, login
+from tui_app.cli.logging_setup import DEFAULT_LEVEL, FILE_ONLY, LEVELS, log_file, logging_to
+from tui_app.cli.pipes import reader_gone
+from tui_app.cli.secret_mask import SecretMask
 from tui_app.backends import registry
 from tui_app.settings.backend_choice import ConfigError, KeyLookup, MissingKey, choose_backend, data_dir, remote_settings
 from tui_app.backends.connection import Connection
@@ -21,6 +27,8 @@ from tui_app.cli.serve import add_serve_arguments, serve
 from tui_app.settings.user_settings import LoadedSettings, load_settings
 from tui_app.persistence.store_access import StoreUnavailable, open_store
 from tui_app.cli.web import add_web_arguments, web
+
+log = logging.getLogger("tui_app.cli")
 
 
 def _backend_help() -> str:
@@ -62,6 +70,12 @@ def _backend_options(for_command: bool) -> argparse.ArgumentParser:
         default=argparse.SUPPRESS if for_command else 40.0,
         metavar="TOKENS_PER_S",
         help="pace of the local demo agent in tokens per second, 0 for as fast as possible (default: 40)",
+    )
+    shared.add_argument(
+        "--log-level",
+        choices=LEVELS,
+        default=argparse.SUPPRESS if for_command else DEFAULT_LEVEL,
+        help=f"how much goes to the log file (`tui-app config path` names it; default: {DEFAULT_LEVEL})",
     )
     return shared
 
@@ -128,6 +142,50 @@ def _explained(error: ConfigError) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    mask = SecretMask.from_environment(os.environ)
+    data_override = getattr(args, "data_dir", None)
+    # While the app owns the terminal nothing but the app may write to it.
+    in_terminal_app = args.command in (None, "run")
+    with logging_to(log_file(data_override), args.log_level, mask, stderr=not in_terminal_app):
+        try:
+            crash.crash_if_asked("command")
+            code = _run(args, mask)
+            sys.stdout.flush()  # inside the try: a reader gone early is found here, not at exit
+            return code
+        except BrokenPipeError:
+            return reader_gone()
+        except EOFError:  # Ctrl+D at a prompt (`login`'s key, `sessions rm`'s question): not a crash
+            print("\ntui-app: no input; nothing done.", file=sys.stderr)
+            return 1
+        except Exception as error:
+            return crash.report_exception(error, _crash_directory(data_override), mask)
+
+
+def _failed(message: str, code: int) -> int:
+    log.error("%s (exit %d)", message, code, extra=FILE_ONLY)
+    print(f"tui-app: {message}", file=sys.stderr)
+    return code
+
+
+def _crash_directory(data_override: str | None) -> Path | None:
+    try:
+        return data_dir(data_override)
+    except Exception:
+        return None
+
+
+def _remembering(lookup: KeyLookup, mask: SecretMask) -> KeyLookup:
+    """The keyring lookup, telling `mask` every key it finds, so the log and reports never show one."""
+
+    def found(backend: str) -> str | None:
+        key = lookup(backend)
+        mask.add(key)
+        return key
+
+    return found
+
+
+def _run(args: argparse.Namespace, mask: SecretMask) -> int:
     try:
         if args.command == "serve":
             return serve(args)
@@ -144,42 +202,45 @@ def main(argv: list[str] | None = None) -> int:
         loaded = _settings()
         settings = loaded.settings
         # One keyring read per backend per run: some keyrings ask the user to allow each read.
-        stored = functools.cache(keys.stored_key)
+        stored = functools.cache(_remembering(keys.stored_key, mask))
         backend = choose_backend(args.backend, configured=settings.backend, stored=stored)
         model = args.model or settings.model
         limits = RetryPolicy(max_frame_bytes=settings.max_frame_mib * 2**20)
+        # Which run the lines after this belong to, when the log holds many.
+        log.info("tui-app %s %s, backend %s (pid %d)", __version__, args.command or "run", backend, os.getpid())
         if args.command == "ask":
             from tui_app.cli.ask import ask
 
             # `ask` is for scripts: its session is not kept, so it needs no data directory.
             with connect(backend, args.base_url, args.speed, stored=stored, retry=limits) as connection:
+                mask.add(connection.api_key.reveal())
                 return asyncio.run(ask(connection, args.text, model))
+        from tui_app.cli.activity_log import log_activity
         from tui_app.ui.app import TuiApp
         from tui_app.ui.remembered import Remembered
 
         directory = data_dir(args.data_dir)
         store = open_store(directory)
         with connect(backend, args.base_url, args.speed, directory, stored=stored, retry=limits) as connection:
+            mask.add(connection.api_key.reveal())
             try:
-                TuiApp(
+                app = TuiApp(
                     connection,
                     model=model,
                     store=store,
                     settings=loaded,
                     remembered=Remembered.load(directory),
                     more=other_remotes(backend, stored),
-                ).run()
+                )
+                log_activity(app.workspace)
+                return crash.run_app(app, directory, mask)
             finally:
                 store.close()
-            return 0
     except StoreUnavailable as error:
-        print(f"tui-app: {error}", file=sys.stderr)
-        return 3
+        return _failed(str(error), 3)
     except ConfigError as error:
-        print(f"tui-app: {_explained(error)}", file=sys.stderr)
-        return 2
+        return _failed(_explained(error), 2)
     except BackendError as error:
-        print(f"tui-app: {error}", file=sys.stderr)
-        return 1
+        return _failed(str(error), 1)
     except KeyboardInterrupt:
         return 130

@@ -13,3 +13,7 @@ class UnknownSessionError(StoreError, LookupError):
 
 class NewerSchemaError(StoreError):
     """The database was written by a newer tui-app than this one."""
+
+
+class StoreDamaged(StoreError):
+    """SQLite's own check found the file damaged (pages in the middle of it, not only its header)."""

@@ -29,7 +29,7 @@ from tui_app.core.transcript import AskedQuestion
 from tui_app.core.usage_ledger import LedgerEntry
 from tui_app.persistence import drafts, event_log, projection_reads, restore, schema, search, sessions_table
 from tui_app.persistence.background_writer import BackgroundWriter, PendingWrite, SessionGone
-from tui_app.persistence.errors import NewerSchemaError, StoreError, UnknownSessionError
+from tui_app.persistence.errors import NewerSchemaError, StoreDamaged, StoreError, UnknownSessionError
 from tui_app.persistence.migrations import migrate
 from tui_app.persistence.records import RestoredSession, SearchHit, SessionRecord, StoredMessage
 from tui_app.persistence.search import MATCH_END, MATCH_START
@@ -43,6 +43,7 @@ __all__ = [
     "SearchHit",
     "SessionRecord",
     "Store",
+    "StoreDamaged",
     "StoreError",
     "StoreHealth",
     "StoredMessage",
@@ -61,6 +62,22 @@ P = TypeVar("P")
 S = TypeVar("S")
 
 
+def check_intact(db: sqlite3.Connection, path: Path) -> None:
+    """Raise `StoreDamaged` unless SQLite's quick check passes. A damaged header fails at the
+    first statement; pages damaged in the middle fail only when a read reaches them, so without
+    this the app and the commands would die there, at any moment, with a traceback."""
+    try:
+        problems = [row[0] for row in db.execute("PRAGMA quick_check(1)")]
+    except sqlite3.OperationalError:
+        raise  # locked or busy: not damage, and open_store says so
+    except sqlite3.DatabaseError as error:
+        raise StoreDamaged(f"{path} is damaged: {error}") from error
+    if problems != ["ok"]:
+        # SQLite's report spans lines ("*** in database main ***\nPage 77: ..."): one line here.
+        found = " ".join(" ".join(problems).replace("*** in database main ***", "").split())
+        raise StoreDamaged(f"{path} is damaged: {found[:200]}")
+
+
 class Store:
     """One SQLite database file. Open it once per process; a second `Store` on the same file works too."""
 
@@ -71,6 +88,7 @@ class Store:
         writer_db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=OPEN_BUSY_SECONDS)
         try:
             writer_db.execute("PRAGMA journal_mode = WAL")
+            check_intact(writer_db, path)
             # In WAL mode NORMAL survives any crash or kill of the app; only a power cut may lose
             # the last commits, and never corrupts. FULL would fsync on every streamed token.
             writer_db.execute("PRAGMA synchronous = NORMAL")

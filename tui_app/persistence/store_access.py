@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from tui_app.persistence.errors import NewerSchemaError
 from tui_app.persistence.store import Store, StoreError
 
 STORE_FILE = "tui-app.db"
@@ -15,20 +16,31 @@ class StoreUnavailable(Exception):
 
 
 def open_store(directory: Path) -> Store:
-    path = directory / STORE_FILE
     try:
-        return Store(path)
-    except sqlite3.OperationalError as error:
-        if "locked" in str(error) or "busy" in str(error):
-            raise StoreUnavailable(
-                f"The session store {path} is locked by another program (another tui-app?). "
-                "Close it and start again, or use --data-dir DIR for a separate store."
-            ) from None
-        raise StoreUnavailable(f"Cannot open the session store {path}: {error}. Use --data-dir DIR to start elsewhere.") from None
+        return Store(directory / STORE_FILE)
     except (sqlite3.DatabaseError, StoreError) as error:
-        backups = sorted(p.name for p in directory.glob(f"{STORE_FILE}.backup-*"))
-        backup = f" Backups beside it: {', '.join(backups)}." if backups else ""
-        raise StoreUnavailable(
-            f"The session store {path} cannot be read ({error}).{backup} Move the file aside to start with "
-            "an empty store (nothing is deleted), or use --data-dir DIR."
-        ) from None
+        raise unavailable(directory, error) from None
+
+
+def unavailable(directory: Path, error: sqlite3.DatabaseError | StoreError) -> StoreUnavailable:
+    """What to tell a person when the store in `directory` failed with `error`, on opening or on
+    any read later (a damaged page is found only when a read reaches it): the same words for
+    the same fault, wherever it shows."""
+    path = directory / STORE_FILE
+    text = str(error)
+    if isinstance(error, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+        return StoreUnavailable(
+            f"The session store {path} is locked by another program (another tui-app?). "
+            "Close it and start again, or use --data-dir DIR for a separate store."
+        )
+    if isinstance(error, sqlite3.OperationalError):
+        return StoreUnavailable(f"Cannot open the session store {path}: {error}. Use --data-dir DIR to start elsewhere.")
+    if isinstance(error, NewerSchemaError):
+        return StoreUnavailable(f"{error} (or use --data-dir DIR)")
+    backups = sorted(p.name for p in directory.glob(f"{STORE_FILE}.backup-*"))
+    backup = f" Backups beside it: {', '.join(backups)}." if backups else ""
+    reason = text.replace(f"{path} is damaged: ", "")
+    return StoreUnavailable(
+        f"The session store {path} is damaged and cannot be read ({reason}).{backup} Move the file aside to start "
+        "with an empty store (nothing is deleted), or use --data-dir DIR."
+    )
