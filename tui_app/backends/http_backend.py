@@ -14,6 +14,7 @@ import httpx
 
 from tui_app.backends.api_key import ApiKey
 from tui_app.backends.base import AgentBackend
+from tui_app.backends.response_body import ERROR_BODY_BYTES, read_at_most
 from tui_app.backends.sse_stream import SseMessage, sse_messages
 from tui_app.backends.errors import (
     BackendError,
@@ -43,6 +44,8 @@ class RetryPolicy:
     max_frame_bytes: int = 4 * 2**20
     """The longest line or frame a stream may send; past it the stream is cut (`FrameTooLarge`)
     rather than held in memory without bound."""
+    max_error_body_bytes: int = ERROR_BODY_BYTES
+    """How much of an error answer's body is read; the message says when there was more."""
 
     def backoff(self, attempt: int, jitter: Callable[[], float] = random.random) -> float:
         """Exponential backoff with jitter: between half and all of base * 2^(attempt-1)."""
@@ -85,10 +88,13 @@ class HttpBackend(AgentBackend):
         return f"{type(self).__name__}(name={self.name!r}, base_url={self._shown_url!r})"
 
     async def _raise_for_status(self, response: httpx.Response) -> None:
+        """Raise the typed error of an answer that is not a success, reading at most
+        `max_error_body_bytes` of its body (a service may send a body of any size)."""
         if response.is_success:
             return
-        body = await response.aread()
-        raise error_from_response(self._service, response.status_code, body, response.headers)
+        limit = self.retry.max_error_body_bytes
+        body, cut = await read_at_most(response, limit)
+        raise error_from_response(self._service, response.status_code, body, response.headers, limit if cut else None)
 
     def _unreachable(self, error: httpx.TransportError) -> ConnectionFailed:
         # The exception's type only: its text may quote the request, never worth the risk.
@@ -113,8 +119,14 @@ class HttpBackend(AgentBackend):
         while True:
             attempt += 1
             try:
-                response = await self._client.request(method, path, **kwargs)  # type: ignore[arg-type]
-                await self._raise_for_status(response)
+                # Streamed, so that an error body is read only as far as its bound.
+                request = self._client.build_request(method, path, **kwargs)  # type: ignore[arg-type]
+                response = await self._client.send(request, stream=True)
+                try:
+                    await self._raise_for_status(response)
+                    await response.aread()
+                finally:
+                    await response.aclose()
                 return response
             except httpx.TransportError as error:
                 raise self._unreachable(error) from None
