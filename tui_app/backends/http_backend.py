@@ -15,6 +15,7 @@ import httpx
 from tui_app.backends.api_key import ApiKey
 from tui_app.backends.base import AgentBackend
 from tui_app.backends.response_body import ERROR_BODY_BYTES, read_at_most
+from tui_app.backends.sse_frames import dropped
 from tui_app.backends.sse_stream import SseMessage, sse_messages
 from tui_app.backends.errors import (
     BackendError,
@@ -28,6 +29,10 @@ from tui_app.backends.errors import (
 )
 
 
+REQUEST_READ_TIMEOUT = 60.0
+"""How long a request (not a stream) may wait for its answer: creating a session may start a sandbox."""
+
+
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
     """How hard to try. Tests shrink the delays; people get the defaults."""
@@ -39,8 +44,9 @@ class RetryPolicy:
     """Extra tries of a request answered 429 or 5xx."""
     retry_after_cap: float = 60.0
     """Longest `Retry-After` honoured before giving up instead of waiting."""
-    liveness_timeout: float = 45.0
-    """Silence on a stream (no frame, no heartbeat) after which it counts as dead."""
+    liveness_timeout: float = 30.0
+    """Silence on a stream (no frame, no heartbeat) after which it counts as stalled and is
+    resumed: twice the embedded server's 15 s heartbeat (the `stall_timeout_s` setting)."""
     max_frame_bytes: int = 4 * 2**20
     """The longest line or frame a stream may send; past it the stream is cut (`FrameTooLarge`)
     rather than held in memory without bound."""
@@ -75,7 +81,7 @@ class HttpBackend(AgentBackend):
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             headers={"Authorization": f"Bearer {api_key.reveal()}"},
-            timeout=httpx.Timeout(connect=10.0, read=self.retry.liveness_timeout, write=30.0, pool=10.0),
+            timeout=httpx.Timeout(connect=10.0, read=REQUEST_READ_TIMEOUT, write=30.0, pool=10.0),
         )
 
     @property
@@ -142,8 +148,14 @@ class HttpBackend(AgentBackend):
     async def _sse_response(self, method: str, path: str, **kwargs: Any) -> AsyncIterator[httpx.Response]:
         """A streamed request that asks for `text/event-stream`; the body is read by `_messages`."""
         headers = {**kwargs.pop("headers", {}), "Accept": "text/event-stream", "Cache-Control": "no-store"}
-        async with self._client.stream(method, path, headers=headers, **kwargs) as response:
+        # A stream's silence is measured by the stall timeout; a request's by the longer default.
+        timeout = httpx.Timeout(connect=10.0, read=self.retry.liveness_timeout, write=30.0, pool=10.0)
+        async with self._client.stream(method, path, headers=headers, timeout=timeout, **kwargs) as response:
             yield response
+
+    def _dropped(self, error: Exception) -> str:
+        """Why a stream broke, for a person (a timed-out read is a stall)."""
+        return dropped(error, self.retry.liveness_timeout)
 
     @asynccontextmanager
     async def _event_stream(self, method: str, path: str, **kwargs: Any) -> AsyncIterator[httpx.Response]:

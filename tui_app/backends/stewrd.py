@@ -18,7 +18,7 @@ from tui_app.backends.base import Capabilities, RemoteSession
 from tui_app.backends.errors import ConnectionFailed, FrameTooLarge
 from tui_app.backends.http_backend import HttpBackend
 from tui_app.backends.response_body import read_at_most
-from tui_app.backends.sse_frames import STREAM_BROKE, decoded, dropped, read_frame
+from tui_app.backends.sse_frames import STREAM_BROKE, decoded, read_frame
 from tui_app.backends.sse_stream import too_large
 from tui_app.backends.wire_json import loads
 from tui_app.backends.stewrd_wire import MessageResponse, SessionCreated, StewrdTurn
@@ -79,7 +79,7 @@ class StewrdBackend(HttpBackend):
                         return
             reason = "the stream ended before the reply did"
         except STREAM_BROKE as error:
-            reason = dropped(error)
+            reason = self._dropped(error)
         except FrameTooLarge as error:
             reason = error.message
         except ValueError:  # pydantic's ValidationError included

@@ -11,7 +11,7 @@ import sys
 from tui_app import __version__
 from tui_app.settings import api_keys as keys
 from tui_app.backends.errors import BackendError
-from tui_app.backends.http_backend import RetryPolicy
+from tui_app.settings.stream_limits import stream_limits
 from tui_app.cli import config_command as config_cmd, history, login
 from tui_app.backends import registry
 from tui_app.settings.backend_choice import ConfigError, KeyLookup, MissingKey, choose_backend, data_dir, remote_settings
@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         stored = functools.cache(keys.stored_key)
         backend = choose_backend(args.backend, configured=settings.backend, stored=stored)
         model = args.model or settings.model
-        limits = RetryPolicy(max_frame_bytes=settings.max_frame_mib * 2**20)
+        limits = stream_limits(settings)
         if args.command == "ask":
             from tui_app.cli.ask import ask
 
