@@ -62,6 +62,7 @@ async def one_reply(size: int, delta: int, store_dir: Path | None) -> dict[str, 
             if store is not None:
                 store.flush()  # the writer thread's work counts until it is on disk
             seconds = time.perf_counter() - started
+            rss = peak_rss_mb()  # before the checks below read the reply back
             message = session.transcript.messages[-1]
             if len(message.text) != size:
                 raise RuntimeError(f"the reply arrived with {len(message.text):,} characters, not {size:,}")
@@ -73,7 +74,7 @@ async def one_reply(size: int, delta: int, store_dir: Path | None) -> dict[str, 
             await backend.aclose()
             if store is not None:
                 store.close()
-    return {"mb": size / MB, "seconds": seconds, "s_per_mb": seconds / (size / MB)}
+    return {"mb": size / MB, "seconds": seconds, "s_per_mb": seconds / (size / MB), "peak_rss_mb": rss}
 
 
 def run(sizes_mb: list[float], delta: int = 4096, with_store: bool = True) -> dict[str, object]:
@@ -81,7 +82,6 @@ def run(sizes_mb: list[float], delta: int = 4096, with_store: bool = True) -> di
     for mb in sizes_mb:
         with tempfile.TemporaryDirectory() as directory:
             row = asyncio.run(one_reply(int(mb * MB), delta, Path(directory) if with_store else None))
-        row["peak_rss_mb"] = peak_rss_mb()
         rows.append(row)
         print(f"  {mb:g} MB: {row['seconds']:.2f} s ({row['s_per_mb']:.3f} s/MB)", file=sys.stderr, flush=True)
     return {"delta": delta, "store": with_store, "replies": rows}
