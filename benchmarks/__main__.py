@@ -1,4 +1,4 @@
-"""Run every benchmark of issue 8 and print one table.
+"""Run every benchmark of issues 8 and 14 and print one table.
 
     python -m benchmarks [--quick] [--runs N] [--only 1,2,7] [--tokens N]
 
@@ -139,8 +139,20 @@ def target_7(args: argparse.Namespace) -> list[Row]:
     ]
 
 
+def target_8(args: argparse.Namespace) -> list[Row]:
+    sizes = "1,2,5" if args.quick else "5,10,50"
+    r = measure("long_reply_bench", "--mb", sizes, "--delta", "1024", timeout=args.timeout)
+    label = f"8. one long reply ({r['delta']:,}-character deltas)"
+    rows: list[Row] = []
+    for reply in r["replies"]:
+        what = f"{reply['mb']:g} MB over loopback -> reduce -> store (peak RSS {reply['peak_rss_mb']:.0f} MB)"
+        rows.append((label, what, f"{sec(reply['seconds'])} ({reply['s_per_mb']:.2f} s/MB)", "linear; 50 MB < 60 s"))
+    return rows
+
+
 TARGETS: dict[str, Callable[[argparse.Namespace], list[Row]]] = {
     "1": target_1, "2": target_2, "3": target_3, "4": target_4, "5": target_5, "6": target_6, "7": target_7,
+    "8": target_8,
 }
 
 
@@ -158,7 +170,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of the short measurements (median printed)")
     parser.add_argument("--long-runs", type=int, default=1, help="runs of the long ones (1, 3, 4)")
     parser.add_argument("--tokens", type=int, default=20_000)
-    parser.add_argument("--only", default="1,2,3,4,5,6,7", help="targets to run, e.g. 2,7")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7,8", help="targets to run, e.g. 2,7")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds a measurement may take (some get a multiple)")
     args = parser.parse_args()
     if args.quick:

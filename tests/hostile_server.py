@@ -71,10 +71,21 @@ class Reply:
         return StreamingResponse(_paced(self.chunks), self.status, self.headers, media_type="text/event-stream")
 
 
+class _Stall(bytes):
+    pass
+
+
+STALL = _Stall()
+"""A chunk that stalls the stream: nothing more is sent (no frame, no heartbeat) until the client
+hangs up."""
+
+
 async def _paced(chunks: Callable[[], Iterator[bytes]]) -> AsyncIterator[bytes]:
     # Made one at a time: a 20 MB attack must not sit in the server's memory (the test measures
     # the client's), and each write yields so the client reads as it comes.
     for chunk in chunks():
+        if isinstance(chunk, _Stall):
+            await asyncio.Event().wait()  # cancelled when the client disconnects
         yield chunk
         await asyncio.sleep(0)
 

@@ -81,7 +81,7 @@ def test_a_database_locked_mid_session_keeps_every_write_in_memory_and_writes_it
         store.save_draft("s1", "half typed while locked")
         locked = reports.wait_for(lambda health: not health.ok)
         assert locked.problem == "database locked by another program"
-        assert store.unsaved() >= 3
+        assert store.unsaved() >= 2  # the two appends may wait as one write (append_batches.py)
         assert store.health().unsaved == store.unsaved()
         # Reads do not hang on the lock either: what was saved, plus the pending draft and id.
         assert store.draft("s1") == "half typed while locked"

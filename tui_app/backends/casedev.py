@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from functools import cached_property
 from collections.abc import AsyncIterator, Sequence
 
@@ -24,11 +25,12 @@ from tui_app.backends.errors import (
     ServerFailed,
 )
 from tui_app.backends.http_backend import HttpBackend
-from tui_app.backends.sse_frames import STREAM_BROKE, SseFrame, decoded, dropped, read_frame, translated
+from tui_app.backends.sse_frames import STREAM_BROKE, SseFrame, decoded, read_frame, translated
 from tui_app.backends.sse_stream import SseMessage
 from tui_app.backends.wire_json import loads, micros
 from tui_app.core.events import (
     DomainEvent,
+    StreamGaveUp,
     StreamInterrupted,
     StreamResumed,
     TurnCompleted,
@@ -143,12 +145,13 @@ class CasedevBackend(HttpBackend):
                     if event is not None:
                         yield event
             except STREAM_BROKE as error:
-                raise _StreamBroke(dropped(error)) from None
+                raise _StreamBroke(self._dropped(error)) from None
 
     async def _resume(self, session_id: str, turn_id: str | None, reason: str | None) -> AsyncIterator[DomainEvent]:
         """Follow `/stream` from the last event seen until the turn ends. With a `reason` the
         stream broke (back off first); without one this is a fresh follow (after a restart)."""
         normalizer = StreamNormalizer(turn_id)
+        broke_at: float | None = time.monotonic()
         attempt = 0
         while attempt < self.retry.reconnect_attempts:
             attempt += 1
@@ -170,7 +173,7 @@ class CasedevBackend(HttpBackend):
                         frame = self._new_frame(session_id, sse)
                         if frame is None or (payload := frame.payload) is None:
                             continue
-                        attempt = 0  # progress: the next failure starts the backoff afresh
+                        attempt, broke_at = 0, None  # progress: the next failure starts afresh
                         event = translated(lambda: normalizer.to_domain(sse.event, payload), sse.event, self._service)
                         if event is None or not _belongs(event, turn_id):
                             continue
@@ -181,10 +184,15 @@ class CasedevBackend(HttpBackend):
                             return
                 reason = "the resumed stream ended before the turn did"
             except STREAM_BROKE as error:
-                reason = dropped(error)
+                reason = self._dropped(error)
             except (RateLimited, ServerFailed) as error:
                 reason = error.message
+            if broke_at is None:
+                broke_at = time.monotonic()
+        attempts = self.retry.reconnect_attempts
+        since = time.monotonic() - (broke_at or 0.0)
+        yield StreamGaveUp(turn_id, attempts, since, reason or "the stream ended")
         raise ConnectionFailed(
             f"Lost the stream from {self._service} and could not resume it after "
-            f"{self.retry.reconnect_attempts} attempts ({reason}). The turn may still finish on the server."
+            f"{attempts} attempts ({reason}). The turn may still finish on the server."
         )

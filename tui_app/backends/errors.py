@@ -95,9 +95,30 @@ def _seconds(value: str | None) -> float | None:
         return None
 
 
-def error_from_response(service: str, status: int, body: bytes, headers: Mapping[str, str]) -> BackendError:
-    """Map an HTTP error answer from `service` to a typed error with an actionable message."""
+SHOWN_CHARS = 1_000
+"""The most of a service's own words a message quotes: a notification, not a document."""
+
+
+def _said(body: bytes, cut_at: int | None) -> tuple[str | None, str | None]:
+    """The server's message (shortened, with a sign of what was left out) and code."""
     said, code = _server_message(body)
+    if said is None and cut_at is not None:
+        # A body cut short is no JSON any more: its start is the best account of it.
+        said = body[: SHOWN_CHARS * 4].decode("utf-8", errors="replace").strip() or None
+    if said is not None and len(said) > SHOWN_CHARS:
+        said = said[:SHOWN_CHARS] + "…"
+    if cut_at is not None:
+        sign = f"[the answer passed {cut_at:,} bytes and was not read further]"
+        said = f"{said} {sign}" if said else sign
+    return said, code
+
+
+def error_from_response(
+    service: str, status: int, body: bytes, headers: Mapping[str, str], cut_at: int | None = None
+) -> BackendError:
+    """Map an HTTP error answer from `service` to a typed error with an actionable message.
+    `cut_at`: the body is only the first so many bytes of a longer one (`response_body.py`)."""
+    said, code = _said(body, cut_at)
     detail = f" ({said})" if said else ""
     retry_after = _seconds(headers.get("retry-after"))
     if status == 401:

@@ -15,6 +15,8 @@ import httpx
 
 from tui_app.backends.api_key import ApiKey
 from tui_app.backends.base import AgentBackend
+from tui_app.backends.response_body import ERROR_BODY_BYTES, read_at_most
+from tui_app.backends.sse_frames import dropped
 from tui_app.backends.sse_stream import SseMessage, sse_messages
 from tui_app.backends.errors import (
     BackendError,
@@ -30,6 +32,10 @@ from tui_app.backends.errors import (
 log = logging.getLogger(__name__)
 
 
+REQUEST_READ_TIMEOUT = 60.0
+"""How long a request (not a stream) may wait for its answer: creating a session may start a sandbox."""
+
+
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
     """How hard to try. Tests shrink the delays; people get the defaults."""
@@ -41,11 +47,14 @@ class RetryPolicy:
     """Extra tries of a request answered 429 or 5xx."""
     retry_after_cap: float = 60.0
     """Longest `Retry-After` honoured before giving up instead of waiting."""
-    liveness_timeout: float = 45.0
-    """Silence on a stream (no frame, no heartbeat) after which it counts as dead."""
+    liveness_timeout: float = 30.0
+    """Silence on a stream (no frame, no heartbeat) after which it counts as stalled and is
+    resumed: twice the embedded server's 15 s heartbeat (the `stall_timeout_s` setting)."""
     max_frame_bytes: int = 4 * 2**20
     """The longest line or frame a stream may send; past it the stream is cut (`FrameTooLarge`)
     rather than held in memory without bound."""
+    max_error_body_bytes: int = ERROR_BODY_BYTES
+    """How much of an error answer's body is read; the message says when there was more."""
 
     def backoff(self, attempt: int, jitter: Callable[[], float] = random.random) -> float:
         """Exponential backoff with jitter: between half and all of base * 2^(attempt-1)."""
@@ -75,7 +84,7 @@ class HttpBackend(AgentBackend):
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             headers={"Authorization": f"Bearer {api_key.reveal()}"},
-            timeout=httpx.Timeout(connect=10.0, read=self.retry.liveness_timeout, write=30.0, pool=10.0),
+            timeout=httpx.Timeout(connect=10.0, read=REQUEST_READ_TIMEOUT, write=30.0, pool=10.0),
         )
 
     @property
@@ -88,10 +97,13 @@ class HttpBackend(AgentBackend):
         return f"{type(self).__name__}(name={self.name!r}, base_url={self._shown_url!r})"
 
     async def _raise_for_status(self, response: httpx.Response) -> None:
+        """Raise the typed error of an answer that is not a success, reading at most
+        `max_error_body_bytes` of its body (a service may send a body of any size)."""
         if response.is_success:
             return
-        body = await response.aread()
-        raise error_from_response(self._service, response.status_code, body, response.headers)
+        limit = self.retry.max_error_body_bytes
+        body, cut = await read_at_most(response, limit)
+        raise error_from_response(self._service, response.status_code, body, response.headers, limit if cut else None)
 
     def _unreachable(self, error: httpx.TransportError) -> ConnectionFailed:
         # The exception's type only: its text may quote the request, never worth the risk.
@@ -117,8 +129,14 @@ class HttpBackend(AgentBackend):
         while True:
             attempt += 1
             try:
-                response = await self._client.request(method, path, **kwargs)  # type: ignore[arg-type]
-                await self._raise_for_status(response)
+                # Streamed, so that an error body is read only as far as its bound.
+                request = self._client.build_request(method, path, **kwargs)  # type: ignore[arg-type]
+                response = await self._client.send(request, stream=True)
+                try:
+                    await self._raise_for_status(response)
+                    await response.aread()
+                finally:
+                    await response.aclose()
                 return response
             except httpx.TransportError as error:
                 raise self._unreachable(error) from None
@@ -134,8 +152,14 @@ class HttpBackend(AgentBackend):
     async def _sse_response(self, method: str, path: str, **kwargs: Any) -> AsyncIterator[httpx.Response]:
         """A streamed request that asks for `text/event-stream`; the body is read by `_messages`."""
         headers = {**kwargs.pop("headers", {}), "Accept": "text/event-stream", "Cache-Control": "no-store"}
-        async with self._client.stream(method, path, headers=headers, **kwargs) as response:
+        # A stream's silence is measured by the stall timeout; a request's by the longer default.
+        timeout = httpx.Timeout(connect=10.0, read=self.retry.liveness_timeout, write=30.0, pool=10.0)
+        async with self._client.stream(method, path, headers=headers, timeout=timeout, **kwargs) as response:
             yield response
+
+    def _dropped(self, error: Exception) -> str:
+        """Why a stream broke, for a person (a timed-out read is a stall)."""
+        return dropped(error, self.retry.liveness_timeout)
 
     @asynccontextmanager
     async def _event_stream(self, method: str, path: str, **kwargs: Any) -> AsyncIterator[httpx.Response]:

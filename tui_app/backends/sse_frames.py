@@ -32,8 +32,12 @@ MALFORMED = (ValueError, LookupError, TypeError, AttributeError, ValidationError
 STREAM_BROKE = (httpx.TransportError, httpx.StreamError)
 
 
-def dropped(error: Exception) -> str:
-    """Why a stream broke, for a person: the error's type says which way the connection failed."""
+def dropped(error: Exception, stall_after: float | None = None) -> str:
+    """Why a stream broke, for a person: the error's type says which way the connection failed;
+    a read that timed out is a stream that went silent (`stall_after` seconds: no frame, no
+    heartbeat)."""
+    if isinstance(error, httpx.ReadTimeout) and stall_after is not None:
+        return f"the stream stalled: nothing came for {stall_after:g} s"
     return f"the connection dropped ({type(error).__name__})"
 
 

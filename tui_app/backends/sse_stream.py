@@ -57,7 +57,7 @@ class _Frame:
         return SseMessage(self.event or "message", "\n".join(self.data), self.id)
 
 
-def _too_large(service: str, limit: int) -> FrameTooLarge:
+def too_large(service: str, limit: int) -> FrameTooLarge:
     return FrameTooLarge(
         f"{service} sent a stream frame larger than {limit:,} bytes, so the stream was cut. "
         "Raise `max_frame_bytes` if the service really sends such frames."
@@ -80,14 +80,14 @@ async def sse_messages(response: httpx.Response, max_frame_bytes: int, service: 
             if line:
                 frame.take(line)
                 if frame.size > max_frame_bytes:
-                    raise _too_large(service, max_frame_bytes)
+                    raise too_large(service, max_frame_bytes)
                 continue
             if (message := frame.message()) is not None:
                 yield message
             frame = _Frame()
         del buffer[:start]
         if len(buffer) > max_frame_bytes:
-            raise _too_large(service, max_frame_bytes)
+            raise too_large(service, max_frame_bytes)
     if buffer == b"\r" and (message := frame.message()) is not None:
         yield message  # the stream's last blank line, ended by a lone carriage return
     # A frame not ended by a blank line when the stream closes is dropped, as the SSE spec says.

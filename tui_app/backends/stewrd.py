@@ -17,7 +17,9 @@ import httpx
 from tui_app.backends.base import Capabilities, RemoteSession
 from tui_app.backends.errors import ConnectionFailed, FrameTooLarge
 from tui_app.backends.http_backend import HttpBackend
-from tui_app.backends.sse_frames import STREAM_BROKE, decoded, dropped, read_frame
+from tui_app.backends.response_body import read_at_most
+from tui_app.backends.sse_frames import STREAM_BROKE, decoded, read_frame
+from tui_app.backends.sse_stream import too_large
 from tui_app.backends.wire_json import loads
 from tui_app.backends.stewrd_wire import MessageResponse, SessionCreated, StewrdTurn
 from tui_app.core.events import DomainEvent, TurnCompleted
@@ -61,7 +63,11 @@ class StewrdBackend(HttpBackend):
         try:
             if "text/event-stream" not in content_type:
                 # A server that ignored `stream: true` answers with the whole message as JSON.
-                reply = MessageResponse.model_validate(loads(await source.aread()))
+                # Read like a frame, with its bound: a reply of any size is not held whole.
+                body, cut = await read_at_most(source, self.retry.max_frame_bytes)
+                if cut:
+                    raise too_large(self._service, self.retry.max_frame_bytes)
+                reply = MessageResponse.model_validate(loads(body))
                 for event in turn.from_reply(reply):
                     yield event
                 return
@@ -73,7 +79,7 @@ class StewrdBackend(HttpBackend):
                         return
             reason = "the stream ended before the reply did"
         except STREAM_BROKE as error:
-            reason = dropped(error)
+            reason = self._dropped(error)
         except FrameTooLarge as error:
             reason = error.message
         except ValueError:  # pydantic's ValidationError included

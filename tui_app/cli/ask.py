@@ -30,10 +30,10 @@ class _Printer:
         if part is None:
             return
         done = self.printed.get(part.id, 0)
-        if len(part.text) > done:
-            self.out.write(strip_control(part.text[done:]))
+        if part.size > done:  # only the new text is joined: a long reply prints in linear time
+            self.out.write(strip_control(part.text_from(done)))
             self.out.flush()
-            self.printed[part.id] = len(part.text)
+            self.printed[part.id] = part.size
 
 
 def summary_line(session: SessionController) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from tui_app import __version__
 from tui_app.settings import api_keys as keys
 from tui_app.backends.errors import BackendError
-from tui_app.backends.http_backend import RetryPolicy
+from tui_app.settings.stream_limits import stream_limits
 from tui_app.cli import config_command as config_cmd, crash, history, login
 from tui_app.cli.logging_setup import DEFAULT_LEVEL, FILE_ONLY, LEVELS, log_file, logging_to
 from tui_app.cli.pipes import reader_gone
@@ -205,7 +205,7 @@ def _run(args: argparse.Namespace, mask: SecretMask) -> int:
         stored = functools.cache(_remembering(keys.stored_key, mask))
         backend = choose_backend(args.backend, configured=settings.backend, stored=stored)
         model = args.model or settings.model
-        limits = RetryPolicy(max_frame_bytes=settings.max_frame_mib * 2**20)
+        limits = stream_limits(settings)
         # Which run the lines after this belong to, when the log holds many.
         log.info("tui-app %s %s, backend %s (pid %d)", __version__, args.command or "run", backend, os.getpid())
         if args.command == "ask":

@@ -180,6 +180,17 @@ class StreamResumed:
 
 
 @dataclass(frozen=True, slots=True)
+class StreamGaveUp:
+    """The adapter stopped trying to resume a stream: `attempts` reconnects over `seconds` since
+    it first broke, the last for `reason`. The turn may still finish on the service."""
+
+    turn_id: str | None
+    attempts: int
+    seconds: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class UnknownEvent:
     """An event this client does not understand: kept for the record, ignored by the reducer."""
 
@@ -200,5 +211,6 @@ DomainEvent = (
     | QuestionSettled
     | StreamInterrupted
     | StreamResumed
+    | StreamGaveUp
     | UnknownEvent
 )

@@ -13,6 +13,7 @@ from operator import attrgetter
 from typing import Literal, TypeVar
 
 from tui_app.core import tool_calls
+from tui_app.core.growing_text import GrowingText
 from tui_app.core.events import (
     DomainEvent,
     MessageCompleted,
@@ -41,17 +42,60 @@ TurnState = Literal["running", "completed", "cancelled", "failed"]
 _T = TypeVar("_T")
 
 
-@dataclass(frozen=True, slots=True)
 class Part:
+    """One part of a message: its id, kind and text so far. Immutable.
+
+    The text is a `GrowingText`: a streamed delta is appended in place of re-joining the whole
+    text, so a reply costs time linear in its length (`core/growing_text.py`). Read it as
+    `text` (a str, joined when first read), `size`, or `text_from(offset)`.
+    """
+
+    __slots__ = ("id", "kind", "_body")
+
     id: str
     kind: str
-    text: str
-    """For a tool part, its call encoded (`core/tool_calls.py`); read it as `tool`."""
+
+    def __init__(self, id: str, kind: str, text: str | GrowingText) -> None:
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "_body", text if isinstance(text, GrowingText) else GrowingText(text))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Part is immutable: cannot set {name}")
+
+    @property
+    def text(self) -> str:
+        """For a tool part, its call encoded (`core/tool_calls.py`); read it as `tool`."""
+        return self._body.text
+
+    @property
+    def body(self) -> GrowingText:
+        """The text without joining it: its size, its tail, what a delta appends to."""
+        return self._body
+
+    @property
+    def size(self) -> int:
+        return self._body.size
+
+    def text_from(self, offset: int) -> str:
+        """The text from character `offset` on: a printer of new text pays only for the new."""
+        return self._body.tail(offset)
 
     @property
     def tool(self) -> ToolCall | None:
         """A tool part's call; None for other parts and for tool parts stored as a plain line."""
         return tool_calls.decode(self.text) if self.kind == "tool" else None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Part):
+            return NotImplemented
+        return self.id == other.id and self.kind == other.kind and self._body == other._body
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.kind, self._body))
+
+    def __repr__(self) -> str:
+        return f"Part(id={self.id!r}, kind={self.kind!r}, text={self._body!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,20 +254,22 @@ def _apply_part(transcript: Transcript, event: PartUpdated) -> Transcript:
         if part.id == event.part_id:
             part_index = i
             break
-    old_text = "" if part_index is None else message.parts[part_index].text
+    old_body = GrowingText() if part_index is None else message.parts[part_index].body
+    text: str | GrowingText
     if event.tool is not None:
-        old_call = tool_calls.decode(old_text) if old_text else None
+        old_call = tool_calls.decode(old_body.text) if old_body.size else None
         if old_call is not None and tool_calls.is_stale(event.tool, old_call):
             return transcript
         text = tool_calls.encode(event.tool)
     elif event.text is not None:
         # Text only grows while it streams: a full text that is a strict prefix of what we have
         # is a stale event delivered late, not a correction.
-        if len(event.text) < len(old_text) and old_text.startswith(event.text):
+        if len(event.text) < old_body.size and old_body.startswith(event.text):
             return transcript
         text = event.text
     elif event.delta:
-        text = old_text + event.delta
+        # Appended, never re-joined: a reply costs time linear in its length.
+        text = old_body.extended(event.delta)
     else:
         return transcript
     part = Part(event.part_id, event.kind, text)

@@ -28,6 +28,7 @@ from tui_app.core.events import DomainEvent
 from tui_app.core.transcript import AskedQuestion
 from tui_app.core.usage_ledger import LedgerEntry
 from tui_app.persistence import drafts, event_log, projection_reads, restore, schema, search, sessions_table
+from tui_app.persistence.append_batches import AppendBatches
 from tui_app.persistence.background_writer import BackgroundWriter, PendingWrite, SessionGone
 from tui_app.persistence.errors import NewerSchemaError, StoreDamaged, StoreError, UnknownSessionError
 from tui_app.persistence.migrations import migrate
@@ -117,6 +118,7 @@ class Store:
         self._pending_event_ids: dict[str, int] = {}
         self._pending_lock = threading.Lock()
         self._writer = BackgroundWriter(writer_db, name=f"store-writer {path.name}")
+        self._appends = AppendBatches()
         self._closed = False
 
     @staticmethod
@@ -183,6 +185,7 @@ class Store:
         if self._dropped(session_id):
             return
         self._known.add(session_id)
+        self._appends.close(session_id)
         with self._pending_lock:
             self._pending_records[session_id] = record
 
@@ -201,6 +204,7 @@ class Store:
         """Delete the session and everything of it, for good: the user's "delete local history"."""
         self._deleted_here.add(session_id)
         self._known.discard(session_id)
+        self._appends.close(session_id)
         with self._pending_lock:
             self._pending_records.pop(session_id, None)
             self._pending_drafts.pop(session_id, None)
@@ -215,13 +219,16 @@ class Store:
         if self._dropped(session_id):
             return
         self._require(session_id)
-        events = list(events)
         if last_event_id is not None:
             with self._pending_lock:
                 self._pending_event_ids[session_id] = last_event_id
+        batch = self._appends.join(session_id, events, last_event_id)
+        if batch is None:
+            return  # they go with the session's write still waiting (append_batches.py)
 
         def write(db: sqlite3.Connection) -> None:
             unit = self._existing(db, session_id)
+            events, last_event_id = self._appends.take(batch)
             event_log.append_events(db, session_id, unit, events, last_event_id)
             if last_event_id is not None:
                 with self._pending_lock:
@@ -236,6 +243,7 @@ class Store:
             return
         if text:
             self._require(session_id)  # a clear error rather than a foreign key failure
+        self._appends.close(session_id)
         with self._pending_lock:
             self._pending_drafts[session_id] = text
 

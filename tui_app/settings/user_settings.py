@@ -67,6 +67,13 @@ class Settings(BaseSettings):
     max_frame_mib: int = Field(
         default=4, ge=1, le=1024, description="largest stream line or frame (MiB) a service may send before it is cut"
     )
+    stall_timeout_s: float = Field(
+        default=30.0,
+        ge=1,
+        le=3600,
+        description="seconds a stream may stay silent (no frame, no heartbeat) before it is resumed; "
+        "twice the embedded server's 15 s heartbeat",
+    )
     keys: dict[str, str] = Field(
         default_factory=dict, description="binding id = key(s), e.g. \"new-session\" = \"ctrl+n,f2\""
     )

@@ -22,7 +22,7 @@ from tui_app.core.money import format_money
 from tui_app.core.session_state import BUSY
 from tui_app.persistence.store import Store, StoreHealth
 from tui_app.settings.user_settings import Settings
-from tui_app.workspace import export
+from tui_app.workspace import export, stream_notices
 from tui_app.workspace.budgets import BudgetRules
 from tui_app.workspace.changes import Notice, RosterChange, SessionChange, StorageStatus
 from tui_app.workspace.drafts import Drafts
@@ -59,7 +59,7 @@ class Workspace:
         self.unread: set[str] = set()
         self.changes: Signal[SessionChange] = Signal("workspace.changes")
         self.roster: Signal[RosterChange] = Signal("workspace.roster")
-        self.notices: Signal[Notice] = Signal("workspace.notices")
+        self.notices: Signal[Notice] = stream_notices.follow(self.changes, Signal("workspace.notices"))
         self.sends: Signal[Send] = Signal("workspace.sends")
         self.storage: Signal[StorageStatus] = Signal("workspace.storage")
         self.questions = QuestionQueue(self._replied)
