@@ -12,30 +12,18 @@ import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from textual.app import App
 from textual.content import Content
 from textual.notifications import Notification, Notify, SeverityLevel
+
+from tui_app.ui.notice_entry import NoticeEntry
 
 # Long enough to read a sentence; an error a little longer. What was said stays in the history.
 SECONDS: dict[SeverityLevel, float] = {"information": 3.0, "warning": 5.0, "error": 8.0}
 HISTORY_SIZE = 200
 # At start, more settings problems than this are summed up in one toast (each is in the history).
 STARTUP_SHOWN = 2
-
-
-@dataclass(frozen=True, slots=True)
-class NoticeEntry:
-    """One notification as it was shown."""
-
-    at: float
-    """Unix time."""
-    title: str
-    message: str
-    """Plain text (markup, if the caller used it, already read)."""
-    severity: SeverityLevel
-    topic: str | None
 
 
 def _short_paths(text: str) -> str:

@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
-from tui_app.ui.flows.notices import NoticeEntry
+from tui_app.ui.notice_entry import NoticeEntry
 
 COLUMNS = ("Time", "Kind", "Notification")
 _STYLE = {"information": "green", "warning": "yellow", "error": "red"}
