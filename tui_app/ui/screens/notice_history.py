@@ -7,6 +7,7 @@ import time
 from collections.abc import Sequence
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -54,11 +55,23 @@ class NoticeHistoryScreen(ModalScreen[None]):
                     kind = Text(_KIND[entry.severity], style=_STYLE[entry.severity])
                     table.add_row(Text(_when(entry.at)), kind, _said(entry))
                 yield table
+                # The row's whole text: a long one is cut in the table at 80 columns.
+                yield Static(id="notice-detail", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         for table in self.query(DataTable):
             table.focus()
+            self._show_detail(0)
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail(event.cursor_row)
+
+    def _show_detail(self, row: int) -> None:
+        if 0 <= row < len(self.entries):
+            entry = self.entries[row]
+            self.query_one("#notice-detail", Static).update(_said(entry))
 
     def action_close(self) -> None:
         self.dismiss(None)
