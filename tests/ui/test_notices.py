@@ -116,6 +116,7 @@ async def test_the_history_lists_what_was_said_newest_first_on_f3(connection: Co
         await pilot.press("escape")
         assert not isinstance(app.screen, NoticeHistoryScreen)
         assert any(info.id == "notice-history" and info.keys == "f3" for info in app.binding_catalogue())
+        assert "Notification history" in [command.title for command in app.get_system_commands(app.screen)]
 
 
 async def test_a_question_notice_goes_once_you_switch_to_the_session(connection: Connection, lasting: None) -> None:
