@@ -52,16 +52,18 @@ def test_config_show_gives_every_setting_its_value_and_source(tmp_path: Path) ->
     assert secret not in result.stdout + result.stderr
 
 
-def test_a_bad_config_is_named_on_stderr_and_the_command_runs_on_defaults(tmp_path: Path) -> None:
+def test_a_bad_field_is_named_on_stderr_and_only_it_is_ignored(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
-    config.write_text('backend = "casedev"\nframe_rate = "fast"\n', encoding="utf-8")
+    config.write_text('model = "demo/from-config"\nframe_rate = "fast"\n', encoding="utf-8")
     result = run_cli(config, "ask", "--speed", "0", "hello")
-    assert result.returncode == 0, result.stderr  # not casedev (the file is not in force): local
+    assert result.returncode == 0, result.stderr
     assert f"tui-app: {config}, line 2: frame_rate: " in result.stderr
     assert result.stdout.startswith(demo_agent.reply([], "hello"))
+    assert result.stdout.strip().splitlines()[-1].endswith("· demo/from-config")  # the rest of the file applies
     shown = run_cli(config, "config", "show")
     assert f"problem: {config}, line 2: frame_rate:" in shown.stdout
-    assert rows(shown.stdout)["backend"] == ("(not set)", "default")
+    assert rows(shown.stdout)["model"] == ("demo/from-config", f"{config}, line 1")
+    assert rows(shown.stdout)["frame_rate"][1].startswith(f"default ({config}, line 2 is wrong and ignored")
 
 
 def test_the_settings_give_the_default_backend_and_model_and_flags_win(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ async def test_a_second_app_neither_restores_nor_expires_the_first_apps_local_se
             async with other.run_test(size=(100, 30)) as pilot:
                 await wait_until(pilot, lambda: other.current is not None and other.current.state == "ready")
                 assert kept.id not in other.sessions  # type: ignore[union-attr]
-                assert any("will not be kept" in str(n.message) for n in other._notifications)
+                assert any("will not be kept" in str(n.message) for n in other.notices.history)
                 await send(other, pilot, "scratch")
                 await wait_until(pilot, lambda: turn_done(other, 1))
                 scratch = other.current

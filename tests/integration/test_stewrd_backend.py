@@ -25,7 +25,6 @@ from tui_app.backends.errors import (
     AuthFailed,
     BackendError,
     ConnectionFailed,
-    NotFound,
     RateLimited,
     ServerFailed,
     SessionExpired,
@@ -253,14 +252,15 @@ async def test_the_free_plan_is_refused_sessions() -> None:
     assert "purchased credits" in caught.value.message
 
 
-async def test_an_unknown_session_is_not_found(stewrd: EmbeddedServer) -> None:
+async def test_an_unknown_session_is_expired(stewrd: EmbeddedServer) -> None:
+    # A session Stewrd does not know can never take a message again: expired, not a passing error.
     backend = backend_for(stewrd)
     try:
         events, error = await send_until_error(backend, "sess_made_up", "hello?")
     finally:
         await backend.aclose()
     assert events == []
-    assert isinstance(error, NotFound) and error.status == 404 and error.code == "session_not_found"
+    assert isinstance(error, SessionExpired) and error.status == 404 and error.code == "session_not_found"
 
 
 async def test_a_503_is_retried_within_the_bound(stewrd: EmbeddedServer) -> None:

@@ -236,7 +236,7 @@ async def test_ending_a_session_asks_first_then_shows_its_final_cost(connection:
         record = server.registry.chats[app.current.remote.id]  # type: ignore[union-attr]
         final = sum(turn.usage["summary"]["costMicros"] for turn in record.turns)  # type: ignore[index]
         assert app.current.status.final_cost == final  # type: ignore[union-attr]
-        await wait_until(pilot, lambda: any("Final cost: " + format_micros(final) in n.message for n in app._notifications))
+        await wait_until(pilot, lambda: any("Final cost: " + format_micros(final) in n.message for n in app.notices.history))
         assert record.ended
 
 

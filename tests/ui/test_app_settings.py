@@ -33,7 +33,7 @@ def ready(app: TuiApp) -> bool:
 
 
 def notified(app: TuiApp, words: str) -> bool:
-    return any(words in str(n.message) for n in app._notifications)
+    return any(words in str(n.message) for n in app.notices.history)
 
 
 async def test_keys_from_the_config_file_replace_the_defaults(connection: Connection, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ async def test_a_refused_send_leaves_no_phantom_message_and_the_retry_shows_one(
             options.fail_next[:] = [503, 503, 503]
             composer.insert("are you there")
             composer.action_send()
-            await wait_until(pilot, lambda: any("not sent" in n.title for n in app._notifications), timeout=30)
+            await wait_until(pilot, lambda: any("not sent" in n.title for n in app.notices.history), timeout=30)
             await wait_until(pilot, lambda: composer.text == "are you there")  # nothing typed is lost
             assert session.state == "ready"
             assert [m for m in session.transcript.messages if m.role == "user"] == []

@@ -46,10 +46,10 @@ async def test_a_refused_send_with_hostile_error_text_is_notified_as_text() -> N
             composer = app.query_one(Composer)
             composer.insert("hello")
             composer.action_send()
-            await wait_until(pilot, lambda: any(MARKUP in n.message for n in app._notifications), timeout=30)
+            await wait_until(pilot, lambda: any(MARKUP in n.message for n in app.notices.history), timeout=30)
             await pilot.pause()  # the toast is drawn: a markup error would have ended the app here
             assert app.is_running
-            [note] = [n for n in app._notifications if MARKUP in n.message]
+            [note] = [n for n in app.notices.history if MARKUP in n.message]
             assert "\x1b" not in note.message and "⟨U+202E⟩evil" in note.message
 
 

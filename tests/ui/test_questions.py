@@ -106,7 +106,7 @@ async def test_a_question_in_a_background_session_is_announced_and_opens_on_swit
         await wait_until(pilot, lambda: asking.state == "asking")  # type: ignore[union-attr]
         await pilot.pause(0.2)
         assert not isinstance(app.screen, QuestionDialog)
-        assert any("asks a question" in n.message for n in app._notifications)
+        assert any("asks a question" in n.message for n in app.notices.history)
         await pilot.click(f"#session-{asking.id}")  # type: ignore[union-attr]
         await wait_until(pilot, lambda: isinstance(app.screen, QuestionDialog))
         await wait_until(pilot, lambda: app.screen.armed)  # type: ignore[attr-defined]

@@ -53,7 +53,7 @@ def banner(app: TuiApp) -> str:
 
 
 def notified(app: TuiApp, words: str) -> bool:
-    return any(words in n.message or words in n.title for n in app._notifications)
+    return any(words in n.message or words in n.title for n in app.notices.history)
 
 
 def ready(app: TuiApp) -> bool:

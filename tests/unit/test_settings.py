@@ -35,11 +35,14 @@ def test_file_values_are_read_and_environment_wins(tmp_path: Path) -> None:
     assert settings.keys == {"new-session": "f2"}
 
 
-def test_a_bad_field_names_file_line_and_field_and_falls_back(tmp_path: Path) -> None:
+def test_a_bad_field_names_file_line_and_field_and_only_it_is_ignored(tmp_path: Path) -> None:
     path = write(tmp_path, 'model = "m"\n\n[budget]\nsession_usd = "-1"\n')
     loaded = load_settings(path, env={})
-    assert loaded.settings.model is None  # defaults, not half a file
-    assert loaded.problems == [f"{path}, line 4: budget.session_usd: Input should be greater than 0; using defaults"]
+    assert loaded.settings.model == "m"  # the rest of the file applies
+    assert loaded.settings.budget.session_usd is None
+    assert loaded.problems == [
+        f"{path}, line 4: budget.session_usd: Input should be greater than 0; ignored, the default applies"
+    ]
 
 
 def test_unknown_keys_and_broken_toml_are_reported(tmp_path: Path) -> None:

@@ -27,6 +27,8 @@ class Capabilities:
     money: MoneyUnit = "micros"
     history_cap: int | None = None
     """Messages of history the service keeps (older ones leave the agent's context)."""
+    idle_snapshot_ms: int | None = None
+    """The service's default idle timeout, after which it snapshots a session (None: never)."""
 
 
 @dataclass(frozen=True, slots=True)

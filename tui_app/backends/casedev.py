@@ -51,7 +51,10 @@ class _StreamBroke(Exception):
 
 
 class CasedevBackend(HttpBackend):
-    capabilities = Capabilities(questions=True, cancel=True, end_with_cost=True, replay=True, files=True)
+    # A chat is snapshotted after 15 idle minutes unless created with `idleTimeoutMs` (PROTOCOL.md).
+    capabilities = Capabilities(
+        questions=True, cancel=True, end_with_cost=True, replay=True, files=True, idle_snapshot_ms=15 * 60 * 1000
+    )
     default_name = "casedev"
     service = "Case.dev"
 

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import httpx
 
 from tui_app.backends.base import Capabilities, RemoteSession
-from tui_app.backends.errors import ConnectionFailed, FrameTooLarge
+from tui_app.backends.errors import ConnectionFailed, FrameTooLarge, NotFound, SessionExpired
 from tui_app.backends.http_backend import HttpBackend
 from tui_app.backends.response_body import read_at_most
 from tui_app.backends.sse_frames import STREAM_BROKE, decoded, read_frame
@@ -51,9 +51,21 @@ class StewrdBackend(HttpBackend):
         turn = StewrdTurn.new()
         path = f"/v1/sessions/{quote(session_id, safe='')}/messages"
         body = {"message": text, "stream": True}
-        async with self._event_stream("POST", path, json=body) as source:
-            async for event in self._read_turn(turn, source):
-                yield event
+        try:
+            async with self._event_stream("POST", path, json=body) as source:
+                async for event in self._read_turn(turn, source):
+                    yield event
+        except NotFound as error:
+            raise self._forgotten(error) from None
+
+    def _forgotten(self, error: NotFound) -> SessionExpired:
+        """A 404 on a session Stewrd created for us: it purged it (or restarted without it), which
+        ends it for good, like the 410 of an expired one. Never retried: nothing was accepted."""
+        return SessionExpired(
+            f"{self._service} no longer knows this session; it has expired there. Start a new one.",
+            error.status,
+            error.code,
+        )
 
     async def _read_turn(self, turn: StewrdTurn, source: httpx.Response) -> AsyncIterator[DomainEvent]:
         """The accepted turn's events. Ends the turn as failed, then raises, if the stream breaks."""

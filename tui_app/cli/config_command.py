@@ -60,14 +60,19 @@ def _flatten(model: BaseModel, prefix: tuple[str, ...] = ()) -> Iterator[tuple[t
 
 
 def _file_data(loaded: LoadedSettings) -> tuple[str, dict[str, Any]]:
-    if loaded.problems or not loaded.file_exists:
+    if not loaded.file_exists:
+        return "", {}
+    try:
+        text = loaded.path.read_text(encoding="utf-8")
+        return text, tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return "", {}  # the file's values are not in force: the settings fell back to defaults
-    text = loaded.path.read_text(encoding="utf-8")
-    return text, tomllib.loads(text)
 
 
 def _source(location: tuple[str, ...], loaded: LoadedSettings, text: str, data: dict[str, Any], env: Mapping[str, str]) -> str:
     variable = ENV_PREFIX + "__".join(location).upper()
+    if ("environment", variable) in loaded.ignored:
+        return f"default (environment {variable} is wrong and ignored: see the problem above)"
     if variable in env:
         return f"environment {variable}"
     node: Any = data
@@ -76,7 +81,10 @@ def _source(location: tuple[str, ...], loaded: LoadedSettings, text: str, data: 
             return "default"
         node = node[part]
     line = _line_of(text, list(location))
-    return f"{loaded.path}" + (f", line {line}" if line else "")
+    where = f"{loaded.path}" + (f", line {line}" if line else "")
+    if any(location[: len(wrong)] == wrong for wrong in loaded.ignored):
+        return f"default ({where} is wrong and ignored: see the problem above)"
+    return where
 
 
 def _shown(value: Any) -> str:

@@ -1,6 +1,7 @@
 """The user's settings: one model, read from `config.toml` in the user config directory and from
-`TUI_APP_*` environment variables (which win). A bad file never stops the app: it starts on
-defaults and says which file, line and field to fix."""
+`TUI_APP_*` environment variables (which win). A bad file never stops the app: a field that is
+wrong is ignored (its default is used, the rest of the file still applies), and the app says which
+file, line and field to fix."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import platformdirs
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from tui_app.backends.registry import known_backend
@@ -43,6 +44,12 @@ class Budget(BaseModel):
 
 def _micros(dollars: Decimal | None) -> int | None:
     return None if dollars is None else int(dollars * 1_000_000)
+
+
+def _written_like_keys(spec: str) -> str:
+    if not spec.strip() or any(not part.strip() for part in spec.split(",")):
+        raise ValueError("needs one key or several separated by commas")
+    return spec
 
 
 class Settings(BaseSettings):
@@ -74,17 +81,10 @@ class Settings(BaseSettings):
         description="seconds a stream may stay silent (no frame, no heartbeat) before it is resumed; "
         "twice the embedded server's 15 s heartbeat",
     )
-    keys: dict[str, str] = Field(
-        default_factory=dict, description="binding id = key(s), e.g. \"new-session\" = \"ctrl+n,f2\""
+    # One wrong binding is reported (and ignored) on its own: its id is the error's location.
+    keys: dict[str, Annotated[str, AfterValidator(_written_like_keys)]] = Field(
+        default_factory=dict, description="binding id = key(s), e.g. \"new-session\" = \"ctrl+n,f6\""
     )
-
-    @field_validator("keys")
-    @classmethod
-    def _keys_are_written_like_keys(cls, keys: dict[str, str]) -> dict[str, str]:
-        for binding_id, spec in keys.items():
-            if not spec.strip() or any(not part.strip() for part in spec.split(",")):
-                raise ValueError(f"binding {binding_id!r} needs one key or several separated by commas")
-        return keys
 
     @classmethod
     def settings_customise_sources(
@@ -106,6 +106,9 @@ class LoadedSettings:
     settings: Settings
     path: Path
     problems: list[str] = field(default_factory=list)
+    ignored: list[tuple[str, ...]] = field(default_factory=list)
+    """The fields that were wrong and are not in force (their defaults are): a path in the file,
+    or ("environment", variable)."""
 
     @property
     def file_exists(self) -> bool:
@@ -133,15 +136,69 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] = os.environ)
     except tomllib.TOMLDecodeError as error:
         problems.append(f"{path}: not valid TOML: {error}; using defaults")
     environ = {k: v for k, v in env.items() if k.startswith(ENV_PREFIX)}
-    try:
-        return LoadedSettings(_build(data, environ), path, problems)
-    except ValidationError as error:
-        problems.extend(_describe(error, path, text, environ))
-    # Start on defaults, keeping whatever part of the environment is itself valid.
-    try:
-        return LoadedSettings(_build({}, environ), path, problems)
-    except ValidationError:
-        return LoadedSettings(_build({}, {}), path, problems)
+    ignored: list[tuple[str, ...]] = []
+    # Each round drops every field the last one found wrong, so this ends; the bound is a guard.
+    for _ in range(_MAX_ROUNDS):
+        try:
+            return LoadedSettings(_build(data, environ), path, problems, ignored)
+        except ValidationError as error:
+            dropped = _drop_wrong_fields(error, path, text, data, environ)
+        problems.extend(message for _, message in dropped)
+        ignored.extend(location for location, _ in dropped)
+        if not dropped:
+            break
+    return LoadedSettings(_build({}, {}), path, problems, ignored)
+
+
+_MAX_ROUNDS = 8
+
+
+def _drop_wrong_fields(
+    error: ValidationError, path: Path, text: str, data: dict[str, Any], environ: dict[str, str]
+) -> list[tuple[tuple[str, ...], str]]:
+    """Remove each wrong field from `data` (or its variable from `environ`); returns where each
+    was (("environment", name) for a variable) with the sentence that says so."""
+    dropped: list[tuple[tuple[str, ...], str]] = []
+    for problem in error.errors():
+        location = tuple(str(part) for part in problem["loc"])
+        said = problem["msg"].removeprefix("Value error, ")
+        env_name = _env_variable(location, environ)
+        if env_name is not None:
+            del environ[env_name]
+            dotted = ".".join(location)
+            dropped.append((("environment", env_name), f"environment variable {env_name}: {dotted}: {said}; ignored"))
+            continue
+        found = _remove(data, location)
+        if found is None:
+            continue
+        line = _line_of(text, list(found))
+        where = f"{path}, line {line}" if line else str(path)
+        dropped.append((found, f"{where}: {'.'.join(found)}: {said}; ignored, the default applies"))
+    return dropped
+
+
+def _env_variable(location: tuple[str, ...], environ: Mapping[str, str]) -> str | None:
+    """The `TUI_APP_*` variable that set `location` (or a table holding it), if one did."""
+    for end in range(len(location), 0, -1):
+        name = ENV_PREFIX + "__".join(location[:end]).upper()
+        if name in environ:
+            return name
+    return None
+
+
+def _remove(data: dict[str, Any], location: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Delete the deepest part of `location` that `data` holds; returns its path."""
+    node: Any = data
+    path: list[str] = []
+    for part in location:
+        if not isinstance(node, dict) or part not in node:
+            break
+        parent, node = node, node[part]
+        path.append(part)
+    if not path:
+        return None
+    del parent[path[-1]]
+    return tuple(path)
 
 
 def _build(data: dict[str, Any], environ: Mapping[str, str]) -> Settings:
@@ -154,21 +211,6 @@ def _build(data: dict[str, Any], environ: Mapping[str, str]) -> Settings:
     finally:
         os.environ.clear()
         os.environ.update(saved)
-
-
-def _describe(error: ValidationError, path: Path, text: str, environ: Mapping[str, str]) -> list[str]:
-    messages = []
-    for problem in error.errors():
-        location = [str(part) for part in problem["loc"]]
-        dotted = ".".join(location)
-        env_name = ENV_PREFIX + "__".join(location).upper()
-        if env_name in environ:
-            where = f"environment variable {env_name}"
-        else:
-            line = _line_of(text, location)
-            where = f"{path}, line {line}" if line else str(path)
-        messages.append(f"{where}: {dotted}: {problem['msg']}; using defaults")
-    return messages
 
 
 def _line_of(text: str, location: list[str]) -> int | None:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
@@ -18,14 +19,15 @@ from tui_app.backends.connection import Connection
 from tui_app.settings.user_settings import LoadedSettings, Settings, config_path
 from tui_app.ui.app_bindings import APP_BINDINGS
 from tui_app.ui.flows.first_paint import exit_after_first_paint_if_asked
-from tui_app.ui.flows.on_app import on_pump
+from tui_app.ui.flows.notice_rules import NoticeRules
+from tui_app.ui.flows.notices import NoticeBoard
 from tui_app.ui.flows.questions import QuestionFlow
 from tui_app.ui.flows.sending import SendFlow
 from tui_app.ui.flows.session_actions import SessionActions
 from tui_app.ui.flows.session_view import SessionView
 from tui_app.ui.flows.settings_flow import SettingsFlow
 from tui_app.ui.flows.storage_flow import StorageFlow
-from tui_app.ui.keymap import BindingInfo, catalogue, unknown_ids
+from tui_app.ui.keymap import BindingInfo, catalogue, keymap_problems, unknown_ids
 from tui_app.ui.palette import app_commands
 from tui_app.ui.remembered import Remembered
 from tui_app.ui.screens.audit_log import AuditLogScreen
@@ -34,6 +36,7 @@ from tui_app.ui.screens.export_screen import ExportScreen
 from tui_app.ui.screens.go_to import GoToScreen
 from tui_app.ui.screens.help import HelpScreen
 from tui_app.ui.screens.new_session import NewSessionRequest, NewSessionScreen
+from tui_app.ui.screens.notice_history import NoticeHistoryScreen
 from tui_app.ui.screens.question_dialog import QuestionDialog
 from tui_app.ui.screens.search import SearchScreen
 from tui_app.ui.screens.settings_screen import SettingsScreen
@@ -44,7 +47,6 @@ from tui_app.ui.widgets.session_sidebar import SessionSidebar
 from tui_app.ui.widgets.storage_banner import StorageBanner
 from tui_app.ui.widgets.transcript.transcript_view import TranscriptView
 from tui_app.ui.widgets.usage_panel import UsagePanel
-from tui_app.workspace.changes import Notice
 from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.workspace import Store, Workspace
 
@@ -70,6 +72,7 @@ class TuiApp(App[None]):
         self.store = store  # (the transcript keeps its clipboard file beside it)
         self.workspace = Workspace((connection, *more), store, self.loaded_settings.settings, model)
         self.remembered = remembered or Remembered()
+        self.notices = NoticeBoard(self)  # every notification, the App's own included (`notify`)
         self._problems = [*self.loaded_settings.problems, *self.remembered.problems]
         themes = load_themes([*theme_dirs(), self.loaded_settings.path.parent / "themes"])
         self._problems += themes.problems
@@ -110,6 +113,7 @@ class TuiApp(App[None]):
             ("audit log", AuditLogScreen),
             ("confirmation", ConfirmScreen),
             ("keys help", HelpScreen),
+            ("notifications", NoticeHistoryScreen),
             ("settings", SettingsScreen),
             ("search", SearchScreen),
             ("export", ExportScreen),
@@ -117,13 +121,14 @@ class TuiApp(App[None]):
         return catalogue(places, self.settings.keys)
 
     def _apply_keymap(self) -> None:
-        keys = self.settings.keys
-        unknown = unknown_ids(keys, self.binding_catalogue())
-        if unknown:
-            self._problems.append(
-                f"{self.loaded_settings.path}: [keys] has no binding called {', '.join(unknown)}; F1 lists the ids"
-            )
-        self.set_keymap({k: v for k, v in keys.items() if k not in unknown})
+        keys, known = self.settings.keys, self.binding_catalogue()
+        self._problems += keymap_problems(keys, known, str(self.loaded_settings.path))  # unknown ids, conflicts
+        self.set_keymap({k: v for k, v in keys.items() if k not in unknown_ids(keys, known)})
+
+    def notify(
+        self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = True
+    ) -> None:
+        self.notices.show(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -148,7 +153,7 @@ class TuiApp(App[None]):
         self._composer.remap(self.settings.keys)
         workspace = self.workspace
         self.sub_title = f"{workspace.connection.backend} · {workspace.connection.where}"
-        self._questions = QuestionFlow(self, workspace)
+        self._questions = QuestionFlow(self, workspace, self.notices)
         self._view = SessionView(
             self, workspace, self.query_one(SessionSidebar), self._usage, self._transcript, self._composer,
             on_switched=self._questions.offer,  # a question asked while it was off screen opens now
@@ -157,23 +162,16 @@ class TuiApp(App[None]):
         self._actions = SessionActions(self, workspace, self._view.switch, self._transcript.reveal)
         self._settings_flow = SettingsFlow(self, self.loaded_settings, self.apply_settings)
         self._storage = StorageFlow(self, workspace, self.query_one(StorageBanner), self._view.switch, self.new_session)
-        self._unsubscribe_notices = workspace.notices.subscribe(on_pump(self, self._notice))
+        self._notice_rules = NoticeRules(self, workspace, self.notices)
         # The HTTP clients belong to this event loop, so the workspace opens here, not in __init__.
         workspace.open()
         self.run_worker(self._view.first_session(self.new_session), group="switch")
         # Cheap, and rare enough to cost nothing while idle.
         self.set_interval(30, workspace.check_idle)
         self.set_interval(1, self._view.tick)
-        if workspace.connection.notice:
-            self.notify(workspace.connection.notice, severity="warning", timeout=10, markup=False)
-        for problem in self._problems:
-            self.notify(problem, title="Settings", severity="warning", timeout=15, markup=False)
+        self.notices.startup(self._problems, workspace.connection.notice)
         self._composer.focus()
         exit_after_first_paint_if_asked(self, lambda: self.current is not None and not self._transcript.rendering)
-
-    def _notice(self, notice: Notice) -> None:
-        if self.screen_stack:
-            self.notify(notice.message, title=notice.title, severity=notice.severity, timeout=notice.timeout, markup=False)
 
     def on_resize(self, event: events.Resize) -> None:
         # On a short terminal (80x24) the side column drops its blank lines, so the session
@@ -181,9 +179,8 @@ class TuiApp(App[None]):
         self.query_one("#side").set_class(event.size.height < 32, "-short")
 
     async def on_unmount(self) -> None:
-        for flow in (self._view, self._questions, self._sending, self._storage):
+        for flow in (self._view, self._questions, self._sending, self._storage, self._notice_rules):
             flow.detach()
-        self._unsubscribe_notices()
         await self.workspace.aclose()
 
     async def action_quit(self) -> None:
@@ -276,6 +273,9 @@ class TuiApp(App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.binding_catalogue(), str(self.loaded_settings.path)))
+
+    def action_notice_history(self) -> None:
+        self.push_screen(NoticeHistoryScreen(self.notices.history))  # (F3 there closes it)
 
     def action_settings(self) -> None:
         self._settings_flow.open(self.settings)

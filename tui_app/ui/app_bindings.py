@@ -19,6 +19,7 @@ APP_BINDINGS: list[BindingType] = [
     Binding("f1", "help", "Keys", id="help"),
     Binding("ctrl+end", "jump_to_end", "Jump to the end", show=False, id="jump-to-bottom"),
     Binding("f2", "settings", "Settings", show=False, id="settings"),
+    Binding("f3", "notice_history", "Notifications", show=False, tooltip="Notification history", id="notice-history"),
     Binding("ctrl+f", "search", "Search", show=False, tooltip="Search every session", id="search"),
     Binding("f9", "export", "Export", show=False, tooltip="Export the session", id="export"),
     Binding("ctrl+r", "rename_session", "Rename session", show=False, id="rename-session"),

@@ -42,3 +42,58 @@ def _bindings(declared: Iterable[BindingType]) -> Iterable[Binding]:
     for item in declared:
         if isinstance(item, Binding):
             yield item
+
+
+@dataclass(frozen=True, slots=True)
+class KeyConflict:
+    """A remapped binding given a key that another binding in force at the same place has."""
+
+    key: str
+    remapped: BindingInfo
+    other: BindingInfo
+
+    def sentence(self) -> str:
+        return (
+            f"{self.key} is given to {self.remapped.id} ({self.remapped.description}) and is also "
+            f"{self.other.id} ({self.other.description}, {self.other.where}): one of them never works"
+        )
+
+
+def _keys(info: BindingInfo) -> list[str]:
+    return [part.strip().lower() for part in info.keys.split(",") if part.strip()]
+
+
+def _overlap(one: BindingInfo, other: BindingInfo) -> bool:
+    # The app's own bindings are in force wherever the focus is; the others only in their place.
+    return one.where == other.where or APP_PLACE in (one.where, other.where)
+
+
+APP_PLACE = "app"
+
+
+def conflicts(bindings: Iterable[BindingInfo]) -> list[KeyConflict]:
+    """Each key a remapped binding shares with another binding in force at the same place.
+    Bindings that share a key by design (Escape closes every dialog) are not remapped: not named."""
+    found: list[KeyConflict] = []
+    listed = list(bindings)
+    for info in listed:
+        if not info.remapped:
+            continue
+        for other in listed:
+            if other is info or not _overlap(info, other):
+                continue
+            shared = [key for key in _keys(info) if key in _keys(other)]
+            # Two remapped bindings on one key: named once.
+            if shared and not (other.remapped and listed.index(other) < listed.index(info)):
+                found += [KeyConflict(key, info, other) for key in shared]
+    return found
+
+
+def keymap_problems(keymap: Mapping[str, str], known: list[BindingInfo], config_file: str) -> list[str]:
+    """What is wrong with `[keys]`: ids no binding has, and keys given twice."""
+    problems = []
+    unknown = unknown_ids(keymap, known)
+    if unknown:
+        problems.append(f"{config_file}: [keys] has no binding called {', '.join(unknown)}; F1 lists the ids")
+    problems += [f"{config_file}: [keys]: {conflict.sentence()}" for conflict in conflicts(known)]
+    return problems

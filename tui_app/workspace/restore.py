@@ -6,11 +6,14 @@ its loop free); building the controllers from what was read happens on the works
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections.abc import Callable, Collection, Mapping
 
 from tui_app.backends.base import AgentBackend
 from tui_app.core.events import DomainEvent
-from tui_app.persistence.store import Store
+from tui_app.core.session_state import SessionStatus
+from tui_app.persistence.store import SessionRecord, Store
 from tui_app.workspace.session_controller import LedgerBook, SessionController, StoredSession
 
 
@@ -25,11 +28,31 @@ def rebuild_sessions(
     backends: Mapping[str, AgentBackend],
     book: LedgerBook,
     on_change: Callable[[SessionController, DomainEvent | None], None],
+    idle_timeout_ms: int | None = None,
 ) -> list[SessionController]:
-    return [
-        SessionController.rebuild(one, backends[one.record.backend], store, on_change=on_change, ledger=book)
-        for one in stored
-    ]
+    """`idle_timeout_ms`: what the app asks new sessions for (None: each service's default)."""
+    sessions = []
+    for one in stored:
+        session = SessionController.rebuild(one, backends[one.record.backend], store, on_change=on_change, ledger=book)
+        keep_idle_clock(session, one.record, idle_timeout_ms)
+        sessions.append(session)
+    return sessions
+
+
+def keep_idle_clock(session: SessionController, record: SessionRecord, idle_timeout_ms: int | None) -> None:
+    """The idle clock goes on from the stored last activity, as the service's did while the app
+    was closed: a session it would have snapshotted meanwhile is `idle` (its next send resumes)."""
+    quiet = max(0.0, time.time() - record.last_activity)
+    # The controller's clock is monotonic (rebuild gives it no other): the same quiet spell on it.
+    session.last_activity = time.monotonic() - quiet
+    # The timeout is not stored, and neither service says it again: the one the app asks for,
+    # else the service's default.
+    timeout = idle_timeout_ms or session.backend.capabilities.idle_snapshot_ms
+    if session.remote is None or timeout is None:
+        return
+    session.remote = dataclasses.replace(session.remote, idle_timeout_ms=timeout)
+    if session.state == "ready" and (record.state == "idle" or quiet >= timeout / 1000):
+        session.status = SessionStatus("idle", time.monotonic())
 
 
 def restore_sessions(
@@ -37,6 +60,7 @@ def restore_sessions(
     backends: Mapping[str, AgentBackend],
     book: LedgerBook,
     on_change: Callable[[SessionController, DomainEvent | None], None],
+    idle_timeout_ms: int | None = None,
 ) -> list[SessionController]:
     """Read and rebuild on the caller's thread (for `tui-app ask` and tests)."""
-    return rebuild_sessions(read_stored(store, backends), store, backends, book, on_change)
+    return rebuild_sessions(read_stored(store, backends), store, backends, book, on_change, idle_timeout_ms)

@@ -98,7 +98,7 @@ class SessionController:
             state=self.state,
             money_unit=self.backend.capabilities.money,
             created_at=self.created_at,
-            last_activity=time.time(),
+            last_activity=time.time() - (self._clock() - self.last_activity),  # not "now": a save is no activity
             final_cost=self.status.final_cost,
             runtime_ms=self.status.runtime_ms,
             closed=self.state in session_state.TERMINAL,

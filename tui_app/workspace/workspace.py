@@ -79,7 +79,7 @@ class Workspace:
         kept = self._kept_backends()
         if self.store is None or not kept:
             return False
-        return self._restored(restore_sessions(self.store, kept, self.book, self._session_changed))
+        return self._restored(restore_sessions(self.store, kept, self.book, self._session_changed, self._idle_ms()))
 
     def open(self) -> None:
         """Open a client per backend (they belong to the running loop) and follow the store."""
@@ -95,7 +95,7 @@ class Workspace:
         if store is None or not kept:
             return False
         stored = await asyncio.to_thread(read_stored, store, set(kept))
-        return self._restored(rebuild_sessions(stored, store, kept, self.book, self._session_changed))
+        return self._restored(rebuild_sessions(stored, store, kept, self.book, self._session_changed, self._idle_ms()))
 
     def _kept_backends(self) -> dict[str, AgentBackend]:
         # An embedded server in memory (another tui-app holds its store) knows none of the stored

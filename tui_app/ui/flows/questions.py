@@ -9,6 +9,8 @@ from collections.abc import Callable
 from textual.app import App
 
 from tui_app.core.events import QuestionSettled, TurnCompleted
+from tui_app.ui.flows.notice_rules import question_topic
+from tui_app.ui.flows.notices import NoticeBoard
 from tui_app.ui.flows.on_app import on_pump
 from tui_app.ui.screens.question_dialog import QuestionDialog
 from tui_app.workspace.changes import SessionChange
@@ -18,9 +20,10 @@ from tui_app.workspace.workspace import Workspace
 
 
 class QuestionFlow:
-    def __init__(self, app: App[None], workspace: Workspace) -> None:
+    def __init__(self, app: App[None], workspace: Workspace, notices: NoticeBoard) -> None:
         self.app = app
         self.workspace = workspace
+        self.notices = notices
         self._unsubscribe: list[Callable[[], None]] = [
             workspace.questions.asked.subscribe(on_pump(app, self._asked)),
             workspace.changes.subscribe(on_pump(app, self._changed)),
@@ -52,12 +55,13 @@ class QuestionFlow:
         if settings.bell:
             self.app.bell()
         if settings.notifications:
-            self.app.notify(
+            # One per session, withdrawn once you switch to it (`NoticeRules`).
+            self.notices.show(
                 f"{session.title} asks a question; switch to it to answer. Its turn waits.",
                 title="Question",
                 severity="warning",
-                timeout=15,
                 markup=False,
+                topic=question_topic(session),
             )
 
     def _changed(self, change: SessionChange) -> None:

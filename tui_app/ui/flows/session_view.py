@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.app import App
+from textual.markup import escape
 from textual.widgets import Static
 
 from tui_app.core.cost import turn_cost
@@ -31,8 +32,16 @@ COMPOSER_TITLES = {
     "cancelling": "Cancelling…",
     "expired": "This session has expired: start a new one",
     "ended": "This session has ended",
-    "failed": "Session failed: see the notification",
+    "failed": "Session failed",
 }
+
+
+def composer_title(session: SessionController) -> str:
+    """What the composer's border says of the session; a failure says why there, since the
+    notification that said so is gone in seconds. (Markup: the service's words are escaped.)"""
+    if session.state == "failed" and session.error:
+        return f"Session failed: {escape(session.error)} (F3: notifications)"
+    return COMPOSER_TITLES[session.state]
 
 
 class SessionView:
@@ -103,7 +112,7 @@ class SessionView:
             self.title.update(title)
         self.usage.show(session)
         self.transcript.show(session.transcript, session.backend.capabilities.money)
-        self.composer.border_title = COMPOSER_TITLES[session.state]
+        self.composer.border_title = composer_title(session)
         if (session.id, session.state) != self._shown_state:
             self._shown_state = (session.id, session.state)
             self.app.refresh_bindings()  # "Cancel turn" shows only while a turn runs

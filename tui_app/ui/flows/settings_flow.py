@@ -22,7 +22,10 @@ class SettingsFlow:
     def open(self, settings: Settings) -> None:
         if isinstance(self.app.screen, SettingsScreen):
             return
-        screen = SettingsScreen(settings, sorted(self.app.available_themes), str(self.loaded.path))
+        # The theme in use, not the file's: one picked in the palette would otherwise be undone
+        # by Apply.
+        in_use = settings.model_copy(update={"theme": self.app.theme})
+        screen = SettingsScreen(in_use, sorted(self.app.available_themes), str(self.loaded.path))
         self.app.push_screen(screen, callback=self._chosen)
 
     def _chosen(self, choice: SettingsChoice | None) -> None:

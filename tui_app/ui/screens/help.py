@@ -10,14 +10,16 @@ from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
-from tui_app.ui.keymap import BindingInfo
+from tui_app.ui.keymap import BindingInfo, conflicts
 
 COLUMNS = ("Keys", "Does", "Id", "Where")
+REMAP_EXAMPLE = ("new-session", "ctrl+n,f6")
+"""The remap the note shows: F6 is bound to nothing, so copying it takes no key from another."""
 
 
-def _key_text(keys: str, remapped: bool) -> Text:
+def _key_text(keys: str, remapped: bool, clashing: bool = False) -> Text:
     shown = ", ".join(part.strip() for part in keys.split(","))
-    return Text(shown + (" *" if remapped else ""), style="bold")
+    return Text(shown + (" *" if remapped else "") + (" !" if clashing else ""), style="bold")
 
 
 class HelpScreen(ModalScreen[None]):
@@ -34,15 +36,22 @@ class HelpScreen(ModalScreen[None]):
             dialog.border_title = "Keys"
             table: DataTable[Text] = DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
             table.add_columns(*COLUMNS)
+            clashes = conflicts(self.bindings)
+            clashing = {info.id for clash in clashes for info in (clash.remapped, clash.other)}
             for info in self.bindings:
-                table.add_row(
-                    _key_text(info.keys, info.remapped), Text(info.description), Text(info.id, style="dim"), Text(info.where)
-                )
+                keys = _key_text(info.keys, info.remapped, info.id in clashing)
+                table.add_row(keys, Text(info.description), Text(info.id, style="dim"), Text(info.where))
             yield table
+            if clashes:
+                # The user's key names and our descriptions: text, not markup.
+                said = "\n".join(f"! {clash.sentence()}" for clash in clashes)
+                yield Static(f"[keys] conflicts:\n{said}", id="help-conflicts", markup=False)
+            binding_id, keys = REMAP_EXAMPLE
             yield Static(
-                "Ctrl+P opens the command palette: every action is there too.\n"
-                f"Remap a key in [b]{escape(self.config_file)}[/b], e.g. [b]\\[keys][/b] [i]\"new-session\" = \"ctrl+n,f2\"[/i]"
-                " (* marks a remapped key).",
+                "Switch sessions with Alt+1…9 (tmux and xterm send it as Esc then the digit, which works"
+                " too) or Ctrl+G then the digit. Ctrl+P opens the command palette: every action is there too.\n"
+                f"Remap a key in [b]{escape(self.config_file)}[/b], e.g. [b]\\[keys][/b] [i]\"{binding_id}\" = \"{keys}\"[/i]"
+                " (* marks a remapped key, ! a key given twice).",
                 id="help-note",
                 markup=True,
             )
