@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import functools
 import sys
 
@@ -13,6 +12,7 @@ from tui_app.settings import api_keys as keys
 from tui_app.backends.errors import BackendError
 from tui_app.backends.http_backend import RetryPolicy
 from tui_app.cli import config_command as config_cmd, history, login
+from tui_app.cli.ask import add_ask_arguments, run_ask
 from tui_app.backends import registry
 from tui_app.settings.backend_choice import ConfigError, KeyLookup, MissingKey, choose_backend, data_dir, remote_settings
 from tui_app.backends.connection import Connection
@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser(
         "ask", parents=[shared], help="send one message, stream the reply to stdout, print its cost, exit"
     )
-    ask.add_argument("text", help="the message to send")
+    add_ask_arguments(ask)
     serve = commands.add_parser(
         "serve", help="run the embedded server in the foreground: Case.dev agent chat and Stewrd APIs on 127.0.0.1"
     )
@@ -149,11 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         model = args.model or settings.model
         limits = RetryPolicy(max_frame_bytes=settings.max_frame_mib * 2**20)
         if args.command == "ask":
-            from tui_app.cli.ask import ask
-
-            # `ask` is for scripts: its session is not kept, so it needs no data directory.
-            with connect(backend, args.base_url, args.speed, stored=stored, retry=limits) as connection:
-                return asyncio.run(ask(connection, args.text, model))
+            return run_ask(args, loaded, stored, limits)
         from tui_app.ui.app import TuiApp
         from tui_app.ui.remembered import Remembered
 
