@@ -39,9 +39,9 @@ class UsageProblem(Exception):
 
 def add_ask_arguments(ask: argparse.ArgumentParser) -> None:
     ask.description = (
-        "Send one message and stream the reply to stdout, then a summary line (cost, tokens, model). "
-        "The session is kept in the app's store (the app and `tui-app sessions` list it) and ended on "
-        "its service afterwards, unless --keep, --session or --continue."
+        "Send one message and stream the reply to stdout, then a summary line (cost, tokens, model).\n"
+        "The session is kept in the app's store (the app and `tui-app sessions` list it), and ended\n"
+        "on its service afterwards unless --keep, --session or --continue."
     )
     ask.epilog = EXIT_CODES
     ask.formatter_class = argparse.RawDescriptionHelpFormatter
