@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui_app.cli.ask_questions import NotAnAnswer, choose_policy, describe, first_options, parse_answer
+from tui_app.cli.ask_questions import NotAnAnswer, choose_policy, describe, first_options, how_to_answer, parse_answer
 from tui_app.core.events import Question, QuestionOption
 from tui_app.core.transcript import AskedQuestion
 
@@ -39,16 +39,22 @@ def test_several_options_are_comma_separated_where_the_question_takes_several() 
 @pytest.mark.parametrize(
     ("question", "line", "reason"),
     [
-        (LENGTH, "", "Type a number from 1 to 2, or your own answer."),
+        (LENGTH, "", "Nothing was typed."),
         (LENGTH, "9", "There is no option 9."),
-        (TOPICS, "1,,2", "separated by commas"),
+        (TOPICS, "1,,2", "A choice between the commas is empty."),
         (TOPICS, "Money", "'Money' is not one of the options."),
         (TOPICS, "4", "There is no option 4."),
     ],
 )
-def test_what_answers_nothing_is_refused_with_what_would(question: Question, line: str, reason: str) -> None:
+def test_what_answers_nothing_is_refused_saying_why(question: Question, line: str, reason: str) -> None:
     with pytest.raises(NotAnAnswer, match=reason):
         parse_answer(question, line)
+
+
+def test_the_prompt_says_what_to_type() -> None:
+    assert how_to_answer(LENGTH) == "Type a number from 1 to 2, or your own answer."
+    assert how_to_answer(TOPICS) == "Type numbers from 1 to 3, separated by commas."
+    assert how_to_answer(FREE) == "Type your answer."
 
 
 def test_the_question_is_shown_with_its_options_numbered() -> None:

@@ -24,7 +24,8 @@ from tui_app.settings.user_settings import LoadedSettings
 EXIT_USAGE = 2
 EXIT_CODES = f"""exit status:
   0  the turn completed (or a question was skipped with --on-question skip)
-  1  the turn failed or was cancelled, or the service could not be reached
+  1  the turn failed or was cancelled, the service could not be reached, or the stored
+     session cannot take a message (ended, expired)
   2  usage: no message, an empty message, no such session, a setting or key missing
   3  the session store cannot be opened
   {EXIT_QUESTION}  the agent asked a question that got no answer (--on-question fail, the default

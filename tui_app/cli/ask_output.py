@@ -115,8 +115,13 @@ class TextOutput(_Follower):
         if isinstance(event, PartUpdated) and event.kind == "text" and (text := self.new_text(event)):
             self.emit(strip_control(text))
 
+    def reply_done(self) -> None:
+        """The reply's last line ends here, before anything else is said (on a terminal, stderr's
+        lines would otherwise continue it)."""
+        self.emit("\n")
+
     def finish(self, result: AskResult) -> None:
-        self.emit("\n" + summary_line(result.session) + "\n")
+        self.emit(summary_line(result.session) + "\n")
 
 
 class JsonLinesOutput(_Follower):
@@ -134,6 +139,9 @@ class JsonLinesOutput(_Follower):
                 "continued": continued,
             }
         )
+
+    def reply_done(self) -> None:
+        pass  # every object is a line of its own already
 
     def write(self, value: dict[str, Any]) -> None:
         self.emit(json.dumps(value, ensure_ascii=False) + "\n")

@@ -39,13 +39,13 @@ class NotAnAnswer(ValueError):
 def parse_answer(question: Question, line: str) -> tuple[str, ...]:
     """The labels a typed line chooses: option numbers or labels (several, comma-separated, when
     the question takes several), or the line itself when the question takes a typed answer.
-    Raises `NotAnAnswer`."""
+    Raises `NotAnAnswer`, which says what is wrong (the prompt that follows says what to type)."""
     typed = line.strip()
     if not typed:
-        raise NotAnAnswer(_how_to_answer(question))
+        raise NotAnAnswer("Nothing was typed.")
     pieces = [piece.strip() for piece in typed.split(",")] if question.multiple else [typed]
     if any(not piece for piece in pieces):
-        raise NotAnAnswer(_how_to_answer(question))
+        raise NotAnAnswer("A choice between the commas is empty.")
     chosen = tuple(_label(question, piece) for piece in pieces)
     return tuple(dict.fromkeys(chosen))  # the same option twice is chosen once
 
@@ -57,16 +57,16 @@ def _label(question: Question, piece: str) -> str:
         number = int(piece)
         if 1 <= number <= len(options):
             return options[number - 1].label
-        raise NotAnAnswer(f"There is no option {number}. {_how_to_answer(question)}")
+        raise NotAnAnswer(f"There is no option {number}.")
     for option in options:
         if option.label.casefold() == piece.casefold():
             return option.label
     if question.custom:
         return piece
-    raise NotAnAnswer(f"{piece!r} is not one of the options. {_how_to_answer(question)}")
+    raise NotAnAnswer(f"{piece!r} is not one of the options.")
 
 
-def _how_to_answer(question: Question) -> str:
+def how_to_answer(question: Question) -> str:
     count = len(question.options)
     if not count:
         return "Type your answer."
@@ -229,7 +229,7 @@ class QuestionResponder:
         for index, question in enumerate(questions):
             self.err.write(describe(question, index, len(questions)))
             while True:
-                self.err.write(f"{_how_to_answer(question)} > ")
+                self.err.write(f"{how_to_answer(question)} > ")
                 self.err.flush()
                 line = await self._line_unless_settled(waiting)
                 if waiting.future.done():

@@ -54,7 +54,8 @@ def title_for(text: str) -> str:
 def print_notice(err: TextIO) -> Callable[[Notice], None]:
     def show(notice: Notice) -> None:
         head = f"{notice.title}: " if notice.title else ""
-        err.write(f"tui-app ask: {head}{notice.message}\n".replace("\n\n", "\n"))
+        # One line each: a script reading stderr line by line meets one notice per line.
+        err.write(f"tui-app ask: {head}{' '.join(notice.message.split())}\n")
         err.flush()
 
     return show
@@ -161,9 +162,10 @@ async def ask(
         earlier = {turn.id for turn in session.transcript.turns}
         send = asyncio.create_task(workspace.send(session, options.text))
         await _follow(send, responder, output.closed)
+        output.reply_done()
         failure = None if send.cancelled() else send.exception()
         if isinstance(failure, BackendError):
-            error = str(failure)
+            error = failure.message
             err.write(f"tui-app ask: {error}\n")
         elif failure is not None:
             raise failure
