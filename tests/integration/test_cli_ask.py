@@ -287,3 +287,31 @@ async def test_search_takes_several_words_without_quotes(connection: Connection,
     assert run("apples", "bread").stdout == run("apples bread").stdout
     nothing = run("apples", "museums")  # every word must be in the message
     assert nothing.returncode == 1 and "Nothing found for 'apples museums'" in nothing.stdout
+
+
+# -- a service that refuses answers and ignores cancels ------------------------------------------
+
+
+def test_a_service_that_refuses_the_answer_and_the_cancel_still_cannot_make_ask_hang(tmp_path: Path) -> None:
+    """The hostile service asks (in hostile text), has no reply or cancel to offer (404), and never
+    ends the turn: `ask` answers once, is refused, gives up, and stops following after its grace."""
+    from tests.hostile_server import HOSTILE, KEY, HostileServer, Script, sse, stream_of
+    from tests.integration.test_hostile_cli import assert_clean
+
+    question = {
+        "turnId": "t1",
+        "requestID": "que_h",
+        "questions": [{"question": f"Which? {HOSTILE}", "options": [{"label": f"One {HOSTILE}"}], "custom": False}],
+    }
+    frames = (sse("turn.started", {"turnId": "t1", "chatId": "chat_h"}, 1), sse("question.asked", question, 2))
+    with HostileServer(Script(respond=stream_of(*frames))) as hostile:
+        result = subprocess.run(
+            [sys.executable, "-m", "tui_app", "ask", "--backend", "casedev", "--on-question", "first", "hi"],
+            capture_output=True, timeout=GUARD, check=False, stdin=subprocess.DEVNULL,
+            env=env_for(tmp_path, CASEDEV_API_KEY=KEY, CASEDEV_BASE_URL=hostile.base_url),
+        )
+        calls = list(hostile.script.calls)
+    assert result.returncode == 4, result.stderr
+    assert_clean(result)
+    assert b"the service refused the answer to" in result.stderr and "⟨U+202E⟩evil".encode() in result.stderr
+    assert "end" in calls  # the chat it created was still ended

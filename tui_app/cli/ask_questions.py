@@ -196,18 +196,23 @@ class QuestionResponder:
                 self.skipped = True
                 self._give_up(waiting)
             elif self.policy == "first":
-                self._stop(waiting, f"the agent asked {summary(waiting.asked)}, which has no option to choose first")
+                self._stop(
+                    waiting,
+                    f"the agent asked {summary(waiting.asked)}, which has no option to choose first",
+                    " Answer at a terminal, or choose --on-question skip.",
+                )
             else:
-                self._stop(waiting, f"the agent asked {summary(waiting.asked)} and there is no terminal to answer on")
+                self._stop(
+                    waiting,
+                    f"the agent asked {summary(waiting.asked)} and there is no terminal to answer on",
+                    " Answer at a terminal, or choose --on-question first or skip.",
+                )
         finally:
             self._busy.discard(waiting.asked.id)
             self.err.flush()
 
-    def _stop(self, waiting: WaitingQuestion, reason: str) -> None:
-        self.err.write(
-            f"tui-app ask: {reason}; the turn is cancelled. Answer at a terminal, or choose "
-            "--on-question first or skip.\n"
-        )
+    def _stop(self, waiting: WaitingQuestion, reason: str, advice: str = "") -> None:
+        self.err.write(f"tui-app ask: {reason}; the turn is cancelled.{advice}\n")
         self.stop = QuestionStop(EXIT_QUESTION, reason)
         self._give_up(waiting)
 
