@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -18,6 +19,9 @@ from tui_app.server.runner import EmbeddedServer
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
 # Nor the developer's settings file: its default backend or model would change what tests see.
 os.environ["TUI_APP_CONFIG"] = os.path.join(os.path.dirname(__file__), "no-such-dir", "config.toml")
+# Nor the developer's sessions: `tui-app ask` keeps its sessions in the data directory. Tests that
+# look at the store give their own.
+os.environ["TUI_APP_DATA_DIR"] = tempfile.mkdtemp(prefix="tui-app-tests-")
 
 
 @pytest.fixture(scope="session")

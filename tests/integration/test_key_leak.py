@@ -64,9 +64,12 @@ async def test_no_artefact_of_a_full_session_contains_the_key(tmp_path: Path) ->
         with EmbeddedServer(ServerOptions(tokens_per_second=0), api_key=KEY) as server:
             url = server.base_url
             assert cli("login", "casedev", "--key-stdin", "--base-url", url, stdin=KEY + "\n").returncode == 0
-            assert cli("ask", "--base-url", url, "think, then use a tool").returncode == 0
-            assert cli("ask", "--base-url", "http://127.0.0.1:9", "hi").returncode == 1
-            refused = cli("ask", "--base-url", url, "hi", extra={"CASEDEV_API_KEY": KEY[:-1] + "X"})
+            # `ask` keeps its sessions as the app does: in a store of their own here (scanned too),
+            # so the app below starts on a new session.
+            asks = {"TUI_APP_DATA_DIR": str(tmp_path / "ask-data")}
+            assert cli("ask", "--base-url", url, "think, then use a tool", extra=asks).returncode == 0
+            assert cli("ask", "--base-url", "http://127.0.0.1:9", "hi", extra=asks).returncode == 1
+            refused = cli("ask", "--base-url", url, "hi", extra={**asks, "CASEDEV_API_KEY": KEY[:-1] + "X"})
             assert refused.returncode == 1
 
             store = Store(data / "tui-app.db")

@@ -1,68 +1,170 @@
-"""`tui-app ask`: one message, the reply streamed to stdout as plain text, then a summary line."""
+"""`tui-app ask`: one message to a new or a stored session, the reply streamed to stdout (plain
+text, or JSON Lines with `--json`), for scripts. Its sessions are kept in the app's store, so
+`--session`/`--continue` and the app itself find them again."""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import os
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
-from tui_app.backends.connection import Connection
-from tui_app.core.events import PartUpdated
-from tui_app.core.cost import format_cost, turn_cost
-from tui_app.core.sanitize import strip_control
-from tui_app.workspace.changes import SessionChange
-from tui_app.workspace.session_controller import SessionController
-from tui_app.workspace.workspace import Workspace
+from tui_app.backends.http_backend import RetryPolicy
+from tui_app.cli.ask_questions import EXIT_QUESTION, POLICIES, choose_policy
+from tui_app.cli.ask_session import EXIT_BROKEN_PIPE, AskOptions, CannotContinue, ask
+from tui_app.cli.connect import connect
+from tui_app.cli.history import NoSuchSession, resolve
+from tui_app.persistence.store import SessionRecord, Store
+from tui_app.persistence.store_access import open_store
+from tui_app.settings.backend_choice import KeyLookup, choose_backend, data_dir
+from tui_app.settings.user_settings import LoadedSettings
+
+EXIT_USAGE = 2
+EXIT_CODES = f"""exit status:
+  0  the turn completed (or a question was skipped with --on-question skip)
+  1  the turn failed or was cancelled, the service could not be reached, or the stored
+     session cannot take a message (ended, expired)
+  2  usage: no message, an empty message, no such session, a setting or key missing
+  3  the session store cannot be opened
+  {EXIT_QUESTION}  the agent asked a question that got no answer (--on-question fail, the default
+     without a terminal; or the end of input at the terminal); the turn is cancelled
+  130  interrupted (Ctrl+C)
+  141  stdout was closed early (`| head`): the reply was no longer followed"""
 
 
-class _Printer:
-    """Writes each part's new text as it grows, once, with control sequences removed."""
-
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
-        self.printed: dict[str, int] = {}
-
-    def __call__(self, change: SessionChange) -> None:
-        event = change.event
-        if not isinstance(event, PartUpdated) or event.kind != "text":
-            return
-        message = change.session.transcript.message(event.message_id)
-        part = next((p for p in message.parts if p.id == event.part_id), None) if message else None
-        if part is None:
-            return
-        done = self.printed.get(part.id, 0)
-        if part.size > done:  # only the new text is joined: a long reply prints in linear time
-            self.out.write(strip_control(part.text_from(done)))
-            self.out.flush()
-            self.printed[part.id] = part.size
+class UsageProblem(Exception):
+    """The command line cannot be run as given; nothing was sent."""
 
 
-def summary_line(session: SessionController) -> str:
-    turn = session.transcript.last_turn
-    usage = turn.usage if turn else None
-    if usage is None:
-        return "cost unknown · tokens unknown"
-    model = f" · {usage.model}" if usage.model else ""
-    cost = turn_cost(session.book.ledger, session.id, turn.id) if turn else None
-    return (
-        f"cost {format_cost(cost) if cost else 'unknown'} · {usage.input_tokens} input tokens · "
-        f"{usage.output_tokens} output tokens{model}"
+def add_ask_arguments(ask: argparse.ArgumentParser) -> None:
+    ask.description = (
+        "Send one message and stream the reply to stdout, then a summary line (cost, tokens, model).\n"
+        "The session is kept in the app's store (the app and `tui-app sessions` list it), and ended\n"
+        "on its service afterwards unless --keep, --session or --continue."
+    )
+    ask.epilog = EXIT_CODES
+    ask.formatter_class = argparse.RawDescriptionHelpFormatter
+    ask.add_argument(
+        "text",
+        nargs="?",
+        metavar="MESSAGE",
+        help="the message; `-`, or left out while stdin is not a terminal, reads it from stdin",
+    )
+    which = ask.add_mutually_exclusive_group()
+    which.add_argument(
+        "--session", metavar="SESSION", help="send to this stored session (an id, a unique prefix of one, or a title)"
+    )
+    which.add_argument(
+        "-c", "--continue", dest="continue_last", action="store_true", help="send to the most recent stored session"
+    )
+    ask.add_argument("--keep", action="store_true", help="do not end the new session on its service afterwards")
+    ask.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object per event (text deltas, tool calls, questions, usage, turn end) and a summary object",
+    )
+    ask.add_argument(
+        "--on-question",
+        choices=POLICIES,
+        help="when the agent asks a question: fail (cancel the turn, exit 4), first (answer with the first "
+        "option) or skip (cancel the turn, exit 0). Default: ask on the terminal when stdin and stderr are "
+        "one, else fail",
     )
 
 
-async def ask(connection: Connection, text: str, model: str | None = None, out: TextIO = sys.stdout) -> int:
-    workspace = Workspace([connection], model=model)
-    workspace.changes.subscribe(_Printer(out))
-    workspace.start()
+def read_message(given: str | None, stdin: TextIO) -> str:
+    """The message: the argument, else stdin (for `-`, or when stdin is not a terminal). Raises
+    `UsageProblem` when there is none or it is empty."""
+    if given is None and stdin.isatty():
+        raise UsageProblem("no message: give one as an argument, or `-` to read it from stdin.")
+    if given is None or given == "-":
+        data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()
+        # A script may pipe anything: undecodable bytes become U+FFFD rather than an exception.
+        given = data.decode("utf-8", errors="replace")
+    if not given.strip():
+        raise UsageProblem("the message is empty; nothing was sent.")
+    return given
+
+
+def _wanted(store: Store, args: argparse.Namespace) -> SessionRecord | None:
+    """The stored session to continue, if asked for. Raises `UsageProblem`."""
+    backend = getattr(args, "backend", None)
+    if args.session is not None:
+        try:
+            return resolve(store, args.session)
+        except NoSuchSession as error:
+            raise UsageProblem(str(error)) from None
+    if not args.continue_last:
+        return None
+    records = [r for r in store.sessions() if backend is None or r.backend == backend]
+    if not records:
+        raise UsageProblem("--continue: there is no stored session" + (f" of {backend}." if backend else "."))
+    return max(records, key=lambda r: r.last_activity)
+
+
+def _backend_for(record: SessionRecord | None, args: argparse.Namespace, loaded: LoadedSettings, stored: KeyLookup) -> str:
+    requested = getattr(args, "backend", None)
+    if record is not None and requested is not None and requested != record.backend:
+        raise UsageProblem(f"session {record.id[:12]} is a {record.backend} session, not {requested}.")
+    return choose_backend(requested or (record.backend if record else None), configured=loaded.settings.backend, stored=stored)
+
+
+def run_ask(
+    args: argparse.Namespace,
+    loaded: LoadedSettings,
+    stored: KeyLookup,
+    retry: RetryPolicy,
+    stdin: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+    is_tty: Callable[[TextIO], bool] = lambda stream: stream.isatty(),
+) -> int:
+    """`tui-app ask` from its parsed arguments; the exit status. `StoreUnavailable`,
+    `ConfigError` and `BackendError` are the caller's to report."""
     try:
-        session = await workspace.open_session("tui-app ask")
-        await workspace.send(session, text)
+        text = read_message(args.text, stdin)
+    except UsageProblem as problem:
+        err.write(f"tui-app ask: {problem}\n")
+        return EXIT_USAGE
+    policy = choose_policy(args.on_question, is_tty(stdin), is_tty(err))
+    directory = data_dir(getattr(args, "data_dir", None))
+    store = open_store(directory)
+    try:
+        try:
+            record = _wanted(store, args)
+            backend = _backend_for(record, args, loaded, stored)
+        except UsageProblem as problem:
+            err.write(f"tui-app ask: {problem}\n")
+            return EXIT_USAGE
+        options = AskOptions(
+            text,
+            model=getattr(args, "model", None) or loaded.settings.model,
+            continue_id=record.id if record else None,
+            keep=args.keep,
+            json=args.json,
+            policy=policy,
+        )
+        speed = getattr(args, "speed", 40.0)
+        with connect(backend, getattr(args, "base_url", None), speed, directory, stored=stored, retry=retry) as connection:
+            try:
+                answers = stdin if policy == "terminal" else None
+                status = asyncio.run(ask(connection, options, out, err, answers, store, loaded.settings))
+            except CannotContinue as problem:
+                err.write(f"tui-app ask: {problem}\n")
+                return 1
     finally:
-        await workspace.aclose()
-    turn = session.transcript.last_turn
-    out.write("\n" + summary_line(session) + "\n")
-    out.flush()
-    if turn is None or turn.state != "completed":
-        reason = turn.error if turn and turn.error else "the turn did not complete"
-        print(f"tui-app ask: {turn.state if turn else 'failed'}: {reason}", file=sys.stderr)
-        return 1
-    return 0
+        store.close()
+    if status == EXIT_BROKEN_PIPE:
+        _quiet(out)
+    return status
+
+
+def _quiet(out: TextIO) -> None:
+    """Point `out` at /dev/null, so the flush at exit does not fail on the closed pipe again (the
+    recipe of Python's `signal` documentation)."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+    except (OSError, ValueError):
+        pass  # not a file descriptor (a test's StringIO): nothing will flush into a closed pipe

@@ -48,7 +48,7 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     rm.add_argument("session", metavar="SESSION", help="an id, a unique prefix of one, or a title (or its start)")
     rm.add_argument("--yes", "-y", action="store_true", help="do not ask (needed when not at a terminal)")
     search = commands.add_parser("search", parents=[shared], help="search every session's messages")
-    search.add_argument("words", help="words to find (all of them); a trailing * matches a prefix")
+    search.add_argument("words", nargs="+", help="words to find (all of them, quoted or not); a trailing * matches a prefix")
     search.add_argument("--limit", type=int, default=50, help="at most this many results (default: 50)")
     exporting = commands.add_parser("export", parents=[shared], help="write a session as Markdown or JSON")
     exporting.add_argument("session", metavar="SESSION", help="an id, a unique prefix of one, or a title (or its start)")
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
 def _command(store: Store, args: argparse.Namespace) -> int:
     try:
         if args.command == "search":
-            return search(store, args.words, args.limit)
+            return search(store, " ".join(args.words), args.limit)
         if args.command == "export":
             return export_session(store, resolve(store, args.session), args.format, args.output)
         if args.sessions_action == "rm":

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import functools
 import logging
 import os
@@ -19,6 +18,7 @@ from tui_app.cli import config_command as config_cmd, crash, history, login
 from tui_app.cli.logging_setup import DEFAULT_LEVEL, FILE_ONLY, LEVELS, log_file, logging_to
 from tui_app.cli.pipes import reader_gone
 from tui_app.cli.secret_mask import SecretMask
+from tui_app.cli.ask import add_ask_arguments, run_ask
 from tui_app.backends import registry
 from tui_app.settings.backend_choice import ConfigError, KeyLookup, MissingKey, choose_backend, data_dir, remote_settings
 from tui_app.backends.connection import Connection
@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser(
         "ask", parents=[shared], help="send one message, stream the reply to stdout, print its cost, exit"
     )
-    ask.add_argument("text", help="the message to send")
+    add_ask_arguments(ask)
     serve = commands.add_parser(
         "serve", help="run the embedded server in the foreground: Case.dev agent chat and Stewrd APIs on 127.0.0.1"
     )
@@ -209,13 +209,7 @@ def _run(args: argparse.Namespace, mask: SecretMask) -> int:
         # Which run the lines after this belong to, when the log holds many.
         log.info("tui-app %s %s, backend %s (pid %d)", __version__, args.command or "run", backend, os.getpid())
         if args.command == "ask":
-            from tui_app.cli.ask import ask
-
-            # `ask` is for scripts: its session is not kept, so it needs no data directory.
-            with connect(backend, args.base_url, args.speed, stored=stored, retry=limits) as connection:
-                mask.add(connection.api_key.reveal())
-                return asyncio.run(ask(connection, args.text, model))
-        from tui_app.cli.activity_log import log_activity
+            return run_ask(args, loaded, stored, limits)
         from tui_app.ui.app import TuiApp
         from tui_app.ui.remembered import Remembered
 

@@ -17,9 +17,14 @@ from tui_app.persistence.store import SessionRecord, Store
 from tui_app.workspace.session_controller import LedgerBook, SessionController, StoredSession
 
 
-def read_stored(store: Store, backends: Collection[str]) -> list[StoredSession]:
-    """Every stored session of `backends` (those whose sessions are kept), oldest first."""
-    return [StoredSession.read(store, record) for record in store.sessions() if record.backend in backends]
+def read_stored(store: Store, backends: Collection[str], only: str | None = None) -> list[StoredSession]:
+    """Every stored session of `backends` (those whose sessions are kept), oldest first; or only
+    the one whose id is `only` (`tui-app ask --session` continues one, and checks no other)."""
+    return [
+        StoredSession.read(store, record)
+        for record in store.sessions()
+        if record.backend in backends and only in (None, record.id)
+    ]
 
 
 def rebuild_sessions(
@@ -61,6 +66,7 @@ def restore_sessions(
     book: LedgerBook,
     on_change: Callable[[SessionController, DomainEvent | None], None],
     idle_timeout_ms: int | None = None,
+    only: str | None = None,
 ) -> list[SessionController]:
     """Read and rebuild on the caller's thread (for `tui-app ask` and tests)."""
-    return rebuild_sessions(read_stored(store, backends), store, backends, book, on_change, idle_timeout_ms)
+    return rebuild_sessions(read_stored(store, backends, only), store, backends, book, on_change, idle_timeout_ms)

@@ -71,15 +71,15 @@ class Workspace:
 
     # --- lifetime ------------------------------------------------------------------------
 
-    def start(self) -> bool:
+    def start(self, only: str | None = None) -> bool:
         """Open a client per backend (they belong to the running loop) and bring back the stored
-        sessions, reading them on this thread; True if there were any (the latest one is then on
-        screen). The app uses `open` and `restore` instead, to read off the loop."""
+        sessions (or the one whose id is `only`), read on this thread; True if there were any (the
+        latest is then on screen). The app uses `open` and `restore` instead, to read off the loop."""
         self.open()
         kept = self._kept_backends()
         if self.store is None or not kept:
             return False
-        return self._restored(restore_sessions(self.store, kept, self.book, self._session_changed, self._idle_ms()))
+        return self._restored(restore_sessions(self.store, kept, self.book, self._session_changed, self._idle_ms(), only))
 
     def open(self) -> None:
         """Open a client per backend (they belong to the running loop) and follow the store."""
