@@ -89,10 +89,10 @@ class _Follower:
         if part is None:
             return ""
         done = self._printed.get(part.id, 0)
-        if len(part.text) <= done:
+        if part.size <= done:
             return ""
-        self._printed[part.id] = len(part.text)
-        return part.text[done:]
+        self._printed[part.id] = part.size
+        return part.text_from(done)
 
 
 def summary_line(session: SessionController) -> str:
