@@ -210,6 +210,7 @@ def _run(args: argparse.Namespace, mask: SecretMask) -> int:
         log.info("tui-app %s %s, backend %s (pid %d)", __version__, args.command or "run", backend, os.getpid())
         if args.command == "ask":
             return run_ask(args, loaded, stored, limits)
+        from tui_app.cli.activity_log import log_activity
         from tui_app.ui.app import TuiApp
         from tui_app.ui.remembered import Remembered
 
