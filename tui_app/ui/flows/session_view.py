@@ -24,14 +24,14 @@ COMPOSER_TITLES = {
     "ready": "Message",
     "idle": "Message (the session is snapshotted: it resumes on send)",
     "sending": "Sending…",
-    "streaming": "The agent is replying… (your draft is kept)",
+    "streaming": "The agent is replying… (Enter queues your message)",
     "asking": "The agent asks a question… (your draft is kept)",
     "resuming": "Restoring the session… (your draft is kept)",
     "queued": "Queued: another turn is running (your draft is kept)",
     "cancelling": "Cancelling…",
     "expired": "This session has expired: start a new one",
     "ended": "This session has ended",
-    "failed": "Session failed: see the notification",
+    "failed": "The session could not start: F5 tries again",
 }
 
 

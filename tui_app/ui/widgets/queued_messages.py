@@ -1,0 +1,49 @@
+"""The messages queued behind the running turn, shown just above the composer until each is
+sent, with the keys that take one back or remove it. Hidden while nothing is queued."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+PREVIEW_LINES = 4
+
+
+class QueuedMessages(Static):
+    DEFAULT_CSS = """
+    QueuedMessages {
+        display: none;
+        height: auto;
+        max-height: 6;
+        padding: 0 1;
+        color: $text-muted;
+        border-left: thick $accent;
+    }
+    QueuedMessages.-shown { display: block; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(markup=False, id="queued-messages")
+
+    def show_queue(self, queued: tuple[str, ...], held: bool) -> None:
+        self.set_class(bool(queued), "-shown")
+        if not queued:
+            self.update("")
+            return
+        if held:
+            head = "Held: a queued message was not sent. Enter with a new message goes on"
+        else:
+            head = f"Queued: {'sent' if len(queued) == 1 else 'sent in order'} when the agent's turn ends"
+        text = Text(f"{head} (↑ edits the last, Ctrl+K removes it)\n", style="bold")
+        # The agent's service gets the text as written: only this preview is shortened.
+        shown = queued[-PREVIEW_LINES:]
+        if len(queued) > len(shown):
+            text.append(f"  … and {len(queued) - len(shown)} earlier\n")
+        for number, message in enumerate(shown, start=len(queued) - len(shown) + 1):
+            first, *rest = message.splitlines() or [""]
+            more = f" (+{len(rest)} lines)" if rest else ""
+            text.append(f"  {number}. ", style="bold")
+            text.append(first)
+            text.append(f"{more}\n", style="dim")
+        text.rstrip()
+        self.update(text)
