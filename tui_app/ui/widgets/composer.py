@@ -51,7 +51,7 @@ class Composer(TextArea):
         Binding("ctrl+u", "clear_text", "Clear", show=False, tooltip="Clear the composer", id="clear-composer"),
         # On an empty composer only; elsewhere it is TextArea's "delete to the end of the line".
         Binding("ctrl+k", "remove_queued", "Unqueue", show=False, tooltip="Remove the last queued message (on an empty composer)", id="unqueue"),
-        Binding("f3", "expand_pastes", "Expand paste", tooltip="Expand pasted text", id="expand-paste"),
+        Binding("f3", "expand_pastes", "Expand", tooltip="Expand pasted text", id="expand-paste"),
         # Replaces TextArea's Ctrl+E (line end): End does that too.
         Binding("ctrl+e", "edit_in_editor", "Editor", show=False, tooltip="Edit the message in $EDITOR", id="editor"),
         Binding("f5", "retry_start", "Retry", tooltip="Retry starting the session", id="retry-start"),

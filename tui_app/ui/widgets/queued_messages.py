@@ -30,20 +30,17 @@ class QueuedMessages(Static):
         if not queued:
             self.update("")
             return
-        if held:
-            head = "Held: a queued message was not sent. Enter with a new message goes on"
-        else:
-            head = f"Queued: {'sent' if len(queued) == 1 else 'sent in order'} when the agent's turn ends"
-        text = Text(f"{head} (↑ edits the last, Ctrl+K removes it)\n", style="bold")
+        head = "Held: a queued send failed, Enter goes on" if held else "Queued"
+        text = Text(head, style="bold")
+        text.append(" · ↑ edit · Ctrl+K remove", style="dim")
         # The agent's service gets the text as written: only this preview is shortened.
         shown = queued[-PREVIEW_LINES:]
         if len(queued) > len(shown):
-            text.append(f"  … and {len(queued) - len(shown)} earlier\n")
+            text.append(f"\n… and {len(queued) - len(shown)} earlier", style="dim")
         for number, message in enumerate(shown, start=len(queued) - len(shown) + 1):
             first, *rest = message.splitlines() or [""]
-            more = f" (+{len(rest)} lines)" if rest else ""
-            text.append(f"  {number}. ", style="bold")
+            text.append(f"\n{number}. ", style="bold")
             text.append(first)
-            text.append(f"{more}\n", style="dim")
-        text.rstrip()
+            if rest:
+                text.append(f" (+{len(rest)} line{'s' if len(rest) > 1 else ''})", style="dim")
         self.update(text)
