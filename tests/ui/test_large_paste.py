@@ -39,6 +39,19 @@ async def test_a_large_paste_shows_as_a_marker_and_is_sent_in_full(connection: C
         assert composer.text == ""
 
 
+async def test_a_paste_with_the_carriage_returns_terminals_send_collapses_too(connection: Connection, server: EmbeddedServer) -> None:
+    app = TuiApp(connection)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        composer = app.query_one(Composer)
+        app.post_message(events.Paste(PASTED.replace("\n", "\r")))  # tmux and xterm paste lines so
+        await pilot.pause()
+        assert composer.text == "[Pasted 5,000 lines]"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.current.state == "ready" and len(app.current.transcript.turns) == 1, timeout=60)
+        assert server.registry.chats[app.current.remote.id].turns[-1].user_text == PASTED  # type: ignore[union-attr]
+
+
 async def test_a_small_paste_goes_in_as_it_is(connection: Connection) -> None:
     app = TuiApp(connection)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -88,3 +101,12 @@ async def test_the_draft_keeps_a_collapsed_paste_in_full(connection: Connection,
             assert session is not None
             await app.workspace.save_all(10)
         assert store.draft(session.id) == PASTED
+
+
+async def test_the_marker_counts_lines_as_a_person_would(connection: Connection) -> None:
+    app = TuiApp(connection)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        app.post_message(events.Paste("".join(f"row {n}\n" for n in range(30))))  # a file ends with a newline
+        await pilot.pause()
+        assert app.query_one(Composer).text == "[Pasted 30 lines]"

@@ -13,8 +13,13 @@ MAX_PASTE_LINES = 20
 MAX_PASTE_CHARACTERS = 2000
 
 
+def as_lines(text: str) -> str:
+    """`text` with its line breaks as "\n": terminals paste them as CR (tmux, xterm) or CRLF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def is_large(text: str) -> bool:
-    return len(text) > MAX_PASTE_CHARACTERS or text.count("\n") + 1 > MAX_PASTE_LINES
+    return len(text) > MAX_PASTE_CHARACTERS or len(text.splitlines()) > MAX_PASTE_LINES
 
 
 @dataclass
@@ -25,7 +30,8 @@ class CollapsedPastes:
 
     def collapse(self, text: str) -> str:
         """The marker to show for `text` (kept here until expanded or sent)."""
-        lines = text.count("\n") + 1
+        text = as_lines(text)
+        lines = len(text.splitlines())
         size = f"{lines:,} lines" if lines > 1 else f"{len(text):,} characters"
         marker = f"[Pasted {size}]"
         number = 1
