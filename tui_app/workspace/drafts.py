@@ -49,8 +49,15 @@ class Drafts:
         self.flush()
 
     def queued(self, session: SessionController) -> tuple[str, ...]:
+        return self._queue_of(session) or ()
+
+    def _queue_of(self, session: SessionController) -> tuple[str, ...] | None:
+        """None while the store cannot be read: read again next time rather than forget a queue."""
         if session.id not in self._queued:
-            self._queued[session.id] = self._read(session).queued
+            stored = self._read(session)
+            if stored is None:
+                return None
+            self._queued[session.id] = stored.queued
         return self._queued[session.id]
 
     def flush(self) -> None:
@@ -75,7 +82,10 @@ class Drafts:
         if store is None or session.remote is None:
             return True
         try:
-            store.save_draft(session.id, encode(StoredDraft(text, self.queued(session))))
+            queued = self._queue_of(session)
+            if queued is None:
+                return False  # saving now would drop the queue kept with the draft
+            store.save_draft(session.id, encode(StoredDraft(text, queued)))
         except (StoreError, sqlite3.Error, RuntimeError) as error:
             log.warning("draft of %s kept in memory: %s", session.id, error)
             return False
@@ -86,9 +96,11 @@ class Drafts:
             return self._pending[1]
         if session.id in self._refused:
             return self._refused[session.id][1]
-        return self._read(session).text
+        stored = self._read(session)
+        return "" if stored is None else stored.text
 
-    def _read(self, session: SessionController) -> StoredDraft:
+    def _read(self, session: SessionController) -> StoredDraft | None:
+        """What the store keeps for `session`; None when it could not be read."""
         store = self._store_for(session)
         if store is None or session.remote is None:
             return StoredDraft()
@@ -96,4 +108,4 @@ class Drafts:
             return decode(store.draft(session.id))
         except sqlite3.Error as error:
             log.warning("draft of %s not read: %s", session.id, error)
-            return StoredDraft()
+            return None
