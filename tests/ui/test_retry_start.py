@@ -32,6 +32,8 @@ async def test_f5_starts_a_failed_session_again(failing_server: EmbeddedServer) 
     async with app.run_test(size=(120, 40)) as pilot:
         await failed(app, pilot)
         session = app.current
+        await wait_until(pilot, lambda: any("could not start" in n.title for n in app._notifications))
+        assert [n.message for n in app._notifications if "could not start" in n.title][0].endswith("F5 tries again.")
         assert "f5" in app.active_bindings  # the footer offers it
         assert "F5" in str(app.query_one(Composer).border_title)
         await pilot.press("f5")
