@@ -168,7 +168,7 @@ class Composer(TextArea):
             return self.retry is not None
         if action == "expand_pastes":
             return self.pastes.present(self.text)
-        return True
+        return super().check_action(action, parameters)
 
     async def _on_paste(self, event: events.Paste) -> None:
         if self.read_only or not is_large(event.text):
