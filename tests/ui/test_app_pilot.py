@@ -112,7 +112,7 @@ async def test_the_cost_grows_while_the_reply_streams(paced_server: EmbeddedServ
         assert max(live_costs) < final  # type: ignore[operator]
 
 
-async def test_enter_while_a_reply_streams_keeps_the_draft(paced_server: EmbeddedServer) -> None:
+async def test_enter_while_a_reply_streams_queues_the_message_for_after_it(paced_server: EmbeddedServer) -> None:
     app = TuiApp(connection_to(paced_server))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
@@ -120,9 +120,9 @@ async def test_enter_while_a_reply_streams_keeps_the_draft(paced_server: Embedde
         await wait_until(pilot, lambda: app.current.state == "streaming")  # type: ignore[union-attr]
         await send_now(app, pilot, "second")
         assert app.current.state == "streaming"  # type: ignore[union-attr]
-        assert app.query_one(Composer).text == "second"
-        await wait_until(pilot, lambda: turn_done(app, 1))
-        assert app.query_one(Composer).text == "second"
+        assert app.query_one(Composer).text == ""  # queued (issue 15), not refused
+        await wait_until(pilot, lambda: turn_done(app, 2), timeout=60)
+        assert [m.text for m in app.current.transcript.messages if m.role == "user"] == ["first", "second"]  # type: ignore[union-attr]
 
 
 async def test_ctrl_j_adds_a_line_and_enter_sends_both_lines(connection: Connection) -> None:

@@ -194,7 +194,7 @@ class TuiApp(App[None]):
 
     @on(Composer.Changed)
     def _draft_changed(self, event: Composer.Changed) -> None:
-        self.workspace.draft_changed(event.text_area.text)
+        self.workspace.draft_changed(self._composer.full_text)  # a collapsed paste is kept in full
 
     @on(Composer.Submitted)
     def send_message(self, message: Composer.Submitted) -> None:

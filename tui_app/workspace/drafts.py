@@ -1,4 +1,5 @@
-"""The composer's text per session, saved in bursts: one write per pause, not per key.
+"""The composer's text per session, saved in bursts: one write per pause, not per key; and the
+messages queued behind a running turn, saved at once with it (`draft_codec`).
 
 A save runs on the event loop, so it must never raise there: a draft the store refuses (closed,
 or a read it needs fails) stays here, is what `load` gives back, and is tried again at the next
@@ -13,6 +14,7 @@ import sqlite3
 from collections.abc import Callable
 
 from tui_app.persistence.store import Store, StoreError
+from tui_app.workspace.draft_codec import StoredDraft, decode, encode
 from tui_app.workspace.session_controller import SessionController
 
 DRAFT_SAVE_SECONDS = 0.3
@@ -26,6 +28,8 @@ class Drafts:
         self._pending: tuple[SessionController, str] | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._refused: dict[str, tuple[SessionController, str]] = {}
+        self._queued: dict[str, tuple[str, ...]] = {}
+        """Each session's queue as last read or set (the store holds it with the draft)."""
 
     def changed(self, session: SessionController, text: str) -> None:
         """`text` is what `session`'s composer holds now; it is saved after a short pause."""
@@ -35,6 +39,26 @@ class Drafts:
         if self._timer is not None:
             self._timer.cancel()
         self._timer = asyncio.get_running_loop().call_later(self._delay, self.flush)
+
+    def set_queued(self, session: SessionController, queued: tuple[str, ...]) -> None:
+        """`session`'s queued messages are `queued` now; saved at once, beside its draft."""
+        text = self.load(session)
+        self._queued[session.id] = queued
+        if self._pending is None or self._pending[0] is not session:
+            self._refused[session.id] = (session, text)
+        self.flush()
+
+    def queued(self, session: SessionController) -> tuple[str, ...]:
+        return self._queue_of(session) or ()
+
+    def _queue_of(self, session: SessionController) -> tuple[str, ...] | None:
+        """None while the store cannot be read: read again next time rather than forget a queue."""
+        if session.id not in self._queued:
+            stored = self._read(session)
+            if stored is None:
+                return None
+            self._queued[session.id] = stored.queued
+        return self._queued[session.id]
 
     def flush(self) -> None:
         """Save the pending draft now (and any the store refused before)."""
@@ -58,7 +82,10 @@ class Drafts:
         if store is None or session.remote is None:
             return True
         try:
-            store.save_draft(session.id, text)
+            queued = self._queue_of(session)
+            if queued is None:
+                return False  # saving now would drop the queue kept with the draft
+            store.save_draft(session.id, encode(StoredDraft(text, queued)))
         except (StoreError, sqlite3.Error, RuntimeError) as error:
             log.warning("draft of %s kept in memory: %s", session.id, error)
             return False
@@ -69,11 +96,16 @@ class Drafts:
             return self._pending[1]
         if session.id in self._refused:
             return self._refused[session.id][1]
+        stored = self._read(session)
+        return "" if stored is None else stored.text
+
+    def _read(self, session: SessionController) -> StoredDraft | None:
+        """What the store keeps for `session`; None when it could not be read."""
         store = self._store_for(session)
         if store is None or session.remote is None:
-            return ""
+            return StoredDraft()
         try:
-            return store.draft(session.id)
+            return decode(store.draft(session.id))
         except sqlite3.Error as error:
             log.warning("draft of %s not read: %s", session.id, error)
-            return ""
+            return None

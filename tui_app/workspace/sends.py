@@ -17,4 +17,7 @@ class Send:
     state: SendState = "pending"
     error: str | None = None
     """Why it failed, in words a person can act on."""
+    from_queue: bool = False
+    """Written while another turn ran and sent after it (`send_queue`): a failure puts it back
+    in that queue, not in the composer."""
 

@@ -215,7 +215,7 @@ class Workspace:
         try:
             await session.open(model, self._idle_ms())
         except BackendError as error:
-            self.notices.publish(Notice(f"{session.title} could not start", error.message, "error", 10))
+            self.notices.publish(Notice(f"{session.title} could not start", f"{error.message} F5 tries again.", "error", 10))
 
     def show(self, session: SessionController) -> str:
         """`session` is the one on screen now; returns its draft for the composer."""

@@ -25,14 +25,14 @@ COMPOSER_TITLES = {
     "ready": "Message",
     "idle": "Message (the session is snapshotted: it resumes on send)",
     "sending": "Sending…",
-    "streaming": "The agent is replying… (your draft is kept)",
+    "streaming": "The agent is replying… (Enter queues your message)",
     "asking": "The agent asks a question… (your draft is kept)",
     "resuming": "Restoring the session… (your draft is kept)",
     "queued": "Queued: another turn is running (your draft is kept)",
     "cancelling": "Cancelling…",
     "expired": "This session has expired: start a new one",
     "ended": "This session has ended",
-    "failed": "Session failed",
+    "failed": "The session could not start: F5 tries again",
 }
 
 
@@ -40,7 +40,7 @@ def composer_title(session: SessionController) -> str:
     """What the composer's border says of the session; a failure says why there, since the
     notification that said so is gone in seconds. (Markup: the service's words are escaped.)"""
     if session.state == "failed" and session.error:
-        return f"Session failed: {escape(session.error)} (F3: notifications)"
+        return f"Session failed: {escape(session.error)} (F5 tries again; F3: notifications)"
     return COMPOSER_TITLES[session.state]
 
 

@@ -1,15 +1,22 @@
 """The multi-line composer: Enter sends, Ctrl+J (or Shift+Enter where the terminal tells) adds a line,
-Ctrl+U clears it (Ctrl+Z, or Up on the empty composer, brings the text back)."""
+Ctrl+U clears it (Ctrl+Z, or Up on the empty composer, brings the text back). Up on the empty
+composer also takes back the last message queued behind a running turn, Ctrl+K there removes it;
+a large paste shows as a marker (F4 expands it); Ctrl+E edits the draft in $EDITOR."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from textual import events
+from textual.app import SuspendNotSupported
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
+
+from tui_app.ui.widgets.composer_editor import run_editor
+from tui_app.ui.widgets.composer_paste import CollapsedPastes, is_large
 
 # Textual reads ESC followed by a digit (how tmux, xterm and most terminals send Alt+digit unless
 # told otherwise) as the glyph macOS's Option+digit types: ESC 1 arrives as "¡". These glyphs
@@ -26,6 +33,14 @@ ESC_DIGIT_KEYS: dict[str, int] = {
 }
 
 
+class QueueAccess(Protocol):
+    """The messages queued in the session on screen, as the composer reaches them."""
+
+    def count(self) -> int: ...
+    def take_last(self) -> str | None: ...
+    def remove_last(self) -> str | None: ...
+
+
 class Composer(TextArea):
     """Where the user writes. Its text is only cleared once a send was accepted."""
 
@@ -34,6 +49,12 @@ class Composer(TextArea):
         Binding("ctrl+j,shift+enter", "newline", "New line", id="newline"),
         # Shells' Ctrl+U; TextArea's "delete to start of line" is rarely what a message needs.
         Binding("ctrl+u", "clear_text", "Clear", show=False, tooltip="Clear the composer", id="clear-composer"),
+        # On an empty composer only; elsewhere it is TextArea's "delete to the end of the line".
+        Binding("ctrl+k", "remove_queued", "Unqueue", show=False, tooltip="Remove the last queued message (on an empty composer)", id="unqueue"),
+        Binding("f4", "expand_pastes", "Expand", tooltip="Expand pasted text", id="expand-paste"),
+        # Replaces TextArea's Ctrl+E (line end): End does that too.
+        Binding("ctrl+e", "edit_in_editor", "Editor", show=False, tooltip="Edit the message in $EDITOR", id="editor"),
+        Binding("f5", "retry_start", "Retry", tooltip="Retry starting the session", id="retry-start"),
     ]
 
     @dataclass
@@ -62,6 +83,10 @@ class Composer(TextArea):
         self._newline_keys = {"ctrl+j", "shift+enter"}
         self._cleared: str | None = None
         """The text Ctrl+U cleared, until Up brings it back or something is typed."""
+        self.pastes = CollapsedPastes()
+        self.queue: QueueAccess | None = None
+        self.retry: Callable[[], None] | None = None
+        """Set while the session on screen failed to start: F5 tries again."""
 
     def remap(self, keymap: Mapping[str, str]) -> None:
         """Take the user's keys for sending and new lines (bindings `send` and `newline`).
@@ -108,6 +133,10 @@ class Composer(TextArea):
             self.text, self._cleared = self._cleared, None
             self.move_cursor(self.document.end)
             return True
+        if step < 0 and not self.text and self.queue is not None and (queued := self.queue.take_last()) is not None:
+            self.text = queued
+            self.move_cursor(self.document.end)
+            return True
         if not history or (recalled is None and (self.text or step > 0)):
             return False
         if recalled is not None and self.text != history[recalled]:
@@ -125,9 +154,62 @@ class Composer(TextArea):
         self.move_cursor(self.document.end)
         return True
 
+    @property
+    def full_text(self) -> str:
+        """The message as it will be sent: pastes shown as markers are in it in full."""
+        return self.pastes.expand(self.text)
+
     def action_send(self) -> None:
         if self.text.strip():
-            self.post_message(self.Submitted(self, self.text))
+            self.post_message(self.Submitted(self, self.full_text))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "retry_start":
+            return self.retry is not None
+        if action == "expand_pastes":
+            return self.pastes.present(self.text)
+        return super().check_action(action, parameters)
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        if self.read_only or not is_large(event.text):
+            return  # TextArea's own handler, next in line, inserts it
+        event.prevent_default()
+        event.stop()
+        self.insert(self.pastes.collapse(event.text))
+        self.refresh_bindings()  # F4 shows in the footer
+
+    def action_expand_pastes(self) -> None:
+        if self.pastes.present(self.text):
+            self.text = self.full_text
+            self.pastes.clear()
+            self.move_cursor(self.document.end)
+            self.refresh_bindings()
+
+    def action_remove_queued(self) -> None:
+        if not self.text and self.queue is not None and (removed := self.queue.remove_last()) is not None:
+            self._cleared = removed  # Up brings it back, as after Ctrl+U
+            self.notify("The last queued message was removed (Up brings it back).", markup=False)
+            return
+        self.action_delete_to_end_of_line_or_delete_line()
+
+    def action_retry_start(self) -> None:
+        if self.retry is not None:
+            self.retry()
+
+    def action_edit_in_editor(self) -> None:
+        try:
+            with self.app.suspend():
+                result = run_editor(self.full_text)
+        except SuspendNotSupported:
+            self.notify("No editor here: this terminal cannot hand itself over.", severity="warning", markup=False)
+            return
+        if result.text is None:
+            self.notify(result.error or "The editor failed.", severity="warning", markup=False)
+            return
+        self.pastes.clear()
+        self.replace(result.text, self.document.start, self.document.end)  # an edit: Ctrl+Z undoes it
+        self.move_cursor(self.document.end)
+        self.refresh_bindings()
 
     def action_newline(self) -> None:
         self.insert("\n")
@@ -135,11 +217,12 @@ class Composer(TextArea):
     def action_clear_text(self) -> None:
         if self.text:
             self._cleared = self.text
-            self.clear()  # an edit, so Ctrl+Z undoes it
+            self.clear()  # an edit, so Ctrl+Z undoes it (the pastes stay known for that)
 
     def show_draft(self, draft: str) -> None:
         """Show a session's kept draft, the cursor at its end so typing goes on from there."""
         with self.prevent(self.Changed):
             self.text = draft
         self._cleared = None
+        self.pastes.clear()
         self.move_cursor(self.document.end)
