@@ -194,6 +194,18 @@ class MessageView(Vertical):
         self._note.display = False
 
     @property
+    def blocks(self) -> list[Collapsible]:
+        """Its tool calls and reasoning: what Enter opens and closes."""
+        return [view for view in self._parts.values() if isinstance(view, Collapsible)]
+
+    def toggle_blocks(self) -> None:
+        """Open every block if one is closed, else close them all."""
+        blocks = self.blocks
+        opening = any(block.collapsed for block in blocks)
+        for block in blocks:
+            block.collapsed = not opening
+
+    @property
     def source(self) -> str:
         """The message's words (text parts), as Markdown: what "copy message" copies."""
         return strip_control(self.message.text)
