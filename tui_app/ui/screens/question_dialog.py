@@ -135,7 +135,7 @@ class QuestionDialog(ModalScreen[QuestionReply]):
         for button in self.query(Button):
             button.disabled = False
         first = self.query(".choices").first()
-        first.focus()
+        first.focus(scroll_visible=False)  # the first question is at the top already; centring it would scroll its header away
 
     def answers(self) -> tuple[tuple[str, ...], ...] | str:
         """The answers, one tuple of labels per question, or why they are incomplete."""
