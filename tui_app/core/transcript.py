@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields, replace
 from operator import attrgetter
 from typing import Literal, TypeVar
 
-from tui_app.core import tool_calls
+from tui_app.core import question_records, tool_calls
 from tui_app.core.events import (
     DomainEvent,
     MessageCompleted,
@@ -20,6 +20,8 @@ from tui_app.core.events import (
     PartUpdated,
     Question,
     QuestionAsked,
+    QuestionRecord,
+    QuestionRecorded,
     QuestionSettled,
     Role,
     TurnCompleted,
@@ -32,7 +34,7 @@ from tui_app.core.events import (
     UserMessageSent,
 )
 
-MESSAGE_EVENTS = (UserMessageSent, MessageCreated, PartUpdated, MessageCompleted)
+MESSAGE_EVENTS = (UserMessageSent, MessageCreated, PartUpdated, MessageCompleted, QuestionRecorded)
 """The events that change `Transcript.messages`, and nothing else; no other event changes the
 messages. Restoring a session relies on it (`Store.load_transcript`): its messages come from the
 store's projections, and only the other events are replayed. Keep it so."""
@@ -52,6 +54,11 @@ class Part:
     def tool(self) -> ToolCall | None:
         """A tool part's call; None for other parts and for tool parts stored as a plain line."""
         return tool_calls.decode(self.text) if self.kind == "tool" else None
+
+    @property
+    def question(self) -> QuestionRecord | None:
+        """A question part's record (what was asked, and what became of it); None for other parts."""
+        return question_records.decode(self.text) if self.kind == question_records.KIND else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +87,8 @@ class Message:
             elif part.kind == "tool":
                 call = part.tool
                 shown.append(tool_calls.to_markdown(call if call is not None else _legacy_tool(part.text)))
+            elif (record := part.question) is not None:
+                shown.append(question_records.to_markdown(record))
         return "".join(shown)
 
 
@@ -232,6 +241,22 @@ def _apply_part(transcript: Transcript, event: PartUpdated) -> Transcript:
     return _with_messages(transcript, _replace_at(messages, index, changed))
 
 
+def _record_question(transcript: Transcript, event: QuestionRecorded) -> Transcript:
+    """Put the record in its part (made at the end of its message the first time, so it stays
+    where the question was asked), creating the message if the turn had none."""
+    transcript = _ensure_message(transcript, event.message_id, "assistant", event.turn_id)
+    index = _find(transcript.messages, event.message_id)
+    assert index is not None
+    message = transcript.messages[index]
+    part = Part(question_records.part_id(event.record.request_id), question_records.KIND, question_records.encode(event.record))
+    at = next((i for i, old in enumerate(message.parts) if old.id == part.id), None)
+    if at is not None and message.parts[at] == part:
+        return transcript
+    parts = message.parts + (part,) if at is None else _replace_at(message.parts, at, part)
+    changed = Message(message.id, message.role, message.turn_id, parts, message.completed)
+    return _with_messages(transcript, _replace_at(transcript.messages, index, changed))
+
+
 def _older(usage: Usage, than: Usage) -> bool:
     """Whether `usage` is an earlier snapshot of the same turn than `than`."""
     return (usage.total_cost_micros or 0, usage.output_tokens) < (than.total_cost_micros or 0, than.output_tokens)
@@ -294,6 +319,8 @@ def apply(transcript: Transcript, event: DomainEvent) -> Transcript:
             state: QuestionState = "rejected" if answers is None else "answered"
             settled_one = replace(transcript.questions[index], state=state, answers=answers)
             return replace(transcript, questions=_replace_at(transcript.questions, index, settled_one))
+        case QuestionRecorded():
+            return _record_question(transcript, event)
         case UnknownEvent():
             return transcript
     return transcript
@@ -315,7 +342,7 @@ def apply_all(transcript: Transcript, events: Iterable[DomainEvent]) -> Transcri
         message_id = turn_id = request_id = None
         by_turn = False
         match event:
-            case UserMessageSent() | MessageCreated() | PartUpdated() | MessageCompleted():
+            case UserMessageSent() | MessageCreated() | PartUpdated() | MessageCompleted() | QuestionRecorded():
                 message_id = event.message_id
             case TurnStarted() | TurnStatusChanged() | UsageReported():
                 turn_id = event.turn_id

@@ -1,4 +1,5 @@
-"""One message of the transcript: a header, its parts (text, reasoning, tool calls) and a note.
+"""One message of the transcript: a header, its parts (text, reasoning, tool calls, questions asked)
+and a note.
 
 Text streams through `StreamingMarkdown`; reasoning and tool calls are `Collapsible` blocks,
 reasoning collapsed by default and rendered only once opened; a turn that did not complete ends
@@ -15,10 +16,12 @@ from textual.containers import Vertical
 from textual.markup import escape
 from textual.widgets import Collapsible, Static
 
+from tui_app.core import question_records
 from tui_app.core.cost import Cost, format_cost
 from tui_app.core.money import format_micros
 from tui_app.core.sanitize import strip_control
 from tui_app.core.transcript import Message, Part, Transcript, Turn
+from tui_app.ui.widgets.transcript.question_record_view import QuestionRecordView
 from tui_app.ui.widgets.transcript.streaming_markdown import StreamingMarkdown
 
 NOTES = {
@@ -163,6 +166,9 @@ class UserTextView(Static):
             self.update(strip_control(part.text))
 
 
+PartView = TextPartView | UserTextView | ReasoningView | ToolCallView | QuestionRecordView
+
+
 class MessageView(Vertical):
     """One message: a header line, its parts in order, and a note if its turn did not complete."""
 
@@ -184,7 +190,7 @@ class MessageView(Vertical):
         self._header_text = ""
         self._note = Static(classes="message-note")
         self._note_text: tuple[str, str] | None = None
-        self._parts: dict[str, TextPartView | UserTextView | ReasoningView | ToolCallView] = {}
+        self._parts: dict[str, PartView] = {}
 
     def compose(self) -> ComposeResult:
         yield self._header
@@ -246,11 +252,13 @@ class MessageView(Vertical):
                 await view.show(part)
         self.shown_text = message.display_text
 
-    def _view_for(self, part: Part) -> TextPartView | UserTextView | ReasoningView | ToolCallView:
+    def _view_for(self, part: Part) -> PartView:
         if part.kind == "text" and self.message.role == "user":
             return UserTextView()
         if part.kind == "reasoning":
             return ReasoningView(part)
         if part.kind == "tool":
             return ToolCallView(part)
+        if part.kind == question_records.KIND:
+            return QuestionRecordView()
         return TextPartView(classes="message-text")
