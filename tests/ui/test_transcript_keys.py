@@ -87,3 +87,25 @@ def test_the_keys_help_lists_enter_on_a_block() -> None:
     listed = {info.id: info for info in catalogue([("transcript", TranscriptView)], {})}
     assert listed["transcript-expand"].keys == "enter"
     assert "tool calls" in listed["transcript-expand"].description
+
+
+LONG_LINE = "result = compute(" + ", ".join(f"argument_{n}" for n in range(20)) + ")  # the end"
+
+
+async def test_a_long_code_line_shows_that_it_goes_on_and_ctrl_y_copies_all_of_it(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("TUI_APP_DATA_DIR", str(tmp_path))
+    app = WithFooter()
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(TranscriptView)
+        text = f"Run this:\n\n```python\n{LONG_LINE}\nshort()\n```\n\nThat is all.\n"
+        view.show(Transcript(messages=(user(0), reply(0, Part("a0:t", "text", text))), turns=(Turn("t0", state="completed"),)))
+        await settle(pilot, view)
+        rows = screen_text(app).splitlines()
+        (cut,) = [row for row in rows if "result = compute(" in row]
+        assert cut.rstrip().endswith("…")  # the line goes on past the edge, and says so
+        assert "# the end" not in screen_text(app)
+        (short,) = [row for row in rows if "short()" in row]
+        assert not short.rstrip().endswith("…")  # a line that fits is left alone
+        view.focus()
+        await pilot.press("ctrl+y")
+        assert app.clipboard == f"{LONG_LINE}\nshort()\n"
