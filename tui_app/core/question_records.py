@@ -55,7 +55,7 @@ def outcome_line(record: QuestionRecord) -> str:
             return "Waiting for your answer (deferred)" if record.deferred else "Waiting for your answer"
 
 
-def answer_text(answer: tuple[str, ...]) -> str:
+def _answer_text(answer: tuple[str, ...]) -> str:
     return ", ".join(_line(label) for label in answer) or "(nothing)"
 
 
@@ -72,7 +72,7 @@ def to_markdown(record: QuestionRecord) -> str:
         if question.options:
             shown.append("\n")
         if record.answers is not None and index < len(record.answers):
-            shown.append(f"*Your answer:* {answer_text(record.answers[index])}\n\n")
+            shown.append(f"*Your answer:* {_answer_text(record.answers[index])}\n\n")
     shown.append(f"*{outcome_line(record)}*\n\n")
     return "".join(shown)
 

@@ -40,7 +40,7 @@ def render(record: QuestionRecord) -> Content:
             about = f" — {_line(option.description)}" if option.description else ""
             lines.append(Content.assemble("  · ", _line(option.label), Content.styled(about, "dim")))
         if record.answers is not None and index < len(record.answers):
-            answer = question_records.answer_text(record.answers[index])
+            answer = ", ".join(_line(label) for label in record.answers[index]) or "(nothing)"
             lines.append(Content.assemble(Content.styled("  ✓ You answered: ", "bold"), answer))
     lines.append(Content.styled(question_records.outcome_line(record), "italic"))
     return Content("\n").join(lines)
