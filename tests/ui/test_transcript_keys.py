@@ -109,3 +109,23 @@ async def test_a_long_code_line_shows_that_it_goes_on_and_ctrl_y_copies_all_of_i
         view.focus()
         await pilot.press("ctrl+y")
         assert app.clipboard == f"{LONG_LINE}\nshort()\n"
+
+
+async def test_shift_tab_from_the_composer_lands_on_the_transcript_where_enter_opens_every_block(connection) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import wait_until
+    from tui_app.ui.app import TuiApp
+    from tui_app.ui.widgets.composer import Composer
+
+    app = TuiApp(connection)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
+        app.query_one(Composer).insert("tool think hello")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.current.state == "ready" and len(app.query(ToolCallView)) == 1)  # type: ignore[union-attr]
+        await pilot.press("shift+tab")
+        assert isinstance(app.focused, TranscriptView)
+        await pilot.pause()
+        assert "Expand" in screen_text(app).splitlines()[-1]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not app.query_one(ToolCallView).collapsed and not app.query_one(ReasoningView).collapsed

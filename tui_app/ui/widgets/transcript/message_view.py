@@ -87,7 +87,18 @@ def code_blocks(markdown: str) -> list[str]:
     return [token.content for token in tokens if token.type in ("fence", "code_block")]
 
 
-class ToolCallView(Collapsible):
+class _Block(Collapsible):
+    """A block of a message that opens and closes: by a click on its title, or by Enter on its
+    message in the transcript. Its title takes no focus, so Shift+Tab from the composer lands on
+    the transcript itself, whose footer then offers Enter (a focused title would take Enter for
+    its block alone, and hide it from the footer)."""
+
+    def on_mount(self) -> None:
+        for title in self.query("CollapsibleTitle"):
+            title.can_focus = False
+
+
+class ToolCallView(_Block):
     """A tool call: its name and state as the title; its input and output inside. Rendered from
     the part's `ToolCall`; every string in it is the service's, so sanitised and escaped."""
 
@@ -127,7 +138,7 @@ def _shown(text: str) -> str:
     return escape(strip_control(text))
 
 
-class ReasoningView(Collapsible):
+class ReasoningView(_Block):
     """The agent's reasoning: collapsed by default, rendered only while open."""
 
     def __init__(self, part: Part) -> None:
