@@ -163,6 +163,36 @@ class QuestionSettled:
     answers: tuple[tuple[str, ...], ...] | None
 
 
+QuestionOutcome = Literal["waiting", "answered", "rejected", "unanswered"]
+"""What became of a question: still `waiting`; `answered`; `rejected` (by the service, or
+another client, or a cancelled turn); `unanswered` (its turn ended while it waited)."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRecord:
+    """The transcript's record of one request of questions: what was asked, and what became of it."""
+
+    request_id: str
+    questions: tuple[Question, ...]
+    outcome: QuestionOutcome = "waiting"
+    answers: tuple[tuple[str, ...], ...] | None = None
+    """One tuple of labels (or typed text) per question, once answered."""
+    deferred: bool = False
+    """The user put it off ("Later") at least once."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRecorded:
+    """The client's own record of a question, kept in the transcript where it was asked: a part
+    of its turn's message (`message_id`). Made by the client from the question events and the
+    user's replies (`core/question_notes.py`), never sent by a service; stored like any event,
+    so the record survives a restart and reaches the export."""
+
+    turn_id: str
+    message_id: str
+    record: QuestionRecord
+
+
 @dataclass(frozen=True, slots=True)
 class StreamInterrupted:
     """The connection dropped mid-turn; the adapter retries in `retry_in` seconds."""
@@ -209,6 +239,7 @@ DomainEvent = (
     | TurnCompleted
     | QuestionAsked
     | QuestionSettled
+    | QuestionRecorded
     | StreamInterrupted
     | StreamResumed
     | StreamGaveUp

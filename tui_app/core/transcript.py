@@ -12,8 +12,9 @@ from dataclasses import dataclass, fields, replace
 from operator import attrgetter
 from typing import Literal, TypeVar
 
-from tui_app.core import tool_calls
+from tui_app.core import question_records, tool_calls
 from tui_app.core.growing_text import GrowingText
+from tui_app.core.message_part import Part
 from tui_app.core.events import (
     DomainEvent,
     MessageCompleted,
@@ -21,6 +22,7 @@ from tui_app.core.events import (
     PartUpdated,
     Question,
     QuestionAsked,
+    QuestionRecorded,
     QuestionSettled,
     Role,
     TurnCompleted,
@@ -33,69 +35,13 @@ from tui_app.core.events import (
     UserMessageSent,
 )
 
-MESSAGE_EVENTS = (UserMessageSent, MessageCreated, PartUpdated, MessageCompleted)
+MESSAGE_EVENTS = (UserMessageSent, MessageCreated, PartUpdated, MessageCompleted, QuestionRecorded)
 """The events that change `Transcript.messages`, and nothing else; no other event changes the
 messages. Restoring a session relies on it (`Store.load_transcript`): its messages come from the
 store's projections, and only the other events are replayed. Keep it so."""
 
 TurnState = Literal["running", "completed", "cancelled", "failed"]
 _T = TypeVar("_T")
-
-
-class Part:
-    """One part of a message: its id, kind and text so far. Immutable.
-
-    The text is a `GrowingText`: a streamed delta is appended in place of re-joining the whole
-    text, so a reply costs time linear in its length (`core/growing_text.py`). Read it as
-    `text` (a str, joined when first read), `size`, or `text_from(offset)`.
-    """
-
-    __slots__ = ("id", "kind", "_body")
-
-    id: str
-    kind: str
-
-    def __init__(self, id: str, kind: str, text: str | GrowingText) -> None:
-        object.__setattr__(self, "id", id)
-        object.__setattr__(self, "kind", kind)
-        object.__setattr__(self, "_body", text if isinstance(text, GrowingText) else GrowingText(text))
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"Part is immutable: cannot set {name}")
-
-    @property
-    def text(self) -> str:
-        """For a tool part, its call encoded (`core/tool_calls.py`); read it as `tool`."""
-        return self._body.text
-
-    @property
-    def body(self) -> GrowingText:
-        """The text without joining it: its size, its tail, what a delta appends to."""
-        return self._body
-
-    @property
-    def size(self) -> int:
-        return self._body.size
-
-    def text_from(self, offset: int) -> str:
-        """The text from character `offset` on: a printer of new text pays only for the new."""
-        return self._body.tail(offset)
-
-    @property
-    def tool(self) -> ToolCall | None:
-        """A tool part's call; None for other parts and for tool parts stored as a plain line."""
-        return tool_calls.decode(self.text) if self.kind == "tool" else None
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Part):
-            return NotImplemented
-        return self.id == other.id and self.kind == other.kind and self._body == other._body
-
-    def __hash__(self) -> int:
-        return hash((self.id, self.kind, self._body))
-
-    def __repr__(self) -> str:
-        return f"Part(id={self.id!r}, kind={self.kind!r}, text={self._body!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +70,8 @@ class Message:
             elif part.kind == "tool":
                 call = part.tool
                 shown.append(tool_calls.to_markdown(call if call is not None else _legacy_tool(part.text)))
+            elif (record := part.question) is not None:
+                shown.append(question_records.to_markdown(record))
         return "".join(shown)
 
 
@@ -278,6 +226,22 @@ def _apply_part(transcript: Transcript, event: PartUpdated) -> Transcript:
     return _with_messages(transcript, _replace_at(messages, index, changed))
 
 
+def _record_question(transcript: Transcript, event: QuestionRecorded) -> Transcript:
+    """Put the record in its part (made at the end of its message the first time, so it stays
+    where the question was asked), creating the message if the turn had none."""
+    transcript = _ensure_message(transcript, event.message_id, "assistant", event.turn_id)
+    index = _find(transcript.messages, event.message_id)
+    assert index is not None
+    message = transcript.messages[index]
+    part = Part(question_records.part_id(event.record.request_id), question_records.KIND, question_records.encode(event.record))
+    at = next((i for i, old in enumerate(message.parts) if old.id == part.id), None)
+    if at is not None and message.parts[at] == part:
+        return transcript
+    parts = message.parts + (part,) if at is None else _replace_at(message.parts, at, part)
+    changed = Message(message.id, message.role, message.turn_id, parts, message.completed)
+    return _with_messages(transcript, _replace_at(transcript.messages, index, changed))
+
+
 def _older(usage: Usage, than: Usage) -> bool:
     """Whether `usage` is an earlier snapshot of the same turn than `than`."""
     return (usage.total_cost_micros or 0, usage.output_tokens) < (than.total_cost_micros or 0, than.output_tokens)
@@ -340,6 +304,8 @@ def apply(transcript: Transcript, event: DomainEvent) -> Transcript:
             state: QuestionState = "rejected" if answers is None else "answered"
             settled_one = replace(transcript.questions[index], state=state, answers=answers)
             return replace(transcript, questions=_replace_at(transcript.questions, index, settled_one))
+        case QuestionRecorded():
+            return _record_question(transcript, event)
         case UnknownEvent():
             return transcript
     return transcript
@@ -361,7 +327,7 @@ def apply_all(transcript: Transcript, events: Iterable[DomainEvent]) -> Transcri
         message_id = turn_id = request_id = None
         by_turn = False
         match event:
-            case UserMessageSent() | MessageCreated() | PartUpdated() | MessageCompleted():
+            case UserMessageSent() | MessageCreated() | PartUpdated() | MessageCompleted() | QuestionRecorded():
                 message_id = event.message_id
             case TurnStarted() | TurnStatusChanged() | UsageReported():
                 turn_id = event.turn_id

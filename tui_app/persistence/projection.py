@@ -9,13 +9,14 @@ import time
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from tui_app.core import transcript as reducer
+from tui_app.core import question_records, transcript as reducer
 from tui_app.core.events import (
     DomainEvent,
     MessageCompleted,
     MessageCreated,
     PartUpdated,
     QuestionAsked,
+    QuestionRecorded,
     QuestionSettled,
     TurnCompleted,
     UsageReported,
@@ -74,6 +75,8 @@ class Projection:
                 self._reduce_message(event, message_id, None)
             case PartUpdated(message_id=message_id, part_id=part_id):
                 return self._reduce_message(event, message_id, part_id)
+            case QuestionRecorded(message_id=message_id, record=record):
+                self._reduce_message(event, message_id, question_records.part_id(record.request_id))
             case QuestionAsked(request_id=request_id) | QuestionSettled(request_id=request_id):
                 self._reduce_questions(event, "request_id = ?", request_id)
             case TurnCompleted(turn_id=turn_id):

@@ -174,11 +174,15 @@ def to_json_data(export: SessionExport) -> dict[str, object]:
 
 
 def _part_data(part: Part) -> dict[str, object]:
-    """A part as data; a tool part as its call's fields (name, state, input, output, ...)."""
+    """A part as data; a tool part as its call's fields (name, state, input, output, ...); a
+    question part as its record (the questions, their options, the answers, the outcome)."""
     call = part.tool
-    if call is None:
-        return {"id": part.id, "kind": part.kind, "text": part.text}
-    return {"id": part.id, "kind": part.kind, "tool": asdict(call)}
+    if call is not None:
+        return {"id": part.id, "kind": part.kind, "tool": asdict(call)}
+    record = part.question
+    if record is not None:
+        return {"id": part.id, "kind": part.kind, "question": asdict(record)}
+    return {"id": part.id, "kind": part.kind, "text": part.text}
 
 
 def to_json(export: SessionExport) -> str:

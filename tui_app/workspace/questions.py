@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from tui_app.core import question_notes
 from tui_app.core.transcript import AskedQuestion
 from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.signal import Signal
@@ -80,7 +81,13 @@ class QuestionQueue:
 
         def resolved(done: asyncio.Future[QuestionReply]) -> None:
             if not done.cancelled() and done is waiting.future:
-                self._on_reply(waiting, done.result())
+                reply = done.result()
+                if reply.action == "defer":
+                    # The transcript says so where the question was asked.
+                    note = question_notes.deferred(waiting.session.transcript, waiting.asked.id)
+                    if note is not None:
+                        waiting.session.note(note)
+                self._on_reply(waiting, reply)
 
         future.add_done_callback(resolved)
 

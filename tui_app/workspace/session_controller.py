@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from tui_app.backends.base import AgentBackend, EndResult, RemoteSession
 from tui_app.backends.errors import BackendError, NotFound, SessionExpired, TurnConflict
-from tui_app.core import session_state, transcript as reducer
+from tui_app.core import question_notes, session_state, transcript as reducer
 from tui_app.core.events import DomainEvent, TurnCompleted, UserMessageSent
 from tui_app.core.session_state import ControllerEvent, SessionStatus, StateKind
 from tui_app.core.cost import with_stored_session
@@ -232,7 +232,10 @@ class SessionController:
     def _apply(self, event: DomainEvent) -> None:
         self.last_activity = self._clock()
         self._queue_write(event)
-        self.transcript = reducer.apply(self.transcript, event)
+        earlier, self.transcript = self.transcript, reducer.apply(self.transcript, event)
+        for note in question_notes.notes(earlier, self.transcript, event):  # questions recorded in place
+            self._queue_write(note)
+            self.transcript = reducer.apply(self.transcript, note)
         messages = self.transcript.messages
         if messages and messages[-1].id not in self.message_times:
             self.message_times[messages[-1].id] = time.time()
@@ -244,6 +247,11 @@ class SessionController:
         if self.status.kind != before:
             self._save_record()
         self._changed(event)
+
+    def note(self, event: DomainEvent) -> None:
+        """Apply an event the client makes itself (a question deferred): stored and shown like
+        the service's."""
+        self._apply(event)
 
     async def open(self, model: str | None = None, idle_timeout_ms: int | None = None) -> None:
         """Create the session on its service."""

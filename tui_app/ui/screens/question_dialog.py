@@ -40,7 +40,8 @@ class QuestionDialog(ModalScreen[QuestionReply]):
     BINDINGS = [
         Binding("ctrl+s", "submit", "Send answer", id="question-submit"),
         Binding("escape", "defer", "Later", id="question-defer"),
-        Binding("ctrl+x", "cancel_turn", "Cancel the turn", id="question-cancel"),
+        # Before the focused field's own keys: the typed-answer field would take Ctrl+X as "cut".
+        Binding("ctrl+x", "cancel_turn", "Cancel the turn", id="question-cancel", priority=True),
     ]
 
     def __init__(
@@ -95,9 +96,26 @@ class QuestionDialog(ModalScreen[QuestionReply]):
                 )
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._fit_body)
         self.set_timer(ARM_SECONDS, self._arm)
         if self.future is not None:
             self.future.add_done_callback(self._future_done)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_body)
+
+    def _fit_body(self) -> None:
+        """Give the questions what the box has left, so on a short terminal they scroll (and Tab
+        brings each into view) instead of running off the bottom. CSS alone cannot say "auto, but
+        no more than what is left" for a box whose own height is auto."""
+        box = self.query_one("#question-box")
+        chrome = box.outer_size.height - box.size.height
+        fixed = chrome + self.query_one("#question-title").outer_size.height
+        fixed += self.query_one("#question-actions").outer_size.height
+        limit = max(3, int(self.size.height * 0.9) - fixed)
+        body = self.query_one("#question-body")
+        if body.styles.max_height is None or body.styles.max_height.value != limit:
+            body.styles.max_height = limit
 
     def _future_done(self, future: asyncio.Future[QuestionReply]) -> None:
         if future.cancelled() and self.is_attached and self.is_active:
@@ -117,7 +135,7 @@ class QuestionDialog(ModalScreen[QuestionReply]):
         for button in self.query(Button):
             button.disabled = False
         first = self.query(".choices").first()
-        first.focus()
+        first.focus(scroll_visible=False)  # the first question is at the top already; centring it would scroll its header away
 
     def answers(self) -> tuple[tuple[str, ...], ...] | str:
         """The answers, one tuple of labels per question, or why they are incomplete."""
@@ -142,7 +160,9 @@ class QuestionDialog(ModalScreen[QuestionReply]):
             return
         answers = self.answers()
         if isinstance(answers, str):
-            self.query_one("#question-problem", Static).update(f"[$error]{answers}[/]")
+            problem = self.query_one("#question-problem", Static)
+            problem.update(f"[$error]{answers}[/]")
+            problem.display = True
             return
         self._reply(QuestionReply("answer", answers))
 

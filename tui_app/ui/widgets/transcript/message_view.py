@@ -1,4 +1,5 @@
-"""One message of the transcript: a header, its parts (text, reasoning, tool calls) and a note.
+"""One message of the transcript: a header, its parts (text, reasoning, tool calls, questions asked)
+and a note.
 
 Text streams through `StreamingMarkdown`; reasoning and tool calls are `Collapsible` blocks,
 reasoning collapsed by default and rendered only once opened; a turn that did not complete ends
@@ -15,10 +16,12 @@ from textual.containers import Vertical
 from textual.markup import escape
 from textual.widgets import Collapsible, Static
 
+from tui_app.core import question_records
 from tui_app.core.cost import Cost, format_cost
 from tui_app.core.money import format_micros
 from tui_app.core.sanitize import strip_control
 from tui_app.core.transcript import Message, Part, Transcript, Turn
+from tui_app.ui.widgets.transcript.question_record_view import QuestionRecordView
 from tui_app.ui.widgets.transcript.streaming_markdown import StreamingMarkdown
 
 NOTES = {
@@ -84,7 +87,18 @@ def code_blocks(markdown: str) -> list[str]:
     return [token.content for token in tokens if token.type in ("fence", "code_block")]
 
 
-class ToolCallView(Collapsible):
+class _Block(Collapsible):
+    """A block of a message that opens and closes: by a click on its title, or by Enter on its
+    message in the transcript. Its title takes no focus, so Shift+Tab from the composer lands on
+    the transcript itself, whose footer then offers Enter (a focused title would take Enter for
+    its block alone, and hide it from the footer)."""
+
+    def on_mount(self) -> None:
+        for title in self.query("CollapsibleTitle"):
+            title.can_focus = False
+
+
+class ToolCallView(_Block):
     """A tool call: its name and state as the title; its input and output inside. Rendered from
     the part's `ToolCall`; every string in it is the service's, so sanitised and escaped."""
 
@@ -124,7 +138,7 @@ def _shown(text: str) -> str:
     return escape(strip_control(text))
 
 
-class ReasoningView(Collapsible):
+class ReasoningView(_Block):
     """The agent's reasoning: collapsed by default, rendered only while open."""
 
     def __init__(self, part: Part) -> None:
@@ -163,6 +177,9 @@ class UserTextView(Static):
             self.update(strip_control(part.text))
 
 
+PartView = TextPartView | UserTextView | ReasoningView | ToolCallView | QuestionRecordView
+
+
 class MessageView(Vertical):
     """One message: a header line, its parts in order, and a note if its turn did not complete."""
 
@@ -184,7 +201,7 @@ class MessageView(Vertical):
         self._header_text = ""
         self._note = Static(classes="message-note")
         self._note_text: tuple[str, str] | None = None
-        self._parts: dict[str, TextPartView | UserTextView | ReasoningView | ToolCallView] = {}
+        self._parts: dict[str, PartView] = {}
 
     def compose(self) -> ComposeResult:
         yield self._header
@@ -192,6 +209,18 @@ class MessageView(Vertical):
 
     def on_mount(self) -> None:
         self._note.display = False
+
+    @property
+    def blocks(self) -> list[Collapsible]:
+        """Its tool calls and reasoning: what Enter opens and closes."""
+        return [view for view in self._parts.values() if isinstance(view, Collapsible)]
+
+    def toggle_blocks(self) -> None:
+        """Open every block if one is closed, else close them all."""
+        blocks = self.blocks
+        opening = any(block.collapsed for block in blocks)
+        for block in blocks:
+            block.collapsed = not opening
 
     @property
     def source(self) -> str:
@@ -234,11 +263,13 @@ class MessageView(Vertical):
                 await view.show(part)
         self.shown_text = message.display_text
 
-    def _view_for(self, part: Part) -> TextPartView | UserTextView | ReasoningView | ToolCallView:
+    def _view_for(self, part: Part) -> PartView:
         if part.kind == "text" and self.message.role == "user":
             return UserTextView()
         if part.kind == "reasoning":
             return ReasoningView(part)
         if part.kind == "tool":
             return ToolCallView(part)
+        if part.kind == question_records.KIND:
+            return QuestionRecordView()
         return TextPartView(classes="message-text")

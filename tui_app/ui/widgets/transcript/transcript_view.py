@@ -51,6 +51,10 @@ class TranscriptView(VerticalScroll, can_focus=True):
         Binding("ctrl+y", "copy_code", "Copy code", id="copy-code"),
         Binding("end", "jump_to_end", "Jump to end", show=False, id="jump-to-end"),
         Binding("home", "jump_to_start", "Top", show=False, id="transcript-top"),
+        Binding(
+            "enter", "toggle_blocks", "Expand", id="transcript-expand",
+            tooltip="Expand tool calls, reasoning",
+        ),
     ]
 
     def __init__(self, *, frame_rate: float = FRAME_RATE, **kwargs: object) -> None:
@@ -257,6 +261,9 @@ class TranscriptView(VerticalScroll, can_focus=True):
             await self.reset()
             self.show(transcript, self._unit)
             return
+        views = self.query(MessageView)
+        if self.has_focus and views:
+            self._select(views.last(), scroll=False)  # scroll_end shows it
         self.anchor()
         self.scroll_end(animate=False, immediate=True)
 
@@ -264,16 +271,22 @@ class TranscriptView(VerticalScroll, can_focus=True):
         await self.action_jump_to_end()
 
     def action_jump_to_start(self) -> None:
+        # The selection goes to the top too, so Down then reads on from there (not from the end).
+        views = self.query(MessageView)
+        if views:
+            self._select(views.first(), scroll=False)
         self.scroll_home(animate=False)
 
     # -- selection and copy ---------------------------------------------------------------
 
-    def _select(self, view: MessageView | None) -> None:
+    def _select(self, view: MessageView | None, scroll: bool = True) -> None:
         if self._selected is not None:
             self._selected.remove_class("-selected")
         self._selected = view
+        self.refresh_bindings()  # Enter is offered only on a message with blocks
         if view is not None:
             view.add_class("-selected")
+        if view is not None and scroll:
             self.scroll_to_widget(view, animate=False, top=view.size.height > self.size.height)
 
     def _forget_selection_in(self, views: list[MessageView]) -> None:
@@ -298,6 +311,17 @@ class TranscriptView(VerticalScroll, can_focus=True):
             self.scroll_home(animate=False)  # loads the previous page, if any
             index = 0
         self._select(views[min(index, len(views) - 1)])
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_blocks":
+            view = self._target()
+            return view is not None and bool(view.blocks)
+        return True
+
+    def action_toggle_blocks(self) -> None:
+        view = self._target()
+        if view is not None:
+            view.toggle_blocks()
 
     def on_click(self, event: events.Click) -> None:
         widget = event.widget
