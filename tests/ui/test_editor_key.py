@@ -25,4 +25,4 @@ async def test_the_help_lists_the_new_composer_keys(connection: Connection) -> N
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         listed = {(info.id, info.keys) for info in app.binding_catalogue()}
-        assert {("editor", "ctrl+e"), ("expand-paste", "f3"), ("unqueue", "ctrl+k"), ("retry-start", "f5")} <= listed
+        assert {("editor", "ctrl+e"), ("expand-paste", "f4"), ("unqueue", "ctrl+k"), ("retry-start", "f5")} <= listed
