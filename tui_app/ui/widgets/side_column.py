@@ -1,0 +1,41 @@
+"""The main row of the screen (the side column beside the chat), fitted to the terminal's size.
+
+The row marks itself with classes for app.tcss: `-narrow` (too few columns for both: the side
+column hides until asked for), `-short` (the usage panel gives its figures in a few lines, so
+the session list keeps its rows) and `-tiny` (no room for the usage panel at all). It follows its
+own size rather than the screen's, so a resize under a dialog is not missed.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.containers import Horizontal, Vertical
+
+NARROW = 70
+"""Columns below which the chat needs them all: the side column shows only when asked for."""
+SHORT = 30
+"""Rows of the main row (the terminal's less header and footer) below which the usage panel is compact."""
+TINY = 18
+"""Rows below which the usage panel leaves the session list the whole column."""
+
+
+class MainRow(Horizontal):
+    """The side column and the chat."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        width, height = event.size
+        self.set_class(width < NARROW, "-narrow")
+        self.set_class(height < SHORT, "-short")
+        self.set_class(height < TINY, "-tiny")
+
+
+class SideColumn(Vertical):
+    """The sessions and the usage of the one on screen. `toggle` hides or shows it; the choice
+    holds at any width (`-hidden`, `-shown`), and without one the width decides."""
+
+    def toggle(self) -> None:
+        shown = self.display  # as app.tcss has it now, the width's rule included
+        self.set_class(shown, "-hidden")
+        self.set_class(not shown, "-shown")
+        if shown and self.has_focus_within:
+            self.screen.focus_next()  # the focus must not stay on a list no one sees
