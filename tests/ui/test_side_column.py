@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.content import Content
 from textual.geometry import Region
-from textual.widgets import ListView
+from textual.widgets import ListView, Static
 
 from tests.conftest import wait_until
 from tui_app.backends.connection import Connection
@@ -46,6 +46,10 @@ def lines(item: SessionItem) -> list[str]:
     return rendered.plain.split("\n")
 
 
+def title(app: TuiApp) -> str:
+    return str(app.query_one("#session-title", Static).render())
+
+
 def fully_inside(inner: Region, outer: Region) -> bool:
     return outer.contains_region(inner)
 
@@ -64,10 +68,13 @@ async def test_ctrl_b_hides_and_shows_the_side_column_and_f1_lists_it(connection
         assert not side.display
         assert transcript.size.width > 110  # the chat takes the whole width
         assert app.focused is app.query_one(Composer)
+        # The other sessions, and the way back to them, are named above the transcript.
+        assert title(app).endswith("(2 sessions: ctrl+b)")
 
         await pilot.press("ctrl+b")
         await pilot.pause()
         assert side.display and transcript.size.width < 100
+        assert "sessions:" not in title(app)
         assert ("toggle-side", "ctrl+b") in [(info.id, info.keys) for info in app.binding_catalogue()]
 
 
@@ -104,6 +111,7 @@ async def test_at_60x15_the_chat_keeps_the_width_and_ctrl_b_brings_the_list(conn
         assert not side.display  # hidden by itself: 60 columns are the chat's
         assert transcript.size.width >= 55 and transcript.size.height >= 5
         assert composer.region.width == 60
+        assert title(app).endswith("(6 sessions: ctrl+b)")
 
         # The composer still sends, and the reply is in view.
         composer.insert("hello from a small terminal")

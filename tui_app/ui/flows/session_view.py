@@ -64,6 +64,8 @@ class SessionView:
         transcript.typed = lambda text: composer.focus().insert(text)  # typed in the transcript: not lost
         self.title = app.query_one("#session-title", Static)
         self.side = app.query_one(SideColumn)
+        self.side.on_shown = self._side_shown
+        self._side_hidden = False
         self.remembered = remembered
         self._title_text = ""
         self._on_switched = on_switched
@@ -115,6 +117,11 @@ class SessionView:
     def toggle_side(self) -> None:
         self.side.toggle()
 
+    def _side_shown(self, shown: bool) -> None:
+        if self._side_hidden == shown:
+            self._side_hidden = not shown
+            self.show_current()
+
     def _remember_place(self) -> None:
         place = place_of(self.workspace)
         if place == self.remembered.place:
@@ -130,6 +137,10 @@ class SessionView:
         if session is None:
             return
         title = f"{session.title} · {session.backend.name}"
+        if self._side_hidden:  # the only sign left of the other sessions, and of the way back
+            key = self.workspace.settings.keys.get("toggle-side", "ctrl+b")
+            count = len(self.workspace.sessions)
+            title += f"  ({count} session{'' if count == 1 else 's'}: {key})"
         if title != self._title_text:
             self._title_text = title
             self.title.update(title)

@@ -8,6 +8,8 @@ own size rather than the screen's, so a resize under a dialog is not missed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import events
 from textual.containers import Horizontal, Vertical
 
@@ -27,11 +29,19 @@ class MainRow(Horizontal):
         self.set_class(width < NARROW, "-narrow")
         self.set_class(height < SHORT, "-short")
         self.set_class(height < TINY, "-tiny")
+        for side in self.query_children(SideColumn):
+            side.call_after_refresh(side.announce)
 
 
 class SideColumn(Vertical):
     """The sessions and the usage of the one on screen. `toggle` hides or shows it; the choice
     holds at any width (`-hidden`, `-shown`), and without one the width decides."""
+
+    def __init__(self, **kwargs: str) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.on_shown: Callable[[bool], None] | None = None
+        """Told whether the column is shown, after each toggle or resize (the app says where
+        the sessions went while it is hidden)."""
 
     def toggle(self) -> None:
         shown = self.display  # as app.tcss has it now, the width's rule included
@@ -39,3 +49,8 @@ class SideColumn(Vertical):
         self.set_class(not shown, "-shown")
         if shown and self.has_focus_within:
             self.screen.focus_next()  # the focus must not stay on a list no one sees
+        self.call_after_refresh(self.announce)  # once the new rule applies
+
+    def announce(self) -> None:
+        if self.on_shown is not None:
+            self.on_shown(self.display)
