@@ -126,8 +126,8 @@ async def test_at_60x15_the_chat_keeps_the_width_and_ctrl_b_brings_the_list(conn
         assert len([item for item in rows(app) if fully_inside(item.region, listed.region)]) >= 6
         assert not app.query_one(UsagePanel).display  # no room for it: the list has the column
 
-        # Picking a session in the list shows it.
-        listed.focus()
+        # The list has the focus: Up and Enter pick a session.
+        assert app.focused is listed
         await pilot.press(*["up"] * 5, "enter")
         await wait_until(pilot, lambda: app.current is app.workspace.order[0])
         await pilot.press("ctrl+b")

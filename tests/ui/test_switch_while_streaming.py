@@ -22,6 +22,12 @@ from tui_app.ui.widgets.usage_panel import UsagePanel
 TITLES = ("Alpha", "Beta", "Gamma", "Delta", "Epsilon")
 
 
+def painted_messages(screen: Any) -> list[MessageView]:
+    """The messages the screen's compositor placed in view: what a frame is drawn from."""
+    transcript = screen.query_one(TranscriptView)
+    return [w for w in screen._compositor.visible_widgets if isinstance(w, MessageView) and w.parent is transcript]
+
+
 class FrameWatch:
     """Looks at the main screen each time the app hands a frame to the terminal (Textual's
     `App._display`; a held batch paints nothing, so only painted frames count), as the frame is
@@ -46,9 +52,7 @@ class FrameWatch:
     def _check(self, screen: Any) -> None:
         app = self.app
         owner = {m.id: s for s in app.sessions.values() for m in s.transcript.messages}
-        transcript = app.query_one(TranscriptView)
-        visible = screen._compositor.visible_widgets  # what this frame is drawn from
-        shown = [w for w in visible if isinstance(w, MessageView) and w.parent is transcript]
+        shown = painted_messages(screen)
         sessions = {owner[w.message_id].title for w in shown if w.message_id in owner}
         usage = str(app.query_one(UsagePanel).query_one(".panel-title", Label).render())
         title = str(app.query_one("#session-title", Static).render())
@@ -86,6 +90,9 @@ async def switch_while_streaming(app: TuiApp) -> None:
             composer.insert(f"keep streaming while I switch, number {number}")
             composer.action_send()
         await wait_until(pilot, lambda: all(s.state == "streaming" for s in app.sessions.values()))
+        # The last session's first message is painted (a frame or so after it arrives) before
+        # the watch begins: what is watched is the switching.
+        await wait_until(pilot, lambda: bool(painted_messages(app.screen)))
 
         watch = FrameWatch(app)
         for number in (1, 3, 5, 2, 4, 1, 5, 3, 2, 4, 1):

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from textual import events
 from textual.containers import Horizontal, Vertical
+from textual.widgets import ListView
 
 NARROW = 70
 """Columns below which the chat needs them all: the side column shows only when asked for."""
@@ -49,6 +50,9 @@ class SideColumn(Vertical):
         self.set_class(not shown, "-shown")
         if shown and self.has_focus_within:
             self.screen.focus_next()  # the focus must not stay on a list no one sees
+        elif not shown and self.parent is not None and self.parent.has_class("-narrow"):
+            # Shown over a narrow chat to pick a session: Up, Down and Enter pick it at once.
+            self.query_one(ListView).focus()
         self.call_after_refresh(self.announce)  # once the new rule applies
 
     def announce(self) -> None:
