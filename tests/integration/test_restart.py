@@ -187,8 +187,10 @@ async def test_a_stewrd_session_shows_how_full_its_history_is(server: EmbeddedSe
         await pilot.press("enter")
         await wait_until(pilot, lambda: len(app.current.transcript.turns) == 1 and app.current.state == "ready")  # type: ignore[union-attr]
         await pilot.pause(0.1)
-        label = str(app.query_one(SessionItem).query_one("Static").render())
-        assert "2/50 messages of history" in label
+        item = app.query_one(SessionItem)
+        label = str(item.query_one("Static").render())
+        assert "2/50 msgs" in label  # the row's one line of status; the tooltip says it in full
+        assert "2/50 messages of history" in str(item.tooltip)
         assert "1 credit" in label
 
 

@@ -209,7 +209,7 @@ def test_web_mode_sends_a_message_and_streams_the_reply_in_a_browser(browser: An
 
 def test_a_second_tab_is_told_to_close_the_first_and_a_reload_keeps_the_session(browser: Any, web_url: str) -> None:
     first = open_page(browser, web_url)
-    wait_for_screen(first, lambda text: app_started(text) and "local · ready" in text, "the app in the first tab")
+    wait_for_screen(first, lambda text: app_started(text) and "ready · local" in text, "the app in the first tab")
 
     second = open_page(browser, web_url)
     wait_for_screen(second, lambda text: "already open in another tab" in text, "the second tab's explanation")
@@ -217,13 +217,13 @@ def test_a_second_tab_is_told_to_close_the_first_and_a_reload_keeps_the_session(
     # A reload is the old page leaving and a new one arriving: it gets the app back, not the
     # explanation, with the same session still alive.
     first.reload()
-    wait_for_screen(first, lambda text: app_started(text) and "local · ready" in text, "the app after a reload")
+    wait_for_screen(first, lambda text: app_started(text) and "ready · local" in text, "the app after a reload")
 
     first.close()
     second.reload()
     # The session's row in the sidebar, not only its name above the transcript (shown first).
     text = wait_for_screen(
-        second, lambda text: "Session 1" in text and "local · ready" in text, "the app in the second tab once the first is closed"
+        second, lambda text: "Session 1" in text and "ready · local" in text, "the app in the second tab once the first is closed"
     )
     assert "expired" not in text, text
     assert "Session 2" not in text

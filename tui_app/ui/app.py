@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual import events, on
+from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.notifications import SeverityLevel
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
@@ -44,6 +44,7 @@ from tui_app.ui.theme_choice import starting_theme
 from tui_app.ui.themes import load_themes, theme_dirs
 from tui_app.ui.widgets.composer import Composer
 from tui_app.ui.widgets.session_sidebar import SessionSidebar
+from tui_app.ui.widgets.side_column import MainRow, SideColumn
 from tui_app.ui.widgets.storage_banner import StorageBanner
 from tui_app.ui.widgets.transcript.transcript_view import TranscriptView
 from tui_app.ui.widgets.usage_panel import UsagePanel
@@ -133,8 +134,8 @@ class TuiApp(App[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield StorageBanner()
-        with Horizontal(id="main"):
-            with Vertical(id="side"):
+        with MainRow(id="main"):
+            with SideColumn(id="side"):
                 yield SessionSidebar()
                 yield UsagePanel()
             with Vertical(id="chat"):
@@ -155,7 +156,7 @@ class TuiApp(App[None]):
         self.sub_title = f"{workspace.connection.backend} · {workspace.connection.where}"
         self._questions = QuestionFlow(self, workspace, self.notices)
         self._view = SessionView(
-            self, workspace, self.query_one(SessionSidebar), self._usage, self._transcript, self._composer,
+            self, workspace, self.query_one(SessionSidebar), self._usage, self._transcript, self._composer, self.remembered,
             on_switched=self._questions.offer,  # a question asked while it was off screen opens now
         )  # fmt: skip
         self._sending = SendFlow(self, workspace, self._composer)
@@ -173,10 +174,6 @@ class TuiApp(App[None]):
         self._composer.focus()
         exit_after_first_paint_if_asked(self, lambda: self.current is not None and not self._transcript.rendering)
 
-    def on_resize(self, event: events.Resize) -> None:
-        # On a short terminal (80x24) the side column drops its blank lines, so the session
-        # list keeps some rows.
-        self.query_one("#side").set_class(event.size.height < 32, "-short")
 
     async def on_unmount(self) -> None:
         for flow in (self._view, self._questions, self._sending, self._storage, self._notice_rules):
@@ -240,6 +237,9 @@ class TuiApp(App[None]):
 
     async def action_switch_number(self, number: int | None) -> None:
         await self._view.show_other(self.workspace.numbered(number) if number else None)
+
+    def action_toggle_side(self) -> None:
+        self._view.toggle_side()
 
     def action_go_to(self) -> None:
         self.push_screen(GoToScreen(len(self.sessions)), callback=self.action_switch_number)

@@ -17,6 +17,8 @@ APP_BINDINGS: list[BindingType] = [
     Binding("ctrl+t", "end_session", "End", tooltip="End session", id="end-session"),
     Binding("ctrl+l", "audit_log", "Audit", tooltip="Audit log", id="audit-log"),
     Binding("f1", "help", "Keys", id="help"),
+    # After F1: at 80 columns the footer may have no room left for it (F1 lists it).
+    Binding("ctrl+b", "toggle_side", "Sessions", tooltip="Hide or show the sessions column", id="toggle-side"),
     Binding("ctrl+end", "jump_to_end", "Jump to the end", show=False, id="jump-to-bottom"),
     Binding("f2", "settings", "Settings", show=False, id="settings"),
     Binding("f3", "notice_history", "Notifications", show=False, tooltip="Notification history", id="notice-history"),

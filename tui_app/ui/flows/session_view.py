@@ -1,5 +1,10 @@
 """The main screen follows the workspace: the sidebar shows every session, the usage panel,
-transcript and composer title the one on screen. Subscribed once; the App only forwards keys."""
+transcript and composer title the one on screen. Subscribed once; the App only forwards keys.
+
+A switch paints once: the old session stays on screen until the new one's transcript, usage,
+title and sidebar mark are all in place (issue 15: no blank frame, no stale usage panel). Where
+the user is (the session on screen, the unread marks) is remembered for the next run.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +17,14 @@ from textual.widgets import Static
 from tui_app.core.cost import turn_cost
 from tui_app.core.events import UsageReported
 from tui_app.ui.flows.on_app import on_pump
+from tui_app.ui.remembered import Remembered
 from tui_app.ui.widgets.composer import Composer
 from tui_app.ui.widgets.session_sidebar import SessionSidebar
+from tui_app.ui.widgets.side_column import SideColumn
 from tui_app.ui.widgets.transcript.transcript_view import TranscriptView
 from tui_app.ui.widgets.usage_panel import UsagePanel
 from tui_app.workspace.changes import RosterChange, SessionChange
+from tui_app.workspace.reopen import place_of, reopen
 from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.workspace import Workspace
 
@@ -53,6 +61,7 @@ class SessionView:
         usage: UsagePanel,
         transcript: TranscriptView,
         composer: Composer,
+        remembered: Remembered,
         on_switched: Callable[[SessionController], None],
     ) -> None:
         self.app = app
@@ -63,6 +72,10 @@ class SessionView:
         self.composer = composer
         transcript.typed = lambda text: composer.focus().insert(text)  # typed in the transcript: not lost
         self.title = app.query_one("#session-title", Static)
+        self.side = app.query_one(SideColumn)
+        self.side.on_shown = self._side_shown
+        self._side_hidden = False
+        self.remembered = remembered
         self._title_text = ""
         self._on_switched = on_switched
         self._shown_state: tuple[str, str] | None = None
@@ -79,8 +92,11 @@ class SessionView:
     async def first_session(self, new_session: Callable[[], object]) -> None:
         """At start: the latest stored session as soon as the stored ones are read (off the
         loop), or a new one when there are none."""
-        if await self.workspace.restore() and self.workspace.current is not None:
-            await self.switch(self.workspace.current)
+        workspace = self.workspace
+        if await workspace.restore() and (session := reopen(workspace, self.remembered.place)) is not None:
+            for other in workspace.order:
+                self.sidebar.refresh_session(other, other.id in workspace.unread)
+            await self.switch(session)
         else:
             new_session()
 
@@ -90,23 +106,50 @@ class SessionView:
             await self.switch(session)
 
     async def switch(self, session: SessionController) -> None:
-        # A session off screen is data, not widgets: the view is rebuilt from its transcript.
+        # A session off screen is data, not widgets: the view is rebuilt from its transcript,
+        # with the screen's updates held until it is, so no frame shows half a switch.
         draft = self.workspace.show(session)
-        composer = self.composer
-        composer.set_history([m.text for m in session.transcript.messages if m.role == "user"])
-        composer.show_draft(draft)
-        await self.transcript.reset()
-        self.transcript.times = session.message_times
-        self.transcript.turn_cost = lambda turn_id: turn_cost(session.book.ledger, session.id, turn_id)
-        self.sidebar.select(session.id)
-        self.show_current()
+        with self.app.batch_update():
+            composer = self.composer
+            composer.set_history([m.text for m in session.transcript.messages if m.role == "user"])
+            composer.show_draft(draft)
+            self.transcript.times = session.message_times
+            self.transcript.turn_cost = lambda turn_id: turn_cost(session.book.ledger, session.id, turn_id)
+            await self.transcript.switch_to(session.transcript, session.backend.capabilities.money)
+            if session is not self.workspace.current:
+                return  # switched again meanwhile: that switch paints
+            self.sidebar.select(session.id)
+            self.show_current()
         self._on_switched(session)
+        self._remember_place()
+
+    def toggle_side(self) -> None:
+        self.side.toggle()
+
+    def _side_shown(self, shown: bool) -> None:
+        if self._side_hidden == shown:
+            self._side_hidden = not shown
+            self.show_current()
+
+    def _remember_place(self) -> None:
+        place = place_of(self.workspace)
+        if place == self.remembered.place:
+            return
+        self.remembered.place = place
+        try:
+            self.remembered.save()
+        except OSError:
+            pass  # where the user was is a convenience: the next change tries again
 
     def show_current(self) -> None:
         session = self.workspace.current
         if session is None:
             return
         title = f"{session.title} · {session.backend.name}"
+        if self._side_hidden:  # the only sign left of the other sessions, and of the way back
+            key = self.workspace.settings.keys.get("toggle-side", "ctrl+b")
+            count = len(self.workspace.sessions)
+            title += f"  ({count} session{'' if count == 1 else 's'}: {key})"
         if title != self._title_text:
             self._title_text = title
             self.title.update(title)
@@ -128,6 +171,8 @@ class SessionView:
             return  # (no screens: the app is shutting down, and a session still reported)
         session = change.session
         self.sidebar.refresh_session(session, change.unread)
+        if change.unread and session.id not in self.remembered.place.unread:
+            self._remember_place()
         current = self.workspace.current
         if session is current:
             self.show_current()

@@ -2,54 +2,36 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.markup import escape
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Label, ListItem, ListView, Static
 
-from tui_app.core.cost import format_cost, summarize
+from tui_app.ui.widgets.session_row import CURRENT_MARK, STATE_MARKS, row_content, row_tooltip
 from tui_app.workspace.session_controller import SessionController
 
-# Characters a row has for the title and the cost: the sidebar's width less marks, padding and
-# the scrollbar it grows once the sessions overflow (a row that wraps would read as two).
-TITLE_WIDTH = 22
-# Not ▶ (U+25B6): its East Asian width is ambiguous, so a terminal that draws it wide (CJK
-# locales) would shift the row by a column; ▸ is narrow everywhere.
-CURRENT_MARK = "▸"
-"""Before the session on screen (with a bold, reversed row: not by colour alone)."""
-STATE_MARKS = {
-    "creating": "…", "ready": "○", "idle": "◌", "sending": "●", "streaming": "●", "asking": "?",
-    "resuming": "↻", "queued": "⧗", "cancelling": "●", "expired": "✕", "ended": "■", "failed": "✕",
-}  # fmt: skip
+__all__ = ["CURRENT_MARK", "STATE_MARKS", "SessionItem", "SessionSidebar"]
+
+FALLBACK_WIDTH = 27
+"""Characters a row has before it is laid out (the side column's usual width)."""
 
 
-def _state_text(session: SessionController) -> str:
-    """The state in words, with the clock a person waits on: a resume's elapsed time, a queued
-    message's countdown."""
-    status = session.status
-    now = time.monotonic()
-    if status.kind == "resuming":
-        return f"resuming {now - status.since:.0f}s"
-    if status.kind == "queued" and status.retry_at is not None:
-        return f"queued, retry in {max(status.retry_at - now, 0):.0f}s"
-    if status.kind == "ended" and status.runtime_ms is not None:
-        return f"ended after {status.runtime_ms / 1000:.0f}s"
-    return status.kind
+class RowText(Static):
+    """A row's two lines, drawn for the width the row has when it is painted."""
 
+    def __init__(self) -> None:
+        super().__init__(markup=False)
+        self.row: tuple[SessionController, bool, bool] | None = None
 
-def _history_note(session: SessionController) -> str:
-    """For services that keep a bounded history, how full it is (warning once it is near)."""
-    cap = session.backend.capabilities.history_cap
-    if cap is None:
-        return ""
-    used = len(session.transcript.messages)
-    style = "$error" if used >= cap else "$warning" if used >= cap * 0.8 else "dim"
-    return f"\n   [{style}]{min(used, cap)}/{cap} messages of history[/]"
+    def render(self) -> Content:
+        if self.row is None:
+            return Content("")
+        session, current, unread = self.row
+        return row_content(session, current, unread, self.size.width or FALLBACK_WIDTH)
 
 
 class SessionItem(ListItem):
@@ -57,7 +39,7 @@ class SessionItem(ListItem):
         super().__init__(id=f"session-{session.id}")
         self.session_id = session.id
         self.current = False
-        self._label = Static()
+        self._label = RowText()
         self._unread = False
         self.refresh_from(session)
 
@@ -72,21 +54,11 @@ class SessionItem(ListItem):
     def refresh_from(self, session: SessionController, unread: bool = False) -> None:
         self._session, self._unread = session, unread
         self.set_class(self.current, "-current")
-        where = CURRENT_MARK if self.current else " "
-        mark = STATE_MARKS.get(session.state, "?")
-        unit = session.backend.capabilities.money
-        cost = format_cost(summarize(session.book.ledger).session(session.id, unit).cost)
         self.set_class(session.state in ("sending", "streaming", "resuming", "queued", "asking"), "-streaming")
         self.set_class(session.state in ("failed", "expired"), "-failed")
-        room = max(TITLE_WIDTH - len(cost), 4)
-        title = session.title if len(session.title) <= room else session.title[: room - 1] + "…"
-        self._label.update(
-            f"[b]{where}{mark} {escape(title)}[/b]{' ' * (room - len(title))} {cost}\n"
-            f"   [dim]{escape(session.backend.name)} · {_state_text(session)}[/dim]"
-            + (" [b $accent]● new[/]" if unread else "")
-            + (" [b $warning]reconnecting…[/]" if session.status.reconnecting else "")
-            + _history_note(session)
-        )
+        self._label.row = (session, self.current, unread)
+        self._label.refresh()
+        self.tooltip = row_tooltip(session, unread)
 
 
 class SessionSidebar(Vertical):

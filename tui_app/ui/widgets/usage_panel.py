@@ -1,4 +1,8 @@
-"""Usage and cost of the session on screen: the running turn live, then its final figure."""
+"""Usage and cost of the session on screen: the running turn live, then its final figure.
+
+On a short terminal (80x24) the panel gives the same figures in a few lines (`#usage-compact`),
+so the session list above it keeps its rows; app.tcss picks the form by the height there is.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from textual.markup import escape
 from textual.widgets import Label, Static
 
 from tui_app.core.budget import budget_level
-from tui_app.core.cost import Cost, format_cost, summarize
+from tui_app.core.cost import Cost, CostSummary, format_cost, summarize
 from tui_app.core.money import format_micros, format_money
 from tui_app.workspace.session_controller import SessionController
 from tui_app.settings.user_settings import Budget
@@ -45,17 +49,22 @@ class UsagePanel(Vertical):
         # children are already gone, where a query would raise.
         self._turn_box = Static(id="usage-turn")
         self._session_box = Static(id="usage-session")
-        self._all_box = Static(id="usage-all")
-        yield Label("Usage", classes="panel-title")
+        self._all_box = Static(id="usage-all", classes="-empty")
+        self._compact_box = Static(id="usage-compact")
+        self._title = Label("Usage", classes="panel-title", markup=False)  # a title is the user's text
+        yield self._title
         yield self._turn_box
         yield self._session_box
         yield self._all_box
+        yield self._compact_box
 
     def on_mount(self) -> None:
         self._turn_box.update("[dim]No turn yet.[/dim]")
-        self._all_box.display = False
+        self._compact_box.update("[dim]No turn yet.[/dim]")
 
     def show(self, session: SessionController) -> None:
+        # Named, so the figures are never taken for another session's (issue 15).
+        self._title.update(f"Usage · {session.title}")
         transcript = session.transcript
         unit = session.backend.capabilities.money
         costs = summarize(session.book.ledger)
@@ -98,25 +107,52 @@ class UsagePanel(Vertical):
             spent = costs.session(session.id, unit).cost
             session_lines.append(_budget_row("budget", spent, limit, self.budget.warn_ratio))
         self._session_box.update("\n".join(session_lines))
-        self.show_all_sessions(session)
+        self.show_all_sessions(session, costs)
 
-    def show_all_sessions(self, session: SessionController) -> None:
+    def _show_compact(self, session: SessionController, costs: CostSummary, all_lines: list[str]) -> None:
+        """The figures that matter most, a line each: the turn, its tokens, the session, the
+        budgets and every session's total."""
+        unit = session.backend.capabilities.money
+        turn = session.transcript.last_turn
+        lines: list[str] = []
+        if turn is not None:
+            turn_cost = costs.turn(session.id, turn.id)
+            state = {"running": "live", "completed": "final"}.get(turn.state, turn.state)
+            lines.append(escape(_row("turn", f"{format_cost(turn_cost.cost) if turn_cost else '…'} {state}")))
+            if turn.usage is not None:
+                lines.append(escape(_row("tokens", f"{turn.usage.input_tokens:,} in, {turn.usage.output_tokens:,} out")))
+        spent = costs.session(session.id, unit).cost
+        lines.append(escape(_row("session", format_cost(spent))))
+        limit = self.budget.session_micros
+        if unit == "micros" and limit is not None:
+            lines.append(_budget_row("budget", spent, limit, self.budget.warn_ratio))
+        lines += all_lines
+        self._compact_box.update("\n".join(lines))
+
+    def show_all_sessions(self, session: SessionController, costs: CostSummary | None = None) -> None:
         """What every session of the app has cost, from the ledger they share, beside `session`
         (the one on screen): one line per unit, its unit first, as dollars and credits never add.
 
         Hidden until another session has billed something: until then it would only repeat the
         session's cost, and the side column has few rows to spare at 80x24.
         """
-        everything = summarize(session.book.ledger).overall
+        costs = costs or summarize(session.book.ledger)
+        everything = costs.overall
         box = self._all_box
         overall = self.budget.overall_micros
-        box.display = overall is not None or any(other != session.id for other in everything.sessions)
-        if not box.display:
-            return
-        unit = session.backend.capabilities.money
-        units = sorted(everything.by_unit, key=lambda u: (u != unit, u))
-        lines = ["[b]All sessions[/b]"]
-        lines += [escape(_row("" if i else "cost", format_cost(everything.by_unit[u]))) for i, u in enumerate(units)]
-        if overall is not None:
-            lines.append(_budget_row("budget", everything.get("micros"), overall, self.budget.warn_ratio))
-        box.update("\n".join(lines))
+        shown = overall is not None or any(other != session.id for other in everything.sessions)
+        box.set_class(not shown, "-empty")  # a class, not `display`: app.tcss hides it when short
+        compact: list[str] = []
+        if shown:
+            unit = session.backend.capabilities.money
+            units = sorted(everything.by_unit, key=lambda u: (u != unit, u))
+            figures = [escape(format_cost(everything.by_unit[u])) for u in units]
+            lines = ["[b]All sessions[/b]"]
+            lines += [_row("" if i else "cost", figure) for i, figure in enumerate(figures)]
+            compact.append(_row("all", " + ".join(figures)))
+            if overall is not None:
+                budget = _budget_row("budget", everything.get("micros"), overall, self.budget.warn_ratio)
+                lines.append(budget)
+                compact.append(_budget_row("all budget ", everything.get("micros"), overall, self.budget.warn_ratio))
+            box.update("\n".join(lines))
+        self._show_compact(session, costs, compact)

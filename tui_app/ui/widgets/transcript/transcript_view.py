@@ -104,6 +104,15 @@ class TranscriptView(VerticalScroll, can_focus=True):
         await self.remove_children(MessageView)
         self.anchor()
 
+    async def switch_to(self, transcript: Transcript, unit: str = "micros") -> None:
+        """Show another session's transcript in place of this one, in one paint: the screen's
+        updates are held while the old messages go and the new last page is mounted, so no
+        frame shows an empty transcript between the two."""
+        with self.app.batch_update():
+            await self.reset()
+            self._unit = unit
+            await self._render_transcript(transcript)
+
     def show(self, transcript: Transcript, unit: str = "micros") -> None:
         self._pending = transcript
         self._unit = unit
