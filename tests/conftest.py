@@ -7,12 +7,18 @@ import tempfile
 from collections.abc import Callable, Iterator
 
 import pytest
+from hypothesis import settings
 from textual.pilot import Pilot
 
 from tui_app.settings.backend_choice import ApiKey
 from tui_app.backends.connection import Connection
 from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
+
+# Hypothesis's per-example deadline is a timed assertion: on a shared, loaded machine it fails
+# examples that are merely slow. Correctness is what these tests check.
+settings.register_profile("no-deadline", deadline=None)
+settings.load_profile("no-deadline")
 
 # Tests never read or write the developer's real keyring: a key kept there by `tui-app login`
 # would change which backend the app picks. Tests that need a keyring set their own.

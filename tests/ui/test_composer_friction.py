@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual._xterm_parser import XTermParser  # what the app's driver feeds the terminal's bytes through
+
 from tests.conftest import wait_until
+from tests.stored_sessions import record_session
 from tui_app.persistence.store import Store
 from tui_app.backends.connection import Connection
+from tui_app.ui import app as app_module
 from tui_app.ui.app import TuiApp
 from tui_app.ui.widgets.composer import Composer
 from tui_app.ui.widgets.transcript.message_view import UserTextView
@@ -114,3 +118,29 @@ async def test_the_transcript_copies_with_ctrl_c(connection: Connection) -> None
         await pilot.pause()
         await pilot.press("ctrl+c")
         assert app.clipboard == app.current.transcript.messages[-1].text
+
+
+class TypedAtLaunch(TuiApp):
+    """The app with keys arriving as it starts, as a quick typist's do in a real terminal (the
+    bytes wait in the terminal and reach the app with its first events)."""
+
+    CSS_PATH = [str(Path(app_module.__file__).parent / path) for path in TuiApp.CSS_PATH]
+
+    def on_mount(self) -> None:  # Textual runs TuiApp's own on_mount right after this one
+        for event in XTermParser().feed("typed early"):
+            self.post_message(event)
+
+
+async def test_what_is_typed_before_the_first_session_is_on_screen_is_kept(connection: Connection, tmp_path: Path) -> None:
+    # Typed at launch while the stored sessions are still being read: the switch to the first
+    # one used to replace the composer's text with that session's (empty) draft.
+    with Store(tmp_path / "tui-app.db") as store:
+        await record_session(connection, store, "Earlier", "hello")
+    with Store(tmp_path / "tui-app.db") as store:
+        app = TypedAtLaunch(connection, store=store)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(app, pilot)
+            assert app.current is not None and app.current.title == "Earlier"
+            assert app.query_one(Composer).text == "typed early"
+            shown = app.current.id
+        assert store.draft(shown) == "typed early"  # kept as that session's draft, like any typing

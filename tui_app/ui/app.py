@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.notifications import SeverityLevel
 from textual.containers import Vertical
@@ -74,13 +74,12 @@ class TuiApp(App[None]):
         self.workspace = Workspace((connection, *more), store, self.loaded_settings.settings, model)
         self.remembered = remembered or Remembered()
         self.notices = NoticeBoard(self)  # every notification, the App's own included (`notify`)
-        self._problems = [*self.loaded_settings.problems, *self.remembered.problems]
         themes = load_themes([*theme_dirs(), self.loaded_settings.path.parent / "themes"])
-        self._problems += themes.problems
+        self._problems = [*self.loaded_settings.problems, *self.remembered.problems, *themes.problems]
         for theme in themes.themes:
             self.register_theme(theme)
-        self.theme, problems = starting_theme(self.available_themes, self.remembered.theme, self.settings.theme)
-        self._problems += problems
+        self.theme, theme_problems = starting_theme(self.available_themes, self.remembered.theme, self.settings.theme)
+        self._problems += theme_problems
         self._remember_theme = True  # from now on a change of theme is the user's choice
         self._apply_keymap()
 
@@ -126,9 +125,7 @@ class TuiApp(App[None]):
         self._problems += keymap_problems(keys, known, str(self.loaded_settings.path))  # unknown ids, conflicts
         self.set_keymap({k: v for k, v in keys.items() if k not in unknown_ids(keys, known)})
 
-    def notify(
-        self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = True
-    ) -> None:
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = True) -> None:  # fmt: skip
         self.notices.show(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def compose(self) -> ComposeResult:
@@ -174,6 +171,10 @@ class TuiApp(App[None]):
         self._composer.focus()
         exit_after_first_paint_if_asked(self, lambda: self.current is not None and not self._transcript.rendering)
 
+    def on_key(self, event: events.Key) -> None:
+        # A printable key that came back unclaimed: typed at launch, before the composer had the focus.
+        if event.is_printable and event.character and len(self.screen_stack) == 1:
+            self.query_one(Composer).focus().insert(event.character)
 
     async def on_unmount(self) -> None:
         for flow in (self._view, self._questions, self._sending, self._storage, self._notice_rules):

@@ -78,6 +78,7 @@ class SessionView:
         self.remembered = remembered
         self._title_text = ""
         self._on_switched = on_switched
+        self._shown_once = False
         self._shown_state: tuple[str, str] | None = None
         self._unsubscribe = [
             workspace.changes.subscribe(on_pump(app, self._changed)),
@@ -108,7 +109,13 @@ class SessionView:
     async def switch(self, session: SessionController) -> None:
         # A session off screen is data, not widgets: the view is rebuilt from its transcript,
         # with the screen's updates held until it is, so no frame shows half a switch.
+        # Typed before any session was on screen (a quick typist at launch): it belongs to the
+        # first session shown, after that session's own draft, never replaced by it.
+        typed, self._shown_once = ("" if self._shown_once else self.composer.full_text), True
         draft = self.workspace.show(session)
+        if typed:
+            draft = f"{draft}{typed}"
+            self.workspace.draft_changed(draft)
         with self.app.batch_update():
             composer = self.composer
             composer.set_history([m.text for m in session.transcript.messages if m.role == "user"])
