@@ -174,7 +174,7 @@ class TuiApp(App[None]):
     def on_key(self, event: events.Key) -> None:
         # A printable key that came back unclaimed: typed at launch, before the composer had the focus.
         if event.is_printable and event.character and len(self.screen_stack) == 1:
-            self.query_one(Composer).focus().insert(event.character)
+            self.query_one(Composer).focus().insert(event.character, maintain_selection_offset=False)
 
     async def on_unmount(self) -> None:
         for flow in (self._view, self._questions, self._sending, self._storage, self._notice_rules):

@@ -70,7 +70,7 @@ class SessionView:
         self.usage = usage
         self.transcript = transcript
         self.composer = composer
-        transcript.typed = lambda text: composer.focus().insert(text)  # typed in the transcript: not lost
+        transcript.typed = lambda text: composer.focus().insert(text, maintain_selection_offset=False)  # typed in the transcript: not lost
         self.title = app.query_one("#session-title", Static)
         self.side = app.query_one(SideColumn)
         self.side.on_shown = self._side_shown
