@@ -75,3 +75,15 @@ async def test_escape_in_the_typed_answer_field_still_defers_the_question(connec
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, QuestionDialog))
         assert app.current.state == "asking" and len(app.current.transcript.pending_questions) == 1  # type: ignore[union-attr]
+
+
+async def test_on_a_short_terminal_the_first_question_and_its_options_are_in_view(connection: Connection) -> None:
+    app = TuiApp(connection)
+    async with app.run_test(size=(60, 15)) as pilot:
+        await ready_app(app, pilot)
+        dialog = await ask(app, pilot, "quiz me")
+        await pilot.pause(0.3)
+        region = dialog.query_one("#question-body").region
+        options = dialog.query(RadioSet).first().region
+        assert region.contains_region(options)  # the options were scrolled off: 2 rows were left
+        assert not dialog.query_one("#question-hint").display

@@ -1,4 +1,4 @@
-"""The question dialog with two questions, at 80x24 (it scrolls) and 120x40 (all of it shows).
+"""The question dialog with two questions, at 80x24 (it scrolls), 120x40 (all of it shows) and 60x15.
 
 Update after a deliberate change with `pytest tests/ui/test_question_dialog_snapshots.py --snapshot-update`.
 """
@@ -37,3 +37,8 @@ def test_two_questions_at_80x24_tabbed_to_the_second(snap_compare, connection: C
 
 def test_two_questions_at_120x40(snap_compare, connection: Connection) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(app_with(connection), terminal_size=(120, 40), run_before=two_questions)
+
+
+def test_two_questions_at_60x15_keep_their_rows_for_the_questions(snap_compare, connection: Connection) -> None:  # type: ignore[no-untyped-def]
+    # One-line buttons and no hint: the first question and its options are in view.
+    assert snap_compare(app_with(connection), terminal_size=(60, 15), run_before=two_questions)

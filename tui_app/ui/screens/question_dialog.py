@@ -31,6 +31,9 @@ def _clean(text: str) -> str:
     return escape(strip_control(text))
 
 
+SHORT_ROWS = 20
+"""Below this many rows the dialog's buttons take one line each and its hint is left out."""
+
 class QuestionDialog(ModalScreen[QuestionReply]):
     """Answer, defer, or cancel the turn. The reply is the screen's result, and resolves the
     question's Future when given one; a Future cancelled elsewhere (the question was settled)
@@ -96,12 +99,14 @@ class QuestionDialog(ModalScreen[QuestionReply]):
                 )
 
     def on_mount(self) -> None:
+        self.set_class(self.size.height < SHORT_ROWS, "-short")
         self.call_after_refresh(self._fit_body)
         self.set_timer(ARM_SECONDS, self._arm)
         if self.future is not None:
             self.future.add_done_callback(self._future_done)
 
     def on_resize(self) -> None:
+        self.set_class(self.size.height < SHORT_ROWS, "-short")
         self.call_after_refresh(self._fit_body)
 
     def _fit_body(self) -> None:
