@@ -22,6 +22,7 @@ from tui_app.backends.connection import Connection
 from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
 from tui_app.persistence.store import Store
+from tui_app.ui.widgets.transcript.transcript_view import TranscriptView
 from tui_app.ui.app import TuiApp
 from tui_app.ui.widgets.composer import Composer
 
@@ -79,6 +80,9 @@ async def test_no_artefact_of_a_full_session_contains_the_key(tmp_path: Path) ->
                 app.query_one(Composer).insert("think, then use a tool about the canary")
                 await pilot.press("enter")
                 await wait_until(pilot, lambda: app.current.state == "ready" and len(app.current.transcript.turns) == 1)  # type: ignore[union-attr]
+                # The reply is drawn at the transcript's frame rate: wait for it, not for the turn.
+                await wait_until(pilot, lambda: not app.query_one(TranscriptView).rendering)
+                await pilot.pause(0.3)
                 app.save_screenshot("app.svg", str(tmp_path))
                 await pilot.press("ctrl+l")
                 await pilot.pause(0.3)
