@@ -64,11 +64,15 @@ class BudgetRules:
             return None
         self._levels[key] = check.level
         over = check.level == "over"
-        return Notice(
-            "Budget",
-            check.sentence(session.title) + (" The next send asks first." if over else ""),
-            "error" if over else "warning",
-            timeout=15,
+        return Notice("Budget", self.words(session, check), "error" if over else "warning", timeout=15)
+
+    def words(self, session: SessionController, check: BudgetCheck) -> str:
+        """What a budget notice says of `check` (and the toast, as the figures move on)."""
+        if check.level != "over":
+            return check.sentence(session.title)
+        stopped = any(key[0] == session.id for key in self._stopped)
+        return check.sentence(session.title) + (
+            " Its running turn was stopped; the next send asks first." if stopped else " The next send asks first."
         )
 
     def enforce(self, session: SessionController, workspace: Canceller) -> None:
@@ -85,9 +89,7 @@ class BudgetRules:
         workspace.cancel(session)
         line = f"Stopped by the budget: {check.sentence('This session')} The turn was cancelled; what it cost so far is recorded."
         self._note_in_reply(session, turn_id, line)
-        workspace.notices.publish(
-            Notice("Budget", check.sentence(session.title) + " The running turn was stopped.", "error", timeout=15)
-        )
+        workspace.notices.publish(Notice("Budget", self.words(session, check), "error", timeout=15))
 
     def _stoppable_turn(self, session: SessionController, workspace: Canceller) -> str | None:
         """The running turn to stop, when the budget stops at its limit and the limit is reached."""
