@@ -15,7 +15,6 @@ import sqlite3
 import sys
 from datetime import date
 
-from tui_app.core.money import format_money
 from tui_app.persistence.store import StoreError
 from tui_app.persistence.store_access import STORE_FILE, StoreUnavailable, open_store, unavailable
 from tui_app.settings.backend_choice import data_dir
@@ -117,15 +116,6 @@ def to_csv(report: UsageReport) -> str:
     return out.getvalue()
 
 
-def format_row_cost(row: UsageRow) -> str:
-    """`$0.0012`, `≥ $0.0012` with unpriced turns beside priced ones, `unknown` with none priced."""
-    if not row.unknown_turns:
-        return format_money(row.known, row.unit)
-    if row.unknown_turns == row.turns:
-        return "unknown"
-    return f"≥ {format_money(row.known, row.unit)}"
-
-
 def to_table(report: UsageReport) -> str:
     if not report.rows:
         return "No spending recorded" + _span(report) + ".\n"
@@ -148,7 +138,7 @@ def to_table(report: UsageReport) -> str:
 
 
 def _cells(row: UsageRow, label: str) -> tuple[str, ...]:
-    return (label, format_row_cost(row), str(row.turns), str(row.unknown_turns or ""), str(row.sessions))
+    return (label, row.cost_text, str(row.turns), str(row.unknown_turns or ""), str(row.sessions))
 
 
 def _span(report: UsageReport) -> str:

@@ -8,16 +8,19 @@ are separate rows, never added; a turn without a price is counted apart, never a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from tui_app.core.cost import TurnCost, summarize, with_stored_session
+from tui_app.core.cost import CostSummary, TurnCost, summarize, with_stored_session
+from tui_app.core.money import format_money
 from tui_app.core.sanitize import strip_control
+from tui_app.core.transcript import Transcript
 from tui_app.core.usage_ledger import MoneyUnit, UsageLedger
 from tui_app.persistence.records import SessionRecord
 from tui_app.persistence.store import Store
+from tui_app.workspace.session_controller import SessionController
 
 Grouping = Literal["day", "session", "model", "backend"]
 GROUPINGS: tuple[Grouping, ...] = ("day", "session", "model", "backend")
@@ -56,6 +59,15 @@ class UsageRow:
         """The group's cost when every turn has a price, else None."""
         return None if self.unknown_turns else self.known
 
+    @property
+    def cost_text(self) -> str:
+        """`$0.0012`; `≥ $0.0012` with unpriced turns beside priced ones; `unknown` with none priced."""
+        if not self.unknown_turns:
+            return format_money(self.known, self.unit)
+        if self.unknown_turns == self.turns:
+            return "unknown"
+        return f"≥ {format_money(self.known, self.unit)}"
+
 
 @dataclass(frozen=True, slots=True)
 class UsageReport:
@@ -67,13 +79,24 @@ class UsageReport:
     """One row per unit present, over every group."""
 
 
-def turn_day(record: SessionRecord, turn_id: str, times: dict[str, float | None], turn_of: dict[str, str | None]) -> date:
-    stamps = [stamp for message, stamp in times.items() if stamp is not None and turn_of.get(message) == turn_id]
-    return datetime.fromtimestamp(min(stamps) if stamps else record.created_at).date()
+def _turns_of(
+    record: SessionRecord, transcript: Transcript, times: Mapping[str, float | None], summary: CostSummary
+) -> Iterator[DatedTurn]:
+    """The turns of one session that its ledger has heard of (reported usage, or ended)."""
+    first: dict[str, float] = {}
+    for message in transcript.messages:
+        stamp = times.get(message.id)
+        if message.turn_id is not None and stamp is not None:
+            first[message.turn_id] = min(stamp, first.get(message.turn_id, stamp))
+    models = {turn.id: turn.usage.model for turn in transcript.turns if turn.usage is not None}
+    for cost in summary.turns.values():
+        if cost.session_id == record.id:
+            day = datetime.fromtimestamp(first.get(cost.turn_id, record.created_at)).date()
+            yield DatedTurn(record, day, cost, models.get(cost.turn_id) or record.model)
 
 
 def dated_turns(store: Store) -> Iterator[DatedTurn]:
-    """Every turn the ledger of each stored session has heard of (reported usage, or ended)."""
+    """Every turn of every stored session, the app's and `tui-app ask`'s."""
     for record in store.sessions():
         unit: MoneyUnit = "credits" if record.money_unit == "credits" else "micros"
         restored = store.load_transcript(record.id)
@@ -81,13 +104,14 @@ def dated_turns(store: Store) -> Iterator[DatedTurn]:
         ledger = with_stored_session(
             UsageLedger(), record.id, transcript.turns, restored.ledger_entries, restored.llm_costs, unit
         )
-        times = store.message_times(record.id)
-        turn_of = {message.id: message.turn_id for message in transcript.messages}
-        models = {turn.id: turn.usage.model for turn in transcript.turns if turn.usage is not None}
-        for cost in summarize(ledger).turns.values():
-            if cost.session_id == record.id:
-                day = turn_day(record, cost.turn_id, times, turn_of)
-                yield DatedTurn(record, day, cost, models.get(cost.turn_id) or record.model)
+        yield from _turns_of(record, transcript, store.message_times(record.id), summarize(ledger))
+
+
+def live_turns(sessions: Iterable[SessionController], ledger: UsageLedger) -> Iterator[DatedTurn]:
+    """Every turn of the sessions in memory (an app without a store), from the shared ledger."""
+    summary = summarize(ledger)
+    for session in sessions:
+        yield from _turns_of(session.record(), session.transcript, session.message_times, summary)
 
 
 def _group(turn: DatedTurn, by: Grouping) -> tuple[str, str]:
