@@ -48,6 +48,6 @@ async def test_a_stopping_budget_cancels_the_turn_and_says_so(tmp_path: Path, la
             # The cancelled turn's last usage report came after the stop: the toast has its figures
             # and still says the turn was stopped.
             [toast] = budget_toasts(app)
-            assert "Its running turn was stopped" in toast
+            assert "The running turn was stopped" in toast
             spent = app.workspace.budgets.check(session).sentence(session.title)
             assert spent in toast

@@ -51,7 +51,7 @@ async def test_a_stopping_budget_cancels_the_turn_at_the_limit_and_keeps_its_cos
         spent = session_cost(session.book.ledger, session.id, "micros").exact
         assert spent == turn.usage.total_cost_micros >= LIMIT_MICROS  # the cost so far, recorded
         *nearly, stopped = [n for n in notices if n.title == "Budget"]
-        assert stopped.severity == "error" and "Its running turn was stopped" in stopped.message
+        assert stopped.severity == "error" and "The running turn was stopped" in stopped.message
         assert all(n.severity == "warning" for n in nearly)  # the stop is the "over" notice
         [reply] = [m for m in session.transcript.messages if m.role == "assistant"]
         [line] = [p for p in reply.parts if p.kind == STOP_PART_KIND]

@@ -70,9 +70,10 @@ class BudgetRules:
         """What a budget notice says of `check` (and the toast, as the figures move on)."""
         if check.level != "over":
             return check.sentence(session.title)
-        stopped = any(key[0] == session.id for key in self._stopped)
+        turns = session.transcript.turns
+        stopped = bool(turns) and (session.id, turns[-1].id) in self._stopped  # its latest turn, not an old one
         return check.sentence(session.title) + (
-            " Its running turn was stopped; the next send asks first." if stopped else " The next send asks first."
+            " The running turn was stopped; the next send asks first." if stopped else " The next send asks first."
         )
 
     def enforce(self, session: SessionController, workspace: Canceller) -> None:
