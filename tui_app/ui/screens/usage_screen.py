@@ -56,8 +56,9 @@ class UsageScreen(ModalScreen[None]):
         chart.display = bool(days)
         plt = chart.plt
         if days:
-            # A narrow bar when there are few days: one day's bar across the whole chart reads badly.
+            # Narrow bars when there are few days: one bar across the whole chart reads badly.
             plt.bar(days, dollars, marker="hd", width=min(0.8, 0.2 * len(days)))
+            plt.xlim(0.5, len(days) + 0.5)  # the bars sit at 1..n: a single day is then not the whole width
             plt.title("Dollars spent per day")
         table = self.query_one(DataTable)
         for row in self.report.rows:
