@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import platformdirs
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -32,6 +32,10 @@ class Budget(BaseModel):
     session_usd: Decimal | None = Field(default=None, gt=0, description="limit for one session")
     overall_usd: Decimal | None = Field(default=None, gt=0, description="limit across all sessions")
     warn_ratio: float = Field(default=0.8, gt=0, le=1, description="warn once spending passes this share of a limit")
+    on_limit: Literal["warn", "stop"] = Field(
+        default="warn",
+        description="at a limit: warn (the next send asks first) or stop (also cancel the running turn)",
+    )
 
     @property
     def session_micros(self) -> int | None:

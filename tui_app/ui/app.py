@@ -22,6 +22,7 @@ from tui_app.ui.flows.first_paint import exit_after_first_paint_if_asked
 from tui_app.ui.flows.notice_rules import NoticeRules
 from tui_app.ui.flows.notices import NoticeBoard
 from tui_app.ui.flows.questions import QuestionFlow
+from tui_app.ui.flows.report_actions import ReportActions
 from tui_app.ui.flows.sending import SendFlow
 from tui_app.ui.flows.session_actions import SessionActions
 from tui_app.ui.flows.session_view import SessionView
@@ -52,7 +53,7 @@ from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.workspace import Store, Workspace
 
 
-class TuiApp(App[None]):
+class TuiApp(ReportActions, App[None]):
     """One window onto many agent sessions."""
 
     CSS_PATH = ["app.tcss", "widgets/transcript/transcript.tcss"]

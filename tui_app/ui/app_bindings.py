@@ -23,6 +23,7 @@ APP_BINDINGS: list[BindingType] = [
     Binding("f2", "settings", "Settings", show=False, id="settings"),
     Binding("f3", "notice_history", "Notifications", show=False, tooltip="Notification history", id="notice-history"),
     Binding("ctrl+f", "search", "Search", show=False, tooltip="Search every session", id="search"),
+    Binding("f10", "usage_report", "Usage report", show=False, tooltip="Usage report by day", id="usage-report"),
     Binding("f9", "export", "Export", show=False, tooltip="Export the session", id="export"),
     Binding("ctrl+r", "rename_session", "Rename session", show=False, id="rename-session"),
     Binding("f8", "delete_history", "Delete local history", show=False, id="delete-history"),

@@ -244,8 +244,8 @@ class Workspace:
         self.questions.sync(session)
         self.changes.publish(SessionChange(session, event, session.id in self.unread))
         # A turn that ends unpriced makes the budget unknown, so its end is checked too.
-        if isinstance(event, UsageReported | TurnCompleted) and (notice := self.budgets.warning(session)) is not None:
-            self.notices.publish(notice)
+        if isinstance(event, UsageReported | TurnCompleted):
+            self.budgets.enforce(session, self)
 
     def check_idle(self) -> None:
         for session in self.order:

@@ -75,5 +75,5 @@ class NoticeRules:
             return
         over = check.level == "over"
         # The same words as the workspace's notice (`BudgetRules.warning`), with today's figures.
-        message = sentence + (" The next send asks first." if over else "")
+        message = self.workspace.budgets.words(session, check)
         self.board.replace_text(BUDGET_TOPIC, message, "error" if over else "warning")

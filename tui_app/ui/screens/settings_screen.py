@@ -120,6 +120,7 @@ class SettingsScreen(ModalScreen[SettingsChoice | None]):
                 "session_usd": _number(value("session-usd"), "budget.session_usd"),
                 "overall_usd": _number(value("overall-usd"), "budget.overall_usd"),
                 "warn_ratio": 0.8 if warn_ratio is None else warn_ratio,
+                "on_limit": self.settings.budget.on_limit,  # not in the form: kept as config.toml says
             },
         }
 
