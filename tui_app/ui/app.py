@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header, Static
 from tui_app.backends.connection import Connection
 from tui_app.settings.user_settings import LoadedSettings, Settings, config_path
 from tui_app.ui.app_bindings import APP_BINDINGS
+from tui_app.ui.flows.files_flow import FILES_PLACES, FilesAction
 from tui_app.ui.flows.first_paint import exit_after_first_paint_if_asked
 from tui_app.ui.flows.notice_rules import NoticeRules
 from tui_app.ui.flows.notices import NoticeBoard
@@ -52,7 +53,7 @@ from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.workspace import Store, Workspace
 
 
-class TuiApp(App[None]):
+class TuiApp(FilesAction, App[None]):
     """One window onto many agent sessions."""
 
     CSS_PATH = ["app.tcss", "widgets/transcript/transcript.tcss"]
@@ -118,6 +119,7 @@ class TuiApp(App[None]):
             ("settings", SettingsScreen),
             ("search", SearchScreen),
             ("export", ExportScreen),
+            *FILES_PLACES,
         ]
         return catalogue(places, self.settings.keys)
 
@@ -173,7 +175,6 @@ class TuiApp(App[None]):
         self.notices.startup(self._problems, workspace.connection.notice)
         self._composer.focus()
         exit_after_first_paint_if_asked(self, lambda: self.current is not None and not self._transcript.rendering)
-
 
     async def on_unmount(self) -> None:
         for flow in (self._view, self._questions, self._sending, self._storage, self._notice_rules):

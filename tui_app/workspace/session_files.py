@@ -4,11 +4,18 @@ service's copy). The command line and the app read them here, the same way."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tui_app.backends.base import DEFAULT_MAX_FILE_BYTES, AgentBackend
 from tui_app.core.events import DomainEvent, FilesReturned, TurnStarted
+from tui_app.core.session_state import TERMINAL
+from tui_app.persistence.store import Store
+from tui_app.workspace.session_controller import SessionController
+
+STORE_WAIT_SECONDS = 5.0
+"""How long the files view waits for the session's latest events to reach the store."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +64,19 @@ async def file_content(
     if not remote_id:
         raise LookupError(f"{file.path!r} is not kept here and the session has no id on its service.")
     return await backend.fetch_file(remote_id, file.path, max_bytes)
+
+
+async def files_of(session: SessionController, store: Store | None) -> list[SessionFile]:
+    """The files of a session in the app: its latest events written first, so a file returned
+    by the turn that just ended is there. Raises `BackendError` if the service refuses."""
+    events: list[DomainEvent] = []
+    if store is not None:
+        session.flush()
+        await asyncio.to_thread(store.flush, STORE_WAIT_SECONDS)
+        events = store.load_events(session.id)
+    remote_id = session.remote.id if session.remote else None
+    return await session_files(session.backend, remote_id, events, sandbox_open=session.state not in TERMINAL)
+
+
+async def content_of(session: SessionController, file: SessionFile) -> bytes:
+    return await file_content(session.backend, session.remote.id if session.remote else None, file)
