@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, TextArea
+from textual.widgets import DataTable, Static, TextArea
 
 from tests.conftest import wait_until
+from tests.hostile_server import KEY, HostileServer, Script, json_reply
 from tests.ui.test_audit_log import ready, send_and_finish
 from tui_app.backends.connection import Connection
 from tui_app.server import demo_agent
+from tui_app.settings.backend_choice import ApiKey
 from tui_app.ui.app import TuiApp
 from tui_app.ui.screens.files_screen import FilesScreen, FileViewScreen, as_text
 
@@ -63,3 +65,37 @@ def test_binary_is_not_shown_as_text() -> None:
     assert as_text(b"\x89PNG\r\n\x1a\n\x00\x00") is None
     assert as_text(b"\xff\xfe bad utf-8") is None
     assert as_text("# notes ✓".encode()) == "# notes ✓"
+
+
+async def test_an_ended_session_says_its_sandbox_is_gone(connection: Connection) -> None:
+    app = TuiApp(connection)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        session = app.current
+        assert session is not None
+        app.workspace.start_end(session)
+        await wait_until(pilot, lambda: session.state == "ended")
+        await pilot.press("f10")
+        await wait_until(pilot, lambda: isinstance(app.screen, FilesScreen) and "No files" in status_of(app.screen))
+        assert status_of(app.screen).startswith("This session has ended: its sandbox is gone")
+
+
+def status_of(screen: object) -> str:
+    assert isinstance(screen, FilesScreen)
+    return str(screen.query_one("#files-status", Static).render())
+
+
+async def test_a_hostile_path_is_refused_and_nothing_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    here = tmp_path / "deep" / "here"
+    here.mkdir(parents=True)
+    monkeypatch.chdir(here)
+    listing = {"chatId": "chat_h", "files": [{"path": "../../escape.txt", "sizeBytes": 20}]}
+    with HostileServer(Script(files=json_reply(listing))) as hostile:
+        app = TuiApp(Connection("casedev", hostile.base_url, ApiKey(KEY)))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await ready(pilot)
+            screen = await files_open(app, pilot)
+            assert rows(screen)[0][0] == "../../escape.txt"
+            await pilot.press("s")
+            await wait_until(pilot, lambda: any("Refused" in n.message for n in app.notices.history))
+    assert [p for p in tmp_path.rglob("escape.txt")] == []

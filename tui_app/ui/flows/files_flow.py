@@ -11,6 +11,7 @@ from pathlib import Path
 from textual.app import App
 from textual.dom import DOMNode
 
+from tui_app.core.session_state import TERMINAL
 from tui_app.ui.screens.files_screen import FilesScreen, FileViewScreen
 from tui_app.workspace.file_saving import save_into
 from tui_app.workspace.session_files import SessionFile, content_of, files_of
@@ -18,6 +19,9 @@ from tui_app.workspace.workspace import Workspace
 
 FILES_PLACES: list[tuple[str, type[DOMNode]]] = [("files", FilesScreen), ("file view", FileViewScreen)]
 """Where the files view's keys go in the help catalogue."""
+
+
+ENDED_NOTE = "This session has {state}: its sandbox is gone, so only the files kept here are listed."
 
 
 def save_here(file: SessionFile, content: bytes) -> Path:
@@ -34,4 +38,6 @@ class FilesAction:
         if session is None or not isinstance(self, App):
             return
         store = self.workspace.store_for(session)
-        self.push_screen(FilesScreen(session.title, lambda: files_of(session, store), lambda file: content_of(session, file), save_here))
+        note = ENDED_NOTE.format(state=session.state) if session.state in TERMINAL else None
+        load, read = (lambda: files_of(session, store)), (lambda file: content_of(session, file))
+        self.push_screen(FilesScreen(session.title, load, read, save_here, note))

@@ -82,8 +82,11 @@ class FilesScreen(ModalScreen[None]):
         load: Callable[[], Awaitable[list[SessionFile]]],
         read: Callable[[SessionFile], Awaitable[bytes]],
         save: Callable[[SessionFile, bytes], Path],
+        note: str | None = None,
     ) -> None:
         super().__init__()
+        self.note = note
+        """Said above the list: why some files cannot be there (the session ended, say)."""
         self.session_title = title
         self._load = load
         self._read = read
@@ -123,7 +126,8 @@ class FilesScreen(ModalScreen[None]):
             turn = "—" if file.turn is None else str(file.turn)
             table.add_row(file.path, size_text(file.size), turn, key=str(index))
         count = len(self.files)
-        self._status(f"{count} file{'s' if count != 1 else ''}" if count else "No files in this session yet.")
+        summary = f"{count} file{'s' if count != 1 else ''}" if count else "No files in this session yet."
+        self._status(f"{self.note} {summary}" if self.note else summary)
 
     def _chosen(self) -> SessionFile | None:
         table = self.query_one(DataTable)
