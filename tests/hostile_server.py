@@ -127,6 +127,7 @@ class Script:
     stream: Reply = field(default_factory=lambda: stream_of())
     end: Reply = field(default_factory=lambda: json_reply({"id": "chat_h", "status": "ended"}))
     files: Reply = field(default_factory=lambda: json_reply({"chatId": "chat_h", "files": []}))
+    file: Reply = field(default_factory=lambda: Reply(body=b"hostile file content"))
     # Stewrd's two calls, for its adapter (`/v1/sessions`, then a streamed message).
     stewrd_create: Reply = field(default_factory=lambda: json_reply({"id": "sess_h", "status": "active"}))
     stewrd_message: Reply = field(default_factory=lambda: stream_of(sse(None, {"type": "done"})))
@@ -151,6 +152,7 @@ def _app(script: Script) -> Starlette:
             Route(base + "/{chat}/stream", route("stream"), methods=["GET"]),
             Route(base + "/{chat}", route("end"), methods=["DELETE"]),
             Route(base + "/{chat}/files", route("files"), methods=["GET"]),
+            Route(base + "/{chat}/files/{path:path}", route("file"), methods=["GET"]),
             Route("/v1/sessions", route("stewrd_create"), methods=["POST"]),
             Route("/v1/sessions/{session}/messages", route("stewrd_message"), methods=["POST"]),
         ]

@@ -48,6 +48,22 @@ class EndResult:
     runtime_ms: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class RemoteFile:
+    """A file in a session's sandbox, as the service names it (cleaned at the wire like every
+    string, never trusted as a local path)."""
+
+    path: str
+    """Relative to the sandbox's workspace, `/`-separated."""
+    size: int | None
+    turn_id: str | None = None
+    """The turn that wrote it, where the service says."""
+
+
+DEFAULT_MAX_FILE_BYTES = 64 * 2**20
+"""The largest file fetched whole into memory; a larger one is refused, not truncated."""
+
+
 class AgentBackend(ABC):
     name: str
     """What the user calls this backend: `local`, `casedev`, `stewrd`."""
@@ -90,6 +106,14 @@ class AgentBackend(ABC):
 
     async def end(self, session_id: str) -> EndResult:
         raise BackendError(f"{self.name} cannot end a session")
+
+    async def list_files(self, session_id: str) -> list[RemoteFile]:
+        """The files in the session's sandbox (where `capabilities.files`): only while it runs."""
+        raise BackendError(f"{self.name} keeps no files to list")
+
+    async def fetch_file(self, session_id: str, path: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes:
+        """One file's bytes; raises `BackendError` if it is larger than `max_bytes`."""
+        raise BackendError(f"{self.name} keeps no files to fetch")
 
     @abstractmethod
     async def aclose(self) -> None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from urllib.parse import quote
 from functools import cached_property
 from collections.abc import AsyncIterator, Sequence
 
-from tui_app.backends.base import Capabilities, EndResult, RemoteSession
+from tui_app.backends.base import DEFAULT_MAX_FILE_BYTES, Capabilities, EndResult, RemoteFile, RemoteSession
 from tui_app.backends.casedev_wire import (
     ChatCreated,
+    FileListing,
     StreamNormalizer,
     respond_event_to_domain,
 )
@@ -94,6 +96,15 @@ class CasedevBackend(HttpBackend):
             f"/agent/v1/chat/{session_id}/question/{request_id}/reply",
             json={"answers": [list(answer) for answer in answers]},
         )
+
+    async def list_files(self, session_id: str) -> list[RemoteFile]:
+        response = await self._request("GET", f"/agent/v1/chat/{quote(session_id, safe='')}/files")
+        return FileListing.model_validate(loads(response.content)).to_remote()
+
+    async def fetch_file(self, session_id: str, path: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes:
+        # One path segment, `/` included, as the SDK sends it (PROTOCOL.md "Paths").
+        where = f"/agent/v1/chat/{quote(session_id, safe='')}/files/{quote(path, safe='')}"
+        return await self._download(where, max_bytes, f"The file {path!r}")
 
     async def cancel(self, session_id: str) -> None:
         await self._request("POST", f"/agent/v1/chat/{session_id}/cancel")

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from tui_app.backends.base import RemoteFile
 from tui_app.backends.wire_json import Micros
 from tui_app.core.events import (
     DomainEvent,
@@ -344,3 +345,26 @@ class StreamNormalizer:
             case "session.error":
                 return TurnCompleted(turn, "failed", _error_text(props.get("error")) or "the session reported an error")
         return UnknownEvent(name, props)
+
+
+class WireFile(Wire):
+    """One entry of `GET …/files`; every field optional, as the SDK types it."""
+
+    path: str | None = None
+    name: str | None = None
+    size_bytes: int | None = None
+
+    def to_remote(self) -> RemoteFile | None:
+        path = self.path or self.name
+        if not path:
+            return None
+        size = self.size_bytes if isinstance(self.size_bytes, int) and self.size_bytes >= 0 else None
+        return RemoteFile(path, size)
+
+
+class FileListing(Wire):
+    chat_id: str | None = None
+    files: list[WireFile] = Field(default_factory=list)
+
+    def to_remote(self) -> list[RemoteFile]:
+        return [remote for entry in self.files if (remote := entry.to_remote()) is not None]

@@ -144,6 +144,18 @@ class HttpBackend(AgentBackend):
                 if not await self._wait_before_retry(error, attempt):
                     raise
 
+    async def _download(self, path: str, max_bytes: int, what: str) -> bytes:
+        """A body of at most `max_bytes`, read as it comes; a larger one is refused, not cut short."""
+        try:
+            async with self._client.stream("GET", path, headers={"Accept": "application/octet-stream"}) as response:
+                await self._raise_for_status(response)
+                body, cut = await read_at_most(response, max_bytes)
+        except httpx.TransportError as error:
+            raise self._unreachable(error) from None
+        if cut:
+            raise BackendError(f"{what} is larger than {max_bytes:,} bytes; not fetched.")
+        return body
+
     def _messages(self, response: httpx.Response) -> AsyncIterator[SseMessage]:
         """The SSE frames of a streamed response, each bounded by `max_frame_bytes`."""
         return sse_messages(response, self.retry.max_frame_bytes, self._service)

@@ -19,9 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from tui_app.backends.wire_json import Micros
 from tui_app.core.events import (
     DomainEvent,
+    FilesReturned,
     MessageCompleted,
     MessageCreated,
     PartUpdated,
+    ReturnedFile,
     ToolCall,
     TurnCompleted,
     TurnStarted,
@@ -228,6 +230,10 @@ class StewrdTurn:
             self.text = done.message
             events.append(self._text_update(None))
         events.append(MessageCompleted(self.turn_id, self.message_id, "done"))
+        # A file without a name cannot be listed or saved; one without content is empty.
+        files = tuple(ReturnedFile(f.name, f.content or "") for f in done.files if f.name)
+        if files:
+            events.append(FilesReturned(self.turn_id, files))
         usage = done.credit_usage()
         if not usage.is_empty():
             events.append(UsageReported(self.turn_id, usage.to_domain()))

@@ -14,7 +14,7 @@ from tui_app import __version__
 from tui_app.settings import api_keys as keys
 from tui_app.backends.errors import BackendError
 from tui_app.settings.stream_limits import stream_limits
-from tui_app.cli import config_command as config_cmd, crash, history, login, usage
+from tui_app.cli import config_command as config_cmd, crash, files as files_cmd, history, login, usage
 from tui_app.cli.logging_setup import DEFAULT_LEVEL, FILE_ONLY, LEVELS, log_file, logging_to
 from tui_app.cli.pipes import reader_gone
 from tui_app.cli.secret_mask import SecretMask
@@ -104,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     login.add_parsers(commands)
     history.add_parsers(commands)
     usage.add_parser(commands)
-    shown = [ask, serve, *(commands.choices[name] for name in ("web", "config", "login", "logout", "sessions", "search", "export", "usage"))]
+    files_cmd.add_parsers(commands)
+    shown = [ask, serve, *(commands.choices[name] for name in ("web", "config", "login", "logout", "sessions", "search", "export", "usage", "files"))]
     parser.epilog = "command options:\n" + "\n".join(
         "  " + sub.format_usage().removeprefix("usage: ").strip() for sub in shown
     )
@@ -202,6 +203,8 @@ def _run(args: argparse.Namespace, mask: SecretMask) -> int:
             return history.run(args)
         if args.command == "usage":
             return usage.run(args)
+        if args.command == "files":
+            return files_cmd.run(args)
         loaded = _settings()
         settings = loaded.settings
         # One keyring read per backend per run: some keyrings ask the user to allow each read.

@@ -221,6 +221,21 @@ class StreamGaveUp:
 
 
 @dataclass(frozen=True, slots=True)
+class ReturnedFile:
+    path: str
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class FilesReturned:
+    """Files a service handed back with a reply (Stewrd's `files`). It keeps no list to ask for
+    later, so the event log is where they live."""
+
+    turn_id: str
+    files: tuple[ReturnedFile, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class UnknownEvent:
     """An event this client does not understand: kept for the record, ignored by the reducer."""
 
@@ -243,5 +258,6 @@ DomainEvent = (
     | StreamInterrupted
     | StreamResumed
     | StreamGaveUp
+    | FilesReturned
     | UnknownEvent
 )

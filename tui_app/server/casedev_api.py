@@ -7,7 +7,7 @@ import asyncio
 import secrets
 import time
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from sse_starlette import EventSourceResponse
 from starlette.requests import Request
@@ -310,8 +310,10 @@ class CasedevApi:
     @_handled
     async def file(self, request: Request) -> Response:
         chat = self._chat(request)
-        # The SDK sends the path as one percent-encoded segment; decode it, then refuse escapes.
-        path = unquote(request.path_params["file_path"])
+        # The SDK sends the path as one percent-encoded segment. The routed path is decoded
+        # already; decoding it again would turn a file named `a%41` into `aA`, so decode the raw
+        # path once, then refuse escapes.
+        path = unquote(_raw_file_path(request))
         segments = path.split("/")
         if not path or path.startswith("/") or "\\" in path or any(s in ("", ".", "..") for s in segments):
             raise _Refused(_bad(f"Invalid file path {path!r}: it must stay inside the workspace"))
@@ -323,6 +325,15 @@ class CasedevApi:
             media_type="application/octet-stream",
             headers={"Content-Disposition": f'attachment; filename="{segments[-1]}"'},
         )
+
+
+def _raw_file_path(request: Request) -> str:
+    """What follows `/files/` in the path as sent, still percent-encoded."""
+    raw = request.scope.get("raw_path")
+    if not isinstance(raw, bytes):  # a server that does not pass it: the routed path is decoded once
+        return quote(request.path_params["file_path"], safe="/")
+    marker = f"/{request.path_params['chat_id']}/files/".encode()
+    return raw.decode("latin-1").split("?", 1)[0].partition(marker.decode("latin-1"))[2]
 
 
 def casedev_routes(registry: ChatRegistry, base_url: str) -> list[Route]:

@@ -73,6 +73,18 @@ def reply(earlier_user_messages: Sequence[str], message: str, answers: Sequence[
     )
 
 
+def demo_file(turn: int, message: str) -> tuple[str, str]:
+    """The path and text of the file the agent writes when asked to "make a file". The path has
+    folders, so clients meet a `/` in it (sent percent-encoded), as with a real sandbox."""
+    content = (
+        f"# Notes from turn {turn}\n\n"
+        f"You asked: “{_quote(message)}”.\n\n"
+        "- written by the tui-app demo agent\n"
+        "- kept in the session's sandbox with the other files of this chat\n"
+    )
+    return f"notes/turn-{turn}/summary.md", content
+
+
 def input_tokens(earlier_turns: Sequence[tuple[str, str]], message: str) -> int:
     """Tokens the model reads for a turn: system prompt, every earlier exchange, the message."""
     context = [SYSTEM_PROMPT, *(text for pair in earlier_turns for text in pair), message]
@@ -89,6 +101,7 @@ TOOL_KEYWORD = "tool"
 BROKEN_TOOL_KEYWORD = "broken tool"
 ASK_KEYWORD = "ask me"
 QUIZ_KEYWORD = "quiz me"
+FILE_KEYWORD = "make a file"
 SEARCH_COST_MICROS = 2_000  # what the demo search tool bills per call (an `api` usage entry)
 
 

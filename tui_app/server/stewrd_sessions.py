@@ -122,6 +122,9 @@ def compose_turn(
     read = input_token_count(earlier_exchanges, message, file_contents)
     # The demo agent "writes a document" only when asked to, so clients can exercise `files`.
     files = [{"name": DEMO_DOCUMENT_NAME, "content": reply}] if "documents" in capabilities_used else []
+    if demo_agent.FILE_KEYWORD in message.lower():
+        path, content = demo_agent.demo_file(len(earlier_user_messages) + 1, message)
+        files.append({"name": path, "content": content})
     return AgentTurn(reply, tokens, read + len(tokens), capabilities_used, files)
 
 

@@ -93,6 +93,9 @@ class TurnRunner:
             completed["error"] = error
         if turn.status == "completed":
             chat.files[f"out/turn-{len(chat.turns)}.md"] = turn.reply_text.encode()
+            if demo_agent.FILE_KEYWORD in turn.user_text.lower():
+                path, content = demo_agent.demo_file(len(chat.turns), turn.user_text)
+                chat.files[path] = content.encode()
         chat.active_turn = None
         self.registry.touch(chat)
         await chat.publish("turn.completed", completed)

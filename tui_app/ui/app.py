@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual import events, on
+from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.notifications import SeverityLevel
 from textual.containers import Vertical
@@ -18,6 +18,8 @@ from textual.widgets import Footer, Header, Static
 from tui_app.backends.connection import Connection
 from tui_app.settings.user_settings import LoadedSettings, Settings, config_path
 from tui_app.ui.app_bindings import APP_BINDINGS
+from tui_app.ui.flows.files_flow import FILES_PLACES, FilesAction
+from tui_app.ui.flows.early_keys import EarlyKeys
 from tui_app.ui.flows.first_paint import exit_after_first_paint_if_asked
 from tui_app.ui.flows.notice_rules import NoticeRules
 from tui_app.ui.flows.notices import NoticeBoard
@@ -53,7 +55,7 @@ from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.workspace import Store, Workspace
 
 
-class TuiApp(ReportActions, App[None]):
+class TuiApp(EarlyKeys, ReportActions, FilesAction, App[None]):
     """One window onto many agent sessions."""
 
     CSS_PATH = ["app.tcss", "widgets/transcript/transcript.tcss"]
@@ -118,6 +120,7 @@ class TuiApp(ReportActions, App[None]):
             ("settings", SettingsScreen),
             ("search", SearchScreen),
             ("export", ExportScreen),
+            *FILES_PLACES,
         ]
         return catalogue(places, self.settings.keys)
 
@@ -171,11 +174,6 @@ class TuiApp(ReportActions, App[None]):
         self.notices.startup(self._problems, workspace.connection.notice)
         self._composer.focus()
         exit_after_first_paint_if_asked(self, lambda: self.current is not None and not self._transcript.rendering)
-
-    def on_key(self, event: events.Key) -> None:
-        # A printable key that came back unclaimed: typed at launch, before the composer had the focus.
-        if event.is_printable and event.character and len(self.screen_stack) == 1:
-            self.query_one(Composer).focus().insert(event.character, maintain_selection_offset=False)
 
     async def on_unmount(self) -> None:
         for flow in (self._view, self._questions, self._sending, self._storage, self._notice_rules):

@@ -25,6 +25,7 @@ APP_BINDINGS: list[BindingType] = [
     Binding("ctrl+f", "search", "Search", show=False, tooltip="Search every session", id="search"),
     Binding("f10", "usage_report", "Usage report", show=False, tooltip="Usage report by day", id="usage-report"),
     Binding("f9", "export", "Export", show=False, tooltip="Export the session", id="export"),
+    Binding("f12", "files", "Files", show=False, tooltip="Files of the session", id="files"),
     Binding("ctrl+r", "rename_session", "Rename session", show=False, id="rename-session"),
     Binding("f8", "delete_history", "Delete local history", show=False, id="delete-history"),
     Binding("ctrl+pagedown", "next_session(1)", "Next session", show=False, id="next-session"),
