@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual import on
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.notifications import SeverityLevel
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header, Static
 from tui_app.backends.connection import Connection
 from tui_app.settings.user_settings import LoadedSettings, Settings, config_path
 from tui_app.ui.app_bindings import APP_BINDINGS
+from tui_app.ui.app_cockpit import COCKPIT_PLACES, CockpitApp
 from tui_app.ui.flows.first_paint import exit_after_first_paint_if_asked
 from tui_app.ui.flows.notice_rules import NoticeRules
 from tui_app.ui.flows.notices import NoticeBoard
@@ -52,7 +53,7 @@ from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.workspace import Store, Workspace
 
 
-class TuiApp(App[None]):
+class TuiApp(CockpitApp):
     """One window onto many agent sessions."""
 
     CSS_PATH = ["app.tcss", "widgets/transcript/transcript.tcss"]
@@ -118,6 +119,7 @@ class TuiApp(App[None]):
             ("settings", SettingsScreen),
             ("search", SearchScreen),
             ("export", ExportScreen),
+            *COCKPIT_PLACES,
         ]
         return catalogue(places, self.settings.keys)
 
