@@ -26,6 +26,8 @@ from tui_app.workspace.workspace import Workspace
 SortKey = Literal["cost", "rate", "activity"]
 SPARK_SPAN_SECONDS = 600.0
 SPARK_POINTS = 30
+CLOCK: Callable[[], float] = time.monotonic
+"""The watch's clock unless it is given one (snapshot tests pin it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +76,9 @@ def model_of(session: SessionController) -> str | None:
 class SpendWatch:
     """Samples each session's cost as its changes come; the cockpit reads `rows` and `totals`."""
 
-    def __init__(self, workspace: Workspace, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, workspace: Workspace, clock: Callable[[], float] | None = None) -> None:
         self.workspace = workspace
-        self._clock = clock
+        self._clock = clock or (lambda: CLOCK())
         self._histories: dict[str, SpendHistory] = {}
         self._unsubscribe = workspace.changes.subscribe(self._changed)
 

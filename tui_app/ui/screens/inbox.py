@@ -76,6 +76,11 @@ class InboxScreen(Screen[str | None]):
         self.refresh_rows()
         self.query_one(DataTable).focus()
         self.set_interval(REFRESH_SECONDS, self.refresh_rows)
+        # A question asked, settled or deferred anywhere shows at once (on this screen's pump).
+        self._unsubscribe = self.workspace.changes.subscribe(lambda _change: self.call_later(self.refresh_rows))
+
+    def on_unmount(self) -> None:
+        self._unsubscribe()
 
     @property
     def shown(self) -> list[WaitingQuestion]:
@@ -83,6 +88,8 @@ class InboxScreen(Screen[str | None]):
         return list(self._shown)
 
     def refresh_rows(self) -> None:
+        if not self.is_attached:
+            return  # a change announced as the screen closed
         waiting = self.workspace.questions.waiting()  # oldest first
         table: DataTable[Text] = self.query_one(DataTable)
         now = time.monotonic()
@@ -128,7 +135,6 @@ class InboxScreen(Screen[str | None]):
         waiting = self.selected
         if waiting is not None and waiting.open:
             waiting.future.set_result(QuestionReply("defer"))  # as the dialog's "Later" does
-            self.refresh_rows()
 
     def action_jump(self) -> None:
         waiting = self.selected
