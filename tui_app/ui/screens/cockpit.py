@@ -19,6 +19,7 @@ from tui_app.ui.widgets.session_row import state_text
 from tui_app.workspace.cockpit import CockpitRow, CockpitTotals, SortKey, SpendWatch, sort_rows
 
 COLUMNS = ("Session", "State", "Waits", "Turn", "Session cost", "Rate", "Tok/s", "Budget", "Backend · model")
+TITLE_WIDTH = 20
 REFRESH_SECONDS = 0.5
 """Often enough to watch a turn's cost grow, rarely enough to cost nothing."""
 SORT_NAMES: dict[SortKey, str] = {"cost": "cost", "rate": "spend rate", "activity": "latest activity"}
@@ -40,7 +41,9 @@ def row_cells(row: CockpitRow) -> list[Text]:
     model = f"{row.backend} · {row.model}" if row.model else row.backend
     cells = [session.title, state, waits, turn, format_cost(row.session_cost), rate, speed, share, model]
     styles = ["bold", "", "bold", "", "bold", "", "", _share_style(row.budget_share), "dim"]
-    return [Text(cell, style=style) for cell, style in zip(cells, styles, strict=True)]
+    texts = [Text(cell, style=style) for cell, style in zip(cells, styles, strict=True)]
+    texts[0].truncate(TITLE_WIDTH, overflow="ellipsis")  # the figures matter more at 80 columns
+    return texts
 
 
 def _share_style(share: float | None) -> str:

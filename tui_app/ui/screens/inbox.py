@@ -18,6 +18,7 @@ from tui_app.workspace.questions import QuestionReply, WaitingQuestion
 from tui_app.workspace.workspace import Workspace
 
 COLUMNS = ("Waited", "Session", "Question", "")
+TITLE_WIDTH = 24
 REFRESH_SECONDS = 1.0
 """The waited times tick in seconds."""
 
@@ -103,7 +104,9 @@ class InboxScreen(Screen[str | None]):
             for item in waiting:
                 cells = (waited_text(now - item.asked_at), item.session.title, question_text(item), mark_text(item))
                 styles = ("", "bold", "", "dim")
-                table.add_row(*(Text(c, style=s) for c, s in zip(cells, styles, strict=True)), key=key_of(item))
+                row = [Text(c, style=s) for c, s in zip(cells, styles, strict=True)]
+                row[1].truncate(TITLE_WIDTH, overflow="ellipsis")  # the question matters more
+                table.add_row(*row, key=key_of(item))
             self._shown = list(waiting)
             if selected in waiting:
                 table.move_cursor(row=waiting.index(selected))
