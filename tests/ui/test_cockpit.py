@@ -94,6 +94,9 @@ async def test_enter_shows_the_highlighted_session(server: EmbeddedServer) -> No
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.current is other and not isinstance(app.screen, CockpitScreen))
         assert app.query_one("#session-title").render().plain.startswith("Other")  # type: ignore[attr-defined]
+        # Also in the palette, by the names F1 gives them.
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Cockpit: every session's cost, live", "Inbox of questions waiting in every session"} <= titles
         await pilot.press("f7")
         await wait_until(pilot, lambda: isinstance(app.screen, CockpitScreen))
         await pilot.press("f7")  # its own key closes it
