@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from tui_app.core.events import TurnCompleted, UsageReported
 from tui_app.core.cost import AllCost, Cost, CostSummary, summarize
 from tui_app.core.session_state import StateKind
 from tui_app.core.spend_periods import spent_since, start_of_day, start_of_week
@@ -86,7 +87,10 @@ class SpendWatch:
         self._unsubscribe()
 
     def _changed(self, change: SessionChange) -> None:
-        self.history(change.session)
+        # Called for every streamed token: the figures sampled move only with a usage report or
+        # a turn's end (the first change of a session still starts its history at $0).
+        if change.session.id not in self._histories or isinstance(change.event, UsageReported | TurnCompleted):
+            self.history(change.session)
 
     def history(self, session: SessionController) -> SpendHistory:
         """The session's samples, brought up to date now."""

@@ -16,6 +16,7 @@ from tui_app.ui.flows.questions import dialog_for
 from tui_app.ui.screens.cockpit import CockpitScreen
 from tui_app.ui.screens.inbox import InboxScreen
 from tui_app.ui.widgets.session_sidebar import SessionSidebar
+from tui_app.workspace.changes import SessionChange
 from tui_app.workspace.cockpit import SpendWatch
 from tui_app.workspace.workspace import Workspace
 
@@ -26,21 +27,28 @@ class CockpitFlow:
         self.workspace = workspace
         self.sidebar = sidebar
         self.watch = SpendWatch(workspace)
-        count = on_pump(app, lambda _value: self._count())
+        self._shown = 0
+        self._post_count: Callable[[object], None] = on_pump(app, lambda _value: self._count())
         self._unsubscribe: list[Callable[[], None]] = [
             self.watch.detach,
-            workspace.changes.subscribe(count),
-            workspace.roster.subscribe(count),
-            workspace.questions.asked.subscribe(count),
+            workspace.changes.subscribe(self._changed),
+            workspace.roster.subscribe(self._post_count),
+            workspace.questions.asked.subscribe(self._post_count),
         ]
 
     def detach(self) -> None:
         for unsubscribe in self._unsubscribe:
             unsubscribe()
 
+    def _changed(self, change: SessionChange) -> None:
+        # Every streamed token is a change: only a change of the count reaches the screen.
+        if len(self.workspace.questions.waiting()) != self._shown:
+            self._post_count(change)
+
     def _count(self) -> None:
+        self._shown = len(self.workspace.questions.waiting())
         if self.sidebar.is_attached:
-            self.sidebar.show_waiting(len(self.workspace.questions.waiting()))
+            self.sidebar.show_waiting(self._shown)
 
     def toggle_cockpit(self) -> None:
         """Open the cockpit; its own key closes it."""
