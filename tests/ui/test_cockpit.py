@@ -6,10 +6,11 @@ from __future__ import annotations
 from textual.widgets import DataTable
 
 from tests.conftest import connection_to, wait_until
-from tui_app.core.cost import format_cost, summarize
+from tui_app.core.cost import AllCost, Cost, format_cost, summarize
 from tui_app.server.runner import EmbeddedServer
 from tui_app.ui.app import TuiApp
-from tui_app.ui.screens.cockpit import COLUMNS, CockpitScreen
+from tui_app.ui.screens.cockpit import COLUMNS, CockpitScreen, totals_text
+from tui_app.workspace.cockpit import CockpitTotals
 from tui_app.workspace.session_controller import SessionController
 
 LONG = "tell me everything about streaming " * 8
@@ -101,3 +102,15 @@ async def test_enter_shows_the_highlighted_session(server: EmbeddedServer) -> No
         await wait_until(pilot, lambda: isinstance(app.screen, CockpitScreen))
         await pilot.press("f7")  # its own key closes it
         await wait_until(pilot, lambda: not isinstance(app.screen, CockpitScreen))
+
+
+def test_credits_are_totalled_apart_from_dollars_and_unknown_is_never_zero() -> None:
+    dollars = Cost(2_500, "micros", entries=2)
+    credits = Cost(12, "credits", entries=1)
+    unknown = Cost(0, "micros", unknown=True, unknown_turns=1)
+    totals = CockpitTotals({"micros": unknown}, {"micros": dollars, "credits": credits}, AllCost({"micros": dollars, "credits": credits}))
+    assert totals_text(totals, 2).split("\n") == [
+        "Today unknown · this week $0.0025 · all sessions $0.0025",
+        "Credits: today 0 credits · this week 12 credits · all sessions 12 credits",
+        "? 2 questions wait on you (F6: inbox)",
+    ]
