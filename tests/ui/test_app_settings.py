@@ -58,7 +58,7 @@ async def test_keys_from_the_config_file_replace_the_defaults(connection: Connec
 
 
 async def test_the_help_screen_lists_every_binding_with_its_id(connection: Connection, tmp_path: Path) -> None:
-    settings = with_settings(tmp_path, '[keys]\n"audit-log" = "f7"\n')
+    settings = with_settings(tmp_path, '[keys]\n"audit-log" = "f11"\n')
     app = TuiApp(connection, settings=settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: ready(app))
@@ -68,7 +68,7 @@ async def test_the_help_screen_lists_every_binding_with_its_id(connection: Conne
         rows = {str(table.get_row_at(i)[2]): str(table.get_row_at(i)[0]) for i in range(table.row_count)}
         for binding_id in ("quit", "cancel", "new-session", "send", "newline", "question-submit", "help"):
             assert binding_id in rows
-        assert rows["audit-log"] == "f7 *"
+        assert rows["audit-log"] == "f11 *"
         assert rows["newline"] == "ctrl+j, shift+enter"
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
@@ -200,7 +200,7 @@ async def test_the_settings_screen_applies_and_saves_after_asking(connection: Co
     from tui_app.ui.screens.settings_screen import SettingsScreen
 
     config = tmp_path / "config.toml"
-    config.write_text("# mine\n[keys]\n\"audit-log\" = \"f7\"\n", encoding="utf-8")
+    config.write_text("# mine\n[keys]\n\"audit-log\" = \"f11\"\n", encoding="utf-8")
     app = TuiApp(connection, settings=load_settings(config, env={}), remembered=Remembered.load(tmp_path))
     async with app.run_test(size=(100, 34)) as pilot:
         await wait_until(pilot, lambda: ready(app))
@@ -228,7 +228,7 @@ async def test_the_settings_screen_applies_and_saves_after_asking(connection: Co
     saved = load_settings(config, env={})
     assert saved.problems == []
     assert (saved.settings.frame_rate, saved.settings.budget.session_micros) == (20, 250_000)
-    assert saved.settings.keys == {"audit-log": "f7"}
+    assert saved.settings.keys == {"audit-log": "f11"}
     assert config.read_text(encoding="utf-8").startswith("# mine\n")
 
 

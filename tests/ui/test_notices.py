@@ -85,7 +85,7 @@ async def test_start_up_problems_are_one_notification_and_each_is_in_the_history
     connection: Connection, tmp_path: Path, lasting: None
 ) -> None:
     config = tmp_path / "config.toml"
-    config.write_text('frame_rate = 500\ncolour = 1\nbell = "loud"\n[keys]\n"audit-log" = "f7"\n', encoding="utf-8")
+    config.write_text('frame_rate = 500\ncolour = 1\nbell = "loud"\n[keys]\n"audit-log" = "f11"\n', encoding="utf-8")
     app = TuiApp(connection, settings=load_settings(config, env={}))
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_until(pilot, lambda: ready(app))
@@ -97,7 +97,7 @@ async def test_start_up_problems_are_one_notification_and_each_is_in_the_history
         said = [entry.message for entry in app.notices.history if entry.title == "Settings"]
         assert len(said) == 3 and any("line 3: bell" in line for line in said)
         # The rest of the file applies: the remap is in force.
-        assert app.settings.keys == {"audit-log": "f7"} and app.settings.frame_rate == 30
+        assert app.settings.keys == {"audit-log": "f11"} and app.settings.frame_rate == 30
 
 
 async def test_the_history_lists_what_was_said_newest_first_on_f3(connection: Connection) -> None:

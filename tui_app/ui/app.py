@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual import on
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.notifications import SeverityLevel
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -20,6 +20,7 @@ from tui_app.settings.user_settings import LoadedSettings, Settings, config_path
 from tui_app.ui.app_bindings import APP_BINDINGS
 from tui_app.ui.flows.files_flow import FILES_PLACES, FilesAction
 from tui_app.ui.flows.early_keys import EarlyKeys
+from tui_app.ui.app_cockpit import COCKPIT_PLACES, CockpitApp
 from tui_app.ui.flows.first_paint import exit_after_first_paint_if_asked
 from tui_app.ui.flows.notice_rules import NoticeRules
 from tui_app.ui.flows.notices import NoticeBoard
@@ -55,7 +56,7 @@ from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.workspace import Store, Workspace
 
 
-class TuiApp(EarlyKeys, ReportActions, FilesAction, App[None]):
+class TuiApp(EarlyKeys, ReportActions, FilesAction, CockpitApp):
     """One window onto many agent sessions."""
 
     CSS_PATH = ["app.tcss", "widgets/transcript/transcript.tcss"]
@@ -121,6 +122,7 @@ class TuiApp(EarlyKeys, ReportActions, FilesAction, App[None]):
             ("search", SearchScreen),
             ("export", ExportScreen),
             *FILES_PLACES,
+            *COCKPIT_PLACES,
         ]
         return catalogue(places, self.settings.keys)
 

@@ -24,6 +24,9 @@ APP_BINDINGS: list[BindingType] = [
     Binding("f3", "notice_history", "Notifications", show=False, tooltip="Notification history", id="notice-history"),
     Binding("ctrl+f", "search", "Search", show=False, tooltip="Search every session", id="search"),
     Binding("f10", "usage_report", "Usage report", show=False, tooltip="Usage report by day", id="usage-report"),
+    # Priority: Textual's text areas (the composer) take F6 and F7 for selecting otherwise.
+    Binding("f7", "cockpit", "Cockpit", show=False, priority=True, tooltip="Cockpit: every session's cost, live", id="cockpit"),
+    Binding("f6", "inbox", "Questions", show=False, priority=True, tooltip="Inbox of questions waiting in every session", id="inbox"),
     Binding("f9", "export", "Export", show=False, tooltip="Export the session", id="export"),
     Binding("f12", "files", "Files", show=False, tooltip="Files of the session", id="files"),
     Binding("ctrl+r", "rename_session", "Rename session", show=False, id="rename-session"),

@@ -10,6 +10,7 @@ turn ended) leaves the queue and its Future is cancelled: an open dialog for it 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -35,6 +36,9 @@ class WaitingQuestion:
     future: asyncio.Future[QuestionReply] = field(repr=False)
     answering: bool = False
     """An answer is on its way to the service: do not offer the question meanwhile."""
+    asked_at: float = field(default_factory=time.monotonic)
+    """When it came (or was restored): the inbox says how long it has waited."""
+    deferred: bool = False
 
     @property
     def open(self) -> bool:
@@ -83,6 +87,7 @@ class QuestionQueue:
             if not done.cancelled() and done is waiting.future:
                 reply = done.result()
                 if reply.action == "defer":
+                    waiting.deferred = True
                     # The transcript says so where the question was asked.
                     note = question_notes.deferred(waiting.session.transcript, waiting.asked.id)
                     if note is not None:

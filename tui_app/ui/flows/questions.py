@@ -19,6 +19,12 @@ from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.workspace import Workspace
 
 
+def dialog_for(workspace: Workspace, waiting: WaitingQuestion) -> QuestionDialog:
+    """The dialog that answers `waiting` (from the session on screen, or in place in the inbox)."""
+    count = len(workspace.questions.waiting(waiting.session))
+    return QuestionDialog(waiting.asked, waiting.session.title, count, waiting.future)
+
+
 class QuestionFlow:
     def __init__(self, app: App[None], workspace: Workspace, notices: NoticeBoard) -> None:
         self.app = app
@@ -38,9 +44,7 @@ class QuestionFlow:
         waiting = self.workspace.questions.next_open(session)
         if waiting is None or not self.app.screen_stack or isinstance(self.app.screen, QuestionDialog):
             return
-        count = len(self.workspace.questions.waiting(session))
-        dialog = QuestionDialog(waiting.asked, session.title, count, waiting.future)
-        self.app.push_screen(dialog, callback=lambda _reply: self.app.refresh_bindings())
+        self.app.push_screen(dialog_for(self.workspace, waiting), callback=lambda _reply: self.app.refresh_bindings())
 
     def _asked(self, waiting: WaitingQuestion) -> None:
         if not self.app.screen_stack:

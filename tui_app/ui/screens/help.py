@@ -13,8 +13,8 @@ from textual.widgets import DataTable, Footer, Static
 from tui_app.ui.keymap import BindingInfo, conflicts
 
 COLUMNS = ("Keys", "Does", "Id", "Where")
-REMAP_EXAMPLE = ("new-session", "ctrl+n,f6")
-"""The remap the note shows: F6 is bound to nothing, so copying it takes no key from another."""
+REMAP_EXAMPLE = ("new-session", "ctrl+n,f11")
+"""The remap the note shows: F12 is bound to nothing, so copying it takes no key from another."""
 
 
 def _key_text(keys: str, remapped: bool, clashing: bool = False) -> Text:

@@ -71,8 +71,13 @@ class SessionSidebar(Vertical):
         session_id: str
 
     def compose(self) -> ComposeResult:
-        yield Label("Sessions", classes="panel-title")
+        yield Label("Sessions", classes="panel-title", id="sessions-title")
         yield ListView(id="session-list")
+
+    def show_waiting(self, count: int) -> None:
+        """The questions waiting in every session (F6 lists them), in the title."""
+        title = self.query_one("#sessions-title", Label)
+        title.update(f"Sessions · ? {count} waiting" if count else "Sessions")
 
     def add_session(self, session: SessionController) -> None:
         self.query_one(ListView).append(SessionItem(session))
