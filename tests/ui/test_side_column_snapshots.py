@@ -11,6 +11,7 @@ from tui_app.backends.connection import Connection
 from tui_app.settings.user_settings import LoadedSettings, Settings
 from tui_app.ui.app import TuiApp
 from tui_app.ui.widgets.composer import Composer
+from tui_app.ui.widgets.transcript.transcript_view import TranscriptView
 from tui_app.ui.widgets.transcript.transcript_view import MessageView
 
 FIXED = LoadedSettings(Settings(), Path("/home/user/.config/tui-app/config.toml"))
@@ -39,7 +40,10 @@ async def six_sessions_the_second_on_screen(pilot) -> None:  # type: ignore[no-u
 async def hidden_with_ctrl_b(pilot) -> None:  # type: ignore[no-untyped-def]
     await six_sessions_the_second_on_screen(pilot)
     await pilot.press("ctrl+b")
-    await pilot.pause()
+    # The transcript re-wraps to the wider column and keeps to its end: wait until it has.
+    await pilot.pause(0.2)
+    await wait_until(pilot, lambda: not pilot.app.query_one(TranscriptView).rendering)
+    await pilot.pause(0.6)
 
 
 def test_six_sessions_and_the_one_on_screen_at_80x24(snap_compare, connection: Connection) -> None:  # type: ignore[no-untyped-def]
