@@ -1,10 +1,13 @@
-"""What keeps a streamed frame cheap: no order-dependent CSS rule reaching the transcript."""
+"""What keeps a streamed frame cheap: no order-dependent CSS rule reaching the transcript, and
+lists, quotes and headings committed at line boundaries (line_gate.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from markdown_it import MarkdownIt
 from textual.app import App, ComposeResult
+from textual.containers import Vertical
 from textual.dom import DOMNode
 from textual.widgets import Markdown
 
@@ -14,6 +17,8 @@ from tui_app.core import transcript as reducer
 from tui_app.core.events import MessageCompleted, MessageCreated, PartUpdated, TurnStarted, UserMessageSent
 from tui_app.core.transcript import Transcript
 from tui_app.ui.app import TuiApp
+from tui_app.ui.widgets.transcript.line_gate import commit_length
+from tui_app.ui.widgets.transcript.streaming_markdown import StreamingMarkdown
 from tui_app.ui.widgets.transcript.transcript_view import TranscriptView
 
 ORDER_PSEUDO_CLASSES = {"first-of-type", "last-of-type", "first-child", "last-child", "empty", "odd", "even"}
@@ -34,6 +39,7 @@ x = 1
 |---|---|
 | 1 | 2 |
 """
+PARSER = MarkdownIt("gfm-like")
 
 
 class TranscriptOnly(App[None]):
@@ -85,3 +91,52 @@ async def test_no_order_dependent_rule_can_reach_a_transcript_widget() -> None:
             if rule.selector_names & selector_names(widget)
         }
         assert reached == set()
+
+
+def test_a_paragraph_takes_every_character() -> None:
+    assert commit_length(PARSER, "Some text", " and mo") == len(" and mo")
+
+
+def test_a_fence_and_a_table_take_every_character() -> None:
+    assert commit_length(PARSER, "```python\nx = 1\n", "y = ") == 4
+    assert commit_length(PARSER, "| a | b |\n|---|---|\n", "| 1 |") == 5
+
+
+def test_a_list_item_being_written_waits_for_its_line_to_end() -> None:
+    assert commit_length(PARSER, "- one\n", "- tw") == 0
+    assert commit_length(PARSER, "- one\n- tw", "o\n- thr") == len("o\n")
+    assert commit_length(PARSER, "- one\n", "- two\n") == len("- two\n")
+
+
+def test_a_quote_or_heading_being_written_waits_for_its_line_to_end() -> None:
+    assert commit_length(PARSER, "> a quo", "te goes") == 0
+    assert commit_length(PARSER, "Intro.\n\n", "# Head") == 0
+
+
+def test_a_paragraph_after_a_finished_list_is_not_held() -> None:
+    assert commit_length(PARSER, "- one\n", "\nAfter the li") == len("\nAfter the li")
+
+
+class Holder(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Vertical(id="holder")
+
+
+async def test_a_held_line_is_shown_when_it_ends_or_when_its_timer_releases_it() -> None:
+    app = Holder()
+    async with app.run_test(size=(72, 40)) as pilot:
+        streaming = StreamingMarkdown()
+        await app.query_one("#holder").mount(streaming)
+        await streaming.set_text("Intro.\n\n- one\n- tw")
+        assert streaming.committed == "Intro.\n\n- one\n"
+        await streaming.set_text("Intro.\n\n- one\n- two\n")
+        assert streaming.committed == "Intro.\n\n- one\n- two\n"
+
+        # A line that stops growing mid-way is shown anyway, once its hold ends.
+        await streaming.set_text("Intro.\n\n- one\n- two\n- thr")
+        assert streaming.committed.endswith("- two\n")
+        await wait_until(pilot, lambda: streaming.committed.endswith("- thr"))
+
+        # The end of the reply is never held.
+        await streaming.set_text("Intro.\n\n- one\n- two\n- three, the last", final=True)
+        await wait_until(pilot, lambda: streaming.live_block_count == 0 and streaming.frozen_line_count > 0)
