@@ -14,8 +14,10 @@ next `append` still parses from the right line.
 The tail keeps the last *two* blocks, not one, because the gap above a block depends on its own
 top margin and the last block can still change kind (a paragraph becomes a setext heading when
 `---` arrives). The gap above the second-to-last block is final, so the cut is made there and
-the rows captured are exactly what a one-shot render shows. Only public Textual API is used
-(widget_lines.py paints the captured rows), so Textual is not pinned to one minor version.
+the rows captured are exactly what a one-shot render shows. A line being written into a list,
+quote or heading is held until it ends (line_gate.py): `append` re-mounts those blocks whole.
+Only public Textual API is used (widget_lines.py paints the captured rows), so Textual is not
+pinned to one minor version.
 """
 
 from __future__ import annotations
