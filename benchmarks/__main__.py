@@ -1,6 +1,6 @@
-"""Run every benchmark of issues 8 and 14 and print one table.
+"""Run every benchmark of issues 8, 14 and 16 and print one table.
 
-    python -m benchmarks [--quick] [--runs N] [--only 1,2,7] [--tokens N]
+    python -m benchmarks [--quick] [--runs N] [--only 1,2,7] [--tokens N] [--rev REV]
 
 Each target runs in a process of its own (so a peak RSS is that target's alone), one after the
 other; a target that fails or times out prints why in its row, and the others still run. The
@@ -150,9 +150,28 @@ def target_8(args: argparse.Namespace) -> list[Row]:
     return rows
 
 
+def target_9(args: argparse.Namespace) -> list[Row]:
+    tokens = min(args.tokens, 5_000)
+    revs = [arg for rev in args.rev for arg in ("--rev", rev)]
+    r = measure("pty_stream", "--tokens", str(tokens), "--rates", "50,200", *revs, timeout=args.timeout * 4)
+    goals = {"50": "≤ 15 %", "200": "≤ 30 %"}
+    rows: list[Row] = []
+    for rate, row in r["rates"].items():
+        label = f"9. {tokens:,} tokens at {rate} tok/s, from outside"
+        floor = row.pop("floor")["cpu_percent"]
+        for name, figures in row.items():
+            if "error" in figures:
+                rows.append((label, f"{name}: did not finish", figures["error"][:120], ""))
+                continue
+            what = f"app process CPU in a {r['size']} pty ({name}) | floor: a bare Textual `Log`"
+            figure = f"{pct(figures['cpu_percent'])} | {pct(floor)} = {ratio(figures['ratio_to_floor'])}"
+            rows.append((label, what, figure, goals.get(rate, "—")))
+    return rows
+
+
 TARGETS: dict[str, Callable[[argparse.Namespace], list[Row]]] = {
     "1": target_1, "2": target_2, "3": target_3, "4": target_4, "5": target_5, "6": target_6, "7": target_7,
-    "8": target_8,
+    "8": target_8, "9": target_9,
 }
 
 
@@ -170,7 +189,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of the short measurements (median printed)")
     parser.add_argument("--long-runs", type=int, default=1, help="runs of the long ones (1, 3, 4)")
     parser.add_argument("--tokens", type=int, default=20_000)
-    parser.add_argument("--only", default="1,2,3,4,5,6,7,8", help="targets to run, e.g. 2,7")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7,8,9", help="targets to run, e.g. 2,7")
+    parser.add_argument(
+        "--rev", action="append", default=[], help="a git revision whose app target 9 also measures, beside the working tree"
+    )
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds a measurement may take (some get a multiple)")
     args = parser.parse_args()
     if args.quick:

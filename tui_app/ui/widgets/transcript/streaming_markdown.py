@@ -14,8 +14,10 @@ next `append` still parses from the right line.
 The tail keeps the last *two* blocks, not one, because the gap above a block depends on its own
 top margin and the last block can still change kind (a paragraph becomes a setext heading when
 `---` arrives). The gap above the second-to-last block is final, so the cut is made there and
-the rows captured are exactly what a one-shot render shows. Only public Textual API is used
-(widget_lines.py paints the captured rows), so Textual is not pinned to one minor version.
+the rows captured are exactly what a one-shot render shows. A line being written into a list,
+quote or heading is held until it ends (line_gate.py): `append` re-mounts those blocks whole.
+Only public Textual API is used (widget_lines.py paints the captured rows), so Textual is not
+pinned to one minor version.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from textual.widget import Widget
 from textual.widgets import Markdown
 from textual.widgets.markdown import MarkdownBlock
 
+from tui_app.ui.widgets.transcript.line_gate import commit_length
 from tui_app.ui.widgets.transcript.widget_lines import layout_is_current, render_subtree
 
 _CSS_MARGIN: weakref.WeakKeyDictionary[MarkdownBlock, Spacing] = weakref.WeakKeyDictionary()
@@ -43,6 +46,8 @@ LIVE_BLOCKS = 2
 """Blocks kept live in the tail `Markdown`; everything above them is frozen."""
 SETTLE_ATTEMPTS = 8
 """Refreshes to wait for a settled layout before a capture is given up (until the next text)."""
+PARTIAL_LINE_SECONDS = 0.5
+"""Longest a line being written is held back from a list, quote or heading (line_gate.py)."""
 
 
 class FrozenLines(Widget):
@@ -115,7 +120,12 @@ class StreamingMarkdown(Widget):
         self._frozen = FrozenLines()
         self._tail = Markdown(classes="stream-tail")
         self._fed = 0
-        """How much of `text` was appended to the tail (all of it once the tail is mounted)."""
+        """How much of `text` was appended to the tail (all of it once the tail is mounted, but
+        for a line held back by `_commit_end`)."""
+        self._holding = False
+        """Whether a line being written is held back, and its release timer runs."""
+        self._release = False
+        """Set by that timer: the next feed takes the held line too."""
         self._lock = asyncio.Lock()
         self._generation = 0
         self._frozen_width = 0
@@ -131,6 +141,11 @@ class StreamingMarkdown(Widget):
     @property
     def frozen_line_count(self) -> int:
         return len(self._frozen.strips)
+
+    @property
+    def committed(self) -> str:
+        """What of `text` is shown: all of it, but for a line held back while it is written."""
+        return self.text[: self._fed]
 
     @property
     def live_block_count(self) -> int:
@@ -159,16 +174,40 @@ class StreamingMarkdown(Widget):
         tail = self._tail
         if not (tail.is_mounted and tail.is_attached):
             return  # not mounted yet (caught up on mount), or removed (the session was switched)
-        if self._fed < len(self.text):
+        end = self._commit_end()
+        if self._fed < end:
             with self.app.batch_update():
-                if self._append_misparses(self.text[self._fed :]):
+                if self._append_misparses(self.text[self._fed : end]):
                     await self._replace_tail()
-                    await self._tail.append(self.text[self._frozen_chars :])
+                    await self._tail.append(self.text[self._frozen_chars : end])
                 else:
-                    await tail.append(self.text[self._fed :])
-                self._fed = len(self.text)
+                    await tail.append(self.text[self._fed : end])
+                self._fed = end
                 self._mark_ends()
         self.call_after_refresh(self._settle, self._generation)
+
+    def _commit_end(self) -> int:
+        """How far into `text` the tail may be fed now (line_gate.py): the line being written
+        into a list, quote or heading waits for its end, or for the release timer, started
+        when it is first held, so a long line still shows twice a second."""
+        text, release = self.text, self._release
+        self._release = False
+        if self.final or release:
+            return len(text)
+        blocks = self._live_blocks()
+        source = self._tail.source
+        last_block = source[_offset_of_line(source, blocks[-1].source_range[0]) :] if blocks else source
+        end = self._fed + commit_length(_PARSER, last_block, text[self._fed :])
+        if end < len(text) and not self._holding:
+            self._holding = True
+            self.set_timer(PARTIAL_LINE_SECONDS, self._release_held)
+        return end
+
+    async def _release_held(self) -> None:
+        self._holding = False
+        if self._fed < len(self.text):
+            self._release = True
+            await self._catch_up()
 
     def _append_misparses(self, more: str) -> bool:
         """Whether `Markdown.append(more)` would differ from a parse of the whole live text.
@@ -261,7 +300,7 @@ class StreamingMarkdown(Widget):
         tail = self._tail
         blocks = self._live_blocks()
         live = 0 if self.final else LIVE_BLOCKS
-        if len(blocks) <= live or not tail.display or tail.size.width <= 0 or self._fed < len(self.text):
+        if len(blocks) <= live or not tail.display or tail.size.width <= 0:
             return False
         if self._frozen_chars and tail.size.width != self._frozen_width:
             return False  # resized: `rebuild` runs
@@ -286,7 +325,7 @@ class StreamingMarkdown(Widget):
             self._frozen.extend([strip.discard_meta() for strip in strips])
             # The tail's source is the whole text since its start (it is never cut): `append`
             # keeps parsing from its own last line.
-            self._frozen_chars = len(self.text) - len(source) + cut
+            self._frozen_chars = self._fed - len(source) + cut
             await tail.remove_children(blocks[: len(blocks) - live])
             self._mark_ends()
         return True
