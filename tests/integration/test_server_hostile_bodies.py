@@ -17,6 +17,14 @@ from tui_app.server.runner import EmbeddedServer
 DEEP = 5000
 
 
+@pytest.fixture(scope="module")
+def server() -> Iterator[EmbeddedServer]:
+    # A server of its own: the shared one may already hold the 10 Stewrd sessions a key may keep
+    # active (other tests made them), and would answer 429 to the sessions made here.
+    with EmbeddedServer(ServerOptions(tokens_per_second=0)) as running:
+        yield running
+
+
 @pytest.fixture
 def http(server: EmbeddedServer) -> Iterator[httpx.Client]:
     with httpx.Client(

@@ -34,7 +34,7 @@ async def test_a_send_during_another_clients_turn_is_queued_with_a_countdown_the
             await wait_until(pilot, lambda: session.state == "queued")  # type: ignore[union-attr]
             # One line of status a row: the countdown short, the full words in the row's tooltip.
             await wait_until(pilot, lambda: re.search(r"⧗.*\n.*retry \d+s", sidebar_text(app)) is not None)
-            assert "queued, retry in" in str(app.query_one(SessionItem).tooltip)
+            await wait_until(pilot, lambda: "queued, retry in" in str(app.query_one(SessionItem).tooltip))
             await wait_until(pilot, lambda: session.state == "ready", timeout=30)  # type: ignore[union-attr]
             await asyncio.to_thread(other.join)
             reply = session.transcript.messages[-1].text  # type: ignore[union-attr]
