@@ -20,8 +20,9 @@ from tui_app.ui.widgets.queued_messages import QueuedMessages
 
 @pytest.fixture
 def slow_server() -> Iterator[EmbeddedServer]:
-    # A reply takes seconds at this pace: long enough to queue behind, however slow the machine.
-    with EmbeddedServer(ServerOptions(tokens_per_second=10)) as running:
+    # A reply of about 150 tokens takes 5 s at this pace: long enough to queue behind (the
+    # messages are written at once, not typed), short enough that three turns stay quick.
+    with EmbeddedServer(ServerOptions(tokens_per_second=30)) as running:
         yield running
 
 
