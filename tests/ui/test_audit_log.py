@@ -19,6 +19,7 @@ from tui_app.server.runner import EmbeddedServer
 from tui_app.ui.app import TuiApp
 from tui_app.ui.screens.audit_log import AuditLogScreen
 from tui_app.ui.widgets.composer import Composer
+from tui_app.ui.widgets.transcript.transcript_view import TranscriptView
 
 SIZE = (110, 34)
 TOOL_MESSAGE = "please use a tool to look this up"
@@ -45,6 +46,8 @@ async def send_and_finish(app: TuiApp, pilot: Pilot[None], text: str) -> None:
         and len(session.transcript.turns) == turns + 1
         and session.transcript.turns[-1].state == "completed",
     )
+    # The reply is drawn at the transcript's frame rate: a picture waits for it, not for the turn.
+    await wait_until(pilot, lambda: not app.query_one(TranscriptView).rendering)
     await pilot.pause()
 
 
