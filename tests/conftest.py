@@ -69,3 +69,9 @@ def _fixed_message_clock(request: pytest.FixtureRequest, monkeypatch: pytest.Mon
         from tui_app.ui.widgets.transcript import message_view
 
         monkeypatch.setattr(message_view, "clock_text", lambda when, now=None: "" if when is None else "12:00")
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto` runs two workers a core: most tests wait on loopback HTTP and paced replies, not
+    on the CPU, so a 2-core machine finishes in far less time with four (capped at 8)."""
+    return min(2 * (os.cpu_count() or 1), 8)

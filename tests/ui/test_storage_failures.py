@@ -46,6 +46,16 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened.close()
 
 
+def palette_highlights(app: TuiApp, word: str) -> bool:
+    """The palette is open and its highlighted command is the one searched for (on a loaded
+    machine the list first shows the results of a partly typed search)."""
+    if not isinstance(app.screen, CommandPalette):
+        return False
+    commands = app.screen.query_one(CommandList)
+    index = commands.highlighted
+    return index is not None and word in str(commands.get_option_at_index(index).prompt)
+
+
 def banner(app: TuiApp) -> str:
     """What the banner shows, or "" while it is hidden."""
     shown = app.query_one("#storage-banner", Static)
@@ -154,7 +164,7 @@ async def test_quitting_with_unsaved_changes_asks_first(paced: EmbeddedServer, s
             await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
             assert app.return_code is None
             await pilot.press("ctrl+p", *"Quit the app")  # the palette's quit asks too
-            await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette) and app.screen.query_one(CommandList).option_count > 0)
+            await wait_until(pilot, lambda: palette_highlights(app, "Quit"))
             await pilot.press("enter")
             await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), timeout=PATIENCE)
             await pilot.press("n")
