@@ -44,6 +44,23 @@ def paced_server() -> Iterator[EmbeddedServer]:
         yield running
 
 
+CRAWL = 2.0
+"""Tokens a second for a test that acts while a turn runs: a reply of about 150 tokens would take
+over a minute, so however loaded the machine, the turn is still running when the test acts."""
+
+
+@pytest.fixture
+def crawling_server() -> Iterator[EmbeddedServer]:
+    """A server of the test's own whose turns crawl until `release(server)`."""
+    with EmbeddedServer(ServerOptions(tokens_per_second=CRAWL)) as running:
+        yield running
+
+
+def release(server: EmbeddedServer) -> None:
+    """Let every turn run at full speed from now on (the server reads its pace at each token)."""
+    server.registry.options.tokens_per_second = 0
+
+
 def connection_to(server: EmbeddedServer) -> Connection:
     return Connection("local", server.base_url, ApiKey(server.api_key))
 

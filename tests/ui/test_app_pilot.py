@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from tests.conftest import connection_to, wait_until
+from tests.conftest import connection_to, release, wait_until
 from tui_app.core.cost import session_cost, turn_cost
 from tui_app.backends.connection import Connection
 from tui_app.core.money import format_micros
@@ -112,8 +112,8 @@ async def test_the_cost_grows_while_the_reply_streams(paced_server: EmbeddedServ
         assert max(live_costs) < final  # type: ignore[operator]
 
 
-async def test_enter_while_a_reply_streams_queues_the_message_for_after_it(paced_server: EmbeddedServer) -> None:
-    app = TuiApp(connection_to(paced_server))
+async def test_enter_while_a_reply_streams_queues_the_message_for_after_it(crawling_server: EmbeddedServer) -> None:
+    app = TuiApp(connection_to(crawling_server))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
         await send_now(app, pilot, "first")
@@ -121,6 +121,7 @@ async def test_enter_while_a_reply_streams_queues_the_message_for_after_it(paced
         await send_now(app, pilot, "second")
         assert app.current.state == "streaming"  # type: ignore[union-attr]
         assert app.query_one(Composer).text == ""  # queued (issue 15), not refused
+        release(crawling_server)
         await wait_until(pilot, lambda: turn_done(app, 2), timeout=60)
         assert [m.text for m in app.current.transcript.messages if m.role == "user"] == ["first", "second"]  # type: ignore[union-attr]
 

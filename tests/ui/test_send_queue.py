@@ -4,34 +4,21 @@ restart. The embedded server plays the agent over real HTTP, at a pace slow enou
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import connection_to, wait_until
+from tests.conftest import connection_to, release, wait_until
 from tui_app.persistence.store import Store
-from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
 from tui_app.ui.app import TuiApp
 from tui_app.ui.widgets.composer import Composer
 from tui_app.ui.widgets.queued_messages import QueuedMessages
 
 
-CRAWL = 2.0
-"""Tokens a second while a test queues behind a turn: a reply of about 150 tokens would take over
-a minute, so however loaded the machine, the turn is still running when the messages are written."""
-
-
 @pytest.fixture
-def slow_server() -> Iterator[EmbeddedServer]:
-    with EmbeddedServer(ServerOptions(tokens_per_second=CRAWL)) as running:
-        yield running
-
-
-def release(server: EmbeddedServer) -> None:
-    """Let every turn run at full speed from now on (the server reads its pace at each token)."""
-    server.registry.options.tokens_per_second = 0
+def slow_server(crawling_server: EmbeddedServer) -> EmbeddedServer:
+    return crawling_server
 
 
 def user_texts(app: TuiApp) -> list[str]:

@@ -163,8 +163,10 @@ async def test_quitting_with_unsaved_changes_asks_first(paced: EmbeddedServer, s
             await pilot.press("n")  # stay
             await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
             assert app.return_code is None
-            await pilot.press("ctrl+p", *"Quit the app")  # the palette's quit asks too
-            await wait_until(pilot, lambda: palette_highlights(app, "Quit"))
+            await pilot.press("ctrl+p")  # the palette's quit asks too
+            await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette) and app.screen.focused is not None)
+            await pilot.press(*"Quit the app")
+            await wait_until(pilot, lambda: palette_highlights(app, "Quit"), timeout=PATIENCE)
             await pilot.press("enter")
             await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), timeout=PATIENCE)
             await pilot.press("n")
