@@ -71,26 +71,20 @@ def chromium() -> str:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def web_url(tmp_path: Path) -> Iterator[str]:
-    """`tui-app web` as a user starts it, with its own store, until the test ends."""
-    port = free_port()
+    """`tui-app web` as a user starts it, with its own store, until the test ends; on port 0, so
+    the system picks a free one and the line printed must name it."""
     log = tmp_path / "web.log"
     env = {k: v for k, v in os.environ.items() if k not in ("CASEDEV_API_KEY", "STEWRD_API_KEY")}
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "tui_app", "web", "--port", str(port), "--data-dir", str(tmp_path / "data"),
+            [sys.executable, "-m", "tui_app", "web", "--port", "0", "--data-dir", str(tmp_path / "data"),
              "--speed", str(SPEED)],
             stdout=out, stderr=subprocess.STDOUT, env=env, cwd=REPO,
             start_new_session=True,  # its own process group: the apps it starts end with it
         )
-    announced = re.compile(rf"tui-app web on (http://127\.0\.0\.1:{port}/\?token=[\w-]+) ")
+    announced = re.compile(r"tui-app web on (http://127\.0\.0\.1:([1-9]\d*)/\?token=[\w-]+) ")
     try:
         deadline = time.monotonic() + 30
         while not (found := announced.search(log.read_text())):

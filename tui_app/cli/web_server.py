@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,10 @@ class TuiAppServer(Server):
     """A `tui-app run` process for the browser connection, as textual-serve runs one; one at a time."""
 
     def __init__(self, command: str, host: str, port: int) -> None:
+        # Bound here, not by aiohttp: with port 0 the system picks one, and the launch URL, the
+        # Host check and the cookie's name all need the real number before the first request.
+        self._socket = socket.create_server((host, port))
+        port = self._socket.getsockname()[1]
         super().__init__(command, host=host, port=port, title="tui-app", templates_path=PAGE_TEMPLATES)
         self.access = WebAccess(host, port)
         # Connections (each one task) running an app, and those among them whose tab has gone.
@@ -64,7 +69,7 @@ class TuiAppServer(Server):
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, self.request_exit)
         web.run_app(
-            self._make_app(), host=self.host, port=self.port, loop=loop, handle_signals=False,
+            self._make_app(), sock=self._socket, loop=loop, handle_signals=False,
             access_log=None,  # a line per static file and websocket is noise in the user's terminal
             print=self._announce,  # aiohttp calls it once the socket listens
         )
