@@ -209,6 +209,29 @@ class StreamResumed:
     after_event_id: int | None
 
 
+ResumeCause = Literal["reconnect", "restart"]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedReplayed:
+    """What a resumed event feed brought back of a turn (after a reconnect, or a restart of the
+    app), judged by the event ids the adapter saw: made by the client, stored like any event, and
+    worded by `core/completeness.py`. `missing_from`..`missing_to` are ids the service did not
+    replay; `numbered` is False when its ids were not numbers (then nothing can be said)."""
+
+    turn_id: str | None
+    cause: ResumeCause
+    after_event_id: int | None
+    """The feed was asked for the events after this id."""
+    first_event_id: int | None
+    """The first id it sent back."""
+    events: int
+    """Events it delivered, from `first_event_id` to the turn's end or the next break."""
+    missing_from: int | None = None
+    missing_to: int | None = None
+    numbered: bool = True
+
+
 @dataclass(frozen=True, slots=True)
 class StreamGaveUp:
     """The adapter stopped trying to resume a stream: `attempts` reconnects over `seconds` since
@@ -257,6 +280,7 @@ DomainEvent = (
     | QuestionRecorded
     | StreamInterrupted
     | StreamResumed
+    | FeedReplayed
     | StreamGaveUp
     | FilesReturned
     | UnknownEvent
