@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 
 import casedev
+import httpx
 
 from tests.conftest import connection_to
 from tests.hostile_server import KEY, HostileServer, Script, json_reply, sse, stream_of
-from tests.server_client import turn_from_another_client
 from tui_app.backends.casedev import CasedevBackend
 from tui_app.backends.http_backend import RetryPolicy
 from tui_app.core import completeness
@@ -17,6 +17,20 @@ from tui_app.server.runner import EmbeddedServer
 from tui_app.settings.backend_choice import ApiKey
 from tui_app.workspace.final_cost import reconciliation
 from tui_app.workspace.session_controller import SessionController
+
+
+async def bill_elsewhere(server: EmbeddedServer, chat: str) -> None:
+    """A turn in `chat` from another client (a script, another app), run to its end: billed by
+    the service, never seen by this client."""
+    response = await asyncio.to_thread(
+        httpx.post,
+        f"{server.base_url}/agent/v1/chat/{chat}/message",
+        json={"parts": [{"type": "text", "text": "billed elsewhere"}]},
+        headers={"Authorization": f"Bearer {server.api_key}"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+
 
 
 def test_delete_answers_the_final_cost_as_the_sdk_models_it(server: EmbeddedServer) -> None:
@@ -57,8 +71,7 @@ async def test_a_turn_the_client_never_saw_shows_as_the_exact_difference(server:
         await session.send("hello")
         assert session.remote is not None
         chat = server.registry.chats[session.remote.id]
-        other = await turn_from_another_client(server, session.remote.id, "billed elsewhere")
-        await asyncio.to_thread(other.join)
+        await bill_elsewhere(server, session.remote.id)
         unseen = chat.turns[-1].usage
         assert unseen is not None
         await session.end()
