@@ -49,11 +49,28 @@ async def test_a_turn_cut_and_resumed_says_nothing_is_missing(own_server: Embedd
     last = own_server.registry.chats[session.remote.id].next_seq - 1
     [mark] = [event for event in seen if isinstance(event, FeedReplayed)]
     assert (mark.cause, mark.after_event_id, mark.first_event_id) == ("reconnect", 4, 5)
-    assert (mark.missing_from, mark.missing_to, mark.events) == (None, None, last - 4)
+    assert (mark.missing, mark.events, mark.resumes) == ((), last - 4, 1)
     assert seen.index(mark) < max(i for i, event in enumerate(seen) if isinstance(event, TurnCompleted))
     assert marks_in(session) == [f"Replayed {last - 4} events from #5 after a reconnect, nothing missing."]
     reply = session.transcript.messages[-1]
     assert reply.role == "assistant" and reply.parts[-1].kind == "notice"
+
+
+async def test_a_stream_that_drops_again_and_again_makes_one_mark_for_the_turn(own_server: EmbeddedServer) -> None:
+    own_server.registry.options.drop_stream_after = 3  # every stream, the resumed ones too
+    backend = backend_for(own_server)
+    try:
+        session = SessionController(backend)
+        await session.open()
+        await session.send("please use a tool")
+    finally:
+        await backend.aclose()
+        own_server.registry.options.drop_stream_after = None
+    assert session.remote is not None and session.transcript.turns[-1].state == "completed"
+    last = own_server.registry.chats[session.remote.id].next_seq - 1
+    resumes = -(-(last - 3) // 3)  # 3 events a connection, after the first 3 on `respond`
+    assert resumes > 2
+    assert marks_in(session) == [f"Replayed {last - 3} events from #4 after a reconnect ({resumes} resumes), nothing missing."]
 
 
 async def test_a_feed_that_lost_events_from_its_buffer_names_them_after_a_restart(own_server: EmbeddedServer) -> None:

@@ -33,7 +33,6 @@ from tui_app.backends.wire_json import loads, micros
 from tui_app.core.completeness import ResumeTally
 from tui_app.core.events import (
     DomainEvent,
-    ResumeCause,
     StreamGaveUp,
     StreamInterrupted,
     StreamResumed,
@@ -169,7 +168,8 @@ class CasedevBackend(HttpBackend):
         normalizer = StreamNormalizer(turn_id)
         broke_at: float | None = time.monotonic()
         attempt = 0
-        cause: ResumeCause = "restart" if reason is None else "reconnect"
+        # What the follow brings back, judged by its ids over every connection (core/completeness.py).
+        tally = ResumeTally("restart" if reason is None else "reconnect")
         while attempt < self.retry.reconnect_attempts:
             attempt += 1
             if reason is not None:
@@ -178,8 +178,7 @@ class CasedevBackend(HttpBackend):
                 yield StreamInterrupted(turn_id, attempt, delay, reason)
                 await asyncio.sleep(delay)
             after = self._last_event_id.get(session_id, 0)
-            # What this connection brings back, judged by its ids (core/completeness.py).
-            tally = ResumeTally(after)
+            tally.connect(after)
             try:
                 async with self._sse_response(
                     "GET", f"/agent/v1/chat/{session_id}/stream", params={"lastEventId": after},
@@ -202,7 +201,7 @@ class CasedevBackend(HttpBackend):
                         if turn_id is None and isinstance(event, TurnStarted):
                             turn_id = event.turn_id
                         if isinstance(event, TurnCompleted):
-                            if (mark := tally.result(turn_id, cause)) is not None:
+                            if (mark := tally.ended(turn_id)) is not None:
                                 yield mark  # in the turn, before it ends
                             yield event
                             return
@@ -212,9 +211,8 @@ class CasedevBackend(HttpBackend):
                 reason = self._dropped(error)
             except (RateLimited, ServerFailed) as error:
                 reason = error.message
-            if (mark := tally.result(turn_id, cause)) is not None:
+            if (mark := tally.ended(turn_id)) is not None:
                 yield mark
-                cause = "reconnect"  # what comes back from here on follows a break
             if broke_at is None:
                 broke_at = time.monotonic()
         attempts = self.retry.reconnect_attempts

@@ -70,13 +70,14 @@ def load(store: Store, session_id: str) -> SessionExport:
     if record is None:
         raise LookupError(f"no session {session_id!r} in {store.path}")
     transcript = Transcript()
-    replays: list[FeedReplayed] = []
+    # A follow's mark is given again as each of its reconnects ends: the last one covers them all.
+    replays: dict[tuple[str | None, int | None], FeedReplayed] = {}
     for event in store.load_events(session_id):
         transcript = reducer.apply(transcript, event)
         if isinstance(event, FeedReplayed):
-            replays.append(event)
+            replays[(event.turn_id, event.after_event_id)] = event
     times, entries = store.message_times(session_id), store.usage_entries(session_id)
-    return SessionExport(record, transcript, times, entries, tuple(replays))
+    return SessionExport(record, transcript, times, entries, tuple(replays.values()))
 
 
 def format_time(stamp: float | None) -> str:
