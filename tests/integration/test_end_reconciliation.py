@@ -7,12 +7,16 @@ import asyncio
 
 import casedev
 import httpx
+import pytest
 
 from tests.conftest import connection_to
 from tests.hostile_server import KEY, HostileServer, Script, json_reply, sse, stream_of
 from tui_app.backends.casedev import CasedevBackend
+from tui_app.backends.errors import SessionExpired
+from tui_app.backends.stewrd import StewrdBackend
 from tui_app.backends.http_backend import RetryPolicy
 from tui_app.core import completeness
+from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
 from tui_app.settings.backend_choice import ApiKey
 from tui_app.workspace.final_cost import reconciliation
@@ -118,3 +122,24 @@ async def test_event_ids_that_are_not_numbers_leave_a_resumed_turn_marked_not_kn
         "Resumed after a reconnect: 2 events came back, but the service's event ids are not numbers, "
         "so whether any are missing is not known."
     )
+
+
+async def test_stewrd_reports_no_final_cost_so_an_expired_session_says_so() -> None:
+    # Stewrd ends no session with a figure (it expires them: 410), and its money is credits.
+    with EmbeddedServer(ServerOptions(tokens_per_second=0)) as server:
+        backend = StewrdBackend(server.base_url, ApiKey(server.api_key))
+        try:
+            session = SessionController(backend)
+            await session.open()
+            await session.send("hello stewrd")
+            server.registry.options.idle_scale = 0  # every session is past its idle timeout at once
+            with pytest.raises(SessionExpired):
+                await session.send("still there?")
+        finally:
+            await backend.aclose()
+    assert session.state == "expired" and not backend.capabilities.end_with_cost
+    ended = reconciliation(session)
+    assert ended is not None and ended.service is None and ended.unit == "credits"
+    assert ended.short() == "not reported by the service"
+    assert ended.sentence() == f"Final cost not reported by the service; the ledger's total is {ended.ledger_text()}."
+    assert ended.ledger.amount > 0

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.stored_sessions import open_session
 from tui_app.backends.casedev import CasedevBackend
 from tui_app.backends.http_backend import RetryPolicy
 from tui_app.core import completeness
 from tui_app.core.events import DomainEvent, FeedReplayed, QuestionAsked, TurnCompleted
+from tui_app.persistence.store import Store
 from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
 from tui_app.settings.backend_choice import ApiKey
@@ -130,3 +133,19 @@ def _answer(server: EmbeddedServer, chat: str, request_id: str) -> None:
         timeout=30,
     )
     assert response.status_code == 204, response.text
+
+
+async def test_a_mark_comes_back_with_its_session_after_a_restart(own_server: EmbeddedServer, tmp_path: Path) -> None:
+    own_server.registry.options.drop_stream_after, own_server.registry.options.drop_stream_count = 2, 1
+    with Store(tmp_path / "tui-app.db") as store:
+        backend = backend_for(own_server)
+        try:
+            session = await open_session(backend, store, "Kept", "hello")
+            before = marks_in(session)
+            record = store.session(session.id)
+            assert record is not None
+            restored = SessionController.restore(record, backend, store)
+        finally:
+            await backend.aclose()
+    assert len(before) == 1 and before[0].endswith("nothing missing.")
+    assert marks_in(restored) == before
