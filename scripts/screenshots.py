@@ -85,6 +85,12 @@ async def main() -> None:
             await pilot.press("ctrl+l")
             await pilot.pause(0.5)
             save(app, "audit-log")
+            # The session ended: its audit log sets the service's final cost beside the ledger's.
+            await pilot.press("escape", "ctrl+t", "y")
+            await wait_until(pilot, lambda: app.current.state == "ended")
+            await pilot.press("ctrl+l")
+            await pilot.pause(0.5)
+            save(app, "session-ended")
 
 
 if __name__ == "__main__":

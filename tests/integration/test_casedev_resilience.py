@@ -20,6 +20,7 @@ from tui_app.backends.casedev import CasedevBackend
 from tui_app.backends.http_backend import RetryPolicy
 from tui_app.backends.errors import AuthFailed, NotFound, RateLimited, ServerFailed, SessionExpired
 from tui_app.settings.backend_choice import ApiKey
+from tui_app.core import completeness
 from tui_app.core.events import QuestionAsked, StreamInterrupted, StreamResumed, TurnCompleted, UserMessageSent
 from tui_app.server import demo_agent
 from tui_app.server.options import ServerOptions
@@ -40,14 +41,16 @@ def backend_for(server: EmbeddedServer, key: str | None = None, retry: RetryPoli
 
 
 def shape(session: SessionController) -> list[Any]:
-    """What a person sees, without the random ids: roles, texts, turn outcomes and costs."""
+    """What a person sees, without the random ids: roles, texts, turn outcomes and costs (and
+    without the completeness marks a resumed turn adds: those are checked apart)."""
     t = session.transcript
     usage = [
         (turn.state, u.input_tokens, u.output_tokens, u.llm_cost_micros, u.total_cost_micros, [e.kind for e in u.entries])
         for turn in t.turns
         if (u := turn.usage) is not None
     ]
-    return [[(m.role, [(p.kind, p.text) for p in m.parts]) for m in t.messages], usage]
+    parts = [(m.role, [(p.kind, p.text) for p in m.parts if not p.id.startswith(completeness.PART_PREFIX)]) for m in t.messages]
+    return [parts, usage]
 
 
 async def run_turns(server: EmbeddedServer, texts: list[str]) -> tuple[SessionController, list[Any]]:
@@ -74,6 +77,8 @@ async def test_a_stream_dropped_after_every_event_index_gives_the_same_transcrip
         assert shape(dropped) == shape(clean), drop_after
         assert any(isinstance(e, StreamInterrupted) for e in seen), drop_after
         assert any(isinstance(e, StreamResumed) for e in seen), drop_after
+        marks = [text for texts in completeness.marks(dropped.transcript.messages).values() for text in texts]
+        assert len(marks) == 1 and marks[0].endswith("nothing missing."), drop_after
     options.drop_stream_after = options.drop_stream_count = None
     assert clean.transcript.messages[1].text == demo_agent.reply([], turn[0])
 

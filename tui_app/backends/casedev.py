@@ -30,6 +30,7 @@ from tui_app.backends.http_backend import HttpBackend
 from tui_app.backends.sse_frames import STREAM_BROKE, SseFrame, decoded, read_frame, translated
 from tui_app.backends.sse_stream import SseMessage
 from tui_app.backends.wire_json import loads, micros
+from tui_app.core.completeness import ResumeTally
 from tui_app.core.events import (
     DomainEvent,
     StreamGaveUp,
@@ -167,6 +168,8 @@ class CasedevBackend(HttpBackend):
         normalizer = StreamNormalizer(turn_id)
         broke_at: float | None = time.monotonic()
         attempt = 0
+        # What the follow brings back, judged by its ids over every connection (core/completeness.py).
+        tally = ResumeTally("restart" if reason is None else "reconnect")
         while attempt < self.retry.reconnect_attempts:
             attempt += 1
             if reason is not None:
@@ -175,6 +178,7 @@ class CasedevBackend(HttpBackend):
                 yield StreamInterrupted(turn_id, attempt, delay, reason)
                 await asyncio.sleep(delay)
             after = self._last_event_id.get(session_id, 0)
+            tally.connect(after)
             try:
                 async with self._sse_response(
                     "GET", f"/agent/v1/chat/{session_id}/stream", params={"lastEventId": after},
@@ -185,7 +189,10 @@ class CasedevBackend(HttpBackend):
                         yield StreamResumed(turn_id, after)
                     async for sse in self._messages(source):
                         frame = self._new_frame(session_id, sse)
-                        if frame is None or (payload := frame.payload) is None:
+                        if frame is None:
+                            continue
+                        tally.saw(sse.id, frame.id)
+                        if (payload := frame.payload) is None:
                             continue
                         attempt, broke_at = 0, None  # progress: the next failure starts afresh
                         event = translated(lambda: normalizer.to_domain(sse.event, payload), sse.event, self._service)
@@ -193,14 +200,19 @@ class CasedevBackend(HttpBackend):
                             continue
                         if turn_id is None and isinstance(event, TurnStarted):
                             turn_id = event.turn_id
-                        yield event
                         if isinstance(event, TurnCompleted):
+                            if (mark := tally.ended(turn_id)) is not None:
+                                yield mark  # in the turn, before it ends
+                            yield event
                             return
+                        yield event
                 reason = "the resumed stream ended before the turn did"
             except STREAM_BROKE as error:
                 reason = self._dropped(error)
             except (RateLimited, ServerFailed) as error:
                 reason = error.message
+            if (mark := tally.ended(turn_id)) is not None:
+                yield mark
             if broke_at is None:
                 broke_at = time.monotonic()
         attempts = self.retry.reconnect_attempts

@@ -42,6 +42,17 @@ def _expiry(text: str) -> float | None:
     return seconds
 
 
+def _window(text: str) -> int:
+    """A positive number of events."""
+    try:
+        events = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of events") from None
+    if events < 1:
+        raise argparse.ArgumentTypeError("the replay window keeps at least 1 event")
+    return events
+
+
 def add_serve_arguments(serve: argparse.ArgumentParser) -> None:
     defaults = ServerOptions()
     serve.add_argument("--port", type=int, default=LOCAL_SERVE_PORT, help="port on 127.0.0.1 (default: %(default)s)")
@@ -68,6 +79,11 @@ def add_serve_arguments(serve: argparse.ArgumentParser) -> None:
     serve.add_argument(
         "--chat-expiry", type=_expiry, default=defaults.chat_expiry_seconds, metavar="SECONDS",
         help="a chat idle this long leaves memory: kept in --store if given, else gone; 'never' keeps all (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--replay-window", type=_window, default=None, metavar="N",
+        help="keep only each chat's last N events for a resuming client to replay, as a real "
+        "service's buffer would; one that resumes from further back sees a gap (default: 10000)",
     )
     faults = serve.add_argument_group("fault knobs")
     faults.add_argument(
@@ -124,6 +140,7 @@ def options_from(args: argparse.Namespace) -> ServerOptions:
         stewrd_history_cap=args.stewrd_history_cap,
         request_timeout_seconds=args.request_timeout,
         chat_expiry_seconds=args.chat_expiry,
+        replay_window=args.replay_window,
     )
 
 

@@ -209,6 +209,33 @@ class StreamResumed:
     after_event_id: int | None
 
 
+ResumeCause = Literal["reconnect", "restart"]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedReplayed:
+    """What a resumed event feed brought back of a turn (after a reconnect, or a restart of the
+    app), judged by the event ids the adapter saw: made by the client, stored like any event, and
+    worded by `core/completeness.py`. One follow of a turn may reconnect several times: each mark
+    covers them all so far, and replaces the one before it (same turn, same `after_event_id`)."""
+
+    turn_id: str | None
+    cause: ResumeCause
+    """Why the follow began: the stream broke, or the app started again."""
+    after_event_id: int | None
+    """The first resume asked for the events after this id."""
+    first_event_id: int | None
+    """The first id the feed sent back."""
+    events: int
+    """Events the feed delivered over every resume of this follow."""
+    resumes: int = 1
+    """Connections that delivered something."""
+    missing: tuple[tuple[int, int], ...] = ()
+    """(first, last) ids of each run of events the service did not replay."""
+    numbered: bool = True
+    """False when the ids were not numbers: then nothing can be said of what is missing."""
+
+
 @dataclass(frozen=True, slots=True)
 class StreamGaveUp:
     """The adapter stopped trying to resume a stream: `attempts` reconnects over `seconds` since
@@ -257,6 +284,7 @@ DomainEvent = (
     | QuestionRecorded
     | StreamInterrupted
     | StreamResumed
+    | FeedReplayed
     | StreamGaveUp
     | FilesReturned
     | UnknownEvent

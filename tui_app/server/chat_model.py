@@ -10,8 +10,13 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-# Events kept for replay per chat; older ones are dropped (a client that far behind re-syncs).
+# Events kept for replay per chat unless the server's `replay_window` says fewer; older ones are
+# dropped (a client that far behind re-syncs, and says its transcript may be incomplete).
 REPLAY_BUFFER = 10_000
+
+
+def default_window() -> int:
+    return REPLAY_BUFFER
 
 
 @dataclass(slots=True)
@@ -66,6 +71,8 @@ class Chat:
     files: dict[str, bytes] = field(default_factory=dict)
     readers: int = 0
     """Streams following the log now: a chat being read never leaves memory (chats.py)."""
+    replay_window: Callable[[], int] = default_window
+    """How many of the latest events the log keeps for replay (the registry reads its options)."""
     on_event: Callable[[Chat, ChatEvent], None] | None = None
     """Told of each published event once it is in the log (the registry saves it); must not block."""
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -75,8 +82,9 @@ class Chat:
         event = ChatEvent(self.next_seq, name, payload)
         self.next_seq += 1
         self.events.append(event)
-        if len(self.events) > REPLAY_BUFFER:
-            del self.events[: len(self.events) - REPLAY_BUFFER]
+        window = max(self.replay_window(), 1)
+        if len(self.events) > window:
+            del self.events[: len(self.events) - window]
             self.first_seq = self.events[0].seq
         return event
 

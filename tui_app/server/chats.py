@@ -19,6 +19,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 
+from tui_app.server import chat_model
 from tui_app.server.chat_model import REPLAY_BUFFER, Chat, ChatEvent, PendingQuestion, TurnRecord
 from tui_app.server.chat_store import ChatStore
 from tui_app.server.options import ServerOptions
@@ -69,7 +70,13 @@ class ChatRegistry:
 
     def _hold(self, chat: Chat) -> None:
         chat.on_event = self._note_event
+        chat.replay_window = self.replay_window
         self.chats[chat.id] = chat
+
+    def replay_window(self) -> int:
+        """Events a chat keeps for replay: the `replay_window` option, read afresh each time."""
+        window = self.options.replay_window
+        return chat_model.REPLAY_BUFFER if window is None else window
 
     def get(self, chat_id: str) -> Chat | None:
         """The chat with this id: in memory, or read back from the store after it expired there."""
@@ -128,6 +135,7 @@ class ChatRegistry:
             active_since=now,
         )
         self.chats[chat.id] = chat
+        chat.replay_window = self.replay_window
         if self.store is not None:
             chat.on_event = self._note_event
             # At once: the client is about to hold this id, and must never find it unknown.

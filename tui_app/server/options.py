@@ -25,6 +25,10 @@ class ServerOptions:
     """Fault: close every SSE stream after this many events (a dropped connection)."""
     drop_stream_count: int | None = None
     """How many streams `drop_stream_after` still applies to (None: every stream)."""
+    replay_window: int | None = None
+    """Keep only a chat's last N events for replay, as a real service's buffer would: a client
+    that resumes from further back gets what is left, and a gap. None keeps the built-in
+    10,000 (`chat_model.REPLAY_BUFFER`)."""
     fail_next: list[int] = field(default_factory=list)
     """Fault: answer the next calls with these HTTP statuses, one per call (429/500/502/503)."""
     seed: int = 0

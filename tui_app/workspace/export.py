@@ -3,7 +3,9 @@
 Both are built from the store alone (the event log replayed through the reducer, the usage
 ledger's entries), so the app and `tui-app export` give the same file for the same session.
 Costs come from the ledger's entries, the same figures the app shows; they stay integers in
-JSON and are formatted only in Markdown.
+JSON and are formatted only in Markdown. A session that has ended shows the service's final cost
+beside the ledger's total and their difference (`core/reconciliation.py`); a turn resumed after
+a reconnect or a restart shows its completeness mark (`core/completeness.py`).
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from tui_app.core import transcript as reducer
+from tui_app.core import completeness, transcript as reducer
 from tui_app.core.cost import Cost, CostSummary, format_cost, summarize, with_stored_session
-from tui_app.core.money import format_money
+from tui_app.core.events import FeedReplayed
+from tui_app.core.reconciliation import Reconciliation
 from tui_app.core.sanitize import strip_control
 from tui_app.core.transcript import Message, Part, Transcript, Turn
 from tui_app.core.usage_ledger import LedgerEntry, MoneyUnit, UsageLedger
@@ -32,6 +35,8 @@ class SessionExport:
     transcript: Transcript
     times: dict[str, float | None]
     entries: list[LedgerEntry]
+    replays: tuple[FeedReplayed, ...] = ()
+    """What each resumed feed brought back, as stored (the completeness marks)."""
 
     costs: CostSummary = field(init=False, repr=False, compare=False)
     """The one cost model over this session's stored entries and turns, as the app builds it
@@ -52,15 +57,27 @@ class SessionExport:
     def session_cost(self) -> Cost:
         return self.costs.session(self.record.id, self.unit).cost
 
+    def reconciliation(self) -> Reconciliation | None:
+        """For a session that has ended or expired: the service's final cost beside the ledger's."""
+        record = self.record
+        if record.state not in ("ended", "expired") and not record.closed:
+            return None
+        return Reconciliation(record.final_cost if record.state == "ended" else None, self.session_cost())
+
 
 def load(store: Store, session_id: str) -> SessionExport:
     record = store.session(session_id)
     if record is None:
         raise LookupError(f"no session {session_id!r} in {store.path}")
     transcript = Transcript()
+    # A follow's mark is given again as each of its reconnects ends: the last one covers them all.
+    replays: dict[tuple[str | None, int | None], FeedReplayed] = {}
     for event in store.load_events(session_id):
         transcript = reducer.apply(transcript, event)
-    return SessionExport(record, transcript, store.message_times(session_id), store.usage_entries(session_id))
+        if isinstance(event, FeedReplayed):
+            replays[(event.turn_id, event.after_event_id)] = event
+    times, entries = store.message_times(session_id), store.usage_entries(session_id)
+    return SessionExport(record, transcript, times, entries, tuple(replays.values()))
 
 
 def format_time(stamp: float | None) -> str:
@@ -79,6 +96,7 @@ def to_markdown(export: SessionExport) -> str:
     if record.model:
         lines.append(f"- Model: {_line(record.model)}")
     lines.append(f"- Total cost: {_total(export)}")
+    lines += _reconciliation_lines(export)
     lines.append("")
     last_of_turn = {m.turn_id: m.id for m in export.transcript.messages if m.turn_id}
     for message in export.transcript.messages:
@@ -98,10 +116,19 @@ def _line(text: str) -> str:
     return strip_control(text).replace("\n", " ")
 
 
+def _reconciliation_lines(export: SessionExport) -> list[str]:
+    ended = export.reconciliation()
+    if ended is None:
+        return []
+    return [
+        f"- Final cost reported by the service: {ended.service_text()}",
+        f"- Ledger's total: {ended.ledger_text()}; difference: {ended.difference_text()}",
+    ]
+
+
 def _total(export: SessionExport) -> str:
-    if export.record.final_cost is not None and export.record.money_unit == "micros":
-        # The service's own figure at the end of the session is the authority.
-        return f"{format_money(export.record.final_cost, 'micros')} (reported when the session ended)"
+    # The ledger's figure, the same as every view's; the service's final one is beside it
+    # (`_reconciliation_lines`), so a difference shows rather than one hiding the other.
     cost = export.session_cost()
     if cost.entries == 0 and not cost.unknown:
         return "nothing billed"
@@ -117,7 +144,9 @@ def _message(export: SessionExport, message: Message) -> list[str]:
     if message.role != "user" and (model or export.record.model):
         header += f" · {_line(model or export.record.model or '')}"
     body = strip_control(message.display_text if message.role != "user" else message.text).rstrip()
-    return [header, "", body or "*(no text)*", ""]
+    # Lines the client wrote into the reply (a completeness mark, a budget's stop), as notes.
+    notes = [f"> {_line(part.text)}" for part in message.parts if part.kind == completeness.PART_KIND]
+    return [header, "", body or "*(no text)*", ""] + (notes + [""] if notes else [])
 
 
 def _turn_line(export: SessionExport, turn_id: str, turn: Turn | None) -> str:
@@ -126,6 +155,8 @@ def _turn_line(export: SessionExport, turn_id: str, turn: Turn | None) -> str:
     details = [f"turn cost {cost}"]
     if turn is not None and turn.usage is not None:
         details.append(f"{turn.usage.input_tokens} input / {turn.usage.output_tokens} output tokens")
+    elif turn is not None and turn.state != "running":
+        details.append("no usage report received")
     kinds = [entry.kind for entry in export.entries if entry.turn_id == turn_id]
     if kinds:
         details.append("entries: " + ", ".join(f"{kinds.count(kind)} {kind}" for kind in dict.fromkeys(kinds)))
@@ -165,11 +196,14 @@ def to_json_data(export: SessionExport) -> dict[str, object]:
                 "error": turn.error,
                 "cost": None if (found := turn_costs[turn.id]) is None else found.exact,
                 "usage": asdict(turn.usage) if turn.usage else None,
+                "usage_reported": turn.usage is not None,
             }
             for turn in transcript.turns
         ],
         "questions": [asdict(question) for question in transcript.questions],
         "usage_entries": [asdict(entry) for entry in export.entries],
+        "completeness": [{**asdict(mark), "text": completeness.sentence(mark)} for mark in export.replays],
+        "reconciliation": None if (ended := export.reconciliation()) is None else ended.to_json_data(),
     }
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from tui_app.backends.base import AgentBackend, EndResult, RemoteSession
 from tui_app.backends.errors import BackendError, NotFound, SessionExpired, TurnConflict
-from tui_app.core import question_notes, session_state, transcript as reducer
+from tui_app.core import completeness, question_notes, session_state, transcript as reducer
 from tui_app.core.events import DomainEvent, TurnCompleted, UserMessageSent
 from tui_app.core.session_state import ControllerEvent, SessionStatus, StateKind
 from tui_app.core.cost import with_stored_session
@@ -236,6 +236,9 @@ class SessionController:
         for note in question_notes.notes(earlier, self.transcript, event):  # questions recorded in place
             self._queue_write(note)
             self.transcript = reducer.apply(self.transcript, note)
+        if (mark := completeness.note(self.transcript, event)) is not None:  # a resumed feed, judged in the reply
+            self._queue_write(mark)
+            self.transcript = reducer.apply(self.transcript, mark)
         messages = self.transcript.messages
         if messages and messages[-1].id not in self.message_times:
             self.message_times[messages[-1].id] = time.time()

@@ -1,4 +1,7 @@
-"""The usage audit log of one session: every billable entry of every turn, and what they add up to."""
+"""The usage audit log of one session: every billable entry of every turn, and what they add up to;
+a turn whose usage report never came, marked as such; each turn's completeness marks (what a
+resumed feed did or did not bring back); and, once the session has ended, the service's final
+cost beside the ledger's total."""
 
 from __future__ import annotations
 
@@ -14,12 +17,14 @@ from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Label, Static
 
+from tui_app.core import completeness
 from tui_app.core.events import UsageEntry
 from tui_app.core.cost import format_cost, summarize
 from tui_app.core.money import format_money
 from tui_app.core.transcript import Turn
-from tui_app.core.events import TurnCompleted, UsageReported
+from tui_app.core.events import FeedReplayed, TurnCompleted, UsageReported
 from tui_app.workspace.changes import SessionChange
+from tui_app.workspace.final_cost import reconciliation
 from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.signal import Signal
 
@@ -37,19 +42,26 @@ COLUMNS = (
 
 @dataclass(frozen=True, slots=True)
 class AuditRow:
-    """One line of the log: an entry of the turn at `number` (1-based, as the conversation counts)."""
+    """One line of the log: an entry of the turn at `number` (1-based, as the conversation counts),
+    or None for a turn that ended without any usage report."""
 
     number: int
     turn_id: str
-    entry: UsageEntry
+    entry: UsageEntry | None
+
+
+NO_REPORT = "no usage report received"
 
 
 def audit_rows(turns: tuple[Turn, ...]) -> list[AuditRow]:
-    """The entries of the latest usage snapshot of every turn that has one, oldest turn first."""
+    """The entries of the latest usage snapshot of every turn that has one, oldest turn first; a
+    turn that ended without one has a row saying so (its cost is unknown, not $0)."""
     rows: list[AuditRow] = []
     for number, turn in enumerate(turns, start=1):
         usage = turn.usage
         if usage is None:
+            if turn.state != "running":  # a running turn may still report
+                rows.append(AuditRow(number, turn.id, None))
             continue
         entries = usage.entries
         if not entries and usage.total_cost_micros is not None:
@@ -95,6 +107,7 @@ class AuditLogScreen(ModalScreen[None]):
                 table.add_column(_cell(label, right), key=key)
             yield table
             yield Static(id="audit-totals")
+            yield Static(id="audit-notes")
             yield Label(
                 "No usage yet.\n[dim]Each turn's billable entries (the model, its tools) appear here "
                 "once the service reports them.[/dim]",
@@ -113,7 +126,9 @@ class AuditLogScreen(ModalScreen[None]):
 
     def _session_changed(self, change: SessionChange) -> None:
         # Follow a running turn: each usage report, and its end, adds or settles entries.
-        if change.session is self.session and isinstance(change.event, UsageReported | TurnCompleted):
+        if change.session is self.session and (
+            isinstance(change.event, UsageReported | TurnCompleted | FeedReplayed) or change.session.state == "ended"
+        ):
             self.show_log()
 
     def show_log(self) -> None:
@@ -124,12 +139,17 @@ class AuditLogScreen(ModalScreen[None]):
         for widget in (table, self.query_one("#audit-totals")):
             widget.display = bool(self.rows)
         self.query_one("#audit-empty").display = not self.rows
+        self._show_notes()
         if not self.rows:
             return
         cursor = table.cursor_row
         table.clear()
         for row in self.rows:
             entry = row.entry
+            if entry is None:
+                missing = ("—", NO_REPORT, "—", "—", format_money(None, self.unit))
+                table.add_row(_cell(str(row.number), right=True), *(_cell(v, right=i > 1) for i, v in enumerate(missing)))
+                continue
             table.add_row(
                 _cell(str(row.number), right=True),
                 _cell(entry.kind),
@@ -164,6 +184,22 @@ class AuditLogScreen(ModalScreen[None]):
             f"[b]{label:<9}[/b]direct LLM [b]{llm}[/b]  ·  all entries [b]{entries}[/b]\n"
             f"[b]{'Session':<9}[/b][b $accent]{session_total}[/]"
         )
+
+    def _show_notes(self) -> None:
+        """Each turn's completeness marks, and the end-of-session reconciliation, a line each."""
+        numbers = {turn.id: number for number, turn in enumerate(self.session.transcript.turns, start=1)}
+        lines = [
+            f"Turn {numbers.get(turn_id, '?')}: {text}"
+            for turn_id, texts in completeness.marks(self.session.transcript.messages).items()
+            for text in texts
+        ]
+        ended = reconciliation(self.session)
+        if ended is not None:
+            lines += [f"Service's final cost: {ended.service_text()}", f"Ledger's total: {ended.ledger_text()}"]
+            lines.append(f"Difference: {ended.difference_text()}")
+        notes = self.query_one("#audit-notes", Static)
+        notes.display = bool(lines)
+        notes.update(Text("\n".join(lines)))
 
     def action_close(self) -> None:
         self.dismiss(None)

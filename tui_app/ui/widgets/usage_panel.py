@@ -14,6 +14,7 @@ from textual.widgets import Label, Static
 from tui_app.core.budget import budget_level
 from tui_app.core.cost import Cost, CostSummary, format_cost, summarize
 from tui_app.core.money import format_micros, format_money
+from tui_app.workspace.final_cost import reconciliation
 from tui_app.workspace.session_controller import SessionController
 from tui_app.settings.user_settings import Budget
 
@@ -106,6 +107,8 @@ class UsagePanel(Vertical):
         if unit == "micros" and limit is not None:
             spent = costs.session(session.id, unit).cost
             session_lines.append(_budget_row("budget", spent, limit, self.budget.warn_ratio))
+        if (ended := reconciliation(session)) is not None:  # the service's final figure beside the ledger's
+            session_lines.append(escape(_row("final", ended.short())))
         self._session_box.update("\n".join(session_lines))
         self.show_all_sessions(session, costs)
 
@@ -123,6 +126,8 @@ class UsagePanel(Vertical):
                 lines.append(escape(_row("tokens", f"{turn.usage.input_tokens:,} in, {turn.usage.output_tokens:,} out")))
         spent = costs.session(session.id, unit).cost
         lines.append(escape(_row("session", format_cost(spent))))
+        if (ended := reconciliation(session)) is not None:
+            lines.append(escape(_row("final", ended.short())))
         limit = self.budget.session_micros
         if unit == "micros" and limit is not None:
             lines.append(_budget_row("budget", spent, limit, self.budget.warn_ratio))
