@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from tui_app.core.events import TurnCompleted, UsageReported
 from tui_app.workspace.changes import RosterChange, SessionChange
-from tui_app.workspace.usage_report import DatedTurn, Grouping, UsageReport, build_report, dated_turns, live_turns
+from tui_app.workspace.usage_report import Grouping, UsageReport, build_report, dated_turns, live_turns
 from tui_app.workspace.workspace import Workspace
 
 
@@ -25,17 +25,14 @@ class LiveUsage:
         store = workspace.store
         opened = {session.id for session in workspace.order}
         self._stored = [] if store is None else list(dated_turns(store, skip=opened))
-        self._last_seen: dict[str, list[DatedTurn]] = {}
-        """Each open session's turns as last reported: kept when it leaves the roster (ended)."""
+        # An ended session stays open; one that leaves the roster had its history deleted, so
+        # it leaves the report too.
 
     def report(self) -> UsageReport:
         workspace = self.workspace
-        by_session: dict[str, list[DatedTurn]] = {session.id: [] for session in workspace.order}
-        for turn in live_turns(workspace.order, workspace.book.ledger):
-            by_session[turn.record.id].append(turn)
-        self._last_seen.update(by_session)
-        stored = [turn for turn in self._stored if turn.record.id not in self._last_seen]
-        return build_report([*stored, *(t for turns in self._last_seen.values() for t in turns)], self.by)
+        opened = set(workspace.sessions)
+        stored = (turn for turn in self._stored if turn.record.id not in opened)
+        return build_report([*stored, *live_turns(workspace.order, workspace.book.ledger)], self.by)
 
     def subscribe(self, stale: Callable[[], None]) -> Callable[[], None]:
         """Call `stale` when the report may have changed; returns the unsubscribe."""
