@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Label
 from textual_plotext import PlotextPlot
 
 from tui_app.core.money import MICROS_PER_DOLLAR
+from tui_app.ui.widgets.spend_chart_plot import money_axis
 from tui_app.workspace.usage_live import LiveUsage
 from tui_app.workspace.usage_report import UsageReport, UsageRow
 
@@ -94,6 +95,7 @@ class UsageScreen(ModalScreen[None]):
             plt.bar(days, dollars, marker="hd", width=min(0.8, 0.2 * len(days)))
             plt.xlim(0.5, len(days) + 0.5)  # the bars sit at 1..n: a single day is then not the whole width
             plt.title("Dollars spent per day")
+            money_axis(plt, max(row.known for row in report.rows if row.unit == "micros"))
         chart.refresh()
         table = self.query_one(DataTable)
         cursor = table.cursor_row

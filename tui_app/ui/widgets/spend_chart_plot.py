@@ -4,7 +4,7 @@ amounts become dollars here, for the drawing, and the axis labels are formatted 
 
 from __future__ import annotations
 
-from textual_plotext import PlotextPlot
+from textual_plotext import Plot, PlotextPlot
 
 from tui_app.core.money import MICROS_PER_DOLLAR, format_micros
 from tui_app.core.spend_series import SpendChart
@@ -54,6 +54,14 @@ def tick_step(highest: int) -> int:
         power *= 10
 
 
+def money_axis(plt: Plot, highest: int) -> None:
+    """A y axis from $0 past `highest` micro-dollars, its ticks round and formatted exactly."""
+    step = tick_step(max(highest, 1))
+    ticks = [step * i for i in range(TICKS)]
+    plt.ylim(0, ticks[-1] / MICROS_PER_DOLLAR)
+    plt.yticks([tick / MICROS_PER_DOLLAR for tick in ticks], [format_micros(tick) for tick in ticks])
+
+
 class SpendChartPlot(PlotextPlot):
     """Draws a `SpendChart`; redraws only when the chart changed."""
 
@@ -76,10 +84,7 @@ class SpendChartPlot(PlotextPlot):
         drawn = [(budget, color) for budget, color in budgets if budget <= max(top, 1) * BUDGET_IN_VIEW]
         for budget, color in drawn:
             plt.hline(budget / MICROS_PER_DOLLAR, color)
-        step = tick_step(max([top, *(budget for budget, _ in drawn), 1]))
-        ticks = [step * i for i in range(TICKS)]
-        plt.ylim(0, ticks[-1] / MICROS_PER_DOLLAR)
-        plt.yticks([tick / MICROS_PER_DOLLAR for tick in ticks], [format_micros(tick) for tick in ticks])
+        money_axis(plt, max([top, *(budget for budget, _ in drawn), 1]))
         plt.xlim(minutes[0], 0)
         plt.title(chart_title(chart))
         plt.xlabel("minutes, now at the right")
