@@ -24,6 +24,9 @@ COLUMNS = ("Session", "State", "Asks", "Turn", "Cost", "Per min", "Tok/s", "Budg
 TITLE_WIDTH = 16
 REFRESH_SECONDS = 0.5
 """Often enough to watch a turn's cost grow, rarely enough to cost nothing."""
+CHART_SECONDS = 2.0
+"""The chart slides with time: building it costs ~25 ms (plotext, 6 lines at 120x18, loaded
+machine), so it is redrawn less often than the figures."""
 SORT_NAMES: dict[SortKey, str] = {"cost": "cost", "rate": "spend rate", "activity": "latest activity"}
 """The table's title says the order: highest (or latest) first."""
 
@@ -107,6 +110,8 @@ class CockpitScreen(Screen[str | None]):
         self.refresh_figures()
         self.query_one(DataTable).focus()
         self.set_interval(REFRESH_SECONDS, self.refresh_figures)
+        self.draw_chart()
+        self.set_interval(CHART_SECONDS, self.draw_chart)
 
     @property
     def shown_ids(self) -> list[str]:
@@ -133,9 +138,6 @@ class CockpitScreen(Screen[str | None]):
         waiting = len(self.watch.workspace.questions.waiting())
         self.query_one("#cockpit-totals", Static).update(totals_text(self.watch.totals(), waiting))
         self._show_sparkline()
-        chart = self.query_one(SpendChartPlot)
-        if chart.display:
-            chart.show(cockpit_chart(self.watch))
 
     def _highlighted(self) -> str | None:
         table = self.query_one(DataTable)
@@ -167,13 +169,17 @@ class CockpitScreen(Screen[str | None]):
         self.sort_key = key
         self.refresh_figures()
 
+    def draw_chart(self) -> None:
+        chart = self.query_one(SpendChartPlot)
+        if chart.display:
+            chart.show(cockpit_chart(self.watch))
+
     def action_toggle_chart(self) -> None:
         """The table gets the whole height (many sessions on a small terminal), or shares it."""
         chart = self.query_one(SpendChartPlot)
         chart.display = not chart.display
         self.set_class(not chart.display, "-no-chart")
-        if chart.display:
-            chart.show(cockpit_chart(self.watch))
+        self.draw_chart()
 
     def action_close(self) -> None:
         self.dismiss(None)
