@@ -97,7 +97,9 @@ class UsageScreen(ModalScreen[None]):
             plt.title("Dollars spent per day")
             money_axis(plt, max(row.known for row in report.rows if row.unit == "micros"))
         chart.refresh()
+        self.query_one("#usage-dialog").set_class(not report.rows, "-empty")
         table = self.query_one(DataTable)
+        table.display = bool(report.rows)
         cursor = table.cursor_row
         table.clear()
         for row in report.rows:
