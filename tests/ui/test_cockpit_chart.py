@@ -49,8 +49,9 @@ async def test_the_chart_draws_every_sessions_spend_and_the_budget_line(
         assert chart == cockpit_chart(screen.watch)  # the screen draws the workspace's series only
         drawn = plot.render()
         assert isinstance(drawn, Text)
-        assert chart_title(chart) == "Dollars spent, last minute · budget $0.01 · per session $0.005"
+        assert chart_title(chart) == "Dollars spent, last minute"  # both budgets drawn, named in the legend
         assert chart_title(chart) in drawn.plain
+        assert "budget $0.01" in drawn.plain and "per session $0.005" in drawn.plain
 
         await pilot.press("g")
         await pilot.pause()
@@ -63,3 +64,11 @@ async def test_the_chart_draws_every_sessions_spend_and_the_budget_line(
 
 def test_the_chart_axis_steps_are_round_and_reach_past_the_highest_line() -> None:
     assert [tick_step(n) for n in (1, 4_276, 6_000, 450_000)] == [1, 2_000, 5_000, 200_000]
+
+
+def test_a_budget_far_above_the_spending_is_named_not_drawn() -> None:
+    from tui_app.core.spend_series import SpendChart, SpendLine
+
+    line = SpendLine("Research", (0, 1_000, 2_000))
+    chart = SpendChart((-60.0, -30.0, 0.0), (line,), SpendLine("All sessions", line.points), 3_000, 5_000_000, 1)
+    assert chart_title(chart) == "Dollars spent, last minute · budget $5.00 far above · credits apart"

@@ -14,6 +14,12 @@ BUDGET_IN_VIEW = 4
 """A budget more than this many times what was spent is named, not drawn: drawn, it would
 squash every line flat at the bottom of the chart."""
 TICKS = 4
+SESSION_COLORS = ("blue+", "green+", "magenta+", "gray+", "white")
+TOTAL_COLOR = "cyan+"
+BUDGET_COLORS = {"budget": "red", "per session": "orange"}
+"""Fixed colours: plotext's own sequence would give a session the budget's red."""
+EMPTY_SCALE = 10_000
+"""With nothing spent, the axis goes to a cent: an axis of a few micro-dollars reads as noise."""
 
 
 def _dollars(values: tuple[int, ...]) -> list[float]:
@@ -30,14 +36,17 @@ def _span_words(seconds: float) -> str:
     return f"last {minutes} min" if minutes > 1 else "last minute"
 
 
-def chart_title(chart: SpendChart) -> str:
-    """What the chart shows, and the budgets it draws (or only names, when far above)."""
+def budgets_of(chart: SpendChart) -> list[tuple[str, int, bool]]:
+    """Each budget set: its name, its amount, and whether it is drawn (not far above the lines)."""
     top = max(chart.total.points, default=0)
-    words = [f"Dollars spent, {_span_words(-chart.moments[0])}"]
-    for name, budget in (("budget", chart.overall_budget), ("per session", chart.session_budget)):
-        if budget is not None:
-            above = top * BUDGET_IN_VIEW < budget
-            words.append(f"{name} {format_micros(budget)}" + (" (far above)" if above else ""))
+    named = (("budget", chart.overall_budget), ("per session", chart.session_budget))
+    return [(name, budget, budget <= max(top, 1) * BUDGET_IN_VIEW) for name, budget in named if budget is not None]
+
+
+def chart_title(chart: SpendChart) -> str:
+    """What the chart shows, and the budgets too far above to draw (the legend names the others)."""
+    words = [f"Dollars spent, {_span_words(-chart.moments[0])}" + (": nothing yet" if chart.empty else "")]
+    words += [f"{name} {format_micros(budget)} far above" for name, budget, drawn in budgets_of(chart) if not drawn]
     if chart.left_out_credits:
         words.append("credits apart")
     return " · ".join(words)
@@ -76,15 +85,16 @@ class SpendChartPlot(PlotextPlot):
         plt.clear_figure()
         minutes = [moment / 60 for moment in chart.moments]
         top = max(chart.total.points, default=0)
-        for line in chart.sessions:
-            plt.plot(minutes, _dollars(line.points), label=_label(line.label), marker="braille")
+        for line, color in zip(chart.sessions, SESSION_COLORS, strict=False):
+            plt.plot(minutes, _dollars(line.points), label=_label(line.label), marker="braille", color=color)
         if len(chart.sessions) > 1:
-            plt.plot(minutes, _dollars(chart.total.points), label="all sessions", marker="braille")
-        budgets = [(b, color) for b, color in ((chart.overall_budget, "red"), (chart.session_budget, "orange")) if b]
-        drawn = [(budget, color) for budget, color in budgets if budget <= max(top, 1) * BUDGET_IN_VIEW]
-        for budget, color in drawn:
-            plt.hline(budget / MICROS_PER_DOLLAR, color)
-        money_axis(plt, max([top, *(budget for budget, _ in drawn), 1]))
+            plt.plot(minutes, _dollars(chart.total.points), label="all sessions", marker="braille", color=TOTAL_COLOR)
+        drawn = [(name, budget) for name, budget, shown in budgets_of(chart) if shown]
+        for name, budget in drawn:
+            # A flat line with a label (not `hline`): the legend says which line is which budget.
+            flat = [budget / MICROS_PER_DOLLAR] * len(minutes)
+            plt.plot(minutes, flat, label=f"{name} {format_micros(budget)}", marker="braille", color=BUDGET_COLORS[name])
+        money_axis(plt, max([top, *(budget for _, budget in drawn)]) if top else EMPTY_SCALE)
         plt.xlim(minutes[0], 0)
         plt.title(chart_title(chart))
         plt.xlabel("minutes, now at the right")
