@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Select
+from textual.widgets import DataTable, Select
 
 from tests.conftest import connection_to, wait_until
+from tui_app.core.cost import session_cost
+from tui_app.core.money import format_micros
 from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
 from tui_app.settings.user_settings import load_settings
 from tui_app.ui.app import TuiApp
 from tui_app.ui.remembered import Remembered
+from tui_app.ui.screens.cockpit import COLUMNS, CockpitScreen
 from tui_app.ui.screens.confirm import ConfirmScreen
 from tui_app.ui.screens.settings_screen import SettingsScreen
 from tui_app.ui.widgets.composer import Composer
@@ -47,6 +50,16 @@ async def test_stop_at_the_limit_is_chosen_in_the_form_saved_and_enforced(tmp_pa
             await wait_until(pilot, lambda: bool(session.transcript.turns) and session.transcript.turns[-1].state == "cancelled")
             [reply] = [m for m in session.transcript.messages if m.role == "assistant"]
             assert any(p.kind == STOP_PART_KIND for p in reply.parts)
+            # What it cost so far is recorded, and the cockpit shows it past the budget.
+            spent = session_cost(app.workspace.book.ledger, session.id, "micros").exact
+            assert spent is not None and spent >= 300
+            await pilot.press("f7")
+            await wait_until(pilot, lambda: isinstance(app.screen, CockpitScreen))
+            cockpit = app.screen
+            assert isinstance(cockpit, CockpitScreen)
+            row = cockpit.query_one(DataTable).get_row(session.id)
+            assert str(row[COLUMNS.index("Cost")]) == format_micros(spent)
+            assert str(row[COLUMNS.index("Budget")]) == f"{spent / 300:.0%}"
     saved = load_settings(config, env={})
     assert saved.problems == []
     assert (saved.settings.budget.on_limit, saved.settings.budget.session_micros) == ("stop", 300)
