@@ -72,3 +72,11 @@ def test_a_budget_far_above_the_spending_is_named_not_drawn() -> None:
     line = SpendLine("Research", (0, 1_000, 2_000))
     chart = SpendChart((-60.0, -30.0, 0.0), (line,), SpendLine("All sessions", line.points), 3_000, 5_000_000, 1)
     assert chart_title(chart) == "Dollars spent, last minute · budget $5.00 far above · credits apart"
+
+
+def test_a_title_with_escape_sequences_reaches_the_legend_as_plain_text() -> None:
+    from tui_app.ui.widgets.spend_chart_plot import legend_label
+
+    # plotext's output is read as ANSI: a title's own sequences must not get there.
+    assert legend_label("a\x1b[31mred\x1b]0;x\x07 ok") == "ared ok"
+    assert legend_label("[b]Quarterly figures[/b]") == "[b]Quarterly …"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from textual_plotext import Plot, PlotextPlot
 
 from tui_app.core.money import MICROS_PER_DOLLAR, format_micros
+from tui_app.core.sanitize import strip_control
 from tui_app.core.spend_series import SpendChart
 
 LABEL_WIDTH = 14
@@ -26,8 +27,10 @@ def _dollars(values: tuple[int, ...]) -> list[float]:
     return [value / MICROS_PER_DOLLAR for value in values]
 
 
-def _label(title: str) -> str:
-    # Titles are the user's or the service's text: plotext draws them as they are, never as markup.
+def legend_label(title: str) -> str:
+    # Titles are the user's or the service's text, and the widget reads plotext's output as ANSI:
+    # no control character (an escape sequence) may reach it. Never markup either.
+    title = strip_control(title).replace("\n", " ")
     return title if len(title) <= LABEL_WIDTH else title[: LABEL_WIDTH - 1] + "…"
 
 
@@ -86,7 +89,7 @@ class SpendChartPlot(PlotextPlot):
         minutes = [moment / 60 for moment in chart.moments]
         top = max(chart.total.points, default=0)
         for line, color in zip(chart.sessions, SESSION_COLORS, strict=False):
-            plt.plot(minutes, _dollars(line.points), label=_label(line.label), marker="braille", color=color)
+            plt.plot(minutes, _dollars(line.points), label=legend_label(line.label), marker="braille", color=color)
         if len(chart.sessions) > 1:
             plt.plot(minutes, _dollars(chart.total.points), label="all sessions", marker="braille", color=TOTAL_COLOR)
         drawn = [(name, budget) for name, budget, shown in budgets_of(chart) if shown]
