@@ -6,10 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tests.unit.workspace_fixtures import own_server, server_options, store, workspace  # noqa: F401  (fixtures)
+from tests.conftest import connection_to
 from tui_app.core.cost import summarize
+from tui_app.persistence.store import Store
+from tui_app.server.runner import EmbeddedServer
 from tui_app.core.spend_rate import Sample, SpendHistory
 from tui_app.core.spend_series import MAX_SESSIONS, ChartedSession, chart_span, spend_chart
-from tui_app.settings.user_settings import Budget
+from tui_app.settings.user_settings import Budget, Settings
 from tui_app.workspace.cockpit import SpendWatch
 from tui_app.workspace.spend_chart import cockpit_chart
 from tui_app.workspace.workspace import Workspace
@@ -91,3 +94,29 @@ async def test_the_cockpit_chart_follows_the_ledger_and_the_budget(workspace: Wo
     assert chart.overall_budget == 500_000 and chart.session_budget is None
     watch.detach()
 
+
+
+async def test_a_stewrd_session_in_credits_stays_off_the_cockpits_dollar_chart(
+    own_server: EmbeddedServer, store: Store
+) -> None:
+    from tui_app.backends.connection import Connection
+    from tui_app.settings.backend_choice import ApiKey
+
+    stewrd = Connection("stewrd", own_server.base_url, ApiKey(own_server.api_key))
+    opened = Workspace([connection_to(own_server), stewrd], store, Settings())
+    opened.start()
+    try:
+        watch = SpendWatch(opened, lambda: 1_000.0)
+        dollars = await opened.open_session("Dollars")
+        credits = await opened.open_session("Credits", backend="stewrd")
+        await opened.send(dollars, "hello")
+        await opened.send(credits, "hello in credits")
+        costs = summarize(opened.book.ledger)
+        assert costs.session(credits.id, "credits").cost.amount > 0  # it did spend, in credits
+        chart = cockpit_chart(watch, points=3)
+        assert [line.label for line in chart.sessions] == ["Dollars"]
+        assert chart.total.points[-1] == costs.session(dollars.id, "micros").cost.amount
+        assert chart.left_out_credits == 1
+        watch.detach()
+    finally:
+        await opened.aclose()
