@@ -22,7 +22,10 @@ from tui_app.server.runner import EmbeddedServer
 from tui_app.ui.app import TuiApp
 from textual.widgets import RadioButton, SelectionList
 
+from tui_app.ui.screens.cockpit import CockpitScreen
+from tui_app.ui.screens.inbox import InboxScreen
 from tui_app.ui.screens.question_dialog import QuestionDialog
+from tui_app.ui.screens.usage_screen import UsageScreen
 from tui_app.ui.widgets.composer import Composer
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
@@ -85,6 +88,28 @@ async def main() -> None:
             await pilot.press("ctrl+l")
             await pilot.pause(0.5)
             save(app, "audit-log")
+            await pilot.press("escape")
+            # The cockpit (F7): every session's figures, the chart of spend over time.
+            await pilot.press("f7")
+            await wait_until(pilot, lambda: isinstance(app.screen, CockpitScreen))
+            await pilot.pause(0.6)
+            save(app, "cockpit")
+            await pilot.press("escape")
+            # The inbox (F6): two sessions in the background wait on a question.
+            for session in app.workspace.order[:2]:
+                app.workspace.start_send(session, "ask me")
+                await wait_until(pilot, lambda: session.state == "asking")
+            await pilot.press("f6")
+            await wait_until(pilot, lambda: isinstance(app.screen, InboxScreen) and len(app.screen.shown) == 2)
+            app.clear_notifications()
+            await pilot.pause(0.3)
+            save(app, "inbox")
+            await pilot.press("escape")
+            # The usage report (F10): spending by day, live.
+            await pilot.press("f10")
+            await wait_until(pilot, lambda: isinstance(app.screen, UsageScreen))
+            await pilot.pause(0.6)
+            save(app, "usage")
             # The session ended: its audit log sets the service's final cost beside the ledger's.
             await pilot.press("escape", "ctrl+t", "y")
             await wait_until(pilot, lambda: app.current.state == "ended")

@@ -43,21 +43,25 @@ async def test_the_figures_change_while_two_sessions_stream(paced_server: Embedd
         for session in (first, second):
             app.workspace.start_send(session, LONG)
         # Each row's turn cost is seen live, then again grown, while both still stream.
-        await wait_until(pilot, lambda: all(cell(screen, s, "Turn").endswith(" live") for s in (first, second)))
-        before = {s.id: cell(screen, s, "Session cost") for s in (first, second)}
+        await wait_until(pilot, lambda: all(cell(screen, s, "Turn").endswith(" ▸") for s in (first, second)))
+        before = {s.id: cell(screen, s, "Cost") for s in (first, second)}
         await wait_until(
             pilot,
-            lambda: all(cell(screen, s, "Session cost") != before[s.id] for s in (first, second))
+            lambda: all(cell(screen, s, "Cost") != before[s.id] for s in (first, second))
             and all(s.state == "streaming" for s in (first, second)),
         )
         assert all(cell(screen, s, "State") == "streaming" for s in (first, second))
         await wait_until(pilot, lambda: first.state == second.state == "ready")
-        await wait_until(pilot, lambda: not cell(screen, first, "Turn").endswith("live"))
+        await wait_until(pilot, lambda: not any(cell(screen, s, "Turn").endswith("▸") for s in (first, second)))
+
+        def ledger_figure(session: SessionController) -> str:
+            return format_cost(summarize(app.workspace.book.ledger).session(session.id, "micros").cost)
+
+        # The same figure as the usage panel's, from the same ledger (at the next refresh).
+        await wait_until(pilot, lambda: all(cell(screen, s, "Cost") == ledger_figure(s) for s in (first, second)))
         costs = summarize(app.workspace.book.ledger)
         for session in (first, second):
-            # The same figure as the usage panel's, from the same ledger.
-            assert cell(screen, session, "Session cost") == format_cost(costs.session(session.id, "micros").cost)
-            assert cell(screen, session, "Rate").endswith("/min")
+            assert cell(screen, session, "Per min").startswith("$")
         assert format_cost(costs.overall.get("micros")) in str(screen.query_one("#cockpit-totals").render())
 
 

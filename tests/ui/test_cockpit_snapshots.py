@@ -4,13 +4,14 @@ the same on every run; the inbox's waited times are pinned as the message clock 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import wait_until
 from tui_app.backends.connection import Connection
-from tui_app.settings.user_settings import LoadedSettings, Settings
+from tui_app.settings.user_settings import Budget, LoadedSettings, Settings
 from tui_app.ui.app import TuiApp
 from tui_app.ui.screens import inbox
 from tui_app.ui.screens.cockpit import CockpitScreen
@@ -19,6 +20,11 @@ from tui_app.ui.screens.question_dialog import QuestionDialog
 from tui_app.workspace import cockpit
 
 FIXED = LoadedSettings(Settings(), Path("/home/user/.config/tui-app/config.toml"))
+BUDGETED = LoadedSettings(
+    Settings(budget=Budget(session_usd=Decimal("0.003"), overall_usd=Decimal("0.005"))),
+    Path("/home/user/.config/tui-app/config.toml"),
+)
+"""The cockpit's snapshots show the budgets: their share in the table, their lines on the chart."""
 
 
 class Clock:
@@ -77,11 +83,11 @@ def inbox_of_two(clock: Clock):  # type: ignore[no-untyped-def]
 
 
 def test_cockpit_at_80x24(snap_compare, connection: Connection, clock: Clock) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(TuiApp(connection, settings=FIXED), terminal_size=(80, 24), run_before=two_sessions_spent(clock))
+    assert snap_compare(TuiApp(connection, settings=BUDGETED), terminal_size=(80, 24), run_before=two_sessions_spent(clock))
 
 
 def test_cockpit_at_120x40(snap_compare, connection: Connection, clock: Clock) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(TuiApp(connection, settings=FIXED), terminal_size=(120, 40), run_before=two_sessions_spent(clock))
+    assert snap_compare(TuiApp(connection, settings=BUDGETED), terminal_size=(120, 40), run_before=two_sessions_spent(clock))
 
 
 def test_inbox_at_80x24(snap_compare, connection: Connection, clock: Clock) -> None:  # type: ignore[no-untyped-def]

@@ -1,15 +1,18 @@
 """The inbox of questions (F6) against the embedded server: questions from three sessions,
-answered in place with the same dialog, deferred, and jumped to; the sidebar counts them."""
+answered in place with the same dialog, deferred, and jumped to (to read first: the dialog waits
+for the answer key); the sidebar counts them."""
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Label, RadioButton
+from textual.widgets import DataTable, Label, RadioButton, Static
 
 from tests.conftest import wait_until
 from tui_app.backends.connection import Connection
 from tui_app.ui.app import TuiApp
 from tui_app.ui.screens.inbox import InboxScreen, waited_text
 from tui_app.ui.screens.question_dialog import QuestionDialog
+from tui_app.ui.widgets.session_row import row_content
+from tui_app.ui.widgets.session_sidebar import SessionSidebar
 from tui_app.workspace.session_controller import SessionController
 
 
@@ -24,6 +27,14 @@ async def three_asking(app: TuiApp, pilot) -> list[SessionController]:  # type: 
         app.workspace.start_send(session, "ask me")
         await wait_until(pilot, lambda: session.state == "asking")  # in this order: oldest first
     return made
+
+
+def session_title(app: TuiApp) -> str:
+    return str(app.query_one("#session-title", Static).render())
+
+
+def row_text(app: TuiApp, session: SessionController) -> str:
+    return row_content(session, app.current is session, False, 30).plain
 
 
 def sidebar_title(app: TuiApp) -> str:
@@ -62,11 +73,43 @@ async def test_questions_from_three_sessions_answered_deferred_and_jumped_to_in_
         assert beta.state == "asking" and [w.session for w in inbox.shown] == [beta, gamma]
         assert "deferred" in beta.transcript.messages[-1].display_text
 
-        # Jump to Gamma's session to read first: the inbox closes, its dialog opens there.
+        # Jump to Gamma's session to read first: the inbox closes and no dialog hides the
+        # transcript; the question keeps waiting, counted and marked, until the answer key.
         await pilot.press("down", "j")
-        await wait_until(pilot, lambda: app.current is gamma)
-        await wait_until(pilot, lambda: isinstance(app.screen, QuestionDialog))
+        await wait_until(pilot, lambda: app.current is gamma and session_title(app).startswith("Gamma"))
+        await pilot.pause()
+        assert not isinstance(app.screen, QuestionDialog)
         assert not any(isinstance(s, InboxScreen) for s in app.screen_stack)
+        assert gamma.state == "asking" and sidebar_title(app) == "Sessions · ? 2 waiting"
+        assert "?" in row_text(app, gamma)
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: isinstance(app.screen, QuestionDialog))
+        dialog = app.screen
+        await wait_until(pilot, lambda: dialog.armed)  # type: ignore[attr-defined]
+        await pilot.click(RadioButton)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: gamma.state == "ready" and sidebar_title(app) == "Sessions · ? 1 waiting")
+
+
+async def test_a_question_held_to_read_first_stays_held_across_switches(connection: Connection) -> None:
+    app = TuiApp(connection)
+    async with app.run_test(size=(80, 24)) as pilot:
+        alpha, beta, _gamma = await three_asking(app, pilot)
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: isinstance(app.screen, InboxScreen))
+        await pilot.press("j")  # Alpha's, the oldest
+        await wait_until(pilot, lambda: app.current is alpha and session_title(app).startswith("Alpha"))
+        # Away to Beta (its question was not held: it opens as Beta comes on screen) and back.
+        app.post_message(SessionSidebar.Chosen(beta.id))
+        await wait_until(pilot, lambda: isinstance(app.screen, QuestionDialog) and app.screen.armed)
+        await pilot.press("escape")  # later
+        await wait_until(pilot, lambda: not isinstance(app.screen, QuestionDialog))
+        app.post_message(SessionSidebar.Chosen(alpha.id))
+        await wait_until(pilot, lambda: app.current is alpha and session_title(app).startswith("Alpha"))
+        await pilot.pause()
+        assert not isinstance(app.screen, QuestionDialog) and alpha.state == "asking"
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: isinstance(app.screen, QuestionDialog))
 
 
 async def test_an_empty_inbox_says_so(connection: Connection) -> None:

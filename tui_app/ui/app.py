@@ -231,7 +231,7 @@ class TuiApp(EarlyKeys, ReportActions, FilesAction, CockpitApp):
 
     def action_answer_question(self) -> None:
         if self.current is not None:
-            self._questions.offer(self.current)
+            self._questions.offer(self.current, asked=True)
 
     async def action_next_session(self, step: int) -> None:
         if (session := self.workspace.step(step)) is not None:

@@ -10,6 +10,7 @@ from textual.app import App
 from textual.dom import DOMNode
 
 from tui_app.ui.flows.cockpit_flow import CockpitFlow
+from tui_app.ui.flows.questions import QuestionFlow
 from tui_app.ui.screens.cockpit import CockpitScreen
 from tui_app.ui.screens.inbox import InboxScreen
 from tui_app.ui.widgets.session_sidebar import SessionSidebar
@@ -20,11 +21,13 @@ COCKPIT_PLACES: list[tuple[str, type[DOMNode]]] = [("cockpit", CockpitScreen), (
 
 class CockpitApp(App[None]):
     workspace: Workspace
+    _questions: QuestionFlow
     _cockpit: CockpitFlow | None = None
 
     def _on_mount(self) -> None:
         # Textual calls each class's own mount handler: this runs beside the App's `on_mount`.
-        self._cockpit = CockpitFlow(self, self.workspace, self.query_one(SessionSidebar))
+        # The App's `on_mount` (first in the MRO) has made the question flow: a jump holds its dialog.
+        self._cockpit = CockpitFlow(self, self.workspace, self.query_one(SessionSidebar), self._questions.hold)
 
     def _on_unmount(self) -> None:
         if self._cockpit is not None:

@@ -18,6 +18,7 @@ from tui_app.core.events import TurnCompleted, UsageReported
 from tui_app.core.cost import AllCost, Cost, CostSummary, summarize
 from tui_app.core.session_state import StateKind
 from tui_app.core.spend_periods import spent_since, start_of_day, start_of_week
+from tui_app.core.spend_series import chart_span
 from tui_app.core.spend_rate import Sample, SpendHistory, cumulative, rate_per_minute, tokens_per_second
 from tui_app.core.usage_ledger import MoneyUnit
 from tui_app.workspace.changes import SessionChange
@@ -86,6 +87,10 @@ class SpendWatch:
     def detach(self) -> None:
         self._unsubscribe()
 
+    def now(self) -> float:
+        """The watch's clock: the moment its figures are for."""
+        return self._clock()
+
     def _changed(self, change: SessionChange) -> None:
         # Called for every streamed token: the figures sampled move only with a usage report or
         # a turn's end (the first change of a session still starts its history at $0).
@@ -134,8 +139,11 @@ class SpendWatch:
         return rows
 
     def sparkline(self, session: SessionController) -> list[int]:
-        """The session's cumulative cost over the last ten minutes."""
-        return cumulative(self.history(session), self._clock(), SPARK_SPAN_SECONDS, SPARK_POINTS)
+        """The session's cumulative cost since it was first seen (the last ten minutes at most):
+        over a fixed ten minutes, a young session's line would be flat but for its last bar."""
+        history, now = self.history(session), self._clock()
+        span = min(chart_span([history], now), SPARK_SPAN_SECONDS)
+        return cumulative(history, now, span, SPARK_POINTS)
 
     def totals(self, now: datetime | None = None) -> CockpitTotals:
         """Spent today and this week (local time) and by every session, per unit."""

@@ -8,7 +8,7 @@ are separate rows, never added; a turn without a price is counted apart, never a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
@@ -95,9 +95,11 @@ def _turns_of(
             yield DatedTurn(record, day, cost, models.get(cost.turn_id) or record.model)
 
 
-def dated_turns(store: Store) -> Iterator[DatedTurn]:
-    """Every turn of every stored session, the app's and `tui-app ask`'s."""
+def dated_turns(store: Store, skip: Collection[str] = ()) -> Iterator[DatedTurn]:
+    """Every turn of every stored session, the app's and `tui-app ask`'s (but those in `skip`)."""
     for record in store.sessions():
+        if record.id in skip:
+            continue
         unit: MoneyUnit = "credits" if record.money_unit == "credits" else "micros"
         restored = store.load_transcript(record.id)
         transcript = restored.transcript

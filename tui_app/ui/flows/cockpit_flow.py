@@ -18,12 +18,16 @@ from tui_app.ui.screens.inbox import InboxScreen
 from tui_app.ui.widgets.session_sidebar import SessionSidebar
 from tui_app.workspace.changes import SessionChange
 from tui_app.workspace.cockpit import SpendWatch
+from tui_app.workspace.questions import WaitingQuestion
 from tui_app.workspace.workspace import Workspace
 
 
 class CockpitFlow:
-    def __init__(self, app: App[None], workspace: Workspace, sidebar: SessionSidebar) -> None:
+    def __init__(
+        self, app: App[None], workspace: Workspace, sidebar: SessionSidebar, hold: Callable[[WaitingQuestion], None]
+    ) -> None:
         self.app = app
+        self._hold = hold
         self.workspace = workspace
         self.sidebar = sidebar
         self.watch = SpendWatch(workspace)
@@ -61,7 +65,14 @@ class CockpitFlow:
         if isinstance(self.app.screen, InboxScreen):
             self.app.screen.dismiss(None)
         else:
-            self.app.push_screen(InboxScreen(self.workspace, dialog_for), callback=self._chosen)
+            self.app.push_screen(InboxScreen(self.workspace, dialog_for), callback=self._jumped)
+
+    def _jumped(self, waiting: WaitingQuestion | None) -> None:
+        """To the question's session, to read first: the question keeps waiting (the sidebar
+        counts it, the session's row marks it) and its dialog opens on the answer key."""
+        if waiting is not None:
+            self._hold(waiting)
+            self._chosen(waiting.session.id)
 
     def _chosen(self, session_id: str | None) -> None:
         if session_id is None:

@@ -30,6 +30,7 @@ class QuestionFlow:
         self.app = app
         self.workspace = workspace
         self.notices = notices
+        self._held: set[WaitingQuestion] = set()
         self._unsubscribe: list[Callable[[], None]] = [
             workspace.questions.asked.subscribe(on_pump(app, self._asked)),
             workspace.changes.subscribe(on_pump(app, self._changed)),
@@ -39,11 +40,19 @@ class QuestionFlow:
         for unsubscribe in self._unsubscribe:
             unsubscribe()
 
-    def offer(self, session: SessionController) -> None:
+    def hold(self, waiting: WaitingQuestion) -> None:
+        """The user went to the session to read first (the inbox's jump): its dialog opens only
+        when asked for (`offer(asked=True)`, the answer key), not as the session comes on screen."""
+        self._held = {w for w in self._held if w in self.workspace.questions.waiting()} | {waiting}
+
+    def offer(self, session: SessionController, asked: bool = False) -> None:
         """Open the dialog for the session's oldest waiting question, unless one is open."""
         waiting = self.workspace.questions.next_open(session)
         if waiting is None or not self.app.screen_stack or isinstance(self.app.screen, QuestionDialog):
             return
+        if waiting in self._held and not asked:
+            return
+        self._held.discard(waiting)
         self.app.push_screen(dialog_for(self.workspace, waiting), callback=lambda _reply: self.app.refresh_bindings())
 
     def _asked(self, waiting: WaitingQuestion) -> None:

@@ -16,12 +16,17 @@ from tui_app.core.cost import Cost, format_cost
 from tui_app.core.money import format_money
 from tui_app.core.usage_ledger import MoneyUnit
 from tui_app.ui.widgets.session_row import state_text
+from tui_app.ui.widgets.spend_chart_plot import SpendChartPlot
 from tui_app.workspace.cockpit import CockpitRow, CockpitTotals, SortKey, SpendWatch, sort_rows
+from tui_app.workspace.spend_chart import cockpit_chart
 
-COLUMNS = ("Session", "State", "Waits", "Turn", "Session cost", "Rate", "Tok/s", "Budget", "Backend · model")
-TITLE_WIDTH = 20
+COLUMNS = ("Session", "State", "Asks", "Turn", "Cost", "Per min", "Tok/s", "Budget", "Backend · model")
+TITLE_WIDTH = 16
 REFRESH_SECONDS = 0.5
 """Often enough to watch a turn's cost grow, rarely enough to cost nothing."""
+CHART_SECONDS = 2.0
+"""The chart slides with time: building it costs ~25 ms (plotext, 6 lines at 120x18, loaded
+machine), so it is redrawn less often than the figures."""
 SORT_NAMES: dict[SortKey, str] = {"cost": "cost", "rate": "spend rate", "activity": "latest activity"}
 """The table's title says the order: highest (or latest) first."""
 
@@ -31,16 +36,16 @@ def row_cells(row: CockpitRow) -> list[Text]:
     session = row.session
     state = state_text(session) + (" ↻" if session.status.reconnecting else "")
     if row.turn_cost is not None:
-        turn = format_cost(row.turn_cost) + (" live" if row.turn_running else "")
+        turn = format_cost(row.turn_cost) + (" ▸" if row.turn_running else "")
     else:
         turn = "…" if row.turn_running else "–"
-    rate = "–" if row.rate is None else f"{format_money(row.rate, row.unit)}/min"
+    rate = "–" if row.rate is None else format_money(row.rate, row.unit)
     speed = "–" if row.tokens_per_second is None else f"{row.tokens_per_second:.1f}"
     share = "–" if row.budget_share is None else f"{row.budget_share:.0%}"
-    waits = f"? {row.waiting}" if row.waiting else ""
+    waits = f"?{row.waiting}" if row.waiting else ""
     model = f"{row.backend} · {row.model}" if row.model else row.backend
     cells = [session.title, state, waits, turn, format_cost(row.session_cost), rate, speed, share, model]
-    styles = ["bold", "", "bold", "", "bold", "", "", _share_style(row.budget_share), "dim"]
+    styles = ["bold", "", "bold", "green" if row.turn_running else "", "bold", "", "", _share_style(row.budget_share), "dim"]
     texts = [Text(cell, style=style) for cell, style in zip(cells, styles, strict=True)]
     texts[0].truncate(TITLE_WIDTH, overflow="ellipsis")  # the figures matter more at 80 columns
     return texts
@@ -78,9 +83,10 @@ class CockpitScreen(Screen[str | None]):
         Binding("escape", "close", "Close", id="cockpit-close"),
         # Priority, so the footer shows it over the table's own (hidden) Enter.
         Binding("enter", "switch", "Switch", tooltip="Show the session", id="cockpit-switch", priority=True),
-        Binding("c", "sort('cost')", "By cost", id="cockpit-sort-cost"),
-        Binding("r", "sort('rate')", "By rate", id="cockpit-sort-rate"),
-        Binding("a", "sort('activity')", "By activity", id="cockpit-sort-activity"),
+        Binding("c", "sort('cost')", "Cost", tooltip="Sort by cost", id="cockpit-sort-cost"),
+        Binding("r", "sort('rate')", "Rate", tooltip="Sort by spend rate", id="cockpit-sort-rate"),
+        Binding("a", "sort('activity')", "Recent", tooltip="Sort by latest activity", id="cockpit-sort-activity"),
+        Binding("g", "toggle_chart", "Chart", tooltip="Show or hide the chart of spend over time", id="cockpit-chart"),
     ]
 
     def __init__(self, watch: SpendWatch) -> None:
@@ -93,6 +99,7 @@ class CockpitScreen(Screen[str | None]):
         table: DataTable[Text] = DataTable(id="cockpit-table", cursor_type="row", zebra_stripes=True)
         table.add_columns(*COLUMNS)
         yield table
+        yield SpendChartPlot(id="cockpit-chart")
         with Horizontal(id="cockpit-spark-row"):
             yield Label(id="cockpit-spark-label", markup=False)
             yield Sparkline([], id="cockpit-spark")
@@ -103,6 +110,8 @@ class CockpitScreen(Screen[str | None]):
         self.refresh_figures()
         self.query_one(DataTable).focus()
         self.set_interval(REFRESH_SECONDS, self.refresh_figures)
+        self.draw_chart()
+        self.set_interval(CHART_SECONDS, self.draw_chart)
 
     @property
     def shown_ids(self) -> list[str]:
@@ -144,7 +153,7 @@ class CockpitScreen(Screen[str | None]):
             label.update("")
             spark.data = []
             return
-        label.update(f"{session.title}: cost, last 10 min ")
+        label.update(f"{session.title}: its cost over time ")
         spark.data = [float(value) for value in self.watch.sparkline(session)]
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
@@ -159,6 +168,18 @@ class CockpitScreen(Screen[str | None]):
     def action_sort(self, key: SortKey) -> None:
         self.sort_key = key
         self.refresh_figures()
+
+    def draw_chart(self) -> None:
+        chart = self.query_one(SpendChartPlot)
+        if chart.display:
+            chart.show(cockpit_chart(self.watch))
+
+    def action_toggle_chart(self) -> None:
+        """The table gets the whole height (many sessions on a small terminal), or shares it."""
+        chart = self.query_one(SpendChartPlot)
+        chart.display = not chart.display
+        self.set_class(not chart.display, "-no-chart")
+        self.draw_chart()
 
     def action_close(self) -> None:
         self.dismiss(None)

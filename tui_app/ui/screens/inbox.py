@@ -1,6 +1,7 @@
 """The inbox of questions: every question waiting in any session, oldest first, with how long it
 has waited. Answer it here (the same dialog as on the session's screen), defer it, or jump to its
-session (the screen's result: that session's id) to read first."""
+session to read first (the screen's result: that question; its dialog then waits for the
+answer key)."""
 
 from __future__ import annotations
 
@@ -50,13 +51,13 @@ def key_of(waiting: WaitingQuestion) -> str:
     return f"{waiting.session.id}/{waiting.asked.id}"
 
 
-class InboxScreen(Screen[str | None]):
+class InboxScreen(Screen[WaitingQuestion | None]):
     CSS_PATH = "inbox.tcss"
     BINDINGS = [
         Binding("escape", "close", "Close", id="inbox-close"),
         Binding("enter", "answer", "Answer", tooltip="Answer the question here", id="inbox-answer", priority=True),
         Binding("d", "defer", "Defer", tooltip="Defer the question (it keeps waiting)", id="inbox-defer"),
-        Binding("j", "jump", "Jump", tooltip="Show the question's session", id="inbox-jump"),
+        Binding("j", "jump", "Jump", tooltip="Show the question's session to read first", id="inbox-jump"),
     ]
 
     def __init__(self, workspace: Workspace, dialog_for: Callable[[Workspace, WaitingQuestion], QuestionDialog]) -> None:
@@ -68,6 +69,7 @@ class InboxScreen(Screen[str | None]):
     def compose(self) -> ComposeResult:
         yield Static(id="inbox-summary", markup=False)
         table: DataTable[Text] = DataTable(id="inbox-table", cursor_type="row", zebra_stripes=True)
+        table.border_title = "Waiting questions, oldest first"
         table.add_columns(*COLUMNS)
         yield table
         yield Footer()
@@ -112,8 +114,8 @@ class InboxScreen(Screen[str | None]):
                 table.move_cursor(row=waiting.index(selected))
         count = len(waiting)
         summary = (
-            f"{count} question{'s' if count != 1 else ''} wait, oldest first."
-            " Enter answers here, d defers, j shows its session."
+            f"{count} question{'s' if count != 1 else ''} wait."
+            " Enter answers here, d defers, j opens its session to read first (^o answers there)."
             if count
             else "No question waits."
         )
@@ -142,7 +144,7 @@ class InboxScreen(Screen[str | None]):
     def action_jump(self) -> None:
         waiting = self.selected
         if waiting is not None:
-            self.dismiss(waiting.session.id)
+            self.dismiss(waiting)
 
     def action_close(self) -> None:
         self.dismiss(None)

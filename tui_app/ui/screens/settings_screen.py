@@ -19,6 +19,10 @@ from tui_app.backends import registry
 from tui_app.settings.user_settings import Settings, problems_of, validated
 
 AUTO = "auto"
+ON_LIMIT_CHOICES = [
+    ("warn: the next send asks first", "warn"),
+    ("stop: also cancel the running turn", "stop"),
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,8 @@ class SettingsScreen(ModalScreen[SettingsChoice | None]):
                 yield Input(_text(s.budget.overall_usd), placeholder="none", id="overall-usd", type="number")
                 yield Label("Warn at this share of a budget")
                 yield Input(_text(s.budget.warn_ratio), id="warn-ratio", type="number")
+                yield Label("At a budget's limit")
+                yield Select(ON_LIMIT_CHOICES, value=s.budget.on_limit, allow_blank=False, id="on-limit")
                 yield Label("Theme")
                 themes = sorted(set(self.themes) | {s.theme})
                 yield Select([(name, name) for name in themes], value=s.theme, allow_blank=False, id="theme")
@@ -120,7 +126,7 @@ class SettingsScreen(ModalScreen[SettingsChoice | None]):
                 "session_usd": _number(value("session-usd"), "budget.session_usd"),
                 "overall_usd": _number(value("overall-usd"), "budget.overall_usd"),
                 "warn_ratio": 0.8 if warn_ratio is None else warn_ratio,
-                "on_limit": self.settings.budget.on_limit,  # not in the form: kept as config.toml says
+                "on_limit": self.query_one("#on-limit", Select).value,
             },
         }
 

@@ -1,7 +1,10 @@
 """Spending by day across every session: a bar chart of the dollars and the table behind it, the
-same report as `tui-app usage` (`workspace/usage_report.py`)."""
+same report as `tui-app usage` (`workspace/usage_report.py`). Given a `LiveUsage`, it follows the
+sessions as they stream, redrawn at most every `REDRAW_SECONDS` however fast the usage comes."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,8 +15,12 @@ from textual.widgets import DataTable, Footer, Label
 from textual_plotext import PlotextPlot
 
 from tui_app.core.money import MICROS_PER_DOLLAR
+from tui_app.ui.widgets.spend_chart_plot import money_axis
+from tui_app.workspace.usage_live import LiveUsage
 from tui_app.workspace.usage_report import UsageReport, UsageRow
 
+REDRAW_SECONDS = 0.5
+"""At most two redraws a second: the figures move with each usage report of every session."""
 COLUMNS = (("Day", False), ("Cost", True), ("Turns", True), ("Unpriced", True), ("Sessions", True))
 
 
@@ -35,13 +42,18 @@ class UsageScreen(ModalScreen[None]):
     CSS_PATH = "usage_screen.tcss"
     BINDINGS = [Binding("escape,q", "close", "Close")]
 
-    def __init__(self, report: UsageReport) -> None:
+    def __init__(self, source: UsageReport | LiveUsage) -> None:
         super().__init__()
-        self.report = report
+        self.live = source if isinstance(source, LiveUsage) else None
+        self.report = source.report() if isinstance(source, LiveUsage) else source
+        self.redraws = 0
+        """How often the figures were drawn (once on opening, then at most every REDRAW_SECONDS)."""
+        self._pending = False
+        self._unsubscribe: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="usage-dialog") as dialog:
-            dialog.border_title = "Usage by day · every session"
+            dialog.border_title = "Usage by day · every session" + (" · live" if self.live else "")
             yield PlotextPlot(id="usage-chart")
             table: DataTable[Text] = DataTable(id="usage-table", cursor_type="row", zebra_stripes=True)
             for label, right in COLUMNS:
@@ -51,20 +63,51 @@ class UsageScreen(ModalScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        days, dollars = chart_days(self.report)
+        self.show(self.report)
+        if self.live is not None:
+            self._unsubscribe = self.live.subscribe(self.stale)
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+
+    def stale(self) -> None:
+        """The figures may have moved: redraw soon, once for every change until then."""
+        if not self._pending and self.is_attached:
+            self._pending = True
+            self.set_timer(REDRAW_SECONDS, self._redraw)
+
+    def _redraw(self) -> None:
+        self._pending = False
+        if self.live is not None and self.is_attached:
+            self.show(self.live.report())
+
+    def show(self, report: UsageReport) -> None:
+        self.report = report
+        self.redraws += 1
+        days, dollars = chart_days(report)
         chart = self.query_one(PlotextPlot)
         chart.display = bool(days)
         plt = chart.plt
+        plt.clear_data()
         if days:
             # Narrow bars when there are few days: one bar across the whole chart reads badly.
             plt.bar(days, dollars, marker="hd", width=min(0.8, 0.2 * len(days)))
             plt.xlim(0.5, len(days) + 0.5)  # the bars sit at 1..n: a single day is then not the whole width
             plt.title("Dollars spent per day")
+            money_axis(plt, max(row.known for row in report.rows if row.unit == "micros"))
+        chart.refresh()
+        self.query_one("#usage-dialog").set_class(not report.rows, "-empty")
         table = self.query_one(DataTable)
-        for row in self.report.rows:
+        table.display = bool(report.rows)
+        cursor = table.cursor_row
+        table.clear()
+        for row in report.rows:
             table.add_row(*self._cells(row, row.label))
-        for total in self.report.totals:
+        for total in report.totals:
             table.add_row(*self._cells(total, "Total" + (" (credits)" if total.unit == "credits" else "")))
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
         self.query_one("#usage-note", Label).update(self._note())
 
     @staticmethod
