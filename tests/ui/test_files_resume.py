@@ -1,0 +1,55 @@
+"""A snapshotted session's files, against the embedded server (which snapshots a chat idle past
+its timeout, scaled down here): the files view says they wait for the sandbox and offers to
+resume it; resuming sends a message, and the files are listed once that turn has ended."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.widgets import Button, DataTable
+
+from tests.conftest import connection_to, wait_until
+from tests.ui.test_audit_log import ready, send_and_finish
+from tests.ui.test_files_screen import rows, status_of
+from tui_app.server.options import ServerOptions
+from tui_app.server.runner import EmbeddedServer
+from tui_app.ui.app import TuiApp
+from tui_app.ui.flows.files_flow import RESUME_MESSAGE
+from tui_app.ui.screens.files_screen import ASLEEP, FilesScreen
+
+
+async def test_a_snapshotted_session_offers_to_resume_then_lists_its_files() -> None:
+    # The default 15 min idle timeout scaled to 0.9 s on the server.
+    with EmbeddedServer(ServerOptions(tokens_per_second=0, idle_scale=0.001, resume_delay=0.2)) as server:
+        app = TuiApp(connection_to(server))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(pilot)
+            session = app.current
+            assert session is not None and session.remote is not None
+            await send_and_finish(app, pilot, "hello")
+            await asyncio.sleep(1.2)  # past the server's (scaled) idle timeout
+            chat = server.registry.chats[session.remote.id]
+            assert server.registry.status(chat) == "idle"
+            # The app's own clock: 15 minutes pass, and its idle check (every 30 s) runs.
+            session.last_activity -= session.remote.idle_timeout_ms / 1000
+            app.workspace.check_idle()
+            assert session.state == "idle"
+
+            await pilot.press("f12")
+            await wait_until(pilot, lambda: isinstance(app.screen, FilesScreen))
+            screen = app.screen
+            assert isinstance(screen, FilesScreen)
+            await pilot.pause()
+            assert status_of(screen) == ASLEEP
+            assert screen.query_one("#files-resume-button", Button).display
+            assert screen.query_one(DataTable).row_count == 0  # nothing asked of a sleeping sandbox
+
+            states: list[str] = []
+            app.workspace.changes.subscribe(lambda change: states.append(change.session.state))
+            await pilot.press("w")
+            await wait_until(pilot, lambda: screen.query_one(DataTable).row_count == 2, timeout=30)
+            assert [row[0] for row in rows(screen)] == ["out/turn-1.md", "out/turn-2.md"]
+            assert status_of(screen) == "2 files"
+            assert not screen.query_one("#files-resume-button", Button).display
+            assert "resuming" in states  # the sandbox was restored from its snapshot for this turn
+            assert [turn.user_text for turn in chat.turns] == ["hello", RESUME_MESSAGE]
