@@ -22,6 +22,7 @@ from tui_app.server.runner import EmbeddedServer
 from tui_app.ui.app import TuiApp
 from textual.widgets import RadioButton, SelectionList
 
+from tui_app.ui.screens.files_screen import FilesScreen
 from tui_app.ui.screens.question_dialog import QuestionDialog
 from tui_app.ui.widgets.composer import Composer
 
@@ -85,6 +86,15 @@ async def main() -> None:
             await pilot.press("ctrl+l")
             await pilot.pause(0.5)
             save(app, "audit-log")
+            # The session's files (F12) after a turn that wrote one.
+            await pilot.press("escape")
+            composer.insert("Please make a file")
+            composer.action_send()
+            await wait_until(pilot, lambda: app.current.state == "ready" and len(app.current.transcript.turns) == 2)
+            await pilot.press("f12")
+            await wait_until(pilot, lambda: isinstance(app.screen, FilesScreen) and app.screen.files)
+            await pilot.pause(0.3)
+            save(app, "files")
 
 
 if __name__ == "__main__":

@@ -109,6 +109,7 @@ async def test_the_open_files_view_lists_again_when_a_turn_ends(connection: Conn
         assert [row[0] for row in rows(screen)] == [
             "notes/turn-1/summary.md", "notes/turn-2/summary.md", "out/turn-1.md", "out/turn-2.md",
         ]  # fmt: skip
+        assert [row[2] for row in rows(screen)] == ["1", "2", "1", "2"]  # the turn each appeared after
         # Seen as they came: the session is not marked behind the view.
         await wait_until(pilot, lambda: not has_new_files(session))
 

@@ -63,6 +63,7 @@ async def test_f12_lists_the_file_a_turn_made_opens_it_rendered_and_saves_it_her
         screen = await files_open(app, pilot, 2)
         assert [row[0] for row in rows(screen)] == [path, "out/turn-1.md"]
         assert rows(screen)[0][1] == f"{len(content.encode())} B"
+        assert [row[2] for row in rows(screen)] == ["1", "1"]  # seen to appear when turn 1 ended
 
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, FileViewScreen))

@@ -4,8 +4,9 @@ Stewrd hands files back with a reply (`FilesReturned`): that turn made them. Cas
 in the sandbox, so when a turn ends its list is asked for (`GET …/files`) and compared with the
 one seen before the turn: a new path, or a size that changed, is a new file. The list before
 a chat's first turn is empty; before a later one it is the last list seen (at a turn's end or in
-the files view), else asked for when the turn starts. Without one, nothing is marked: a mark
-that says "new" of files that may be old would teach people to ignore it.
+the files view), else asked for when the turn starts (a turn that writes before that answer
+comes is missed). Without one, nothing is marked: a mark that says "new" of files that may be
+old would teach people to ignore it. A list also tells which turn wrote each new path.
 
 Like the unread mark, it is news from a session off screen: a turn that ends on screen marks
 nothing (its list is still taken, for the next turn to be compared with). That also keeps the
@@ -67,7 +68,10 @@ class NewFiles:
         self._unread = unread
         self._current = current
         self._seen: dict[str, Listing] = {}
+        self._turns: dict[str, dict[str, int]] = {}
+        """Per session, the turn (1 is the first) that wrote each path, where a list showed it."""
         self._before: dict[str, asyncio.Task[None]] = {}
+        self._after: dict[str, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self.checked: Signal[SessionController] = Signal("files checked")
         self._unsubscribe = changes.subscribe(self._changed)
@@ -86,6 +90,16 @@ class NewFiles:
             _MARKED.discard(session)
             self._redraw(session)
 
+    async def settled(self, session: SessionController) -> None:
+        """Once the list after the session's last turn is taken (at once when none is pending),
+        so a files view opened just then shows which turn wrote what."""
+        if (task := self._after.get(session.id)) is not None:
+            await asyncio.wait({task})
+
+    def turn_of(self, session: SessionController, path: str) -> int | None:
+        """Which turn wrote `path` last, when this app saw it appear; else None."""
+        return self._turns.get(session.id, {}).get(path)
+
     def _changed(self, change: SessionChange) -> None:
         session, event = change.session, change.event
         if isinstance(event, FilesReturned) and event.files:
@@ -98,7 +112,7 @@ class NewFiles:
                 self._before[session.id] = self._spawn(self._list_before(session))
         elif isinstance(event, TurnCompleted):
             if sandbox_lists(session):
-                self._spawn(self._list_after(session, off_screen=session is not self._current()))
+                self._after[session.id] = self._spawn(self._list_after(session, session is not self._current()))
             else:
                 self.checked.publish(session)
 
@@ -127,9 +141,14 @@ class NewFiles:
         if session.remote is not None and (listing := await self._listing(session)) is not None:
             before = self._seen.get(session.id)
             self._seen[session.id] = listing
-            if off_screen and before is not None and listing - before:
-                _MARKED.add(session)
-                self._redraw(session)
+            if before is not None and (made := listing - before):
+                turn = len(session.transcript.turns)
+                self._turns.setdefault(session.id, {}).update((path, turn) for path, _ in made)
+                if off_screen:
+                    _MARKED.add(session)
+                    self._redraw(session)
+        if self._after.get(session.id) is asyncio.current_task():
+            del self._after[session.id]
         self.checked.publish(session)
 
     def _redraw(self, session: SessionController) -> None:

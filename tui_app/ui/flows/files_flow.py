@@ -10,6 +10,8 @@ them again.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.app import App
 from textual.dom import DOMNode
 
@@ -84,11 +86,14 @@ class FilesAction:
         self.push_screen(FilesScreen(session.title, session.id, access, note, asleep))
 
     async def _listed(self, session: SessionController) -> list[SessionFile]:
-        files = await files_of(session, self.workspace.store_for(session))
         if self.new_files is not None:
-            sandbox = [(file.path, file.size) for file in files if file.kept is None] if sandbox_lists(session) else None
-            self.new_files.looked(session, sandbox)
-        return files
+            await self.new_files.settled(session)
+        files = await files_of(session, self.workspace.store_for(session))
+        if (marks := self.new_files) is None:
+            return files
+        marks.looked(session, [(file.path, file.size) for file in files if file.kept is None] if sandbox_lists(session) else None)
+        # The sandbox's list names no turn: the one seen to write a file, where one was.
+        return [replace(file, turn=marks.turn_of(session, file.path)) if file.turn is None else file for file in files]
 
     async def _resumed(self, session: SessionController) -> str | None:
         """Wake the session's sandbox with a message, and follow that turn to its end."""

@@ -101,6 +101,7 @@ class FilesScreen(ModalScreen[None]):
         """Show the resume button with `why` above it, or hide it (None)."""
         button = self.query_one("#files-resume-button", Button)
         button.display = why is not None
+        self.query_one(DataTable).display = why is None  # an empty table would only distract
         if why is not None:
             self._status(why)
             button.focus()
