@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import DataTable, Input, Static, TextArea
 
 from tests.conftest import wait_until
 from tests.hostile_server import KEY, HostileServer, Reply, Script, json_reply
@@ -110,3 +110,15 @@ async def test_without_an_opener_on_path_the_key_is_not_offered(tmp_path: Path, 
             await pilot.press("enter")
             await wait_until(pilot, lambda: isinstance(app.screen, FileViewScreen))
             assert "open outside" not in str(app.screen.query_one("#file-view-hint", Static).render())
+
+
+async def test_a_path_that_looks_like_markup_is_listed_as_it_is() -> None:
+    # A DataTable reads a plain string cell as Rich markup: "[/]" there used to stop the app.
+    path = "[/]odd [bold]name[/bold].txt"
+    with HostileServer(serving(path, b"x")) as hostile:
+        app = TuiApp(Connection("casedev", hostile.base_url, ApiKey(KEY)))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await ready(pilot)
+            screen = await files_open(app, pilot)
+            cell = screen.query_one(DataTable).get_row_at(0)[0]
+            assert str(cell) == path and not getattr(cell, "spans", None)

@@ -1,21 +1,26 @@
-"""A snapshotted session's files, against the embedded server (which snapshots a chat idle past
-its timeout, scaled down here): the files view says they wait for the sandbox and offers to
-resume it; resuming sends a message, and the files are listed once that turn has ended."""
+"""A sleeping or gone sandbox, against the embedded server (its idle timeouts scaled down here):
+a snapshotted session's files view says its files wait for the sandbox and offers to resume
+it (resuming sends a message; the files are listed once that turn has ended); an expired
+session's lists only the files kept here, and says so."""
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from textual.widgets import Button, DataTable
 
 from tests.conftest import connection_to, wait_until
 from tests.ui.test_audit_log import ready, send_and_finish
 from tests.ui.test_files_screen import rows, status_of
+from tui_app.backends.connection import Connection
 from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
+from tui_app.settings.backend_choice import ApiKey
 from tui_app.ui.app import TuiApp
 from tui_app.ui.flows.files_flow import RESUME_MESSAGE
 from tui_app.ui.screens.files_screen import ASLEEP, FilesScreen
+from tui_app.workspace.workspace import Store
 
 
 async def test_a_snapshotted_session_offers_to_resume_then_lists_its_files() -> None:
@@ -53,3 +58,27 @@ async def test_a_snapshotted_session_offers_to_resume_then_lists_its_files() -> 
             assert not screen.query_one("#files-resume-button", Button).display
             assert "resuming" in states  # the sandbox was restored from its snapshot for this turn
             assert [turn.user_text for turn in chat.turns] == ["hello", RESUME_MESSAGE]
+
+
+async def test_an_expired_stewrd_session_lists_only_the_files_kept_here(tmp_path: Path) -> None:
+    # Stewrd's 30 min idle expiry scaled to 1.8 s; its returned files are in the store.
+    with EmbeddedServer(ServerOptions(tokens_per_second=0, idle_scale=0.001)) as server:
+        with Store(tmp_path / "tui-app.db") as store:
+            app = TuiApp(Connection("stewrd", server.base_url, ApiKey(server.api_key)), store=store)
+            async with app.run_test(size=(120, 40)) as pilot:
+                await ready(pilot)
+                session = app.current
+                assert session is not None
+                await send_and_finish(app, pilot, "please make a file")
+                await asyncio.sleep(2.0)  # past the (scaled) expiry
+                app.workspace.start_send(session, "still there?")
+                await wait_until(pilot, lambda: session.state == "expired")
+                app.clear_notifications()
+                await pilot.press("f12")
+                await wait_until(pilot, lambda: isinstance(app.screen, FilesScreen) and app.screen.files)
+                screen = app.screen
+                assert status_of(screen) == (
+                    "This session has expired: its sandbox is gone, so only the files kept here are listed. 1 file"
+                )
+                assert rows(screen) == [["notes/turn-1/summary.md", rows(screen)[0][1], "1"]]
+                assert not screen.query_one("#files-resume-button", Button).display  # nothing to resume

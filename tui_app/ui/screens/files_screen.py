@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -77,7 +78,7 @@ class FilesScreen(ModalScreen[None]):
             box.border_title = f"Files of {escape(self.session_title)}"
             yield Static("Loading…", id="files-status", markup=False)
             yield Button("Resume the sandbox and list its files  w", id="files-resume-button", variant="primary")
-            table: DataTable[str] = DataTable(id="files-table", cursor_type="row", zebra_stripes=True)
+            table: DataTable[str | Text] = DataTable(id="files-table", cursor_type="row", zebra_stripes=True)
             yield table
             outside = " · o open outside" if self.access.opener else ""
             yield Static(f"⏎ open · s save…{outside} · r refresh · esc close", id="files-hint", markup=False)
@@ -122,7 +123,8 @@ class FilesScreen(ModalScreen[None]):
         table.clear()
         for index, file in enumerate(self.files):
             turn = "—" if file.turn is None else str(file.turn)
-            table.add_row(file.path, size_text(file.size), turn, key=str(index))
+            # As Text: a DataTable reads a plain string as markup, and a path is the service's data.
+            table.add_row(Text(file.path), size_text(file.size), turn, key=str(index))
         count = len(self.files)
         summary = f"{count} file{'s' if count != 1 else ''}" if count else "No files in this session yet."
         self._status(f"{self.note} {summary}" if self.note else summary)
