@@ -22,14 +22,14 @@ def server_options() -> ServerOptions:
     return ServerOptions(tokens_per_second=200)
 
 
-def following(workspace: Workspace, on_screen: SessionController | None) -> tuple[NewFiles, asyncio.Queue[SessionController]]:
-    marks = NewFiles(workspace.changes, lambda session: False, lambda: on_screen)
+def following(opened: Workspace, on_screen: SessionController | None) -> tuple[NewFiles, asyncio.Queue[SessionController]]:
+    marks = NewFiles(opened.changes, lambda session: False, lambda: on_screen)
     checked: asyncio.Queue[SessionController] = asyncio.Queue()
     marks.checked.subscribe(checked.put_nowait)
     return marks, checked
 
 
-async def test_a_session_older_than_the_marks_counts_only_its_next_turns_files(workspace: Workspace) -> None:
+async def test_a_session_older_than_the_marks_counts_only_its_next_turns_files(workspace: Workspace) -> None:  # noqa: F811 (the fixture)
     session = await workspace.open_session("Older")
     await workspace.send(session, "hello")  # before anyone followed: out/turn-1.md is old news
     marks, checked = following(workspace, on_screen=None)
@@ -43,7 +43,7 @@ async def test_a_session_older_than_the_marks_counts_only_its_next_turns_files(w
     marks.detach()
 
 
-async def test_a_turn_on_screen_marks_nothing_and_still_says_which_turn_wrote_what(workspace: Workspace) -> None:
+async def test_a_turn_on_screen_marks_nothing_and_still_says_which_turn_wrote_what(workspace: Workspace) -> None:  # noqa: F811 (the fixture)
     session = await workspace.open_session("Here")
     marks, checked = following(workspace, on_screen=session)
     await workspace.send(session, "please make a file")
