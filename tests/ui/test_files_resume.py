@@ -11,6 +11,7 @@ from pathlib import Path
 from textual.widgets import Button, DataTable
 
 from tests.conftest import connection_to, wait_until
+from tests.hostile_server import KEY, HostileServer, Reply, Script
 from tests.ui.test_audit_log import ready, send_and_finish
 from tests.ui.test_files_screen import rows, status_of
 from tui_app.backends.connection import Connection
@@ -82,3 +83,17 @@ async def test_an_expired_stewrd_session_lists_only_the_files_kept_here(tmp_path
                 )
                 assert rows(screen) == [["notes/turn-1/summary.md", rows(screen)[0][1], "1"]]
                 assert not screen.query_one("#files-resume-button", Button).display  # nothing to resume
+
+
+async def test_a_list_the_service_refuses_offers_to_resume_the_sandbox() -> None:
+    # The app may not know the sandbox sleeps (it snapshotted while the app was closed, say).
+    asleep = b'{"error": {"message": "The sandbox is not running", "code": "SANDBOX_NOT_RUNNING"}}'
+    with HostileServer(Script(files=Reply(400, asleep))) as hostile:
+        app = TuiApp(Connection("casedev", hostile.base_url, ApiKey(KEY)))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await ready(pilot)
+            await pilot.press("f12")
+            await wait_until(pilot, lambda: isinstance(app.screen, FilesScreen) and "cannot be listed" in status_of(app.screen))
+            assert "The sandbox is not running" in status_of(app.screen)
+            assert "If its sandbox is snapshotted, resume it (w)" in status_of(app.screen)
+            assert app.screen.query_one("#files-resume-button", Button).display
