@@ -24,6 +24,7 @@ from textual.widgets import RadioButton, SelectionList
 
 from tui_app.ui.screens.cockpit import CockpitScreen
 from tui_app.ui.screens.inbox import InboxScreen
+from tui_app.ui.screens.files_screen import FilesScreen
 from tui_app.ui.screens.question_dialog import QuestionDialog
 from tui_app.ui.screens.usage_screen import UsageScreen
 from tui_app.ui.widgets.composer import Composer
@@ -88,6 +89,15 @@ async def main() -> None:
             await pilot.press("ctrl+l")
             await pilot.pause(0.5)
             save(app, "audit-log")
+            # The session's files (F12) after a turn that wrote one.
+            await pilot.press("escape")
+            composer.insert("Please make a file")
+            composer.action_send()
+            await wait_until(pilot, lambda: app.current.state == "ready" and len(app.current.transcript.turns) == 2)
+            await pilot.press("f12")
+            await wait_until(pilot, lambda: isinstance(app.screen, FilesScreen) and app.screen.files)
+            await pilot.pause(0.3)
+            save(app, "files")
             await pilot.press("escape")
             # The cockpit (F7): every session's figures, the chart of spend over time.
             await pilot.press("f7")

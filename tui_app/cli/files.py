@@ -28,6 +28,7 @@ from tui_app.workspace.file_saving import AlreadyThere, UnsafePath, save_as, sav
 from tui_app.workspace.session_files import SessionFile, file_content, session_files
 
 EXIT_REFUSED = 2
+RESUME_HINT = '`tui-app ask --session {id} "…"`, then list again.'
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -87,7 +88,13 @@ async def _command(
     backend: AgentBackend, record: SessionRecord, events: list[DomainEvent], sandbox_open: bool, args: argparse.Namespace
 ) -> int:
     try:
-        files = await session_files(backend, record.remote_id, events, sandbox_open)
+        try:
+            files = await session_files(backend, record.remote_id, events, sandbox_open)
+        except BackendError as error:
+            if backend.capabilities.idle_snapshot_ms is None:
+                raise
+            # Its files are only listed while its sandbox runs, and only a message resumes it.
+            return _said(f"{error} If the session is snapshotted, a message resumes it: {RESUME_HINT.format(id=record.id[:12])}", 1)
         if args.get is None:
             _print_list(record, files)
             return 0

@@ -53,9 +53,8 @@ def _inside(folder: Path, path: Path) -> bool:
     return existing.resolve().is_relative_to(folder.resolve())
 
 
-def save_into(folder: Path, remote_path: str, content: bytes, force: bool = False) -> Path:
-    """Write `content` at `remote_path` inside `folder` (its subfolders created); the path written.
-    Raises `UnsafePath`, or `AlreadyThere` when the file exists and `force` is False."""
+def _prepared_target(folder: Path, remote_path: str) -> Path:
+    """`target_in`, with its subfolders made, each checked to stay inside `folder`."""
     target = target_in(folder, remote_path)
     linked_out = UnsafePath(f"Refused {remote_path!r}: a folder on its way links outside {folder}.")
     if not _inside(folder, target.parent):
@@ -64,7 +63,37 @@ def save_into(folder: Path, remote_path: str, content: bytes, force: bool = Fals
     # Again once the folders exist: one may have been made a link in between.
     if not _inside(folder, target.parent):
         raise linked_out
-    return save_as(target, content, force)
+    return target
+
+
+def save_into(folder: Path, remote_path: str, content: bytes, force: bool = False) -> Path:
+    """Write `content` at `remote_path` inside `folder` (its subfolders created); the path written.
+    Raises `UnsafePath`, or `AlreadyThere` when the file exists and `force` is False."""
+    return save_as(_prepared_target(folder, remote_path), content, force)
+
+
+MAX_OTHER_NAMES = 999
+
+
+def numbered_name(name: str, number: int) -> str:
+    """`summary.md` as its `number`th copy, `summary (2).md`; the whole of a double suffix
+    (`.tar.gz`) kept, and a leading dot is part of the name."""
+    dot = name.find(".", 1)
+    base, suffix = (name[:dot], name[dot:]) if dot > 0 else (name, "")
+    return f"{base} ({number}){suffix}"
+
+
+def save_beside(folder: Path, remote_path: str, content: bytes) -> Path:
+    """Keep both: write `content` under the first free numbered name next to the file already at
+    `remote_path` in `folder`; the path written. Raises `UnsafePath`, or `AlreadyThere` past
+    `MAX_OTHER_NAMES` copies."""
+    target = _prepared_target(folder, remote_path)
+    for number in range(2, MAX_OTHER_NAMES + 1):
+        try:  # each try is O_EXCL: a name taken meanwhile is skipped, never overwritten
+            return save_as(target.with_name(numbered_name(target.name, number)), content)
+        except AlreadyThere:
+            continue
+    raise AlreadyThere(f"{target} has {MAX_OTHER_NAMES} copies already.")
 
 
 def save_as(target: Path, content: bytes, force: bool = False) -> Path:

@@ -12,6 +12,7 @@ import time
 from textual.content import Content
 
 from tui_app.core.cost import format_cost, summarize
+from tui_app.workspace.new_files import has_new_files
 from tui_app.workspace.session_controller import SessionController
 
 # Not ▶ (U+25B6): its East Asian width is ambiguous, so a terminal that draws it wide (CJK
@@ -26,6 +27,8 @@ INDENT = "   "
 """The second line starts under the title."""
 UNREAD = Content.from_markup("[b $accent]● new[/]")
 RECONNECTING = Content.from_markup("[b $warning]reconnecting…[/]")
+NEW_FILES = Content.from_markup("[b $accent]+files[/]")
+"""A turn made files not looked at yet (F12 shows them, and clears it)."""
 
 
 def state_text(session: SessionController, now: float | None = None) -> str:
@@ -81,6 +84,8 @@ def status_line(session: SessionController, unread: bool, width: int) -> Content
     parts: list[Content] = [Content.styled(short_state_text(session), "dim")]
     if unread:
         parts.append(UNREAD)
+    if has_new_files(session):
+        parts.append(NEW_FILES)
     if session.status.reconnecting:
         parts.append(RECONNECTING)
     if (history := history_used(session)) is not None:
@@ -99,6 +104,8 @@ def row_tooltip(session: SessionController, unread: bool) -> Content:
     lines = [session.title, f"{session.backend.name} · {state_text(session)}"]
     if unread:
         lines.append("new output since you last looked")
+    if has_new_files(session):
+        lines.append("new files from a turn (F12 shows them)")
     if session.status.reconnecting:
         lines.append("the stream dropped: reconnecting")
     if (history := history_used(session)) is not None:

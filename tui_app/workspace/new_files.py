@@ -1,0 +1,156 @@
+"""Which sessions have files from a turn the user has not looked at yet: the sidebar's mark.
+
+Stewrd hands files back with a reply (`FilesReturned`): that turn made them. Case.dev keeps them
+in the sandbox, so when a turn ends its list is asked for (`GET …/files`) and compared with the
+one seen before the turn: a new path, or a size that changed, is a new file. The list before
+a chat's first turn is empty; before a later one it is the last list seen (at a turn's end or in
+the files view), else asked for when the turn starts (a turn that writes before that answer
+comes is missed). Without one, nothing is marked: a mark that says "new" of files that may be
+old would teach people to ignore it. A list also tells which turn wrote each new path.
+
+Like the unread mark, it is news from a session off screen: a turn that ends on screen marks
+nothing (its list is still taken, for the next turn to be compared with). That also keeps the
+session on screen the same whatever the timing of that list, since the embedded server's demo
+agent writes a file every turn. The mark is cleared when the files view opens (`looked`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Callable, Coroutine, Iterable
+from typing import Any
+
+from tui_app.backends.base import RemoteFile
+from tui_app.backends.errors import BackendError
+from tui_app.core.events import FilesReturned, TurnCompleted, TurnStarted
+from tui_app.core.session_state import TERMINAL
+from tui_app.workspace.changes import SessionChange
+from tui_app.workspace.session_controller import SessionController
+from tui_app.workspace.signal import Signal
+
+log = logging.getLogger(__name__)
+
+Listing = frozenset[tuple[str, int | None]]
+
+# Beside the controllers rather than in them (their module belongs to the send pipeline), and
+# weak: a session closed and dropped leaves no mark behind. One app's controllers are its own
+# objects, so two apps in one process (the tests) never see each other's marks.
+_MARKED: weakref.WeakSet[SessionController] = weakref.WeakSet()
+
+
+def has_new_files(session: SessionController) -> bool:
+    """Whether a turn of `session` made files not looked at since (the sidebar row's mark)."""
+    return session in _MARKED
+
+
+def listing_of(files: Iterable[RemoteFile]) -> Listing:
+    return frozenset((file.path, file.size) for file in files)
+
+
+def sandbox_lists(session: SessionController) -> bool:
+    """Whether the session's service lists its files, and can now (its sandbox is not gone)."""
+    return session.backend.capabilities.files and session.remote is not None and session.state not in TERMINAL
+
+
+class NewFiles:
+    """Follows `changes` and marks the sessions whose turns made files; `checked` announces each
+    turn's end once its files are known (a files view on screen lists them again then)."""
+
+    def __init__(
+        self,
+        changes: Signal[SessionChange],
+        unread: Callable[[SessionController], bool],
+        current: Callable[[], SessionController | None],
+    ) -> None:
+        self._changes = changes
+        self._unread = unread
+        self._current = current
+        self._seen: dict[str, Listing] = {}
+        self._turns: dict[str, dict[str, int]] = {}
+        """Per session, the turn (1 is the first) that wrote each path, where a list showed it."""
+        self._before: dict[str, asyncio.Task[None]] = {}
+        self._after: dict[str, asyncio.Task[None]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.checked: Signal[SessionController] = Signal("files checked")
+        self._unsubscribe = changes.subscribe(self._changed)
+
+    def detach(self) -> None:
+        self._unsubscribe()
+        for task in [*self._tasks, *self._before.values()]:
+            task.cancel()
+
+    def looked(self, session: SessionController, listing: Iterable[tuple[str, int | None]] | None = None) -> None:
+        """The user has the session's files in front of them: no mark, and `listing` (the paths
+        and sizes they see in the sandbox) is what the next turn is compared with."""
+        if listing is not None:
+            self._seen[session.id] = frozenset(listing)
+        if session in _MARKED:
+            _MARKED.discard(session)
+            self._redraw(session)
+
+    async def settled(self, session: SessionController) -> None:
+        """Once the list after the session's last turn is taken (at once when none is pending),
+        so a files view opened just then shows which turn wrote what."""
+        if (task := self._after.get(session.id)) is not None:
+            await asyncio.wait({task})
+
+    def turn_of(self, session: SessionController, path: str) -> int | None:
+        """Which turn wrote `path` last, when this app saw it appear; else None."""
+        return self._turns.get(session.id, {}).get(path)
+
+    def _changed(self, change: SessionChange) -> None:
+        session, event = change.session, change.event
+        if isinstance(event, FilesReturned) and event.files:
+            if session is not self._current():
+                _MARKED.add(session)  # the row is drawn for this very change: no redraw of its own
+        elif isinstance(event, TurnStarted) and sandbox_lists(session) and session.id not in self._seen:
+            if len(session.transcript.turns) <= 1:
+                self._seen[session.id] = frozenset()  # a new chat's sandbox has made nothing yet
+            elif session.id not in self._before:
+                self._before[session.id] = self._spawn(self._list_before(session))
+        elif isinstance(event, TurnCompleted):
+            if sandbox_lists(session):
+                self._after[session.id] = self._spawn(self._list_after(session, session is not self._current()))
+            else:
+                self.checked.publish(session)
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _listing(self, session: SessionController) -> Listing | None:
+        assert session.remote is not None
+        try:
+            return listing_of(await session.backend.list_files(session.remote.id))
+        except BackendError as error:
+            log.info("the files of %s could not be listed: %s", session.id, error)
+            return None
+
+    async def _list_before(self, session: SessionController) -> None:
+        listing = await self._listing(session)
+        if listing is not None:
+            self._seen.setdefault(session.id, listing)
+
+    async def _list_after(self, session: SessionController, off_screen: bool) -> None:
+        if (before_task := self._before.pop(session.id, None)) is not None:
+            await asyncio.wait({before_task})
+        if session.remote is not None and (listing := await self._listing(session)) is not None:
+            before = self._seen.get(session.id)
+            self._seen[session.id] = listing
+            if before is not None and (made := listing - before):
+                turn = len(session.transcript.turns)
+                self._turns.setdefault(session.id, {}).update((path, turn) for path, _ in made)
+                if off_screen:
+                    _MARKED.add(session)
+                    self._redraw(session)
+        if self._after.get(session.id) is asyncio.current_task():
+            del self._after[session.id]
+        self.checked.publish(session)
+
+    def _redraw(self, session: SessionController) -> None:
+        # Through the workspace's own channel, so the sidebar redraws the row as for any change.
+        self._changes.publish(SessionChange(session, None, self._unread(session)))
