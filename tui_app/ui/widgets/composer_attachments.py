@@ -31,12 +31,13 @@ class AttachmentChips(Static):
     def show_paths(self, paths: Sequence[str]) -> None:
         self.set_class(bool(paths), "-shown")
         text = Text()
+        text.append("Attached ", style="bold")
         for path in paths:
             # A path is the user's text: a Text never reads it as markup.
-            text.append(f" 📎 {PurePath(path).name or path} ", style="reverse")
+            text.append(f" {PurePath(path).name or path} ", style="reverse")
             text.append(" ")
         if paths:
-            text.append("⌫ on an empty message: remove", style="dim")
+            text.append("· ⌫ on empty removes", style="dim")
         self.update(text)
 
 
