@@ -161,5 +161,5 @@ async def test_attachments_are_kept_with_the_draft_across_a_restart(folder: Path
         async with again.run_test(size=(100, 30)) as pilot:
             await wait_until(pilot, lambda: again.current is not None and again.current.id == session_id)
             composer = again.query_one(Composer)
-            await wait_until(pilot, lambda: composer.attachments == ["notes.md"])
+            await wait_until(pilot, lambda: composer.attachments == ["notes.md"] and composer.chips.is_attached)
             assert composer.text == "draft " and "notes.md" in str(again.query_one(AttachmentChips).render())
