@@ -71,3 +71,10 @@ def test_a_missing_file_a_folder_and_two_files_of_one_name_are_refused(tmp_path:
     (tmp_path / "sub" / "a.md").write_text("2", encoding="utf-8")
     with pytest.raises(AttachmentRefused, match="Two attachments are named a.md"):
         read_attachments(["a.md", "sub/a.md"], 10, cwd=tmp_path)
+
+
+def test_a_file_name_is_cleaned_and_fits_an_info_string(tmp_path: Path) -> None:
+    (tmp_path / "a\x1b[31mred`x\nb.md").write_text("x", encoding="utf-8")
+    attachment = read_attachment("a\x1b[31mred`x\nb.md", 10, cwd=tmp_path)
+    assert attachment.name == "ared`x\nb.md"  # the escape sequence is gone
+    assert fenced(attachment).splitlines()[0] == "```ared'x b.md"

@@ -60,4 +60,6 @@ def fenced(file: Attachment) -> str:
     """The file as Case.dev receives it: a fenced block whose info string is the file's name."""
     fence = fence_for(file.content)
     body = file.content if file.content.endswith("\n") or not file.content else file.content + "\n"
-    return f"{fence}{file.name}\n{body}{fence}"
+    # An info string is one line, and a backtick in it would make the fence not one (CommonMark).
+    label = " ".join(file.name.replace("`", "'").split())
+    return f"{fence}{label}\n{body}{fence}"

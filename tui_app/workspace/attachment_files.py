@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui_app.core.attachments import Attachment, format_size
+from tui_app.core.sanitize import clean_text
 
 class AttachmentRefused(Exception):
     """A file cannot go with the message; `str(error)` says why."""
@@ -26,7 +27,8 @@ def resolve(path: str, cwd: Path | None = None) -> Path:
 def read_attachment(path: str, max_bytes: int, cwd: Path | None = None) -> Attachment:
     """The file at `path` as an attachment. Raises `AttachmentRefused` with the reason."""
     where = resolve(path, cwd)
-    name = where.name or path
+    # A file name may hold anything but `/` and NUL: shown and sent, it is cleaned like any text.
+    name = clean_text(where.name or path)
     try:
         if where.is_dir():
             raise AttachmentRefused(f"{path} is a folder: attach the files in it one by one.")

@@ -9,6 +9,7 @@ from pathlib import PurePath
 from rich.text import Text
 from textual.widgets import Static
 
+from tui_app.core.sanitize import clean_text
 from tui_app.workspace.path_completion import PathChoice
 
 
@@ -34,7 +35,7 @@ class AttachmentChips(Static):
         text.append("Attached ", style="bold")
         for path in paths:
             # A path is the user's text: a Text never reads it as markup.
-            text.append(f" {PurePath(path).name or path} ", style="reverse")
+            text.append(f" {clean_text(PurePath(path).name or path)} ", style="reverse")
             text.append(" ")
         if paths:
             text.append("· ⌫ on empty removes", style="dim")
@@ -80,7 +81,7 @@ class PathChoices(Static):
             if index:
                 text.append("\n")
             style = "reverse" if index == self.highlighted else ""
-            text.append(f"@{choice.typed}", style=style)
+            text.append(f"@{clean_text(choice.typed)}", style=style)
         if self.choices:
             text.append("\nTab attach · ↑↓ choose · Esc close", style="dim")
         self.update(text)
