@@ -15,13 +15,10 @@ from textual import events
 from textual.app import SuspendNotSupported
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import TextArea
 
-from tui_app.ui.widgets.composer_at_path import at_path_before
-from tui_app.ui.widgets.composer_attachments import AttachmentChips, PathChoices
+from tui_app.ui.widgets.composer_attaching import AttachingTextArea
 from tui_app.ui.widgets.composer_editor import run_editor
 from tui_app.ui.widgets.composer_paste import CollapsedPastes, is_large
-from tui_app.workspace.path_completion import path_choices
 
 # Textual reads ESC followed by a digit (how tmux, xterm and most terminals send Alt+digit unless
 # told otherwise) as the glyph macOS's Option+digit types: ESC 1 arrives as "¡". These glyphs
@@ -46,7 +43,7 @@ class QueueAccess(Protocol):
     def remove_last(self) -> str | None: ...
 
 
-class Composer(TextArea):
+class Composer(AttachingTextArea):
     """Where the user writes. Its text is only cleared once a send was accepted."""
 
     BINDINGS = [
@@ -60,11 +57,7 @@ class Composer(TextArea):
         # Replaces TextArea's Ctrl+E (line end): End does that too.
         Binding("ctrl+e", "edit_in_editor", "Editor", show=False, tooltip="Edit the message in $EDITOR", id="editor"),
         Binding("f5", "retry_start", "Retry", tooltip="Retry starting the session", id="retry-start"),
-        # Both handled in `_on_key` (before TextArea's own keys); here so the footer shows them.
-        Binding("tab", "accept_path", "Attach", tooltip="Attach the chosen file (a folder opens)", id="attach-path"),
-        Binding("backspace", "detach_last", "Detach", tooltip="Remove the last attachment (on an empty composer)", id="detach"),
-        # A class's bindings for a key replace its base's: TextArea's Backspace, kept after ours.
-        Binding("backspace", "delete_left", "Delete character left", show=False),
+        *AttachingTextArea.ATTACHMENT_BINDINGS,
     ]
 
     @dataclass
@@ -99,24 +92,6 @@ class Composer(TextArea):
         self.queue: QueueAccess | None = None
         self.retry: Callable[[], None] | None = None
         """Set while the session on screen failed to start: F5 tries again."""
-        self.attachments: list[str] = []
-        self.attachments_changed: Callable[[tuple[str, ...]], None] | None = None
-        """Told when the user attaches or removes a file (the draft keeps them)."""
-        self.chips = AttachmentChips()
-        self.path_choices = PathChoices()
-        self._closed_at: tuple[int, int] | None = None
-        """Where Esc closed the choices: they stay closed until the `@path` moves elsewhere."""
-        self._footer_state = (False, False)
-
-    def on_mount(self) -> None:
-        if self.parent is not None:
-            # After the app's own rows above the composer (queued messages) are in place.
-            self.call_after_refresh(self._mount_around)
-
-    def _mount_around(self) -> None:
-        if self.parent is not None and not self.chips.is_attached:
-            self.parent.mount(self.chips, before=self)
-            self.parent.mount(self.path_choices, after=self)
 
     def remap(self, keymap: Mapping[str, str]) -> None:
         """Take the user's keys for sending and new lines (bindings `send` and `newline`).
@@ -197,87 +172,11 @@ class Composer(TextArea):
         if self.text.strip():
             self.post_message(self.Submitted(self, self.full_text, tuple(self.attachments)))
 
-    # --- attachments ---------------------------------------------------------------------
-
-    def _attachment_key(self, key: str) -> bool:
-        """Keys that mean something while `@path` choices are listed or files are attached."""
-        if self.path_choices.choices:
-            if key == "tab":
-                self.action_accept_path()
-                return True
-            if key in ("up", "down"):
-                self.path_choices.move(-1 if key == "up" else 1)
-                return True
-            if key == "escape":
-                self._closed_at = self.cursor_location
-                self._update_choices()
-                return True
-        if key == "backspace" and not self.text and self.attachments:
-            self.action_detach_last()
-            return True
-        return False
-
-    def _at_path(self) -> tuple[int, str] | None:
-        row, column = self.cursor_location
-        return at_path_before(self.document.get_line(row), column)
-
-    def _update_choices(self) -> None:
-        at_path = self._at_path()
-        if at_path is None or self._closed_at == self.cursor_location:
-            choices = []
-        else:
-            choices = path_choices(at_path[1])
-        if choices != self.path_choices.choices:
-            self.path_choices.show_choices(choices)
-        self._update_footer()
-
-    def _update_footer(self) -> None:
-        state = (bool(self.path_choices.choices), not self.text and bool(self.attachments))
-        if state != self._footer_state:
-            self._footer_state = state
-            self.refresh_bindings()
-
-    def on_text_area_changed(self) -> None:
-        self._update_choices()
-
-    def on_text_area_selection_changed(self) -> None:
-        self._update_choices()
-
-    def action_accept_path(self) -> None:
-        choice, at_path = self.path_choices.chosen, self._at_path()
-        if choice is None or at_path is None:
-            return
-        row, column = self.cursor_location
-        if choice.is_dir:
-            self.replace(f"@{choice.typed}", (row, at_path[0]), (row, column))
-            return
-        self.replace("", (row, at_path[0]), (row, column))
-        if choice.typed not in self.attachments:
-            self.show_attachments([*self.attachments, choice.typed], told=True)
-
-    def action_detach_last(self) -> None:
-        if self.attachments:
-            removed = self.attachments[-1]
-            self.show_attachments(self.attachments[:-1], told=True)
-            self.notify(f"{removed} will not be sent with the message.", markup=False)
-
-    def show_attachments(self, paths: list[str] | tuple[str, ...], told: bool = False) -> None:
-        """Attach `paths` (a session's kept draft, or the user's choice when `told`)."""
-        self.attachments = list(paths)
-        self.chips.show_paths(self.attachments)
-        if told and self.attachments_changed is not None:
-            self.attachments_changed(tuple(self.attachments))
-        self._update_footer()
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retry_start":
             return self.retry is not None
         if action == "expand_pastes":
             return self.pastes.present(self.text)
-        if action == "accept_path":
-            return bool(self.path_choices.choices)
-        if action == "detach_last":
-            return not self.text and bool(self.attachments)
         return super().check_action(action, parameters)
 
     async def _on_paste(self, event: events.Paste) -> None:
