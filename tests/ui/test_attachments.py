@@ -72,6 +72,10 @@ async def test_an_at_file_reaches_the_casedev_server_as_a_fenced_block(folder: P
         assert received == f"summarise this\n```notes.md\n{NOTES}```"
         assert reply.startswith(f"I received notes.md, {len(NOTES)} bytes.")
         assert app.current.transcript.messages[0].text == f"summarise this\n\nattached: notes.md ({len(NOTES)} B)"
+        # Up recalls what was written (as after a switch, from the transcript), not the attached line.
+        composer.set_history([m.text for m in app.current.transcript.messages if m.role == "user"])
+        await pilot.press("up")
+        assert composer.text == "summarise this"
 
 
 async def test_an_at_file_reaches_the_stewrd_server_in_the_messages_files(folder: Path, server: EmbeddedServer) -> None:

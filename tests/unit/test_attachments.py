@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tui_app.core.attachments import Attachment, attached_line, fence_for, fenced, format_size, shown_text
+from tui_app.core.attachments import Attachment, attached_line, fence_for, fenced, format_size, shown_text, typed_text
 from tui_app.server import demo_agent
 from tui_app.workspace.attachment_files import AttachmentRefused, read_attachment, read_attachments
 
@@ -78,3 +78,9 @@ def test_a_file_name_is_cleaned_and_fits_an_info_string(tmp_path: Path) -> None:
     attachment = read_attachment("a\x1b[31mred`x\nb.md", 10, cwd=tmp_path)
     assert attachment.name == "ared`x\nb.md"  # the escape sequence is gone
     assert fenced(attachment).splitlines()[0] == "```ared'x b.md"
+
+
+def test_what_was_typed_comes_back_without_the_attached_line() -> None:
+    files = (Attachment("notes.md", "x", 1234), Attachment("a b.txt", "y", 80))
+    assert typed_text(shown_text("hi\n\nthere", files)) == "hi\n\nthere"
+    assert typed_text("no files\n\nattached: nothing of the kind") == "no files\n\nattached: nothing of the kind"

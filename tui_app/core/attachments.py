@@ -48,6 +48,14 @@ def shown_text(text: str, files: Sequence[Attachment]) -> str:
     return f"{text}\n\n{attached_line(files)}" if files else text
 
 
+_ATTACHED_LINE = re.compile(r"\n\nattached: [^\n]* \([0-9.,]+ (?:B|KiB|MiB)\)\Z")
+
+
+def typed_text(shown: str) -> str:
+    """What the user wrote, from the message the transcript keeps (`shown_text`)."""
+    return _ATTACHED_LINE.sub("", shown)
+
+
 def fence_for(content: str) -> str:
     """A backtick fence longer than any run of three or more backticks in `content`, so the
     file's own fences cannot close the block early (CommonMark: a closing fence is at least as

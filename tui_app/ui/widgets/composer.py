@@ -16,6 +16,7 @@ from textual.app import SuspendNotSupported
 from textual.binding import Binding
 from textual.message import Message
 
+from tui_app.core.attachments import typed_text
 from tui_app.ui.widgets.composer_attaching import AttachingTextArea
 from tui_app.ui.widgets.composer_editor import run_editor
 from tui_app.ui.widgets.composer_paste import CollapsedPastes, is_large
@@ -131,7 +132,8 @@ class Composer(AttachingTextArea):
             await super()._on_key(event)
 
     def set_history(self, prompts: list[str]) -> None:
-        self.prompts = prompts
+        # Up recalls what was written: the line saying what went with it is not part of that.
+        self.prompts = [typed_text(prompt) for prompt in prompts]
         self._recalled = None
 
     def _recall(self, step: int) -> bool:
