@@ -226,3 +226,19 @@ async def test_a_message_with_files_waits_in_the_composer_while_the_agent_replie
         await wait_until(pilot, lambda: len(stalled_server.registry.chats[session.remote.id].turns) == 2)
         assert stalled_server.registry.chats[session.remote.id].turns[1].user_text == f"then this file\n```notes.md\n{NOTES}```"
         assert composer.attachments == [] and composer.text == ""
+
+
+async def test_each_session_keeps_its_own_attachments_across_a_switch(folder: Path, server: EmbeddedServer) -> None:
+    app = TuiApp(connection_to(server))
+    async with app.run_test(size=(100, 30)) as pilot:
+        composer = await ready(app, pilot)
+        first = app.current
+        await attach(pilot, composer, "no")
+        await pilot.press("ctrl+n", "enter")
+        await wait_until(pilot, lambda: app.current is not first and app.current.state == "ready")  # type: ignore[union-attr]
+        assert composer.attachments == [] and not composer.chips.display
+        await attach(pilot, composer, "docs/")
+        await pilot.press("ctrl+pageup")
+        await wait_until(pilot, lambda: app.current is first and composer.attachments == ["notes.md"])
+        await pilot.press("ctrl+pagedown")
+        await wait_until(pilot, lambda: app.current is not first and composer.attachments == ["docs/plan.txt"])
