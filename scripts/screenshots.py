@@ -8,8 +8,10 @@ Writes SVGs (and PNGs when `rsvg-convert` is installed: apt-get install librsvg2
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -126,6 +128,23 @@ async def main() -> None:
             await pilot.press("ctrl+l")
             await pilot.pause(0.5)
             save(app, "session-ended")
+            await pilot.press("escape")
+            # Attaching local files: one chip, and the choices for the path being typed.
+            with tempfile.TemporaryDirectory() as folder:
+                os.chdir(folder)
+                Path("notes.md").write_text("# Notes\n", encoding="utf-8")
+                Path("docs").mkdir()
+                for name in ("design.md", "plan.txt"):
+                    (Path("docs") / name).write_text("draft\n", encoding="utf-8")
+                await pilot.press("ctrl+n", "enter")
+                await wait_until(pilot, lambda: app.current.state == "ready" and not app.current.transcript.turns)
+                composer.insert("@no")
+                await wait_until(pilot, lambda: bool(composer.path_choices.choices))
+                await pilot.press("tab")
+                composer.insert("Compare the notes with @docs/")
+                await wait_until(pilot, lambda: len(composer.path_choices.choices) == 2)
+                await pilot.pause(0.3)
+                save(app, "attachments")
 
 
 if __name__ == "__main__":

@@ -79,7 +79,12 @@ def test_agent_run_with_files_and_documents_returns_a_document_and_counts_the_fi
         "summarise", capabilities=["documents"], files=[InputFile(name="notes.txt", content="one two three four")]
     )
     assert with_file.usage.credits_this_request == 5
-    assert with_file.usage.tokens_used == plain.usage.tokens_used + demo_agent.count_tokens("one two three four")
+    # The agent reads the file, and its reply begins by saying what it received.
+    received = demo_agent.acknowledgement([("notes.txt", 18)]) + "\n\n"
+    assert with_file.message == received + plain.message
+    said_more = demo_agent.count_tokens(with_file.message) - demo_agent.count_tokens(plain.message)
+    read_and_said = demo_agent.count_tokens("one two three four") + said_more
+    assert with_file.usage.tokens_used == plain.usage.tokens_used + read_and_said
     assert [(f.name, f.content) for f in with_file.files] == [("demo-reply.md", with_file.message)]
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tui_app.backends.errors import BackendError
+from tui_app.core.attachments import Attachment
 from tui_app.core.events import DomainEvent
 
 
@@ -76,8 +77,8 @@ class AgentBackend(ABC):
         """Create a session on the service (the idle timeout where the service lets us set it)."""
 
     @abstractmethod
-    def send(self, session_id: str, text: str) -> AsyncIterator[DomainEvent]:
-        """Send one user message and yield the turn's normalized events until it ends.
+    def send(self, session_id: str, text: str, files: Sequence[Attachment] = ()) -> AsyncIterator[DomainEvent]:
+        """Send one user message (with `files`) and yield the turn's normalized events until it ends.
 
         Raises a `BackendError` (a `TurnConflict` when another turn is active) before the first
         event if the message was not accepted; after that, the adapter does what it can to see

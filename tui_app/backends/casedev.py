@@ -30,6 +30,7 @@ from tui_app.backends.http_backend import HttpBackend
 from tui_app.backends.sse_frames import STREAM_BROKE, SseFrame, decoded, read_frame, translated
 from tui_app.backends.sse_stream import SseMessage
 from tui_app.backends.wire_json import loads, micros
+from tui_app.core.attachments import Attachment, fenced
 from tui_app.core.completeness import ResumeTally
 from tui_app.core.events import (
     DomainEvent,
@@ -134,10 +135,10 @@ class CasedevBackend(HttpBackend):
             self._last_event_id[session_id] = frame.id
         return frame
 
-    async def send(self, session_id: str, text: str) -> AsyncIterator[DomainEvent]:
+    async def send(self, session_id: str, text: str, files: Sequence[Attachment] = ()) -> AsyncIterator[DomainEvent]:
         turn_id: str | None = None
         try:
-            async for event in self._respond(session_id, text):
+            async for event in self._respond(session_id, text, files):
                 if isinstance(event, TurnStarted):
                     turn_id = event.turn_id
                 yield event
@@ -149,9 +150,10 @@ class CasedevBackend(HttpBackend):
         async for event in self._resume(session_id, turn_id, reason):
             yield event
 
-    async def _respond(self, session_id: str, text: str) -> AsyncIterator[DomainEvent]:
+    async def _respond(self, session_id: str, text: str, files: Sequence[Attachment]) -> AsyncIterator[DomainEvent]:
         path = f"/agent/v1/chat/{session_id}/respond"
-        body = {"parts": [{"type": "text", "text": text}]}
+        # The chat API takes text parts only: each file goes as a fenced block named after it.
+        body = {"parts": [{"type": "text", "text": part} for part in (text, *map(fenced, files))]}
         async with self._event_stream("POST", path, json=body) as source:
             # From here the turn runs on the server: a failure means resume, not resend.
             try:

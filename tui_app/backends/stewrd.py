@@ -9,7 +9,7 @@ because a refused request was not accepted and may safely be sent again.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from urllib.parse import quote
 
 import httpx
@@ -22,6 +22,7 @@ from tui_app.backends.sse_frames import STREAM_BROKE, decoded, read_frame
 from tui_app.backends.sse_stream import too_large
 from tui_app.backends.wire_json import loads
 from tui_app.backends.stewrd_wire import MessageResponse, SessionCreated, StewrdTurn
+from tui_app.core.attachments import Attachment
 from tui_app.core.events import DomainEvent, TurnCompleted
 
 # 429s that waiting a few seconds cannot clear: the active-session limit lasts until one expires.
@@ -47,10 +48,12 @@ class StewrdBackend(HttpBackend):
 
     # --- turns ---------------------------------------------------------------------------
 
-    async def send(self, session_id: str, text: str) -> AsyncIterator[DomainEvent]:
+    async def send(self, session_id: str, text: str, files: Sequence[Attachment] = ()) -> AsyncIterator[DomainEvent]:
         turn = StewrdTurn.new()
         path = f"/v1/sessions/{quote(session_id, safe='')}/messages"
-        body = {"message": text, "stream": True}
+        body: dict[str, object] = {"message": text, "stream": True}
+        if files:
+            body["files"] = [{"name": file.name, "content": file.content} for file in files]
         try:
             async with self._event_stream("POST", path, json=body) as source:
                 async for event in self._read_turn(turn, source):

@@ -20,13 +20,15 @@ from tui_app.persistence.store import SessionRecord, Store
 from tui_app.persistence.store_access import open_store
 from tui_app.settings.backend_choice import KeyLookup, choose_backend, data_dir
 from tui_app.settings.user_settings import LoadedSettings
+from tui_app.workspace.attachment_files import AttachmentRefused, read_attachments
 
 EXIT_USAGE = 2
 EXIT_CODES = f"""exit status:
   0  the turn completed (or a question was skipped with --on-question skip)
   1  the turn failed or was cancelled, the service could not be reached, or the stored
      session cannot take a message (ended, expired)
-  2  usage: no message, an empty message, no such session, a setting or key missing
+  2  usage: no message, an empty message, no such session, a setting or key missing, a --file
+     that cannot be attached (missing, binary, not UTF-8, over max_attachment_kib)
   3  the session store cannot be opened
   {EXIT_QUESTION}  the agent asked a question that got no answer (--on-question fail, the default
      without a terminal; or the end of input at the terminal); the turn is cancelled
@@ -58,6 +60,15 @@ def add_ask_arguments(ask: argparse.ArgumentParser) -> None:
     )
     which.add_argument(
         "-c", "--continue", dest="continue_last", action="store_true", help="send to the most recent stored session"
+    )
+    ask.add_argument(
+        "--file",
+        dest="files",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="attach a local text file to the message (repeatable); refused when binary or over "
+        "the max_attachment_kib setting",
     )
     ask.add_argument("--keep", action="store_true", help="do not end the new session on its service afterwards")
     ask.add_argument(
@@ -125,7 +136,9 @@ def run_ask(
     `ConfigError` and `BackendError` are the caller's to report."""
     try:
         text = read_message(args.text, stdin)
-    except UsageProblem as problem:
+        # Read (and refused) before anything is opened or sent.
+        files = read_attachments(getattr(args, "files", []), loaded.settings.max_attachment_kib * 1024)
+    except (UsageProblem, AttachmentRefused) as problem:
         err.write(f"tui-app ask: {problem}\n")
         return EXIT_USAGE
     policy = choose_policy(args.on_question, is_tty(stdin), is_tty(err))
@@ -145,6 +158,7 @@ def run_ask(
             keep=args.keep,
             json=args.json,
             policy=policy,
+            files=files,
         )
         speed = getattr(args, "speed", 40.0)
         with connect(backend, getattr(args, "base_url", None), speed, directory, stored=stored, retry=retry) as connection:

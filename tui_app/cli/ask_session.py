@@ -14,6 +14,7 @@ from typing import TextIO
 
 from tui_app.backends.connection import Connection
 from tui_app.backends.errors import BackendError
+from tui_app.core.attachments import Attachment
 from tui_app.cli.ask_output import AskResult, JsonLinesOutput, TextOutput
 from tui_app.cli.ask_questions import Policy, QuestionResponder, TerminalLines, refused_answer_watch
 from tui_app.core.session_state import BUSY, TERMINAL
@@ -40,6 +41,8 @@ class AskOptions:
     keep: bool = False
     json: bool = False
     policy: Policy = "fail"
+    files: tuple[Attachment, ...] = ()
+    """Local files sent with the message (read and checked before the session is opened)."""
 
 
 class CannotContinue(Exception):
@@ -160,7 +163,7 @@ async def ask(
         workspace.changes.subscribe(output)
         error: str | None = None
         earlier = {turn.id for turn in session.transcript.turns}
-        send = asyncio.create_task(workspace.send(session, options.text))
+        send = asyncio.create_task(workspace.send(session, options.text, options.files))
         await _follow(send, responder, output.closed)
         output.reply_done()
         failure = None if send.cancelled() else send.exception()

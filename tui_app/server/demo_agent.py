@@ -38,9 +38,35 @@ def _quote(text: str, limit: int = 60) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def reply(earlier_user_messages: Sequence[str], message: str, answers: Sequence[Sequence[str]] = ()) -> str:
+# A file sent to Case.dev as a text part: a fence of 3+ backticks whose info string is a file
+# name (it has a dot or a slash, which a language tag such as `python` has not), closed by the
+# same fence on a line of its own.
+_FENCED_FILE = re.compile(r"^(?P<fence>`{3,})(?P<name>[^`\s]*[./][^`\s]*)\n(?P<body>.*?)^(?P=fence)$", re.M | re.S)
+
+
+def fenced_files(message: str) -> list[tuple[str, int]]:
+    """The files a Case.dev message carries as fenced blocks: (name, bytes of their text)."""
+    return [(found["name"], len(found["body"].encode())) for found in _FENCED_FILE.finditer(message)]
+
+
+def acknowledgement(files: Sequence[tuple[str, int]]) -> str:
+    """ "I received notes.md, 1,234 bytes." so a test (or a person) sees what arrived."""
+    listed = "; ".join(f"{name}, {size:,} byte{'s' if size != 1 else ''}" for name, size in files)
+    return f"I received {listed}."
+
+
+def reply(
+    earlier_user_messages: Sequence[str],
+    message: str,
+    answers: Sequence[Sequence[str]] = (),
+    files: Sequence[tuple[str, int]] | None = None,
+) -> str:
     """The demo agent's answer to `message`, given the user's earlier messages in this chat
-    and the answers to any questions it asked during the turn."""
+    and the answers to any questions it asked during the turn. `files` are (name, bytes) of
+    the files attached beside the message (Stewrd); None reads them from the message's fenced
+    blocks (Case.dev, whose messages are text only)."""
+    files = fenced_files(message) if files is None else files
+    received = f"{acknowledgement(files)}\n\n" if files else ""
     turn = len(earlier_user_messages) + 1
     words = len(message.split())
     if earlier_user_messages:
@@ -55,7 +81,7 @@ def reply(earlier_user_messages: Sequence[str], message: str, answers: Sequence[
     if answers:
         chosen = "; ".join(", ".join(answer) or "(nothing)" for answer in answers)
         context += f" You answered my question{'s' if len(answers) > 1 else ''}: {chosen}."
-    return (
+    return received + (
         f"You said “{_quote(message)}”, which is {words} word{'s' if words != 1 else ''} long. "
         f"{context}\n\n"
         "Here is what this demo reply shows while it streams:\n\n"

@@ -235,7 +235,8 @@ class StewrdRoutes:
         used, cost = self.registry.price(body.capabilities)
         started = self.registry.clock()
         files = [f.content for f in body.files or []]
-        turn = compose_turn(session.earlier_user_messages(), session.earlier_exchanges(), message, files, used)
+        names = [f.name for f in body.files or []]
+        turn = compose_turn(session.earlier_user_messages(), session.earlier_exchanges(), message, files, used, file_names=names)
         charge = self.registry.charge(caller.account, cost)
         # The turn is the server's as soon as it is accepted, like a real agent run: a reader who
         # drops off mid-stream still finds the exchange in context on the next message.
@@ -256,7 +257,7 @@ class StewrdRoutes:
                 raise StewrdRefusal(400, "invalid_body", "Field 'tools' cannot be combined with stream: true")
             return self._ask_for_tool_outputs(caller, message, used, cost, files, body.tools)
         started = self.registry.clock()
-        turn = compose_turn([], [], message, files, used)
+        turn = compose_turn([], [], message, files, used, file_names=[f.name for f in body.files or []])
         charge = self.registry.charge(caller.account, cost)
         reply = _Reply(new_id("req"), "agent.response", turn, charge, caller, started, _completed())
         return await self._answer(reply, bool(body.stream))

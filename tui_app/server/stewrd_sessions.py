@@ -112,9 +112,11 @@ def compose_turn(
     file_contents: Sequence[str],
     capabilities_used: list[str],
     tool_results: Sequence[tuple[str, str]] = (),
+    file_names: Sequence[str] = (),
 ) -> AgentTurn:
     """The demo agent's deterministic answer; `tool_results` are (tool name, output) pairs."""
-    reply = demo_agent.reply(earlier_user_messages, message)
+    received = [(name, len(content.encode())) for name, content in zip(file_names, file_contents)]
+    reply = demo_agent.reply(earlier_user_messages, message, files=received)
     if tool_results:
         called = "; ".join(f"`{name}` returned “{output}”" for name, output in tool_results)
         reply = f"I called your tools: {called}.\n\n{reply}"

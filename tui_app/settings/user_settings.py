@@ -85,6 +85,13 @@ class Settings(BaseSettings):
         description="seconds a stream may stay silent (no frame, no heartbeat) before it is resumed; "
         "twice the embedded server's 15 s heartbeat",
     )
+    max_attachment_kib: int = Field(
+        default=128,
+        ge=1,
+        le=16 * 1024,
+        description="largest local file (KiB) a message may attach with @path or `ask --file`; "
+        "twice the default would pass the embedded server's 256 K-character message limit",
+    )
     # One wrong binding is reported (and ignored) on its own: its id is the error's location.
     keys: dict[str, Annotated[str, AfterValidator(_written_like_keys)]] = Field(
         default_factory=dict, description="binding id = key(s), e.g. \"new-session\" = \"ctrl+n,f6\""

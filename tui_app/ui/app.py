@@ -197,7 +197,7 @@ class TuiApp(EarlyKeys, ReportActions, FilesAction, CockpitApp):
 
     @on(Composer.Submitted)
     def send_message(self, message: Composer.Submitted) -> None:
-        self._sending.submit(message.text)
+        self._sending.submit(message.text, message.attachments)
 
     @on(Composer.SessionKey)
     async def _session_key(self, message: Composer.SessionKey) -> None:

@@ -30,6 +30,8 @@ class Drafts:
         self._refused: dict[str, tuple[SessionController, str]] = {}
         self._queued: dict[str, tuple[str, ...]] = {}
         """Each session's queue as last read or set (the store holds it with the draft)."""
+        self._attached: dict[str, tuple[str, ...]] = {}
+        """The paths attached to each session's draft, read with its queue."""
 
     def changed(self, session: SessionController, text: str) -> None:
         """`text` is what `session`'s composer holds now; it is saved after a short pause."""
@@ -42,8 +44,20 @@ class Drafts:
 
     def set_queued(self, session: SessionController, queued: tuple[str, ...]) -> None:
         """`session`'s queued messages are `queued` now; saved at once, beside its draft."""
+        self._save_beside(session, lambda: self._queued.__setitem__(session.id, queued))
+
+    def set_attached(self, session: SessionController, paths: tuple[str, ...]) -> None:
+        """The files attached to `session`'s draft are `paths` now; saved at once, beside it."""
+        self._save_beside(session, lambda: self._attached.__setitem__(session.id, paths))
+
+    def attached(self, session: SessionController) -> tuple[str, ...]:
+        self._queue_of(session)  # read with the queue
+        return self._attached.get(session.id, ())
+
+    def _save_beside(self, session: SessionController, change: Callable[[], None]) -> None:
         text = self.load(session)
-        self._queued[session.id] = queued
+        self._queue_of(session)  # what the store keeps beside the draft, so a save keeps it too
+        change()
         if self._pending is None or self._pending[0] is not session:
             self._refused[session.id] = (session, text)
         self.flush()
@@ -58,6 +72,7 @@ class Drafts:
             if stored is None:
                 return None
             self._queued[session.id] = stored.queued
+            self._attached.setdefault(session.id, stored.attached)
         return self._queued[session.id]
 
     def flush(self) -> None:
@@ -85,7 +100,7 @@ class Drafts:
             queued = self._queue_of(session)
             if queued is None:
                 return False  # saving now would drop the queue kept with the draft
-            store.save_draft(session.id, encode(StoredDraft(text, queued)))
+            store.save_draft(session.id, encode(StoredDraft(text, queued, self._attached.get(session.id, ()))))
         except (StoreError, sqlite3.Error, RuntimeError) as error:
             log.warning("draft of %s kept in memory: %s", session.id, error)
             return False

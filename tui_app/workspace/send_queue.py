@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tui_app.workspace.changes import SessionChange
-from tui_app.workspace.sends import Send
+from tui_app.workspace.sends import Attachments, Send
 from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.signal import Signal
 from tui_app.workspace.workspace import Workspace
@@ -56,11 +56,16 @@ class SendQueue:
     def can_send_now(self, session: SessionController) -> bool:
         return session.state in TAKES_MESSAGES and session.id not in self._sending and not self.queued(session)
 
-    def submit(self, session: SessionController, text: str) -> bool:
-        """Send `text` now if `session` can take it, else queue it. True if it was queued."""
+    def submit(self, session: SessionController, text: str, files: Attachments = ()) -> bool:
+        """Send `text` now if `session` can take it, else queue it. True if it was queued.
+
+        A message with `files` is sent now or not at all: the queue keeps text only, and a file
+        read now may have changed by the time the turn ends (ask `can_send_now` first)."""
+        if files and not self.can_send_now(session):
+            raise ValueError("a message with attachments cannot be queued")
         self._held.discard(session.id)  # the user is sending again: a held queue goes on
         if self.can_send_now(session):
-            self._start(session, text, queued=False)
+            self._start(session, text, queued=False, files=files)
             return False
         self._set(session, (*self.queued(session), text))
         self._drain(session)
@@ -90,8 +95,8 @@ class SendQueue:
             self._held.discard(session.id)
         self.changes.publish(QueueChange(session.id, queued, session.id in self._held))
 
-    def _start(self, session: SessionController, text: str, queued: bool) -> None:
-        send = self.workspace.start_send(session, text)
+    def _start(self, session: SessionController, text: str, queued: bool, files: Attachments = ()) -> None:
+        send = self.workspace.start_send(session, text, files)
         self._sending[session.id] = send
         send.from_queue = queued
 

@@ -7,13 +7,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from tui_app.core.attachments import Attachment
+
 SendState = Literal["pending", "queued", "sent", "failed"]
+Attachments = tuple[Attachment, ...]
 
 
 @dataclass(eq=False)
 class Send:
     session_id: str
     text: str
+    files: Attachments = ()
+    """Local files that go with the message (`core/attachments.py`), read before it was sent."""
     state: SendState = "pending"
     error: str | None = None
     """Why it failed, in words a person can act on."""

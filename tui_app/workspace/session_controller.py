@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from tui_app.backends.base import AgentBackend, EndResult, RemoteSession
 from tui_app.backends.errors import BackendError, NotFound, SessionExpired, TurnConflict
 from tui_app.core import completeness, question_notes, session_state, transcript as reducer
+from tui_app.core.attachments import shown_text
 from tui_app.core.events import DomainEvent, TurnCompleted, UserMessageSent
 from tui_app.core.session_state import ControllerEvent, SessionStatus, StateKind
 from tui_app.core.cost import with_stored_session
@@ -277,11 +278,11 @@ class SessionController:
         if self.remote is None or self.state not in ("ready", "idle"):
             raise RuntimeError(f"session {self.title!r} cannot send while {self.state}")
         tracker = tracker or Send(self.id, text)
-        sent = UserMessageSent(message_id=f"user_{uuid.uuid4().hex}", text=text)
+        sent = UserMessageSent(message_id=f"user_{uuid.uuid4().hex}", text=shown_text(text, tracker.files))
         self._advance(session_state.SendStarted())
         for attempt in range(1, MAX_CONFLICT_RETRIES + 2):
             try:
-                async for event in self.backend.send(self.remote.id, text):
+                async for event in self.backend.send(self.remote.id, text, tracker.files):
                     if tracker.state != "sent":
                         self._accepted(tracker, sent)
                     self._apply(event)

@@ -29,7 +29,7 @@ from tui_app.workspace.drafts import Drafts
 from tui_app.workspace.questions import QuestionQueue, QuestionReply, WaitingQuestion
 from tui_app.workspace.restore import read_stored, rebuild_sessions, restore_sessions
 from tui_app.workspace.search import MessageSearch
-from tui_app.workspace.sends import Send
+from tui_app.workspace.sends import Attachments, Send
 from tui_app.workspace.session_controller import LedgerBook, SessionController
 from tui_app.workspace.signal import Signal
 from tui_app.workspace.storage_watch import StorageWatch
@@ -260,16 +260,16 @@ class Workspace:
     def send_needs_confirmation(self, session: SessionController) -> BudgetCheck | None:
         return self.budgets.needs_confirmation(session)
 
-    def start_send(self, session: SessionController, text: str) -> Send:
+    def start_send(self, session: SessionController, text: str, files: Attachments = ()) -> Send:
         """Send `text` in the background; `sends` announces it when it failed."""
-        send = Send(session.id, text)
+        send = Send(session.id, text, files)
         self._spawn(self._send_noting_failure(session, send))
         return send
 
-    async def send(self, session: SessionController, text: str) -> Send:
+    async def send(self, session: SessionController, text: str, files: Attachments = ()) -> Send:
         """Send `text` and follow the turn to its end. Raises `BackendError` (the send then
         says "failed" unless the service had taken it)."""
-        send = Send(session.id, text)
+        send = Send(session.id, text, files)
         try:
             await session.send(text, send)
         finally:

@@ -8,13 +8,14 @@ from __future__ import annotations
 from textual.app import App
 from textual.markup import escape
 
+from tui_app.ui.flows.attachment_flow import AttachmentFlow
 from tui_app.ui.flows.on_app import on_pump
 from tui_app.ui.screens.confirm import ConfirmScreen
 from tui_app.ui.widgets.composer import Composer
 from tui_app.ui.widgets.queued_messages import QueuedMessages
 from tui_app.workspace.changes import RosterChange, SessionChange
 from tui_app.workspace.send_queue import QueueChange, SendQueue
-from tui_app.workspace.sends import Send
+from tui_app.workspace.sends import Attachments, Send
 from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.session_start import can_retry_start, retry_start
 from tui_app.workspace.workspace import Workspace
@@ -32,6 +33,7 @@ class SendFlow:
         if composer.parent is not None:
             composer.parent.mount(self.queued, before=composer)
         composer.queue = _OnScreenQueue(self)
+        self.attaching = AttachmentFlow(app, workspace, composer)
         self._retrying: set[str] = set()
         self._unsubscribe = [
             workspace.sends.subscribe(on_pump(app, self._finished)),
@@ -44,36 +46,45 @@ class SendFlow:
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self.queue.detach()
+        self.attaching.detach()
 
-    def submit(self, text: str) -> None:
+    def submit(self, text: str, attachments: tuple[str, ...] = ()) -> None:
         session = self.workspace.current
         if session is None or session.state in CLOSED:
             state = session.state if session else "missing"
             self.app.notify(f"Not sent: the session is {state}. Your message stays in the composer.", severity="warning")
             return
+        files = self.attaching.read(attachments)
+        if files is None:
+            return
+        if files and not self.queue.can_send_now(session):
+            # A queued message is kept as text only: its files wait in the composer instead.
+            self.app.notify("Attachments go once the agent has finished: the message stays in the composer.", severity="warning")
+            return
         if can_retry_start(session):
             self.retry_start(session)  # and the message waits in the queue until it is there
         check = self.workspace.send_needs_confirmation(session)
         if check is None:
-            self._accept(session, text)
+            self._accept(session, text, files)
             return
 
         def confirmed(yes: bool | None) -> None:
             # The session may have moved on while the question was open.
             if yes and session.state not in CLOSED:
-                self._accept(session, text)
+                self._accept(session, text, files)
 
         question = f"{escape(check.sentence(session.title))}\nSend anyway? Your message stays in the composer if not."
         self.app.push_screen(ConfirmScreen(question, yes="Send anyway"), callback=confirmed)
 
-    def _accept(self, session: SessionController, text: str) -> None:
+    def _accept(self, session: SessionController, text: str, files: Attachments = ()) -> None:
         composer = self.composer
         if session is self.workspace.current and composer.full_text == text:
             composer.clear()
             composer.pastes.clear()
+            composer.show_attachments([], told=True)
             composer.refresh_bindings()
         composer.set_history([*composer.prompts, text])
-        self.queue.submit(session, text)
+        self.queue.submit(session, text, files)
 
     def retry_start(self, session: SessionController) -> None:
         if session.id in self._retrying or not can_retry_start(session):
@@ -96,6 +107,8 @@ class SendFlow:
         if send.state == "failed" and current is not None and current.id == send.session_id and self.app.screen_stack:
             if not self.composer.text.strip():
                 self.composer.text = send.text
+                if send.files:
+                    self.composer.show_attachments([file.source for file in send.files], told=True)
 
     def show_current(self) -> None:
         """The queue and the retry key of the session on screen."""

@@ -88,6 +88,8 @@ class SettingsScreen(ModalScreen[SettingsChoice | None]):
                 yield Select([(name, name) for name in themes], value=s.theme, allow_blank=False, id="theme")
                 yield Label("Transcript frames per second while streaming")
                 yield Input(_text(s.frame_rate), id="frame-rate", type="integer")
+                yield Label("Largest file a message may attach, KiB")
+                yield Input(_text(s.max_attachment_kib), id="attachment-kib", type="integer")
                 with Horizontal(classes="switch-row"):
                     yield Switch(s.notifications, id="notifications")
                     yield Label("Notify when a background session asks")
@@ -114,6 +116,7 @@ class SettingsScreen(ModalScreen[SettingsChoice | None]):
         backend = self.query_one("#backend", Select).value
         frame_rate = _number(value("frame-rate"), "frame_rate", int)
         warn_ratio = _number(value("warn-ratio"), "budget.warn_ratio")
+        attachment_kib = _number(value("attachment-kib"), "max_attachment_kib", int)
         return {
             "backend": None if backend == AUTO else backend,
             "model": value("model") or None,
@@ -122,6 +125,7 @@ class SettingsScreen(ModalScreen[SettingsChoice | None]):
             "frame_rate": 30 if frame_rate is None else frame_rate,
             "notifications": self.query_one("#notifications", Switch).value,
             "bell": self.query_one("#bell", Switch).value,
+            "max_attachment_kib": 128 if attachment_kib is None else attachment_kib,
             "budget": {
                 "session_usd": _number(value("session-usd"), "budget.session_usd"),
                 "overall_usd": _number(value("overall-usd"), "budget.overall_usd"),

@@ -1,7 +1,9 @@
 """The multi-line composer: Enter sends, Ctrl+J (or Shift+Enter where the terminal tells) adds a line,
 Ctrl+U clears it (Ctrl+Z, or Up on the empty composer, brings the text back). Up on the empty
 composer also takes back the last message queued behind a running turn, Ctrl+K there removes it;
-a large paste shows as a marker (F4 expands it); Ctrl+E edits the draft in $EDITOR."""
+a large paste shows as a marker (F4 expands it); Ctrl+E edits the draft in $EDITOR. `@path` lists
+the files it may name (Tab attaches one, shown as a chip above; Backspace on an empty composer
+removes the last)."""
 
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ from textual import events
 from textual.app import SuspendNotSupported
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import TextArea
 
+from tui_app.core.attachments import typed_text
+from tui_app.ui.widgets.composer_attaching import AttachingTextArea
 from tui_app.ui.widgets.composer_editor import run_editor
 from tui_app.ui.widgets.composer_paste import CollapsedPastes, is_large
 
@@ -41,7 +44,7 @@ class QueueAccess(Protocol):
     def remove_last(self) -> str | None: ...
 
 
-class Composer(TextArea):
+class Composer(AttachingTextArea):
     """Where the user writes. Its text is only cleared once a send was accepted."""
 
     BINDINGS = [
@@ -55,12 +58,15 @@ class Composer(TextArea):
         # Replaces TextArea's Ctrl+E (line end): End does that too.
         Binding("ctrl+e", "edit_in_editor", "Editor", show=False, tooltip="Edit the message in $EDITOR", id="editor"),
         Binding("f5", "retry_start", "Retry", tooltip="Retry starting the session", id="retry-start"),
+        *AttachingTextArea.ATTACHMENT_BINDINGS,
     ]
 
     @dataclass
     class Submitted(Message):
         composer: Composer
         text: str
+        attachments: tuple[str, ...] = ()
+        """The paths of the files to send with it, as the user gave them."""
 
     @dataclass
     class SessionKey(Message):
@@ -101,6 +107,10 @@ class Composer(TextArea):
         self._newline_keys = keys("newline", {"ctrl+j", "shift+enter"})
 
     async def _on_key(self, event: events.Key) -> None:
+        if self._attachment_key(event.key):
+            event.stop()
+            event.prevent_default()
+            return
         if (number := ESC_DIGIT_KEYS.get(event.key)) is not None:
             event.stop()
             event.prevent_default()
@@ -122,7 +132,8 @@ class Composer(TextArea):
             await super()._on_key(event)
 
     def set_history(self, prompts: list[str]) -> None:
-        self.prompts = prompts
+        # Up recalls what was written: the line saying what went with it is not part of that.
+        self.prompts = [typed_text(prompt) for prompt in prompts]
         self._recalled = None
 
     def _recall(self, step: int) -> bool:
@@ -161,7 +172,7 @@ class Composer(TextArea):
 
     def action_send(self) -> None:
         if self.text.strip():
-            self.post_message(self.Submitted(self, self.full_text))
+            self.post_message(self.Submitted(self, self.full_text, tuple(self.attachments)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retry_start":
