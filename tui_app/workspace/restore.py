@@ -9,12 +9,30 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 
 from tui_app.backends.base import AgentBackend
 from tui_app.core.events import DomainEvent
 from tui_app.core.session_state import SessionStatus
 from tui_app.persistence.store import SessionRecord, Store
 from tui_app.workspace.session_controller import LedgerBook, SessionController, StoredSession
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A stored session as its record says, before its transcript is read: the app lists these
+    from its first frame (`listed`), and restores the sessions after it is painted."""
+
+    id: str
+    title: str
+    backend: str
+    state: str
+
+
+def listed(store: Store, backends: Collection[str]) -> list[Listed]:
+    """The stored sessions of `backends`, oldest first (the order a restore adds them in), from
+    their records alone: one query, no transcript read."""
+    return [Listed(r.id, r.title, r.backend, r.state) for r in store.sessions() if r.backend in backends]
 
 
 def read_stored(store: Store, backends: Collection[str], only: str | None = None) -> list[StoredSession]:

@@ -1,26 +1,126 @@
-"""For timing a cold start as a whole process (benchmarks/cold_start.py): with
-`TUI_APP_EXIT_AFTER_FIRST_PAINT` set, the app quits once its first session is drawn."""
+"""The app's start: its first screen is painted before the embedded server runs and before any
+transcript is read.
+
+With a `connecting` callable (the CLI's: it starts the embedded server), the first frame shows
+the stored sessions from their records alone and says "connecting…"; once it is written the
+server starts on a worker thread, its connection takes the provisional one's place, the HTTP
+clients open, and the stored sessions are restored (or a new one starts). Keys typed meanwhile
+stay in the composer (`early_keys.py`, and the first switch keeps them).
+
+For timing a cold start as a whole process (benchmarks/cold_start.py): with
+`TUI_APP_EXIT_AFTER_FIRST_PAINT` set, the app quits once its first session is drawn.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from textual.app import App
+
+from tui_app.backends.connection import Connection
+from tui_app.ui.flows.notices import NoticeBoard
+from tui_app.ui.flows.session_view import SessionView
+from tui_app.workspace.connecting import attach
+from tui_app.workspace.restore import listed
 
 EXIT_AFTER_FIRST_PAINT = "TUI_APP_EXIT_AFTER_FIRST_PAINT"
 """Set (to anything) in the environment, the app quits once its first screen is painted."""
 
+PAINT_WAIT_LIMIT = 1.0
+"""Seconds to wait for the first refresh at most: the start is never held back for longer."""
 
-def exit_after_first_paint_if_asked(app: App[None], painted: Callable[[], bool]) -> None:
+CONNECTING = "Connecting to the {}… (you can type already)"
+RESTORING = "Restoring {} stored sessions… (you can type already)"
+
+
+async def after_first_paint(app: App[None]) -> None:
+    """Return once the screen has been laid out and written once (or PAINT_WAIT_LIMIT passed)."""
+    painted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def done() -> None:
+        if not painted.done():
+            painted.set_result(None)
+
+    # Textual runs a screen's after-refresh callbacks once its update is composited and written.
+    app.screen.call_after_refresh(done)
+    limit = app.set_timer(PAINT_WAIT_LIMIT, done)  # (a callback dropped by a closing app)
+    try:
+        await painted
+    finally:
+        limit.stop()
+
+
+def begin(
+    app: App[None],
+    view: SessionView,
+    connecting: Callable[[], Connection] | None,
+    new_session: Callable[[], object],
+    notices: NoticeBoard,
+    problems: Iterable[str],
+) -> None:
+    """Start the app's work from its `on_mount`. Without `connecting` the connection is live
+    already: the clients open now and the stored sessions are read at once (off the loop)."""
+    workspace = view.workspace
+    if connecting is None:
+        workspace.open()  # the HTTP clients belong to this event loop: opened here, not before
+        notices.startup(problems, workspace.connection.notice)
+        app.run_worker(view.first_session(new_session), group="switch")
+        return
+    stored = []
+    if workspace.store is not None:
+        kept = [name for name, connection in workspace.connections.items() if connection.persistent]
+        stored = listed(workspace.store, kept)
+        view.sidebar.list_stored(stored)
+    view.title.update(CONNECTING.format(workspace.connection.where))
+    app.sub_title = f"{workspace.connection.backend} · connecting…"
+    app.run_worker(_connect(app, view, connecting, new_session, notices, list(problems), len(stored)), group="switch")
+
+
+async def _connect(
+    app: App[None],
+    view: SessionView,
+    connecting: Callable[[], Connection],
+    new_session: Callable[[], object],
+    notices: NoticeBoard,
+    problems: list[str],
+    stored: int,
+) -> None:
+    await after_first_paint(app)
+    workspace = view.workspace
+    # Starting the server is mostly imports: on a thread, the loop keeps taking keys.
+    attach(workspace, await asyncio.to_thread(connecting))
+    workspace.open()
+    app.sub_title = f"{workspace.connection.backend} · {workspace.connection.where}"
+    notices.startup(problems, workspace.connection.notice)
+    if stored:
+        view.title.update(RESTORING.format(stored))
+    await view.first_session(new_session)
+    view.sidebar.drop_listed()  # stored sessions not restored after all (their server forgets them)
+    if workspace.current is None:
+        view.title.update("")
+
+
+def first_session_drawn(view: SessionView) -> bool:
+    """Whether a session is on screen: its title above the transcript, its frame rendered."""
+    session = view.workspace.current
+    return (
+        session is not None
+        and str(view.title.content).startswith(f"{session.title} · ")
+        and not view.transcript.rendering
+    )
+
+
+def exit_after_first_paint_if_asked(app: App[None], view: SessionView) -> None:
     if not os.environ.get(EXIT_AFTER_FIRST_PAINT):
         return
 
-    # A little after the first session is drawn, as an exit right after the refresh can beat the
-    # first write to the terminal.
+    # A little after the screen that shows the first session is written (its after-refresh
+    # callbacks run then): on a loaded machine a fixed delay from `painted()` could exit first.
     def exit_when_painted() -> None:
-        if painted():
+        if first_session_drawn(view):
             poll.stop()
-            app.set_timer(0.5, app.exit)
+            app.screen.call_after_refresh(lambda: app.set_timer(0.5, app.exit))
 
     poll = app.set_interval(0.01, exit_when_painted)

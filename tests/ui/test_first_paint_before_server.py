@@ -1,0 +1,112 @@
+"""The app paints its first screen before its server is started and before any transcript is
+read (issue 16): the stored sessions are listed from their records, the composer takes keys, and
+the screen says it is connecting; then the live connection arrives, the sessions are restored and
+what was typed stays in the composer. `connecting` blocks until the test lets it go, so what the
+first screen shows is seen while the server is not there."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import connection_to, wait_until
+from tests.stored_sessions import two_sessions
+from tui_app.backends.connection import Connection
+from tui_app.persistence.store import Store
+from tui_app.server.runner import EmbeddedServer
+from tui_app.ui.app import TuiApp
+from tui_app.ui.flows.first_paint import first_session_drawn
+from tui_app.ui.remembered import Remembered
+from tui_app.ui.widgets.composer import Composer
+from tui_app.ui.widgets.session_sidebar import ListedItem, SessionItem
+from tui_app.workspace.connecting import is_open, provisional
+
+
+class HeldConnection:
+    """`connecting` for the app: says when it is asked, and returns only once `release`d."""
+
+    def __init__(self, server: EmbeddedServer) -> None:
+        self.server = server
+        self.asked = threading.Event()
+        self._go = threading.Event()
+
+    def __call__(self) -> Connection:
+        self.asked.set()
+        self._go.wait(60)
+        return connection_to(self.server)
+
+    def release(self) -> None:
+        self._go.set()
+
+
+@pytest.fixture
+def held(server: EmbeddedServer) -> Iterator[HeldConnection]:
+    holding = HeldConnection(server)
+    yield holding
+    holding.release()  # a failed test must not leave the app's thread waiting
+
+
+def app_with(held: HeldConnection, directory: Path) -> tuple[TuiApp, Store]:
+    store = Store(directory / "tui-app.db")
+    app = TuiApp(provisional("local"), store=store, remembered=Remembered.load(directory), connecting=held)
+    return app, store
+
+
+def listed_titles(app: TuiApp) -> list[str]:
+    return [str(item.children[0].content).split("\n")[0].strip(" ○") for item in app.query(ListedItem)]
+
+
+def on_screen(app: TuiApp) -> Callable[[str], bool]:
+    screenshot = app.export_screenshot()
+    return lambda text: text.replace(" ", "&#160;") in screenshot or text in screenshot
+
+
+async def test_the_first_screen_lists_the_stored_sessions_before_the_server_is_asked_for(
+    server: EmbeddedServer, held: HeldConnection, tmp_path: Path
+) -> None:
+    await two_sessions(connection_to(server), tmp_path)
+    app, store = app_with(held, tmp_path)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_until(pilot, held.asked.is_set)
+            # While the server starts: every stored session listed, no session rebuilt (no
+            # transcript read), no client opened, the composer focused and taking keys.
+            assert listed_titles(app) == ["Paris trip", "Groceries"]
+            assert app.sessions == {} and not is_open(app.workspace)
+            shows = on_screen(app)
+            assert shows("Paris trip") and shows("Groceries") and shows("Connecting")
+            assert isinstance(app.focused, Composer)
+            await pilot.press(*"still there?")
+            assert app.query_one(Composer).text == "still there?"
+            assert not app.check_action("new_session", ())  # no session can start without a client
+
+            held.release()
+            await wait_until(pilot, lambda: first_session_drawn(app._view) and app.current.title == "Groceries")  # type: ignore[union-attr]
+            await wait_until(pilot, lambda: not app.query(ListedItem))  # each row gave its place to the session's own
+            assert [app.sessions[item.session_id].title for item in app.query(SessionItem)] == ["Paris trip", "Groceries"]
+            assert app.query_one(Composer).text.endswith("still there?")
+            assert "apples" in app.current.transcript.messages[0].text  # type: ignore[union-attr]
+            assert app.check_action("new_session", ())
+    finally:
+        store.close()
+
+
+async def test_an_empty_store_starts_its_first_session_once_connected_keeping_what_was_typed(
+    held: HeldConnection, tmp_path: Path
+) -> None:
+    app, store = app_with(held, tmp_path)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_until(pilot, held.asked.is_set)
+            assert not app.query(ListedItem) and app.current is None
+            await pilot.press(*"hello")
+            held.release()
+            await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
+            assert app.current.title == "Session 1"  # type: ignore[union-attr]
+            assert app.query_one(Composer).text == "hello"
+            assert "embedded server" in app.sub_title
+    finally:
+        store.close()
