@@ -108,5 +108,6 @@ async def test_an_empty_store_starts_its_first_session_once_connected_keeping_wh
             assert app.current.title == "Session 1"  # type: ignore[union-attr]
             assert app.query_one(Composer).text == "hello"
             assert "embedded server" in app.sub_title
+            assert not app._clock.ticking  # idle: the sidebar's clock sleeps until a session waits
     finally:
         store.close()

@@ -31,6 +31,7 @@ from tui_app.ui.flows.session_actions import SessionActions
 from tui_app.ui.flows.session_view import SessionView
 from tui_app.ui.flows.settings_flow import SettingsFlow
 from tui_app.ui.flows.storage_flow import StorageFlow
+from tui_app.ui.flows.waiting_clock import WaitingClock
 from tui_app.ui.keymap import BindingInfo, catalogue, keymap_problems, unknown_ids
 from tui_app.ui.palette import app_commands
 from tui_app.ui.remembered import Remembered
@@ -170,15 +171,14 @@ class TuiApp(EarlyKeys, ReportActions, FilesAction, CockpitApp):
         self._settings_flow = SettingsFlow(self, self.loaded_settings, self.apply_settings)
         self._storage = StorageFlow(self, workspace, self.query_one(StorageBanner), self._view.switch, self.new_session)
         self._notice_rules = NoticeRules(self, workspace, self.notices)
+        self._clock = WaitingClock(self, workspace, self._view.tick)  # (only while a session waits)
         begin(self, self._view, self.connecting, self.new_session, self.notices, self._problems)
-        # Cheap, and rare enough to cost nothing while idle.
-        self.set_interval(30, workspace.check_idle)
-        self.set_interval(1, self._view.tick)
+        self.set_interval(30, workspace.check_idle)  # cheap, and rare enough to cost nothing while idle
         self._composer.focus()
         exit_after_first_paint_if_asked(self, self._view)
 
     async def on_unmount(self) -> None:
-        for flow in (self._view, self._questions, self._sending, self._storage, self._notice_rules):
+        for flow in (self._view, self._questions, self._sending, self._storage, self._notice_rules, self._clock):
             flow.detach()
         await self.workspace.aclose()
 
