@@ -26,17 +26,20 @@ from tui_app.workspace.connecting import is_open, provisional
 
 
 class HeldConnection:
-    """`connecting` for the app: says when it is asked, and returns only once `release`d."""
+    """`connecting` for the app: says when it is asked, and returns only once `release`d: the
+    embedded server as the local backend, and as Stewrd too (it serves both APIs), as the CLI
+    adds the other backends whose keys it finds."""
 
     def __init__(self, server: EmbeddedServer) -> None:
         self.server = server
         self.asked = threading.Event()
         self._go = threading.Event()
 
-    def __call__(self) -> Connection:
+    def __call__(self) -> tuple[Connection, ...]:
         self.asked.set()
         self._go.wait(60)
-        return connection_to(self.server)
+        local = connection_to(self.server)
+        return local, Connection("stewrd", local.base_url, local.api_key)
 
     def release(self) -> None:
         self._go.set()
@@ -108,6 +111,7 @@ async def test_an_empty_store_starts_its_first_session_once_connected_keeping_wh
             assert app.current.title == "Session 1"  # type: ignore[union-attr]
             assert app.query_one(Composer).text == "hello"
             assert "embedded server" in app.sub_title
+            assert list(app.workspace.connections) == ["local", "stewrd"]  # the default first
             assert not app._clock.ticking  # idle: the sidebar's clock sleeps until a session waits
     finally:
         store.close()

@@ -1,13 +1,16 @@
 """`tui-app` with no command: the full-screen app, built and painted before the embedded server
-starts. The app gets a provisional connection and `LateServer.connect`, which it calls on a
+starts, before any HTTP client exists and before the keyring is asked for the other backends'
+keys. The app gets a provisional connection and a `connecting` callable, which it calls on a
 worker thread once its first screen is written (`ui/flows/first_paint.py`); the server stops
-when the app has ended.
+when the app has ended. A remote backend's own settings are read before (a missing key is said
+at once, exit 2).
 """
 
 from __future__ import annotations
 
 import argparse
 import threading
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -57,9 +60,11 @@ def run_app(
     stored: KeyLookup,
     retry: RetryPolicy | None,
     mask: SecretMask,
-    more: tuple[Connection, ...],
+    more: Callable[[], tuple[Connection, ...]],
 ) -> int:
-    """Run the app until it ends; its exit status (70 and a crash report if it crashed)."""
+    """Run the app until it ends; its exit status (70 and a crash report if it crashed). `more`
+    gives the other backends a new session may choose (it may ask the keyring: it is called
+    after the first paint, off the app's loop)."""
     from tui_app.cli.activity_log import log_activity
     from tui_app.ui.app import TuiApp
     from tui_app.ui.remembered import Remembered
@@ -71,18 +76,18 @@ def run_app(
         if registry.spec(backend).embedded:
             server = LateServer(backend, args.speed, directory, retry, mask)
             running.callback(server.close)  # (before the store closes: the app's last writes are done)
-            connection, connecting = provisional(backend, retry), server.connect
+            first, live = provisional(backend, retry), server.connect
         else:
-            connection, connecting = running.enter_context(connect(backend, args.base_url, stored=stored, retry=retry)), None
-            mask.add(connection.api_key.reveal())
+            first = running.enter_context(connect(backend, args.base_url, stored=stored, retry=retry))
+            mask.add(first.api_key.reveal())
+            live = lambda: first  # noqa: E731  (its client opens after the first paint)
         app = TuiApp(
-            connection,
+            first,
             model=model,
             store=store,
             settings=loaded,
             remembered=Remembered.load(directory),
-            more=more,
-            connecting=connecting,
+            connecting=lambda: (live(), *more()),
         )
         log_activity(app.workspace)
         return crash.run_app(app, directory, mask)

@@ -216,7 +216,7 @@ def _run(args: argparse.Namespace, mask: SecretMask) -> int:
         log.info("tui-app %s %s, backend %s (pid %d)", __version__, args.command or "run", backend, os.getpid())
         if args.command == "ask":
             return run_ask(args, loaded, stored, limits)
-        return run_app(args, loaded, backend, model, stored, limits, mask, other_remotes(backend, stored))
+        return run_app(args, loaded, backend, model, stored, limits, mask, lambda: other_remotes(backend, stored))
     except StoreUnavailable as error:
         return _failed(str(error), 3)
     except ConfigError as error:

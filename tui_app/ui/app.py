@@ -6,7 +6,7 @@ belongs to the workspace (`tui_app.workspace`), which the views follow (`ui/flow
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from textual import on
 from textual.app import ComposeResult, SystemCommand
@@ -53,7 +53,7 @@ from tui_app.ui.widgets.side_column import MainRow, SideColumn
 from tui_app.ui.widgets.storage_banner import StorageBanner
 from tui_app.ui.widgets.transcript.transcript_view import TranscriptView
 from tui_app.ui.widgets.usage_panel import UsagePanel
-from tui_app.workspace.connecting import is_open
+from tui_app.workspace.connecting import Connecting, is_open
 from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.workspace import Store, Workspace
 
@@ -73,7 +73,7 @@ class TuiApp(EarlyKeys, ReportActions, FilesAction, CockpitApp):
         settings: LoadedSettings | None = None,
         remembered: Remembered | None = None,
         more: tuple[Connection, ...] = (),
-        connecting: Callable[[], Connection] | None = None,  # the live `connection`, after the first paint
+        connecting: Connecting | None = None,  # the live `connection` (and more), after the first paint
     ) -> None:
         super().__init__()
         self.connecting = connecting

@@ -1,11 +1,12 @@
 """The app's start: its first screen is painted before the embedded server runs and before any
 transcript is read.
 
-With a `connecting` callable (the CLI's: it starts the embedded server), the first frame shows
-the stored sessions from their records alone and says "connecting…"; once it is written the
-server starts on a worker thread, its connection takes the provisional one's place, the HTTP
-clients open, and the stored sessions are restored (or a new one starts). Keys typed meanwhile
-stay in the composer (`early_keys.py`, and the first switch keeps them).
+With a `connecting` callable (the CLI's: it starts the embedded server, and looks up the keys of
+the other backends), the first frame shows the stored sessions from their records alone and says
+"connecting…"; once it is written `connecting` runs on a worker thread, the live connections take
+the provisional one's place, the HTTP clients open, and the stored sessions are restored (or a
+new one starts). Keys typed meanwhile stay in the composer (`early_keys.py`; the first switch
+keeps them).
 
 For timing a cold start as a whole process (benchmarks/cold_start.py): with
 `TUI_APP_EXIT_AFTER_FIRST_PAINT` set, the app quits once its first session is drawn.
@@ -19,10 +20,9 @@ from collections.abc import Callable, Iterable
 
 from textual.app import App
 
-from tui_app.backends.connection import Connection
 from tui_app.ui.flows.notices import NoticeBoard
 from tui_app.ui.flows.session_view import SessionView
-from tui_app.workspace.connecting import attach
+from tui_app.workspace.connecting import Connecting, attach
 from tui_app.workspace.restore import listed
 
 EXIT_AFTER_FIRST_PAINT = "TUI_APP_EXIT_AFTER_FIRST_PAINT"
@@ -31,7 +31,7 @@ EXIT_AFTER_FIRST_PAINT = "TUI_APP_EXIT_AFTER_FIRST_PAINT"
 PAINT_WAIT_LIMIT = 1.0
 """Seconds to wait for the first refresh at most: the start is never held back for longer."""
 
-CONNECTING = "Connecting to the {}… (you can type already)"
+CONNECTING = "Connecting to {}… (you can type already)"
 RESTORING = "Restoring {} stored sessions… (you can type already)"
 
 
@@ -55,7 +55,7 @@ async def after_first_paint(app: App[None]) -> None:
 def begin(
     app: App[None],
     view: SessionView,
-    connecting: Callable[[], Connection] | None,
+    connecting: Connecting | None,
     new_session: Callable[[], object],
     notices: NoticeBoard,
     problems: Iterable[str],
@@ -73,7 +73,8 @@ def begin(
         kept = [name for name, connection in workspace.connections.items() if connection.persistent]
         stored = listed(workspace.store, kept)
         view.sidebar.list_stored(stored)
-    view.title.update(CONNECTING.format(workspace.connection.where))
+    connection = workspace.connection
+    view.title.update(CONNECTING.format(f"the {connection.where}" if connection.spec.embedded else connection.where))
     app.sub_title = f"{workspace.connection.backend} · connecting…"
     app.run_worker(_connect(app, view, connecting, new_session, notices, list(problems), len(stored)), group="switch")
 
@@ -81,7 +82,7 @@ def begin(
 async def _connect(
     app: App[None],
     view: SessionView,
-    connecting: Callable[[], Connection],
+    connecting: Connecting,
     new_session: Callable[[], object],
     notices: NoticeBoard,
     problems: list[str],
@@ -89,8 +90,10 @@ async def _connect(
 ) -> None:
     await after_first_paint(app)
     workspace = view.workspace
-    # Starting the server is mostly imports: on a thread, the loop keeps taking keys.
-    attach(workspace, await asyncio.to_thread(connecting))
+    # Starting the server is mostly imports, and keys may come from a keyring: on a thread, the
+    # loop keeps taking keys.
+    for connection in await asyncio.to_thread(connecting):
+        attach(workspace, connection)
     workspace.open()
     app.sub_title = f"{workspace.connection.backend} · {workspace.connection.where}"
     notices.startup(problems, workspace.connection.notice)
