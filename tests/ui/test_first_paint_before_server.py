@@ -21,7 +21,8 @@ from tui_app.ui.app import TuiApp
 from tui_app.ui.flows.first_paint import first_session_drawn
 from tui_app.ui.remembered import Remembered
 from tui_app.ui.widgets.composer import Composer
-from tui_app.ui.widgets.session_sidebar import ListedItem, SessionItem
+from tui_app.ui.widgets.session_sidebar import ListedItem, RowText, SessionItem
+from tui_app.workspace.reopen import Place
 from tui_app.workspace.connecting import is_open, provisional
 
 
@@ -90,9 +91,33 @@ async def test_the_first_screen_lists_the_stored_sessions_before_the_server_is_a
             await wait_until(pilot, lambda: first_session_drawn(app._view) and app.current.title == "Groceries")  # type: ignore[union-attr]
             await wait_until(pilot, lambda: not app.query(ListedItem))  # each row gave its place to the session's own
             assert [app.sessions[item.session_id].title for item in app.query(SessionItem)] == ["Paris trip", "Groceries"]
+            assert [session.title for session in app.workspace.order] == ["Paris trip", "Groceries"]  # (Ctrl+G numbers)
             assert app.query_one(Composer).text.endswith("still there?")
             assert "apples" in app.current.transcript.messages[0].text  # type: ignore[union-attr]
             assert app.check_action("new_session", ())
+    finally:
+        store.close()
+
+
+async def test_the_session_viewed_last_is_read_and_shown_first_and_every_unread_mark_is_kept(
+    server: EmbeddedServer, held: HeldConnection, tmp_path: Path
+) -> None:
+    paris, groceries = await two_sessions(connection_to(server), tmp_path)
+    remembered = Remembered.load(tmp_path)
+    remembered.place = Place(paris.id, frozenset({groceries.id}))
+    remembered.save()
+    app, store = app_with(held, tmp_path)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_until(pilot, held.asked.is_set)
+            held.release()
+            await wait_until(pilot, lambda: len(app.query(SessionItem)) == 2 and not app.query(ListedItem))
+            await wait_until(pilot, lambda: first_session_drawn(app._view))
+            assert app.current is not None and app.current.id == paris.id
+            assert app.workspace.unread == {groceries.id}
+            [row] = [item for item in app.query(SessionItem) if item.session_id == groceries.id]
+            await wait_until(pilot, lambda: "● new" in str(row.query_one(RowText).render()))
+        assert Remembered.load(tmp_path).place == Place(paris.id, frozenset({groceries.id}))
     finally:
         store.close()
 

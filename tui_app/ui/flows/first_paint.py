@@ -23,6 +23,7 @@ from textual.app import App
 from tui_app.ui.flows.notices import NoticeBoard
 from tui_app.ui.flows.session_view import SessionView
 from tui_app.workspace.connecting import Connecting, attach
+from tui_app.workspace.reopen import reopen
 from tui_app.workspace.restore import listed
 
 EXIT_AFTER_FIRST_PAINT = "TUI_APP_EXIT_AFTER_FIRST_PAINT"
@@ -99,10 +100,28 @@ async def _connect(
     notices.startup(problems, workspace.connection.notice)
     if stored:
         view.title.update(RESTORING.format(stored))
-    await view.first_session(new_session)
+    await first_session_in_stages(view, new_session)
     view.sidebar.drop_listed()  # stored sessions not restored after all (their server forgets them)
     if workspace.current is None:
         view.title.update("")
+
+
+async def first_session_in_stages(view: SessionView, new_session: Callable[[], object]) -> None:
+    """The session on screen last time (else the latest) as soon as it alone is read and drawn,
+    then the other stored ones; or a new session when none is stored."""
+    workspace, place = view.workspace, view.remembered.place
+
+    async def shown() -> None:
+        if (session := reopen(workspace, place)) is not None:
+            await view.switch(session)
+
+    # Marks of sessions not read yet stay remembered through the first switch (which saves the place).
+    workspace.unread.update(place.unread)
+    if not await workspace.restore(place.current, shown):
+        new_session()
+    workspace.unread.intersection_update(workspace.sessions)  # (sessions gone since: no mark)
+    for session in workspace.order:
+        view.sidebar.refresh_session(session, session.id in workspace.unread)
 
 
 def first_session_drawn(view: SessionView) -> bool:
