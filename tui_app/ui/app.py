@@ -21,7 +21,7 @@ from tui_app.ui.app_bindings import APP_BINDINGS
 from tui_app.ui.flows.files_flow import FILES_PLACES, FilesAction
 from tui_app.ui.flows.early_keys import EarlyKeys
 from tui_app.ui.app_cockpit import COCKPIT_PLACES, CockpitApp
-from tui_app.ui.flows.first_paint import begin, exit_after_first_paint_if_asked
+from tui_app.ui.flows.first_paint import begin, exit_after_first_paint_if_asked, listed_at_start
 from tui_app.ui.flows.notice_rules import NoticeRules
 from tui_app.ui.flows.notices import NoticeBoard
 from tui_app.ui.flows.questions import QuestionFlow
@@ -143,7 +143,7 @@ class TuiApp(EarlyKeys, ReportActions, FilesAction, CockpitApp):
         yield StorageBanner()
         with MainRow(id="main"):
             with SideColumn(id="side"):
-                yield SessionSidebar()
+                yield SessionSidebar(listed_at_start(self.workspace, self.connecting))
                 yield UsagePanel()
             with Vertical(id="chat"):
                 yield Static(id="session-title", markup=False)  # a title is the user's (or service's) text

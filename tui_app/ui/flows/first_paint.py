@@ -24,7 +24,9 @@ from tui_app.ui.flows.notices import NoticeBoard
 from tui_app.ui.flows.session_view import SessionView
 from tui_app.workspace.connecting import Connecting, attach
 from tui_app.workspace.reopen import reopen
-from tui_app.workspace.restore import listed
+from tui_app.ui.widgets.session_sidebar import ListedItem
+from tui_app.workspace.restore import Listed, listed
+from tui_app.workspace.workspace import Workspace
 
 EXIT_AFTER_FIRST_PAINT = "TUI_APP_EXIT_AFTER_FIRST_PAINT"
 """Set (to anything) in the environment, the app quits once its first screen is painted."""
@@ -53,6 +55,14 @@ async def after_first_paint(app: App[None]) -> None:
         limit.stop()
 
 
+def listed_at_start(workspace: Workspace, connecting: Connecting | None) -> list[Listed]:
+    """The stored sessions the sidebar lists in the first frame, from their records (one query),
+    when the sessions are restored after it (with `connecting`)."""
+    if connecting is None or workspace.store is None:
+        return []
+    return listed(workspace.store, [name for name, c in workspace.connections.items() if c.persistent])
+
+
 def begin(
     app: App[None],
     view: SessionView,
@@ -69,15 +79,11 @@ def begin(
         notices.startup(problems, workspace.connection.notice)
         app.run_worker(view.first_session(new_session), group="switch")
         return
-    stored = []
-    if workspace.store is not None:
-        kept = [name for name, connection in workspace.connections.items() if connection.persistent]
-        stored = listed(workspace.store, kept)
-        view.sidebar.list_stored(stored)
+    stored = len(view.sidebar.query(ListedItem))
     connection = workspace.connection
     view.title.update(CONNECTING.format(f"the {connection.where}" if connection.spec.embedded else connection.where))
     app.sub_title = f"{workspace.connection.backend} · connecting…"
-    app.run_worker(_connect(app, view, connecting, new_session, notices, list(problems), len(stored)), group="switch")
+    app.run_worker(_connect(app, view, connecting, new_session, notices, list(problems), stored), group="switch")
 
 
 async def _connect(

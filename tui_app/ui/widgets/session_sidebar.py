@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from textual import on
@@ -87,19 +88,19 @@ class SessionSidebar(Vertical):
 
         session_id: str
 
+    def __init__(self, listed: Sequence[Listed] = ()) -> None:
+        """`listed`: stored sessions to list from their records until they are restored."""
+        super().__init__()
+        self._listed = listed
+
     def compose(self) -> ComposeResult:
         yield Label("Sessions", classes="panel-title", id="sessions-title")
-        yield ListView(id="session-list")
+        yield ListView(*map(ListedItem, self._listed), id="session-list")  # in the first frame
 
     def show_waiting(self, count: int) -> None:
         """The questions waiting in every session (F6 lists them), in the title."""
         title = self.query_one("#sessions-title", Label)
         title.update(f"Sessions · ? {count} waiting" if count else "Sessions")
-
-    def list_stored(self, sessions: list[Listed]) -> None:
-        """Rows for the stored sessions before they are restored; each gives its place to the
-        session's own row when it is added."""
-        self.query_one(ListView).extend(ListedItem(one) for one in sessions)
 
     def drop_listed(self) -> None:
         """The rows of stored sessions that were not restored go."""
