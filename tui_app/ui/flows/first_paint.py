@@ -22,9 +22,9 @@ from textual.app import App
 
 from tui_app.ui.flows.notices import NoticeBoard
 from tui_app.ui.flows.session_view import SessionView
+from tui_app.ui.widgets.session_sidebar import ListedItem
 from tui_app.workspace.connecting import Connecting, attach
 from tui_app.workspace.reopen import reopen
-from tui_app.ui.widgets.session_sidebar import ListedItem
 from tui_app.workspace.restore import Listed, listed
 from tui_app.workspace.workspace import Workspace
 
@@ -145,9 +145,10 @@ def exit_after_first_paint_if_asked(app: App[None], view: SessionView) -> None:
         return
 
     # A little after the screen that shows the first session is written (its after-refresh
-    # callbacks run then): on a loaded machine a fixed delay from `painted()` could exit first.
+    # callbacks run then), and every stored session is restored: on a loaded machine, an exit
+    # while the others were read could beat the first session's frame to the terminal.
     def exit_when_painted() -> None:
-        if first_session_drawn(view):
+        if first_session_drawn(view) and not view.sidebar.query(ListedItem):
             poll.stop()
             app.screen.call_after_refresh(lambda: app.set_timer(0.5, app.exit))
 
