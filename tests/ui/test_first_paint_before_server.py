@@ -23,7 +23,7 @@ from tui_app.ui.remembered import Remembered
 from tui_app.ui.widgets.composer import Composer
 from tui_app.ui.widgets.session_sidebar import ListedItem, RowText, SessionItem
 from tui_app.workspace.reopen import Place
-from tui_app.workspace.connecting import is_open, provisional
+from tui_app.workspace.connecting import Connecting, is_open, provisional
 
 
 class HeldConnection:
@@ -36,11 +36,14 @@ class HeldConnection:
         self.asked = threading.Event()
         self._go = threading.Event()
 
-    def __call__(self) -> tuple[Connection, ...]:
+    def live(self) -> Connection:
         self.asked.set()
         self._go.wait(60)
+        return connection_to(self.server)
+
+    def more(self) -> tuple[Connection, ...]:
         local = connection_to(self.server)
-        return local, Connection("stewrd", local.base_url, local.api_key)
+        return (Connection("stewrd", local.base_url, local.api_key),)
 
     def release(self) -> None:
         self._go.set()
@@ -55,7 +58,8 @@ def held(server: EmbeddedServer) -> Iterator[HeldConnection]:
 
 def app_with(held: HeldConnection, directory: Path) -> tuple[TuiApp, Store]:
     store = Store(directory / "tui-app.db")
-    app = TuiApp(provisional("local"), store=store, remembered=Remembered.load(directory), connecting=held)
+    connecting = Connecting(held.live, held.more)
+    app = TuiApp(provisional("local"), store=store, remembered=Remembered.load(directory), connecting=connecting)
     return app, store
 
 
@@ -136,7 +140,8 @@ async def test_an_empty_store_starts_its_first_session_once_connected_keeping_wh
             assert app.current.title == "Session 1"  # type: ignore[union-attr]
             assert app.query_one(Composer).text == "hello"
             assert "embedded server" in app.sub_title
-            assert list(app.workspace.connections) == ["local", "stewrd"]  # the default first
+            await wait_until(pilot, lambda: list(app.workspace.connections) == ["local", "stewrd"])  # the default first
+            assert is_open(app.workspace) and "stewrd" in app.workspace._backends  # its client too
             assert not app._clock.ticking  # idle: the sidebar's clock sleeps until a session waits
     finally:
         store.close()

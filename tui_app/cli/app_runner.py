@@ -23,7 +23,7 @@ from tui_app.cli.secret_mask import SecretMask
 from tui_app.persistence.store_access import open_store
 from tui_app.settings.backend_choice import KeyLookup, data_dir
 from tui_app.settings.user_settings import LoadedSettings
-from tui_app.workspace.connecting import provisional
+from tui_app.workspace.connecting import Connecting, provisional
 
 
 class LateServer:
@@ -87,7 +87,7 @@ def run_app(
             store=store,
             settings=loaded,
             remembered=Remembered.load(directory),
-            connecting=lambda: (live(), *more()),
+            connecting=Connecting(live, more),
         )
         log_activity(app.workspace)
         return crash.run_app(app, directory, mask)

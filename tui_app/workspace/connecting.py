@@ -6,6 +6,7 @@ one takes its place before `Workspace.open`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from tui_app.backends.api_key import ApiKey
 from tui_app.backends.connection import Connection
@@ -13,9 +14,14 @@ from tui_app.backends.http_backend import RetryPolicy
 from tui_app.workspace.workspace import Workspace
 
 
-Connecting = Callable[[], Sequence[Connection]]
-"""Called off the loop after the app's first paint: the live connections, the first for the
-provisional one's backend, then those of other backends a new session may choose."""
+@dataclass(frozen=True, slots=True)
+class Connecting:
+    """What the app calls off its loop after its first paint: `live` gives the connection that
+    replaces the provisional one; `more`, the other backends a new session may choose (it may wait
+    on a keyring: it is called beside the restore, not before it)."""
+
+    live: Callable[[], Connection]
+    more: Callable[[], Sequence[Connection]] = tuple
 
 
 def provisional(backend: str, retry: RetryPolicy | None = None) -> Connection:
@@ -29,6 +35,13 @@ def attach(workspace: Workspace, connection: Connection) -> None:
     if workspace.connection.backend == connection.backend:
         workspace.connection = connection
     workspace.connections[connection.backend] = connection
+
+
+def join(workspace: Workspace, connection: Connection) -> None:
+    """After `Workspace.open`: one more backend, with its client, for the sessions started from now."""
+    if connection.backend not in workspace.connections:
+        workspace.connections[connection.backend] = connection
+        workspace._backends[connection.backend] = connection.open_backend()  # (see is_open)
 
 
 def is_open(workspace: Workspace) -> bool:

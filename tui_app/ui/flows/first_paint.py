@@ -23,7 +23,7 @@ from textual.app import App
 from tui_app.ui.flows.notices import NoticeBoard
 from tui_app.ui.flows.session_view import SessionView
 from tui_app.ui.widgets.session_sidebar import ListedItem
-from tui_app.workspace.connecting import Connecting, attach
+from tui_app.workspace.connecting import Connecting, attach, join
 from tui_app.workspace.reopen import reopen
 from tui_app.workspace.restore import Listed, listed
 from tui_app.workspace.workspace import Workspace
@@ -97,11 +97,10 @@ async def _connect(
 ) -> None:
     await after_first_paint(app)
     workspace = view.workspace
-    # Starting the server is mostly imports, and keys may come from a keyring: on a thread, the
-    # loop keeps taking keys.
-    for connection in await asyncio.to_thread(connecting):
-        attach(workspace, connection)
+    # Starting the server is mostly imports: on a thread, the loop keeps taking keys.
+    attach(workspace, await asyncio.to_thread(connecting.live))
     workspace.open()
+    app.run_worker(_join_more(workspace, connecting))
     app.sub_title = f"{workspace.connection.backend} · {workspace.connection.where}"
     notices.startup(problems, workspace.connection.notice)
     if stored:
@@ -110,6 +109,12 @@ async def _connect(
     view.sidebar.drop_listed()  # stored sessions not restored after all (their server forgets them)
     if workspace.current is None:
         view.title.update("")
+
+
+async def _join_more(workspace: Workspace, connecting: Connecting) -> None:
+    # A keyring may take seconds to answer (seen: 3.4 s over D-Bus): the sessions do not wait.
+    for connection in await asyncio.to_thread(connecting.more):
+        join(workspace, connection)
 
 
 async def first_session_in_stages(view: SessionView, new_session: Callable[[], object]) -> None:
