@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import connection_to, wait_until
-from tests.stored_sessions import two_sessions
+from tests.stored_sessions import record_session, two_sessions
 from tui_app.backends.connection import Connection
 from tui_app.persistence.store import Store
 from tui_app.server.runner import EmbeddedServer
@@ -76,13 +76,15 @@ async def test_the_first_screen_lists_the_stored_sessions_before_the_server_is_a
     server: EmbeddedServer, held: HeldConnection, tmp_path: Path
 ) -> None:
     await two_sessions(connection_to(server), tmp_path)
+    with Store(tmp_path / "tui-app.db") as kept:  # a session of a backend whose key comes late (`more`)
+        await record_session(held.more()[0], kept, "Stewrd chat", "hello there")
     app, store = app_with(held, tmp_path)
     try:
         async with app.run_test(size=(100, 30)) as pilot:
             await wait_until(pilot, held.asked.is_set)
             # While the server starts: every stored session listed, no session rebuilt (no
             # transcript read), no client opened, the composer focused and taking keys.
-            assert listed_titles(app) == ["Paris trip", "Groceries"]
+            assert listed_titles(app) == ["Paris trip", "Groceries", "Stewrd chat"]
             assert app.sessions == {} and not is_open(app.workspace)
             shows = on_screen(app)
             assert shows("Paris trip") and shows("Groceries") and shows("Connecting")
@@ -92,12 +94,15 @@ async def test_the_first_screen_lists_the_stored_sessions_before_the_server_is_a
             assert not app.check_action("new_session", ())  # no session can start without a client
 
             held.release()
-            await wait_until(pilot, lambda: first_session_drawn(app._view) and app.current.title == "Groceries")  # type: ignore[union-attr]
+            await wait_until(pilot, lambda: first_session_drawn(app._view) and app.current.title == "Stewrd chat")  # type: ignore[union-attr]
             await wait_until(pilot, lambda: not app.query(ListedItem))  # each row gave its place to the session's own
-            assert [app.sessions[item.session_id].title for item in app.query(SessionItem)] == ["Paris trip", "Groceries"]
-            assert [session.title for session in app.workspace.order] == ["Paris trip", "Groceries"]  # (Ctrl+G numbers)
+            titles = ["Paris trip", "Groceries", "Stewrd chat"]
+            assert [app.sessions[item.session_id].title for item in app.query(SessionItem)] == titles
+            assert [session.title for session in app.workspace.order] == titles  # (Ctrl+G numbers)
             assert app.query_one(Composer).text.endswith("still there?")
-            assert "apples" in app.current.transcript.messages[0].text  # type: ignore[union-attr]
+            assert "hello there" in app.current.transcript.messages[0].text  # type: ignore[union-attr]
+            groceries = next(s for s in app.sessions.values() if s.title == "Groceries")
+            assert "apples" in groceries.transcript.messages[0].text
             assert app.check_action("new_session", ())
     finally:
         store.close()
@@ -140,8 +145,7 @@ async def test_an_empty_store_starts_its_first_session_once_connected_keeping_wh
             assert app.current.title == "Session 1"  # type: ignore[union-attr]
             assert app.query_one(Composer).text == "hello"
             assert "embedded server" in app.sub_title
-            await wait_until(pilot, lambda: list(app.workspace.connections) == ["local", "stewrd"])  # the default first
-            assert is_open(app.workspace) and "stewrd" in app.workspace._backends  # its client too
+            assert list(app.workspace.connections) == ["local", "stewrd"]  # the default first
             assert not app._clock.ticking  # idle: the sidebar's clock sleeps until a session waits
     finally:
         store.close()

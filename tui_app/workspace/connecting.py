@@ -16,9 +16,10 @@ from tui_app.workspace.workspace import Workspace
 
 @dataclass(frozen=True, slots=True)
 class Connecting:
-    """What the app calls off its loop after its first paint: `live` gives the connection that
-    replaces the provisional one; `more`, the other backends a new session may choose (it may wait
-    on a keyring: it is called beside the restore, not before it)."""
+    """What the app calls off its loop after its first paint, side by side: `live` gives the
+    connection that replaces the provisional one (it may start a server); `more`, the other
+    backends a new session may choose, whose stored sessions are restored too (it may wait on a
+    keyring)."""
 
     live: Callable[[], Connection]
     more: Callable[[], Sequence[Connection]] = tuple
@@ -35,13 +36,6 @@ def attach(workspace: Workspace, connection: Connection) -> None:
     if workspace.connection.backend == connection.backend:
         workspace.connection = connection
     workspace.connections[connection.backend] = connection
-
-
-def join(workspace: Workspace, connection: Connection) -> None:
-    """After `Workspace.open`: one more backend, with its client, for the sessions started from now."""
-    if connection.backend not in workspace.connections:
-        workspace.connections[connection.backend] = connection
-        workspace._backends[connection.backend] = connection.open_backend()  # (see is_open)
 
 
 def is_open(workspace: Workspace) -> bool:

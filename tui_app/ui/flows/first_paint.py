@@ -23,7 +23,8 @@ from textual.app import App
 from tui_app.ui.flows.notices import NoticeBoard
 from tui_app.ui.flows.session_view import SessionView
 from tui_app.ui.widgets.session_sidebar import ListedItem
-from tui_app.workspace.connecting import Connecting, attach, join
+from tui_app.backends.registry import remote_names
+from tui_app.workspace.connecting import Connecting, attach
 from tui_app.workspace.reopen import reopen
 from tui_app.workspace.restore import Listed, listed
 from tui_app.workspace.workspace import Workspace
@@ -57,10 +58,11 @@ async def after_first_paint(app: App[None]) -> None:
 
 def listed_at_start(workspace: Workspace, connecting: Connecting | None) -> list[Listed]:
     """The stored sessions the sidebar lists in the first frame, from their records (one query),
-    when the sessions are restored after it (with `connecting`)."""
+    when the sessions are restored after it (with `connecting`): those of the app's backend and
+    of every remote one (which are restored is known once the keys are; the others' rows go)."""
     if connecting is None or workspace.store is None:
         return []
-    return listed(workspace.store, [name for name, c in workspace.connections.items() if c.persistent])
+    return listed(workspace.store, {*workspace.connections, *remote_names()})
 
 
 def begin(
@@ -97,10 +99,12 @@ async def _connect(
 ) -> None:
     await after_first_paint(app)
     workspace = view.workspace
-    # Starting the server is mostly imports: on a thread, the loop keeps taking keys.
-    attach(workspace, await asyncio.to_thread(connecting.live))
+    # Starting the server is mostly imports, a keyring may take seconds to answer (seen: 3.4 s
+    # over D-Bus): on threads, side by side, while the loop keeps taking keys.
+    live, more = await asyncio.gather(asyncio.to_thread(connecting.live), asyncio.to_thread(connecting.more))
+    for connection in (live, *more):
+        attach(workspace, connection)
     workspace.open()
-    app.run_worker(_join_more(workspace, connecting))
     app.sub_title = f"{workspace.connection.backend} · {workspace.connection.where}"
     notices.startup(problems, workspace.connection.notice)
     if stored:
@@ -109,12 +113,6 @@ async def _connect(
     view.sidebar.drop_listed()  # stored sessions not restored after all (their server forgets them)
     if workspace.current is None:
         view.title.update("")
-
-
-async def _join_more(workspace: Workspace, connecting: Connecting) -> None:
-    # A keyring may take seconds to answer (seen: 3.4 s over D-Bus): the sessions do not wait.
-    for connection in await asyncio.to_thread(connecting.more):
-        join(workspace, connection)
 
 
 async def first_session_in_stages(view: SessionView, new_session: Callable[[], object]) -> None:
