@@ -1,17 +1,27 @@
-"""Target 6: cold start to a usable screen, timed as a whole process.
+"""Target 6: cold start to a usable screen, timed as a whole process, against the toolkit's floor.
 
-`tui-app` runs in a pseudo-terminal of 100x40 with `TUI_APP_EXIT_AFTER_FIRST_PAINT=1`, which
-makes it quit 0.5 s after its first session is drawn (the embedded server started, the stored
-sessions restored). The figure is the wall time from starting the process until its first
-screen reaches the terminal (and until it exits), median of several runs; the same with a store
-of 20 sessions of 500 messages.
+    python -m benchmarks.cold_start [--runs 5] [--rev REV ...]
+
+`tui-app --backend local` (the embedded server too) runs in a pseudo-terminal of 100x40 with
+`TUI_APP_EXIT_AFTER_FIRST_PAINT=1`, which makes it quit 0.5 s after the screen showing its first
+session is written. The figures are the wall times from starting the process until the terminal
+has received: its first screen (the sidebar's title); with 20 stored sessions of 500 messages,
+the first stored session's row; the session on screen (its title above the transcript: a new one
+for an empty store, the latest stored one otherwise); and its exit. Medians of several runs,
+every version and the floor taken in turns in the same run (the machine's load moves), so the
+ratios hold where the absolute figures drift. The floor is a bare Textual app with a title and
+an input (`floor_start_app`), timed the same way; `--rev` measures a git revision's code beside
+the working tree (before/after figures of a change in one run). Prints one JSON line.
 """
 
 from __future__ import annotations
 
+import argparse
 import fcntl
+import json
 import os
 import pty
+import shutil
 import struct
 import subprocess
 import sys
@@ -21,43 +31,47 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks.common import median
+from benchmarks.common import machine, median
 
+ROOT = Path(__file__).resolve().parent.parent
+STORED_SESSIONS = 20
 
 PAINTED = b"Sessions"
-"""The sidebar title of the first screen painted: the screen is there when this reaches the terminal."""
+"""The sidebar title: on the first screen painted (the floor app shows the same word)."""
+LISTED = b"s0"
+"""The title of the first of the stored sessions (`ui_bench.build_store`): its row is listed."""
 
 
-def start_once(data_dir: Path, timeout: float = 60.0) -> tuple[float, float]:
-    """Seconds from starting `python -m tui_app` until its first screen reaches the terminal,
-    and until the process has exited (which includes stopping the embedded server)."""
+def shown_title(title: str) -> bytes:
+    """The title above the transcript of the session on screen (`session_view.py`): the first
+    screen is complete (a session shown, not only the frame around it) when this is written."""
+    return f"{title} \u00b7 local".encode()
+
+
+def start_once(argv: list[str], env: dict[str, str], markers: dict[str, bytes], timeout: float = 60.0) -> dict[str, float]:
+    """Seconds from starting `argv` until each of `markers` first reaches the terminal, and
+    until the process has exited (`exit`)."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
-    env = {**os.environ, "TUI_APP_EXIT_AFTER_FIRST_PAINT": "1", "TERM": "xterm-256color"}
-    env.pop("CASEDEV_API_KEY", None)
-    env.pop("STEWRD_API_KEY", None)
-
-    painted: list[float] = []
+    seen_at: dict[str, float] = {}
 
     def drain() -> None:
         # The app writes its screen to the terminal: read it, or it blocks on a full buffer.
         seen = b""
         try:
             while chunk := os.read(master, 65536):
-                if not painted:
-                    seen = seen[-16:] + chunk
-                    if PAINTED in seen:
-                        painted.append(time.perf_counter())
+                now = time.perf_counter()
+                seen = seen[-64:] + chunk
+                for name, marker in markers.items():
+                    if name not in seen_at and marker in seen:
+                        seen_at[name] = now
         except OSError:
             pass
 
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tui_app", "--backend", "local", "--data-dir", str(data_dir)],
-        stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
-    )
+    process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, cwd=ROOT)
     try:
         process.wait(timeout)
     except subprocess.TimeoutExpired:
@@ -69,9 +83,35 @@ def start_once(data_dir: Path, timeout: float = 60.0) -> tuple[float, float]:
     exited = time.perf_counter()
     reader.join(2)
     os.close(master)
-    if process.returncode != 0 or not painted:
-        raise RuntimeError(f"tui-app exited with {process.returncode}, painted: {bool(painted)}")
-    return painted[0] - started, exited - started
+    missing = [name for name in markers if name not in seen_at]
+    if process.returncode != 0 or missing:
+        raise RuntimeError(f"{argv[2]} exited with {process.returncode}, not seen: {missing}")
+    return {**{name: at - started for name, at in seen_at.items()}, "exit": exited - started}
+
+
+def _environment(tree: Path) -> dict[str, str]:
+    env = {**os.environ, "TUI_APP_EXIT_AFTER_FIRST_PAINT": "1", "TERM": "xterm-256color", "PYTHONPATH": str(tree)}
+    for name in ("CASEDEV_API_KEY", "STEWRD_API_KEY"):
+        env.pop(name, None)
+    return env
+
+
+def app_once(tree: Path, stored: Path | None) -> dict[str, float]:
+    """One start in a data directory of its own: empty, or holding a copy of the store `stored`
+    (a run changes its store: the new session, the restored ones' states)."""
+    with tempfile.TemporaryDirectory() as data_dir:
+        if stored is not None:
+            shutil.copy(stored, Path(data_dir) / "tui-app.db")
+        argv = [sys.executable, "-m", "tui_app", "--backend", "local", "--data-dir", data_dir]
+        markers = {"paint": PAINTED, "shown": shown_title(f"s{STORED_SESSIONS - 1}" if stored else "Session 1")}
+        if stored is not None:
+            markers["listed"] = LISTED
+        return start_once(argv, _environment(tree), markers)
+
+
+def floor_once() -> dict[str, float]:
+    argv = [sys.executable, "-m", "benchmarks.floor_start_app", "--exit-after-paint"]
+    return start_once(argv, _environment(ROOT), {"paint": PAINTED})
 
 
 def bare_python() -> float:
@@ -80,34 +120,55 @@ def bare_python() -> float:
     return time.perf_counter() - started
 
 
-def run(runs: int = 5) -> dict[str, float | str]:
+def _medians(runs: list[dict[str, float]], prefix: str) -> dict[str, float]:
+    names = runs[0].keys() if runs else ()
+    return {f"{prefix}_{name}_s": median([run[name] for run in runs]) for name in names}
+
+
+def run(runs: int = 5, revs: tuple[str, ...] = ()) -> dict[str, object]:
+    """Medians per version ("working tree" and each of `revs`): `empty_*_s`, `stored_*_s`; and
+    `floor_paint_s`, `bare_python_s`, the machine before and after."""
+    from benchmarks.pty_stream import archive
     from benchmarks.ui_bench import build_store
 
-    results: dict[str, float | str] = {}
-    with tempfile.TemporaryDirectory() as empty, tempfile.TemporaryDirectory() as full:
-        build_store(Path(full) / "tui-app.db", 20, 500)
-        start_once(Path(empty))  # warm-up: the file cache, .pyc files
-        empty_runs, full_runs, python_runs = [], [], []
-        try:
-            start_once(Path(full))
-        except RuntimeError as error:
-            # Seen: with 20 x 500 stored messages the first screen is not written before the
-            # exit hook fires; say so rather than lose the empty-store figures.
-            results["stored_error"] = str(error)
+    results: dict[str, object] = {"machine": machine()}
+    with tempfile.TemporaryDirectory() as scratch:
+        trees = {"working tree": ROOT, **{rev: archive(rev, Path(scratch) / rev.replace("/", "_")) for rev in revs}}
+        samples: dict[str, dict[str, list[dict[str, float]]]] = {name: {"empty": [], "stored": []} for name in trees}
+        floor_runs, python_runs = [], []
+        errors: dict[str, str] = {}
+        full = Path(scratch) / "tui-app.db"
+        build_store(full, STORED_SESSIONS, 500)
+        for tree in trees.values():
+            app_once(tree, None)  # warm-up: the file cache, .pyc files
+        floor_once()
         for _ in range(runs):
-            empty_runs.append(start_once(Path(empty)))
-            if "stored_error" not in results:
-                full_runs.append(start_once(Path(full)))
+            floor_runs.append(floor_once())
             python_runs.append(bare_python())
-    results["empty_paint_s"] = median([p for p, _ in empty_runs])
-    results["empty_exit_s"] = median([e for _, e in empty_runs])
-    results["stored_paint_s"] = median([p for p, _ in full_runs]) if full_runs else float("nan")
-    results["stored_exit_s"] = median([e for _, e in full_runs]) if full_runs else float("nan")
+            for name, tree in trees.items():
+                for kind in ("empty", "stored"):
+                    try:
+                        samples[name][kind].append(app_once(tree, full if kind == "stored" else None))
+                    except (RuntimeError, subprocess.TimeoutExpired) as error:  # a benchmark prints, it never fails
+                        errors[f"{name}/{kind}"] = str(error)
+        for name in trees:
+            results[name] = {**_medians(samples[name]["empty"], "empty"), **_medians(samples[name]["stored"], "stored")}
+    results["floor_paint_s"] = median([r["paint"] for r in floor_runs])
+    results["floor_exit_s"] = median([r["exit"] for r in floor_runs])
     results["bare_python_s"] = median(python_runs)
+    if errors:
+        results["errors"] = errors
+    results["machine_after"] = machine()
     return results
 
 
-if __name__ == "__main__":
-    import json
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.cold_start", description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--rev", action="append", default=[], help="a git revision to measure beside the working tree")
+    args = parser.parse_args()
+    print(json.dumps(run(args.runs, tuple(args.rev))))
 
-    print(json.dumps(run()))
+
+if __name__ == "__main__":
+    main()

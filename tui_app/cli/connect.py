@@ -1,19 +1,24 @@
-"""Turn settings into a live backend: start the embedded server if the local backend is chosen."""
+"""Turn settings into a live backend: start the embedded server if the local backend is chosen.
+
+The server's modules (uvicorn, Starlette) are imported only when a server starts: the app
+starts it after its first paint (`cli/app_runner.py`), so they are not on the way to it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui_app.backends import registry
 from tui_app.backends.api_key import ApiKey
 from tui_app.backends.connection import Connection
 from tui_app.backends.http_backend import RetryPolicy
 from tui_app.settings.backend_choice import KeyLookup, remote_settings
-from tui_app.server.chat_store import ChatStoreError
-from tui_app.server.options import ServerOptions
-from tui_app.server.runner import EmbeddedServer
+
+if TYPE_CHECKING:
+    from tui_app.server.runner import EmbeddedServer
 
 
 LOCAL_SERVER_FILE = "local-server.db"
@@ -21,6 +26,10 @@ LOCAL_SERVER_FILE = "local-server.db"
 
 def _embedded_server(tokens_per_second: float, data: Path | None) -> tuple[EmbeddedServer, str | None]:
     """The embedded server, keeping its chats in `data` when it can; else in memory, with why."""
+    from tui_app.server.chat_store import ChatStoreError
+    from tui_app.server.options import ServerOptions
+    from tui_app.server.runner import EmbeddedServer
+
     options = ServerOptions(tokens_per_second=tokens_per_second)
     if data is None:
         return EmbeddedServer(options), None

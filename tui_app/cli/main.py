@@ -22,10 +22,10 @@ from tui_app.cli.ask import add_ask_arguments, run_ask
 from tui_app.backends import registry
 from tui_app.settings.backend_choice import ConfigError, KeyLookup, MissingKey, choose_backend, data_dir, remote_settings
 from tui_app.backends.connection import Connection
-from tui_app.cli.connect import connect
+from tui_app.cli.app_runner import run_app
 from tui_app.cli.serve import add_serve_arguments, serve
 from tui_app.settings.user_settings import LoadedSettings, load_settings
-from tui_app.persistence.store_access import StoreUnavailable, open_store
+from tui_app.persistence.store_access import StoreUnavailable
 from tui_app.cli.web import add_web_arguments, web
 
 log = logging.getLogger("tui_app.cli")
@@ -216,27 +216,7 @@ def _run(args: argparse.Namespace, mask: SecretMask) -> int:
         log.info("tui-app %s %s, backend %s (pid %d)", __version__, args.command or "run", backend, os.getpid())
         if args.command == "ask":
             return run_ask(args, loaded, stored, limits)
-        from tui_app.cli.activity_log import log_activity
-        from tui_app.ui.app import TuiApp
-        from tui_app.ui.remembered import Remembered
-
-        directory = data_dir(args.data_dir)
-        store = open_store(directory)
-        with connect(backend, args.base_url, args.speed, directory, stored=stored, retry=limits) as connection:
-            mask.add(connection.api_key.reveal())
-            try:
-                app = TuiApp(
-                    connection,
-                    model=model,
-                    store=store,
-                    settings=loaded,
-                    remembered=Remembered.load(directory),
-                    more=other_remotes(backend, stored),
-                )
-                log_activity(app.workspace)
-                return crash.run_app(app, directory, mask)
-            finally:
-                store.close()
+        return run_app(args, loaded, backend, model, stored, limits, mask, lambda: other_remotes(backend, stored))
     except StoreUnavailable as error:
         return _failed(str(error), 3)
     except ConfigError as error:

@@ -16,6 +16,7 @@ from tui_app.server.app import create_app
 from tui_app.server.chats import ChatRegistry
 from tui_app.server.http_protocol import head_deadline_protocol
 from tui_app.server.options import ServerOptions
+from tui_app.server.quiet_server import QuietServer
 
 HOST = "127.0.0.1"
 
@@ -81,7 +82,7 @@ class EmbeddedServer:
         except BaseException:
             self._socket.close()
             raise
-        self._server = uvicorn.Server(_config(self.app, options))
+        self._server = QuietServer(_config(self.app, options))  # (idle, it does not wake the app's process)
         self._thread = threading.Thread(target=self._run, name="tui-app-server", daemon=True)
 
     @property
@@ -109,7 +110,7 @@ class EmbeddedServer:
     def stop(self) -> None:
         # Turns still running when the loop ends are interrupted by the stop, not cancelled by a user.
         self.registry.stopping = True
-        self._server.should_exit = True
+        self._server.request_exit()
         if self._thread.is_alive():
             self._thread.join(timeout=5)
         self._socket.close()

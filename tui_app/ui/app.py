@@ -21,7 +21,7 @@ from tui_app.ui.app_bindings import APP_BINDINGS
 from tui_app.ui.flows.files_flow import FILES_PLACES, FilesAction
 from tui_app.ui.flows.early_keys import EarlyKeys
 from tui_app.ui.app_cockpit import COCKPIT_PLACES, CockpitApp
-from tui_app.ui.flows.first_paint import exit_after_first_paint_if_asked
+from tui_app.ui.flows.first_paint import begin, exit_after_first_paint_if_asked, listed_at_start
 from tui_app.ui.flows.notice_rules import NoticeRules
 from tui_app.ui.flows.notices import NoticeBoard
 from tui_app.ui.flows.questions import QuestionFlow
@@ -31,6 +31,7 @@ from tui_app.ui.flows.session_actions import SessionActions
 from tui_app.ui.flows.session_view import SessionView
 from tui_app.ui.flows.settings_flow import SettingsFlow
 from tui_app.ui.flows.storage_flow import StorageFlow
+from tui_app.ui.flows.waiting_clock import WaitingClock
 from tui_app.ui.keymap import BindingInfo, catalogue, keymap_problems, unknown_ids
 from tui_app.ui.palette import app_commands
 from tui_app.ui.remembered import Remembered
@@ -52,6 +53,7 @@ from tui_app.ui.widgets.side_column import MainRow, SideColumn
 from tui_app.ui.widgets.storage_banner import StorageBanner
 from tui_app.ui.widgets.transcript.transcript_view import TranscriptView
 from tui_app.ui.widgets.usage_panel import UsagePanel
+from tui_app.workspace.connecting import Connecting, is_open
 from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.workspace import Store, Workspace
 
@@ -71,8 +73,10 @@ class TuiApp(EarlyKeys, ReportActions, FilesAction, CockpitApp):
         settings: LoadedSettings | None = None,
         remembered: Remembered | None = None,
         more: tuple[Connection, ...] = (),
+        connecting: Connecting | None = None,  # the live `connection` (and more), after the first paint
     ) -> None:
         super().__init__()
+        self.connecting = connecting
         self.loaded_settings = settings or LoadedSettings(Settings(), config_path())
         self.store = store  # (the transcript keeps its clipboard file beside it)
         self.workspace = Workspace((connection, *more), store, self.loaded_settings.settings, model)
@@ -139,7 +143,7 @@ class TuiApp(EarlyKeys, ReportActions, FilesAction, CockpitApp):
         yield StorageBanner()
         with MainRow(id="main"):
             with SideColumn(id="side"):
-                yield SessionSidebar()
+                yield SessionSidebar(listed_at_start(self.workspace, self.connecting))
                 yield UsagePanel()
             with Vertical(id="chat"):
                 yield Static(id="session-title", markup=False)  # a title is the user's (or service's) text
@@ -167,18 +171,14 @@ class TuiApp(EarlyKeys, ReportActions, FilesAction, CockpitApp):
         self._settings_flow = SettingsFlow(self, self.loaded_settings, self.apply_settings)
         self._storage = StorageFlow(self, workspace, self.query_one(StorageBanner), self._view.switch, self.new_session)
         self._notice_rules = NoticeRules(self, workspace, self.notices)
-        # The HTTP clients belong to this event loop, so the workspace opens here, not in __init__.
-        workspace.open()
-        self.run_worker(self._view.first_session(self.new_session), group="switch")
-        # Cheap, and rare enough to cost nothing while idle.
-        self.set_interval(30, workspace.check_idle)
-        self.set_interval(1, self._view.tick)
-        self.notices.startup(self._problems, workspace.connection.notice)
+        self._clock = WaitingClock(self, workspace, self._view.tick)  # (only while a session waits)
+        begin(self, self._view, self.connecting, self.new_session, self.notices, self._problems)
+        self.set_interval(30, workspace.check_idle)  # cheap, and rare enough to cost nothing while idle
         self._composer.focus()
-        exit_after_first_paint_if_asked(self, lambda: self.current is not None and not self._transcript.rendering)
+        exit_after_first_paint_if_asked(self, self._view)
 
     async def on_unmount(self) -> None:
-        for flow in (self._view, self._questions, self._sending, self._storage, self._notice_rules):
+        for flow in (self._view, self._questions, self._sending, self._storage, self._notice_rules, self._clock):
             flow.detach()
         await self.workspace.aclose()
 
@@ -214,7 +214,7 @@ class TuiApp(EarlyKeys, ReportActions, FilesAction, CockpitApp):
             return self.current is not None and bool(self.current.transcript.pending_questions)
         if action == "cancel_turn":
             return self.workspace.can_cancel(self.current)
-        return True
+        return action != "new_session" or is_open(self.workspace)  # (no session starts while connecting)
 
     def action_new_session(self) -> None:
         def chosen(request: NewSessionRequest | None) -> None:

@@ -27,7 +27,7 @@ from tui_app.workspace.budgets import BudgetRules
 from tui_app.workspace.changes import Notice, RosterChange, SessionChange, StorageStatus
 from tui_app.workspace.drafts import Drafts
 from tui_app.workspace.questions import QuestionQueue, QuestionReply, WaitingQuestion
-from tui_app.workspace.restore import read_stored, rebuild_sessions, restore_sessions
+from tui_app.workspace.restore import Stage, in_start_order, read_stored, rebuild_sessions, restore_in_stages, restore_sessions
 from tui_app.workspace.search import MessageSearch
 from tui_app.workspace.sends import Attachments, Send
 from tui_app.workspace.session_controller import LedgerBook, SessionController
@@ -87,15 +87,15 @@ class Workspace:
         if self._watch is not None:
             self._watch.start()
 
-    async def restore(self) -> bool:
-        """After `open`: bring back the stored sessions, read on a worker thread; True if there
-        were any (the latest one is then on screen, unless another is already)."""
-        kept = self._kept_backends()
-        store = self.store
+    async def restore(self, prefer: str | None = None, shown: Stage | None = None) -> bool:
+        """After `open`: the stored sessions back, read off the loop; True if any (the latest, or with `shown` `prefer`, on screen unless another is: `restore_in_stages`)."""
+        kept, store = self._kept_backends(), self.store
         if store is None or not kept:
             return False
-        stored = await asyncio.to_thread(read_stored, store, set(kept))
-        return self._restored(rebuild_sessions(stored, store, kept, self.book, self._session_changed, self._idle_ms()))
+        add = lambda stored: self._restored(rebuild_sessions(stored, store, kept, self.book, self._session_changed, self._idle_ms()))  # noqa: E731
+        if shown is not None:
+            return await restore_in_stages(store, set(kept), prefer, add, shown)
+        return add(await asyncio.to_thread(read_stored, store, set(kept)))
 
     def _kept_backends(self) -> dict[str, AgentBackend]:
         # An embedded server in memory (another tui-app holds its store) knows none of the stored
@@ -208,7 +208,7 @@ class Workspace:
         return session
 
     def _add(self, session: SessionController) -> None:
-        self.sessions[session.id] = session
+        in_start_order(self.sessions, session)
         self.roster.publish(RosterChange("added", session))
 
     async def _open(self, session: SessionController, model: str | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from textual import on
@@ -11,7 +12,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Label, ListItem, ListView, Static
 
-from tui_app.ui.widgets.session_row import CURRENT_MARK, STATE_MARKS, row_content, row_tooltip
+from tui_app.ui.widgets.session_row import CURRENT_MARK, INDENT, STATE_MARKS, row_content, row_tooltip
+from tui_app.workspace.restore import Listed
 from tui_app.workspace.session_controller import SessionController
 
 __all__ = ["CURRENT_MARK", "STATE_MARKS", "SessionItem", "SessionSidebar"]
@@ -61,6 +63,22 @@ class SessionItem(ListItem):
         self.tooltip = row_tooltip(session, unread)
 
 
+class ListedItem(ListItem):
+    """A stored session's row from its record, until the session is restored (the app lists
+    them from its first frame, and reads the transcripts after it is painted)."""
+
+    def __init__(self, listed: Listed) -> None:
+        super().__init__(id=f"listed-{listed.id}", classes="-listed")
+        self.session_id = listed.id
+        marks = f" {STATE_MARKS.get(listed.state, '?')} "
+        title = Content.assemble((marks, "bold"), Content(listed.title).stylize("bold"))  # (their text: no markup)
+        second = Content.assemble(INDENT, Content.styled(f"restoring · {listed.backend}", "dim"))
+        self._text = Content("\n").join([title, second])
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._text, markup=False)
+
+
 class SessionSidebar(Vertical):
     """Every open session. Updated by the app when a session announces a change."""
 
@@ -70,17 +88,32 @@ class SessionSidebar(Vertical):
 
         session_id: str
 
+    def __init__(self, listed: Sequence[Listed] = ()) -> None:
+        """`listed`: stored sessions to list from their records until they are restored."""
+        super().__init__()
+        self._listed = listed
+
     def compose(self) -> ComposeResult:
         yield Label("Sessions", classes="panel-title", id="sessions-title")
-        yield ListView(id="session-list")
+        yield ListView(*map(ListedItem, self._listed), id="session-list")  # in the first frame
 
     def show_waiting(self, count: int) -> None:
         """The questions waiting in every session (F6 lists them), in the title."""
         title = self.query_one("#sessions-title", Label)
         title.update(f"Sessions · ? {count} waiting" if count else "Sessions")
 
+    def drop_listed(self) -> None:
+        """The rows of stored sessions that were not restored go."""
+        self.query(ListedItem).remove()
+
     def add_session(self, session: SessionController) -> None:
-        self.query_one(ListView).append(SessionItem(session))
+        rows = self.query_one(ListView)
+        stand_in = next((item for item in self.query(ListedItem) if item.session_id == session.id), None)
+        if stand_in is None:
+            rows.append(SessionItem(session))
+            return
+        rows.mount(SessionItem(session), before=stand_in)
+        stand_in.remove()
 
     def remove_session(self, session_id: str) -> None:
         for item in self.query(SessionItem):
@@ -90,12 +123,12 @@ class SessionSidebar(Vertical):
     def select(self, session_id: str) -> None:
         """Mark `session_id` as the one on screen, and highlight it without announcing it (the
         app already switched)."""
-        items = list(self.query(SessionItem))
-        for index, item in enumerate(items):
+        for item in self.query(SessionItem):
             item.set_current(item.session_id == session_id)
             if item.session_id == session_id:
+                rows = self.query_one(ListView)
                 with self.prevent(ListView.Highlighted):
-                    self.query_one(ListView).index = index
+                    rows.index = rows.children.index(item)  # (rows still listed from records count too)
 
     @on(ListView.Selected)
     def _chosen(self, event: ListView.Selected) -> None:
