@@ -246,6 +246,10 @@ def test_json_reports_a_reconnect_and_the_reply_stays_whole(tmp_path: Path, drop
     events = json_lines(result.stdout)
     assert [e["type"] for e in events if e["type"] in ("reconnecting", "resumed")][:2] == ["reconnecting", "resumed"]
     assert "".join(e["delta"] for e in events if e["type"] == "text") == demo_agent.reply([], "hello")
+    # The completeness mark the app shows in the reply, as data: the feed replayed it all.
+    *_, mark = (e for e in events if e["type"] == "completeness")
+    assert mark["cause"] == "reconnect" and mark["known"] is True and mark["missing"] == []
+    assert "nothing missing" in mark["text"]
 
 
 # -- stderr and stdout as scripts meet them --------------------------------------------------------

@@ -13,9 +13,11 @@ import json
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from tui_app.core import completeness
 from tui_app.core.cost import format_cost, turn_cost
 from tui_app.core.events import (
     DomainEvent,
+    FeedReplayed,
     PartUpdated,
     QuestionAsked,
     QuestionSettled,
@@ -190,6 +192,13 @@ class JsonLinesOutput(_Follower):
                 return {"type": "reconnecting", "turn": turn, "attempt": attempt, "retry_in": retry_in, "reason": reason}
             case StreamResumed(turn_id=turn, after_event_id=after):
                 return {"type": "resumed", "turn": turn, "after_event_id": after}
+            case FeedReplayed(turn_id=turn, missing=missing, numbered=numbered):
+                # One per follow of a turn, and again as it grows: the last one for a turn holds.
+                return {
+                    "type": "completeness", "turn": turn, "cause": event.cause, "events": event.events,
+                    "resumes": event.resumes, "known": numbered, "missing": [list(run) for run in missing],
+                    "text": completeness.sentence(event),
+                }
             case TurnCompleted(turn_id=turn, outcome=outcome, error=error):
                 return {"type": "turn_end", "turn": turn, "outcome": outcome, "error": error}
         return None
