@@ -149,3 +149,21 @@ async def test_an_empty_store_starts_its_first_session_once_connected_keeping_wh
             assert not app._clock.ticking  # idle: the sidebar's clock sleeps until a session waits
     finally:
         store.close()
+
+
+async def test_enter_while_connecting_keeps_the_message_and_sends_it_once_the_session_is_there(
+    held: HeldConnection, tmp_path: Path
+) -> None:
+    app, store = app_with(held, tmp_path)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_until(pilot, held.asked.is_set)
+            await pilot.press(*"hello", "enter")
+            assert app.query_one(Composer).text == "hello"  # not lost, not refused
+            assert [n.message for n in app._notifications if "Connecting" in n.message]
+            assert not [n for n in app._notifications if "Not sent" in n.message]
+            held.release()
+            await wait_until(pilot, lambda: app.current is not None and [m.text for m in app.current.transcript.messages if m.role == "user"] == ["hello"])
+            assert app.query_one(Composer).text == ""
+    finally:
+        store.close()

@@ -14,6 +14,7 @@ from tui_app.ui.screens.confirm import ConfirmScreen
 from tui_app.ui.widgets.composer import Composer
 from tui_app.ui.widgets.queued_messages import QueuedMessages
 from tui_app.workspace.changes import RosterChange, SessionChange
+from tui_app.workspace.connecting import is_open
 from tui_app.workspace.send_queue import QueueChange, SendQueue
 from tui_app.workspace.sends import Attachments, Send
 from tui_app.workspace.session_controller import SessionController
@@ -35,6 +36,9 @@ class SendFlow:
         composer.queue = _OnScreenQueue(self)
         self.attaching = AttachmentFlow(app, workspace, composer)
         self._retrying: set[str] = set()
+        # Enter pressed while the app was still connecting (its first screen comes before the
+        # server): the composer's message goes once the first session is on screen.
+        self._after_connect = False
         self._unsubscribe = [
             workspace.sends.subscribe(on_pump(app, self._finished)),
             self.queue.changes.subscribe(on_pump(app, self._queue_changed)),
@@ -50,6 +54,10 @@ class SendFlow:
 
     def submit(self, text: str, attachments: tuple[str, ...] = ()) -> None:
         session = self.workspace.current
+        if session is None and not is_open(self.workspace):
+            self._after_connect = True
+            self.app.notify("Connecting… your message stays in the composer and is sent once the session is ready.")
+            return
         if session is None or session.state in CLOSED:
             state = session.state if session else "missing"
             self.app.notify(f"Not sent: the session is {state}. Your message stays in the composer.", severity="warning")
@@ -137,6 +145,10 @@ class SendFlow:
     def _roster(self, change: RosterChange) -> None:
         if change.kind == "current":
             self.show_current()
+            if self._after_connect and self.workspace.current is not None:
+                self._after_connect = False
+                if self.composer.text.strip():
+                    self.submit(self.composer.full_text, tuple(self.composer.attachments))
 
 
 class _OnScreenQueue:
