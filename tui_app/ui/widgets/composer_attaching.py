@@ -44,7 +44,8 @@ class AttachingTextArea(TextArea):
             self.call_after_refresh(self._mount_around)
 
     def _mount_around(self) -> None:
-        if self.parent is not None and not self.chips.is_attached:
+        # The app may be quitting already (Ctrl+Q before the first refresh): nothing to mount into.
+        if self.parent is not None and self.parent.is_attached and not self.chips.is_attached:
             self.parent.mount(self.chips, before=self)
             self.parent.mount(self.path_choices, after=self)
 
