@@ -230,7 +230,7 @@ class MessageView(Vertical):
     def set_header(self, text: str) -> None:
         if text != self._header_text:
             self._header_text = text
-            self._header.update(text)
+            self._header.update(text, layout=False)  # one line, always: the cost moves per token
 
     def set_note(self, note: tuple[str, str] | None) -> None:
         if note == self._note_text:
