@@ -162,10 +162,14 @@ class StreamingMarkdown(Widget):
     def _freeze(self, blocks: list[str]) -> None:
         self._frozen_blocks.extend(blocks)
         look = self._frozen_look
-        if look is not None:  # else rendered whole at the next draw
-            self._frozen_lines = join_blocks(
-                [self._frozen_lines, *(render_block(self.app.console, block, look) for block in blocks)], look.width
-            )
+        if look is None:
+            return  # rendered whole at the next draw
+        lines = self._frozen_lines  # extended in place: a freeze costs its own blocks only
+        for block in blocks:
+            rendered = render_block(self.app.console, block, look)
+            if lines and rendered:
+                lines.append(Strip.blank(look.width))
+            lines.extend(rendered)
 
     # -- drawing ----------------------------------------------------------------------
 
