@@ -15,7 +15,7 @@ from textual.markup import escape
 from textual.widgets import Static
 
 from tui_app.core.cost import turn_cost
-from tui_app.core.events import UsageReported
+from tui_app.core.events import PartUpdated, UsageReported
 from tui_app.ui.flows.on_app import on_pump
 from tui_app.ui.remembered import Remembered
 from tui_app.ui.widgets.composer import Composer
@@ -50,6 +50,10 @@ def composer_title(session: SessionController) -> str:
     if session.state == "failed" and session.error:
         return f"Session failed: {escape(session.error)} (F5 tries again; F3: notifications)"
     return COMPOSER_TITLES[session.state]
+
+
+PER_TOKEN = (PartUpdated, UsageReported)
+"""Events that come with every token: what they move is shown once per frame."""
 
 
 class SessionView:
@@ -189,7 +193,9 @@ class SessionView:
         first = not self._pending_changes
         self._pending_changes[session.id] = change
         self._usage_moved = self._usage_moved or isinstance(change.event, UsageReported)
-        if first:
+        if not isinstance(change.event, PER_TOKEN):
+            self._show_changes()  # a turn that starts or ends, a question: shown at once
+        elif first:
             self.app.set_timer(self.transcript.pacer.interval, self._show_changes)
 
     def _show_changes(self) -> None:
