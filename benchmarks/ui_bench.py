@@ -284,7 +284,7 @@ async def _app_cpu(sessions: int, streaming: bool, seconds: float, rate: float) 
         server_tid = server._thread.native_id
         assert server_tid is not None
         app = TuiApp(Connection("local", server.base_url, ApiKey(server.api_key)))
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=SIZE):
             deadline = time.perf_counter() + 60
             while True:
                 # One at a time: each new session is switched to, and switching while the

@@ -75,8 +75,9 @@ async def test_no_order_dependent_rule_can_reach_a_transcript_widget() -> None:
             transcript = reducer.apply(transcript, event)
         view = app.query_one(TranscriptView)
         view.show(transcript)
-        await wait_until(pilot, lambda: not view.rendering and len(view.query("MarkdownTable")) > 0)
-        # Every kind of block as a widget at once (streaming freezes all but the last two).
+        await wait_until(pilot, lambda: not view.rendering and len(view.query(StreamingMarkdown)) > 0)
+        # Every kind of block as a widget at once (the transcript draws them as lines, but a rule
+        # must not reach a Markdown widget placed anywhere either).
         await app.screen.mount(Markdown(EVERY_BLOCK, classes="stream-tail"))
         await wait_until(pilot, lambda: len(app.query("MarkdownBlockQuote")) > 0)
         view.show(reducer.apply(transcript, MessageCompleted("t1", "m1")))

@@ -1,4 +1,7 @@
-"""Streamed Markdown ends exactly as a one-shot render of the same text, wherever the chunks fall."""
+"""Streamed Markdown ends exactly as a one-shot render of the same text, wherever the chunks fall.
+
+The one-shot render is `markdown_lines.render_markdown` of the whole text, drawn by a
+`StreamingMarkdown` given the whole text at once, final (nothing streamed, nothing kept live)."""
 
 from __future__ import annotations
 
@@ -9,8 +12,9 @@ from textual.app import App, ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
+from tui_app.ui.widgets.transcript.markdown_lines import Look, render_markdown
 from tui_app.ui.widgets.transcript.streaming_markdown import StreamingMarkdown
 
 REPLY = """# A reply with every kind of block
@@ -58,8 +62,6 @@ The end.
 class Harness(App[None]):
     CSS = """
     Screen { layout: vertical; }
-    #one-shot { margin: 0; padding: 0; background: transparent; height: auto; }
-    #one-shot > *:last-child { margin-bottom: 0; }
     """
 
     def compose(self) -> ComposeResult:
@@ -84,10 +86,13 @@ async def one_shot_lines(pilot, text: str) -> list[Strip]:  # type: ignore[no-un
     app = pilot.app
     holder = app.query_one("#holder")
     await holder.remove_children()
-    reference = Markdown(id="one-shot")
+    reference = StreamingMarkdown(id="one-shot")
     await holder.mount(reference)
-    await reference.update(text)
+    await reference.set_text(text, final=True)
     await pilot.pause()
+    assert as_comparable(reference.frozen_strips()) == as_comparable(
+        render_markdown(app.console, text, Look(reference.content_size.width, "monokai"))
+    )
     return rendered_lines(app, reference)
 
 
@@ -167,8 +172,6 @@ class BelowTheFold(App[None]):
     CSS = """
     #scroll { height: 1fr; overflow-y: scroll; }  /* the width stays when the spacer goes */
     #spacer { height: 300; }
-    #one-shot { margin: 0; padding: 0; background: transparent; height: auto; }
-    #one-shot > *:last-child { margin-bottom: 0; }
     """
 
     def compose(self) -> ComposeResult:
@@ -194,17 +197,17 @@ async def test_blocks_streamed_out_of_view_are_frozen_whole() -> None:
         for _ in range(5):
             await pilot.pause()
         assert streaming.live_block_count == 0 and streaming.frozen_line_count > 0
-        captured = list(streaming._frozen.strips)
+        captured = streaming.frozen_strips()
 
         # Brought into view, the lines captured off screen look as a one-shot render does.
         app.query_one("#spacer").display = False
         await pilot.pause()
         await pilot.pause()
-        assert streaming._frozen.strips == captured, "not captured again on screen"
+        assert streaming.frozen_strips() == captured, "not rendered again on screen"
         shown = rendered_lines(app, streaming)
         await holder.remove_children()
-        reference = Markdown(id="one-shot")
+        reference = StreamingMarkdown(id="one-shot")
         await holder.mount(reference)
-        await reference.update(REPLY)
+        await reference.set_text(REPLY, final=True)
         await pilot.pause()
         assert as_comparable(shown) == as_comparable(rendered_lines(app, reference))

@@ -15,7 +15,7 @@ from textual.markup import escape
 from textual.widgets import Static
 
 from tui_app.core.cost import turn_cost
-from tui_app.core.events import UsageReported
+from tui_app.core.events import PartUpdated, UsageReported
 from tui_app.ui.flows.on_app import on_pump
 from tui_app.ui.remembered import Remembered
 from tui_app.ui.widgets.composer import Composer
@@ -52,6 +52,10 @@ def composer_title(session: SessionController) -> str:
     return COMPOSER_TITLES[session.state]
 
 
+PER_TOKEN = (PartUpdated, UsageReported)
+"""Events that come with every token: what they move is shown once per frame."""
+
+
 class SessionView:
     def __init__(
         self,
@@ -77,6 +81,10 @@ class SessionView:
         self._side_hidden = False
         self.remembered = remembered
         self._title_text = ""
+        self._composer_title: str | None = None
+        self._pending_changes: dict[str, SessionChange] = {}
+        """The latest change of each session not shown yet (shown once per frame)."""
+        self._usage_moved = False
         self._on_switched = on_switched
         self._shown_once = False
         self._shown_state: tuple[str, str] | None = None
@@ -162,7 +170,10 @@ class SessionView:
             self.title.update(title)
         self.usage.show(session)
         self.transcript.show(session.transcript, session.backend.capabilities.money)
-        self.composer.border_title = composer_title(session)
+        composer_text = composer_title(session)
+        if composer_text != self._composer_title:  # (setting it repaints the whole composer: per token)
+            self._composer_title = composer_text
+            self.composer.border_title = composer_text
         if (session.id, session.state) != self._shown_state:
             self._shown_state = (session.id, session.state)
             self.app.refresh_bindings()  # "Cancel turn" shows only while a turn runs
@@ -174,17 +185,34 @@ class SessionView:
                 self.sidebar.refresh_session(session, session.id in self.workspace.unread)
 
     def _changed(self, change: SessionChange) -> None:
+        # Every token is a change. The transcript paces its own frames; the sidebar row, usage
+        # panel and titles a token moves are redrawn once per frame too, not once per token.
+        session = change.session
+        if session is self.workspace.current and self.app.screen_stack:
+            self.transcript.show(session.transcript, session.backend.capabilities.money)
+        first = not self._pending_changes
+        self._pending_changes[session.id] = change
+        self._usage_moved = self._usage_moved or isinstance(change.event, UsageReported)
+        if not isinstance(change.event, PER_TOKEN):
+            self._show_changes()  # a turn that starts or ends, a question: shown at once
+        elif first:
+            self.app.set_timer(self.transcript.pacer.interval, self._show_changes)
+
+    def _show_changes(self) -> None:
+        changes, self._pending_changes = self._pending_changes, {}
+        usage_moved, self._usage_moved = self._usage_moved, False
         if not self.app.screen_stack:
             return  # (no screens: the app is shutting down, and a session still reported)
-        session = change.session
-        self.sidebar.refresh_session(session, change.unread)
-        if change.unread and session.id not in self.remembered.place.unread:
-            self._remember_place()
         current = self.workspace.current
-        if session is current:
-            self.show_current()
-        elif isinstance(change.event, UsageReported) and current is not None:
-            self.usage.show_all_sessions(current)  # the total across sessions moved
+        for change in changes.values():
+            session = change.session
+            self.sidebar.refresh_session(session, change.unread)
+            if change.unread and session.id not in self.remembered.place.unread:
+                self._remember_place()
+            if session is current:
+                self.show_current()
+            elif usage_moved and current is not None:
+                self.usage.show_all_sessions(current)  # the total across sessions moved
 
     def _roster(self, change: RosterChange) -> None:
         if not self.app.screen_stack:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from tui_app.ui.widgets.quiet_update import update_quietly
+
 PREVIEW_LINES = 4
 
 
@@ -28,7 +30,7 @@ class QueuedMessages(Static):
     def show_queue(self, queued: tuple[str, ...], held: bool) -> None:
         self.set_class(bool(queued), "-shown")
         if not queued:
-            self.update("")
+            update_quietly(self, "")  # (redrawn per token while a turn streams)
             return
         head = "Held: a queued send failed, Enter goes on" if held else "Queued"
         text = Text(head, style="bold")
@@ -43,4 +45,4 @@ class QueuedMessages(Static):
             text.append(first)
             if rest:
                 text.append(f" (+{len(rest)} line{'s' if len(rest) > 1 else ''})", style="dim")
-        self.update(text)
+        update_quietly(self, text)

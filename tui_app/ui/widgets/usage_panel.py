@@ -17,6 +17,7 @@ from tui_app.core.money import format_micros, format_money
 from tui_app.workspace.final_cost import reconciliation
 from tui_app.workspace.session_controller import SessionController
 from tui_app.settings.user_settings import Budget
+from tui_app.ui.widgets.quiet_update import update_quietly
 
 
 def _row(name: str, value: str) -> str:
@@ -65,14 +66,14 @@ class UsagePanel(Vertical):
 
     def show(self, session: SessionController) -> None:
         # Named, so the figures are never taken for another session's (issue 15).
-        self._title.update(f"Usage · {session.title}")
+        update_quietly(self._title, f"Usage · {session.title}")
         transcript = session.transcript
         unit = session.backend.capabilities.money
         costs = summarize(session.book.ledger)
         turn = transcript.last_turn
         turn_box = self._turn_box
         if turn is None:
-            turn_box.update("[dim]No turn yet.[/dim]")
+            update_quietly(turn_box, "[dim]No turn yet.[/dim]")
         else:
             usage = turn.usage
             if turn.state == "running":
@@ -90,7 +91,7 @@ class UsagePanel(Vertical):
                 lines.insert(2, _row("  llm", format_money(turn_cost.llm, unit)))
             if turn_cost and usage and usage.entries:
                 lines.append(_row("entries", str(turn_cost.cost.entries)))
-            turn_box.update("\n".join(escape(line) if i else line for i, line in enumerate(lines)))
+            update_quietly(turn_box, "\n".join(escape(line) if i else line for i, line in enumerate(lines)))
         model = next((t.usage.model for t in reversed(transcript.turns) if t.usage and t.usage.model), None)
         session_lines = [
             "[b]Session[/b]",
@@ -109,7 +110,7 @@ class UsagePanel(Vertical):
             session_lines.append(_budget_row("budget", spent, limit, self.budget.warn_ratio))
         if (ended := reconciliation(session)) is not None:  # the service's final figure beside the ledger's
             session_lines.append(escape(_row("final", ended.short())))
-        self._session_box.update("\n".join(session_lines))
+        update_quietly(self._session_box, "\n".join(session_lines))
         self.show_all_sessions(session, costs)
 
     def _show_compact(self, session: SessionController, costs: CostSummary, all_lines: list[str]) -> None:
@@ -132,7 +133,7 @@ class UsagePanel(Vertical):
         if unit == "micros" and limit is not None:
             lines.append(_budget_row("budget", spent, limit, self.budget.warn_ratio))
         lines += all_lines
-        self._compact_box.update("\n".join(lines))
+        update_quietly(self._compact_box, "\n".join(lines))
 
     def show_all_sessions(self, session: SessionController, costs: CostSummary | None = None) -> None:
         """What every session of the app has cost, from the ledger they share, beside `session`
@@ -159,5 +160,5 @@ class UsagePanel(Vertical):
                 budget = _budget_row("budget", everything.get("micros"), overall, self.budget.warn_ratio)
                 lines.append(budget)
                 compact.append(_budget_row("all budget ", everything.get("micros"), overall, self.budget.warn_ratio))
-            box.update("\n".join(lines))
+            update_quietly(box, "\n".join(lines))
         self._show_compact(session, costs, compact)

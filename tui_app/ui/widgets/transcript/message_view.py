@@ -21,6 +21,7 @@ from tui_app.core.cost import Cost, format_cost
 from tui_app.core.money import format_micros
 from tui_app.core.sanitize import strip_control
 from tui_app.core.transcript import Message, Part, Transcript, Turn
+from tui_app.ui.widgets.transcript.incremental_clean import IncrementalClean
 from tui_app.ui.widgets.transcript.question_record_view import QuestionRecordView
 from tui_app.ui.widgets.transcript.streaming_markdown import StreamingMarkdown
 
@@ -159,8 +160,12 @@ class ReasoningView(_Block):
 class TextPartView(StreamingMarkdown):
     """The message's own words, as streaming Markdown."""
 
+    def __init__(self, *, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
+        self._clean = IncrementalClean()
+
     async def show(self, part: Part, final: bool = False) -> None:
-        await self.set_text(strip_control(part.text), final=final)
+        await self.set_text(self._clean(part.text), final=final)
 
 
 class UserTextView(Static):
@@ -230,7 +235,7 @@ class MessageView(Vertical):
     def set_header(self, text: str) -> None:
         if text != self._header_text:
             self._header_text = text
-            self._header.update(text)
+            self._header.update(text, layout=False)  # one line, always: the cost moves per token
 
     def set_note(self, note: tuple[str, str] | None) -> None:
         if note == self._note_text:

@@ -1,7 +1,8 @@
 """The transcript of the session on screen: rendered at the frame rate, paged, copyable.
 
 - `show()` may be called per event: it only remembers the transcript; a frame timer renders
-  the newest one at most `frame_rate` times a second.
+  the newest one at most `frame_rate` times a second, less often while tokens come slowly
+  (`frame_pacer.py`).
 - Only a window of the messages is mounted (`message_window.py`): the last page when a session
   is shown, earlier pages as the user scrolls up to them.
 - It follows new output at the bottom unless the user scrolled up; then a marker offers the
@@ -27,6 +28,7 @@ from textual.widgets import Static
 from tui_app.core.cost import Cost
 from tui_app.core.transcript import Message, Transcript, Turn
 from tui_app.ui.widgets.transcript.clipboard import CodeCursor, copy_text
+from tui_app.ui.widgets.transcript.frame_pacer import FramePacer
 from tui_app.ui.widgets.transcript.message_view import MessageView, code_blocks, header_for, note_for
 from tui_app.ui.widgets.transcript.message_window import MAX_MOUNTED, PAGE, MessageWindow, first_page_start
 from tui_app.ui.widgets.transcript.new_output_marker import NEW_OUTPUT, NewOutputMarker
@@ -62,6 +64,9 @@ class TranscriptView(VerticalScroll, can_focus=True):
         self.frame_rate = frame_rate
         """Renders per second at most while output streams (the app may set it from settings)."""
         self._pending: Transcript | None = None
+        self._given: Transcript | None = None
+        self.pacer = FramePacer(lambda: self.frame_rate)
+        """When the next frame is due (the app's other per-token updates follow it too)."""
         self.times: Mapping[str, float] = {}
         """When each message appeared (set by the app with the session; read at each frame)."""
         self.turn_cost: Callable[[str], Cost | None] = _no_cost
@@ -114,6 +119,9 @@ class TranscriptView(VerticalScroll, can_focus=True):
             await self._render_transcript(transcript)
 
     def show(self, transcript: Transcript, unit: str = "micros") -> None:
+        if transcript is not self._given:  # (the same one again is no new event)
+            self._given = transcript
+            self.pacer.event()
         self._pending = transcript
         self._unit = unit
         if not self._flushing:
@@ -121,7 +129,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
             if self._window.shown is None:
                 self.call_later(self._flush_frame)  # the first paint of a session does not wait a frame
             else:
-                self.set_timer(1 / self.frame_rate, self._flush_frame)
+                self.set_timer(self.pacer.interval, self._flush_frame)
 
     @property
     def rendering(self) -> bool:
@@ -162,7 +170,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
                 await self._render_transcript(transcript)
         finally:
             if self._pending is not None:
-                self.set_timer(1 / self.frame_rate, self._flush_frame)
+                self.set_timer(self.pacer.interval, self._flush_frame)
             else:
                 self._flushing = False
 

@@ -1,0 +1,48 @@
+"""A Static redrawn per streamed token asks for a layout of the screen only when its size can
+change (issue 16: the usage panel's per-token updates made most of a frame's layouts)."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+from tui_app.ui.widgets.quiet_update import update_quietly
+
+
+class CountingStatic(Static):
+    """Records what each refresh asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refreshes: list[bool] = []
+
+    def refresh(self, *regions, repaint=True, layout=False, recompose=False):  # type: ignore[no-untyped-def, override]
+        self.refreshes.append(layout)
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+
+class Holder(App[None]):
+    def compose(self) -> ComposeResult:
+        yield CountingStatic()
+
+
+async def test_a_figure_that_moves_is_redrawn_without_a_layout_and_an_unchanged_one_not_at_all() -> None:
+    app = Holder()
+    async with app.run_test() as pilot:
+        box = app.query_one(CountingStatic)
+        update_quietly(box, "cost    $0.001677\noutput  104 tok")
+        await pilot.pause()
+        box.refreshes.clear()
+
+        update_quietly(box, "cost    $0.001677\noutput  104 tok")
+        assert box.refreshes == []  # nothing changed: nothing redrawn
+
+        update_quietly(box, "cost    $0.001680\noutput  105 tok")
+        assert box.refreshes == [False]  # the digits moved: a repaint, no layout
+        await pilot.pause()
+        assert "105 tok" in str(box.render())
+
+        update_quietly(box, "cost    $0.001680\noutput  105 tok\nentries 1")
+        assert box.refreshes[-1] is True  # a line more: the widget grows, so a layout
+        await pilot.pause()
+        assert box.size.height == 3
