@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from tui_app.core.cost import turn_cost
 from tui_app.core.events import UsageReported
+from tui_app.ui.flows.row_pacing import RowPacing
 from tui_app.ui.flows.on_app import on_pump
 from tui_app.ui.remembered import Remembered
 from tui_app.ui.widgets.composer import Composer
@@ -80,8 +81,11 @@ class SessionView:
         self._on_switched = on_switched
         self._shown_once = False
         self._shown_state: tuple[str, str] | None = None
+        # Off screen, a session is data: its row is redrawn at most a few times a second
+        # (row_pacing.py), while a change a person acts on (its state, a new-output mark) shows at once.
+        self._pacing = RowPacing(app, workspace, on_pump(app, self._changed), self._redraw_rows)
         self._unsubscribe = [
-            workspace.changes.subscribe(on_pump(app, self._changed)),
+            workspace.changes.subscribe(self._pacing.heard),
             workspace.roster.subscribe(self._roster),  # published from the App's own calls
         ]
 
@@ -173,11 +177,23 @@ class SessionView:
             if session.state in ("resuming", "queued"):
                 self.sidebar.refresh_session(session, session.id in self.workspace.unread)
 
+    def _redraw_rows(self, changes: list[SessionChange]) -> None:
+        """The rows of off-screen sessions that changed only in their figures, together."""
+        if not self.app.screen_stack:
+            return
+        for change in changes:
+            self.sidebar.refresh_session(change.session, change.unread)
+            self._pacing.drawn(change)
+        current = self.workspace.current
+        if current is not None and any(isinstance(change.event, UsageReported) for change in changes):
+            self.usage.show_all_sessions(current)  # the total across sessions moved
+
     def _changed(self, change: SessionChange) -> None:
         if not self.app.screen_stack:
             return  # (no screens: the app is shutting down, and a session still reported)
         session = change.session
         self.sidebar.refresh_session(session, change.unread)
+        self._pacing.drawn(change)
         if change.unread and session.id not in self.remembered.place.unread:
             self._remember_place()
         current = self.workspace.current
