@@ -78,3 +78,23 @@ def test_json_too_deep_or_invalid_is_a_value_error() -> None:
     for data in ("[" * 65 + "]" * 65, "[" * 100 + "]" * 100, "[" * 100_000 + "]" * 100_000, "{", b"\xff"):
         with pytest.raises(ValueError):
             wire_json.loads(data)
+
+
+def test_a_reply_sent_whole_with_every_token_is_cleaned_once_not_once_per_frame() -> None:
+    """Every frame of a streamed part carries its whole text so far; each character of it is
+    cleaned about once over the reply, not once per frame (O(n), not O(n²))."""
+    text, before = "", wire_json.GROWING.chars_cleaned
+    for n in range(3000):
+        text += f"tok{n} \u2014 "  # non-ASCII: every frame takes the slow road of `loads`
+        payload = {"type": "message.part.updated", "part": {"id": "prt_once", "type": "text", "text": text}, "delta": "x"}
+        frame = wire_json.loads(json.dumps(payload))
+        assert frame["part"]["text"] == text
+    assert len(text) > 20_000
+    assert len(text) - 256 <= wire_json.GROWING.chars_cleaned - before <= 2 * len(text)
+
+
+def test_a_hostile_escape_split_between_frames_is_removed_as_if_sent_whole() -> None:
+    texts = ["safe \x1b", "safe \x1b]0;evil title", "safe \x1b]0;evil title\x07 and more " + "y" * 300]
+    for text in texts:
+        payload = {"part": {"id": "prt_escape", "text": text + "z" * 300}}
+        assert wire_json.loads(json.dumps(payload))["part"]["text"] == clean_data(text + "z" * 300)

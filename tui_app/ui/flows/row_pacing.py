@@ -55,7 +55,9 @@ class RowPacing:
         """A change published by the workspace (on its loop, the App's)."""
         session = change.session
         waiting = self._waiting
-        if session is self._workspace.current or self._drawn.get(session.id) != row_marks(session, change.unread):
+        marks = row_marks(session, change.unread)
+        if session is self._workspace.current or self._drawn.get(session.id) != marks:
+            self._drawn[session.id] = marks  # what its row shows once this change is drawn
             if session.id in waiting:
                 # It goes first: the change handed on now is newer and draws the whole row.
                 del waiting[session.id]

@@ -15,7 +15,7 @@ from textual.markup import escape
 from textual.widgets import Static
 
 from tui_app.core.cost import turn_cost
-from tui_app.core.events import UsageReported
+from tui_app.core.events import PartUpdated, UsageReported
 from tui_app.ui.flows.row_pacing import RowPacing
 from tui_app.ui.flows.on_app import on_pump
 from tui_app.ui.remembered import Remembered
@@ -152,7 +152,9 @@ class SessionView:
         except OSError:
             pass  # where the user was is a convenience: the next change tries again
 
-    def show_current(self) -> None:
+    def show_current(self, usage: bool = True) -> None:
+        """Bring every part of the screen up to the session on screen; `usage=False` when only its
+        transcript can have changed (a streamed token: the usage panel shows turns and the ledger)."""
         session = self.workspace.current
         if session is None:
             return
@@ -164,7 +166,8 @@ class SessionView:
         if title != self._title_text:
             self._title_text = title
             self.title.update(title)
-        self.usage.show(session)
+        if usage:
+            self.usage.show(session)
         self.transcript.show(session.transcript, session.backend.capabilities.money)
         self.composer.border_title = composer_title(session)
         if (session.id, session.state) != self._shown_state:
@@ -198,7 +201,7 @@ class SessionView:
             self._remember_place()
         current = self.workspace.current
         if session is current:
-            self.show_current()
+            self.show_current(usage=not isinstance(change.event, PartUpdated))
         elif isinstance(change.event, UsageReported) and current is not None:
             self.usage.show_all_sessions(current)  # the total across sessions moved
 
