@@ -184,6 +184,10 @@ def target_10(args: argparse.Namespace) -> list[Row]:
         rows.append((label, f"app process CPU: {r['sessions']} streaming, one on screen | 1 alone", f"{pct(many)} | {pct(one)}", "—"))
         rows.append((label, "the difference", f"{tree['many_minus_one_points']:+.1f} points", "≤ +3 points"))
         rows.append((label, "idle app", pct(idle), "≤ 0.5 %"))
+        if "off_screen_minus_idle_points" in tree:
+            off = tree["off_screen"]
+            what = f"{r['sessions'] - 1} streaming off screen, an idle one shown ({off['events_per_s']:.0f} events/s): above idle"
+            rows.append((label, what, f"{tree['off_screen_minus_idle_points']:+.1f} points ({tree['off_screen_ms_per_event']:.2f} ms/event)", "≤ +3 points"))
     return rows
 
 

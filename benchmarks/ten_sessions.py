@@ -127,10 +127,12 @@ def _type_messages(app: PtyProcess, session: int) -> None:
         time.sleep(0.05)
 
 
-def measure(tree: Path, sessions: int, streaming: bool, speed: float, seconds: float, size: tuple[int, int]) -> dict[str, float]:
+def measure(
+    tree: Path, sessions: int, streaming: bool, speed: float, seconds: float, size: tuple[int, int], shown_streams: bool = True
+) -> dict[str, float]:
     """CPU of the app's process (code from `tree`) with `sessions` open, all streaming if
-    `streaming`, the first on screen; and the server's CPU in the same window (a check that
-    the sessions really stream)."""
+    `streaming` (but the first, on screen, unless `shown_streams`); and the server's CPU and
+    the events the app stored in the same window (a check that the sessions really stream)."""
     server = Server(speed)
     try:
         with tempfile.TemporaryDirectory() as home:
@@ -146,7 +148,7 @@ def measure(tree: Path, sessions: int, streaming: bool, speed: float, seconds: f
                         app.type("\r")  # its defaults: a new session, on screen
                         app.wait_for(f"Session {number}")
                         time.sleep(OPENED)
-                    if streaming:
+                    if streaming and (number > 1 or shown_streams):
                         _type_messages(app, number)
                 if sessions > 1:
                     app.type("\x1b1")  # Alt+1: the first session back on screen
@@ -187,7 +189,10 @@ def main() -> None:
     size = tuple(int(n) for n in args.size.split("x"))
     assert len(size) == 2
     result: dict[str, Any] = {"sessions": args.sessions, "speed": args.speed, "size": args.size, "machine": machine(), "trees": {}}
-    cases = {"many": (args.sessions, True), "one": (1, True), "idle": (1, False)}
+    # "off_screen": every session streams but the one on screen, which shows an idle session:
+    # what the streams off screen cost, with no rendering beside them to compete for the CPU
+    # (on a loaded machine a saturated app draws fewer frames, which hides what the rest costs).
+    cases = {"many": (args.sessions, True, True), "one": (1, True, True), "idle": (1, False, True), "off_screen": (args.sessions, True, False)}
     with tempfile.TemporaryDirectory() as scratch:
         trees = {"working tree": ROOT}
         for rev in args.rev:
@@ -195,10 +200,10 @@ def main() -> None:
         figures: dict[str, dict[str, list[dict[str, float]]]] = {name: {case: [] for case in cases} for name in trees}
         for _ in range(args.runs):
             # The trees take turns within each case, so a change in the machine's load falls on all alike.
-            for case, (count, streaming) in cases.items():
+            for case, (count, streaming, shown_streams) in cases.items():
                 for name, tree in trees.items():
                     try:
-                        figures[name][case].append(measure(tree, count, streaming, args.speed, args.seconds, size))  # type: ignore[arg-type]
+                        figures[name][case].append(measure(tree, count, streaming, args.speed, args.seconds, size, shown_streams))  # type: ignore[arg-type]
                     except Exception as error:  # a benchmark prints, it never fails
                         figures[name][case].append({"error": f"{type(error).__name__}: {error}"})  # type: ignore[dict-item]
         for name, by_case in figures.items():
@@ -211,6 +216,11 @@ def main() -> None:
                 row[case] = {key: sorted(run[key] for run in good)[len(good) // 2] for key in good[0]}
             if "error" not in row["many"] and "error" not in row["one"]:
                 row["many_minus_one_points"] = row["many"]["app_cpu_percent"] - row["one"]["app_cpu_percent"]
+            if "error" not in row["off_screen"] and "error" not in row["idle"]:
+                off, idle = row["off_screen"], row["idle"]
+                row["off_screen_minus_idle_points"] = off["app_cpu_percent"] - idle["app_cpu_percent"]
+                # CPU milliseconds per event stored off screen: the cost of a session as data.
+                row["off_screen_ms_per_event"] = 10 * row["off_screen_minus_idle_points"] / max(off["events_per_s"], 1e-9)
             result["trees"][name] = row
     result["machine_after"] = machine()
     print(json.dumps(result))

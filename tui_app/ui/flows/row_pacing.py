@@ -58,9 +58,9 @@ class RowPacing:
         marks = row_marks(session, change.unread)
         if session is self._workspace.current or self._drawn.get(session.id) != marks:
             self._drawn[session.id] = marks  # what its row shows once this change is drawn
-            if session.id in waiting:
-                # It goes first: the change handed on now is newer and draws the whole row.
-                del waiting[session.id]
+            older = waiting.get(session.id)
+            if older is not None and not isinstance(older.event, UsageReported):
+                del waiting[session.id]  # the change handed on now is newer and draws the whole row
             self.handed_on += 1
             self._now(change)
             return
@@ -74,9 +74,9 @@ class RowPacing:
             self._armed = True
             self._app.call_later(self._arm)
 
-    def drawn(self, change: SessionChange) -> None:
-        """The row of `change`'s session now shows it."""
-        self._drawn[change.session.id] = row_marks(change.session, change.unread)
+    def drawn(self, session: SessionController, unread: bool) -> None:
+        """The row of `session` now shows it as it is."""
+        self._drawn[session.id] = row_marks(session, unread)
 
     def _arm(self) -> None:
         self._app.set_timer(INTERVAL, self._flush, name="row pacing")

@@ -185,8 +185,9 @@ class SessionView:
         if not self.app.screen_stack:
             return
         for change in changes:
-            self.sidebar.refresh_session(change.session, change.unread)
-            self._pacing.drawn(change)
+            unread = change.session.id in self.workspace.unread  # as it is now, not as it was
+            self.sidebar.refresh_session(change.session, unread)
+            self._pacing.drawn(change.session, unread)
         current = self.workspace.current
         if current is not None and any(isinstance(change.event, UsageReported) for change in changes):
             self.usage.show_all_sessions(current)  # the total across sessions moved
@@ -196,7 +197,7 @@ class SessionView:
             return  # (no screens: the app is shutting down, and a session still reported)
         session = change.session
         self.sidebar.refresh_session(session, change.unread)
-        self._pacing.drawn(change)
+        self._pacing.drawn(session, change.unread)
         if change.unread and session.id not in self.remembered.place.unread:
             self._remember_place()
         current = self.workspace.current

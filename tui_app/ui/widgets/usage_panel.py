@@ -47,6 +47,7 @@ class UsagePanel(Vertical):
     def compose(self) -> ComposeResult:
         # Held, not queried: a session may report while the app shuts down and the panel's
         # children are already gone, where a query would raise.
+        self._texts: dict[str | None, str] = {}
         self._turn_box = Static(id="usage-turn")
         self._session_box = Static(id="usage-session")
         self._all_box = Static(id="usage-all", classes="-empty")
@@ -59,19 +60,40 @@ class UsagePanel(Vertical):
         yield self._compact_box
 
     def on_mount(self) -> None:
-        self._turn_box.update("[dim]No turn yet.[/dim]")
-        self._compact_box.update("[dim]No turn yet.[/dim]")
+        self._put(self._turn_box, "[dim]No turn yet.[/dim]")
+        self._put(self._compact_box, "[dim]No turn yet.[/dim]")
+
+    def _put(self, box: Static, text: str) -> None:
+        """Show `text` in `box`: not at all if it says that already, and without a layout of the
+        screen when its lines are as many and fit (a figure that moved: ten sessions streaming
+        move the total four times a second, and a layout visits every widget on the screen)."""
+        before = self._texts.get(box.id)
+        if text == before:
+            return
+        self._texts[box.id] = text
+        width = box.content_region.width
+        same_height = (
+            before is not None
+            and before.count("\n") == text.count("\n")
+            and width > 0
+            and max(map(len, text.split("\n"))) <= width
+            and max(map(len, before.split("\n"))) <= width
+        )
+        box.update(text, layout=not same_height)
 
     def show(self, session: SessionController) -> None:
         # Named, so the figures are never taken for another session's (issue 15).
-        self._title.update(f"Usage · {session.title}")
+        title = f"Usage · {session.title}"
+        if self._texts.get("title") != title:
+            self._texts["title"] = title
+            self._title.update(title)
         transcript = session.transcript
         unit = session.backend.capabilities.money
         costs = summarize(session.book.ledger)
         turn = transcript.last_turn
         turn_box = self._turn_box
         if turn is None:
-            turn_box.update("[dim]No turn yet.[/dim]")
+            self._put(turn_box, "[dim]No turn yet.[/dim]")
         else:
             usage = turn.usage
             if turn.state == "running":
@@ -89,7 +111,7 @@ class UsagePanel(Vertical):
                 lines.insert(2, _row("  llm", format_money(turn_cost.llm, unit)))
             if turn_cost and usage and usage.entries:
                 lines.append(_row("entries", str(turn_cost.cost.entries)))
-            turn_box.update("\n".join(escape(line) if i else line for i, line in enumerate(lines)))
+            self._put(turn_box, "\n".join(escape(line) if i else line for i, line in enumerate(lines)))
         model = next((t.usage.model for t in reversed(transcript.turns) if t.usage and t.usage.model), None)
         session_lines = [
             "[b]Session[/b]",
@@ -106,7 +128,7 @@ class UsagePanel(Vertical):
         if unit == "micros" and limit is not None:
             spent = costs.session(session.id, unit).cost
             session_lines.append(_budget_row("budget", spent, limit, self.budget.warn_ratio))
-        self._session_box.update("\n".join(session_lines))
+        self._put(self._session_box, "\n".join(session_lines))
         self.show_all_sessions(session, costs)
 
     def _show_compact(self, session: SessionController, costs: CostSummary, all_lines: list[str]) -> None:
@@ -127,7 +149,7 @@ class UsagePanel(Vertical):
         if unit == "micros" and limit is not None:
             lines.append(_budget_row("budget", spent, limit, self.budget.warn_ratio))
         lines += all_lines
-        self._compact_box.update("\n".join(lines))
+        self._put(self._compact_box, "\n".join(lines))
 
     def show_all_sessions(self, session: SessionController, costs: CostSummary | None = None) -> None:
         """What every session of the app has cost, from the ledger they share, beside `session`
@@ -154,5 +176,5 @@ class UsagePanel(Vertical):
                 budget = _budget_row("budget", everything.get("micros"), overall, self.budget.warn_ratio)
                 lines.append(budget)
                 compact.append(_budget_row("all budget ", everything.get("micros"), overall, self.budget.warn_ratio))
-            box.update("\n".join(lines))
+            self._put(box, "\n".join(lines))
         self._show_compact(session, costs, compact)
