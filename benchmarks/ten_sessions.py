@@ -101,13 +101,13 @@ class WatchedPty(PtyProcess):
 def _open_dialog(app: WatchedPty) -> None:
     """Ctrl+N until the new session dialog shows (a key typed while the app is busy with a burst
     of typed messages has been seen to go missing)."""
-    for attempt in range(3):
+    for attempt in range(2):
         app.type("\x0e")
         try:
-            app.wait_for("New session", timeout=20.0)
+            app.wait_for("New session", timeout=45.0)
             return
         except RuntimeError:
-            if attempt == 2 or app.process.poll() is not None:
+            if attempt == 1 or app.process.poll() is not None:
                 raise
 
 
@@ -119,6 +119,20 @@ def stored_events(data_dir: Path) -> dict[str, int]:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as db:
             found.update(db.execute("SELECT session_id, COUNT(*) FROM events GROUP BY session_id").fetchall())
     return found
+
+
+def _accept_dialog(app: WatchedPty, title: str) -> None:
+    """Enter in the dialog (its defaults: a new session, on screen), until `title` is drawn: an
+    Enter typed as the dialog is first drawn, before its input has the focus, has been lost."""
+    for attempt in range(3):
+        time.sleep(0.5)
+        app.type("\r")
+        try:
+            app.wait_for(title, timeout=20.0)
+            return
+        except RuntimeError:
+            if attempt == 2 or app.process.poll() is not None:
+                raise
 
 
 def _type_messages(app: PtyProcess, session: int) -> None:
@@ -145,11 +159,11 @@ def measure(
                         # The dialog is waited for: an Enter typed before it opens is lost, and
                         # the messages typed next would fill its title.
                         _open_dialog(app)
-                        app.type("\r")  # its defaults: a new session, on screen
-                        app.wait_for(f"Session {number}")
+                        _accept_dialog(app, f"Session {number}")
                         time.sleep(OPENED)
                     if streaming and (number > 1 or shown_streams):
                         _type_messages(app, number)
+                        time.sleep(1.0)  # the burst of keys handled before the next Ctrl+N
                 if sessions > 1:
                     app.type("\x1b1")  # Alt+1: the first session back on screen
                 time.sleep(3.0)  # every stream running, the switch painted
