@@ -136,6 +136,8 @@ def target_7(args: argparse.Namespace) -> list[Row]:
         (label, f"SSE parse only ({r['events']:,} events, {r['sse_bytes'] / 1e6:.1f} MB of SSE)", f"{r['parse_events_per_s']:,.0f} ev/s", "—"),
         (label, "+ reduce (controller: reducer, state, ledger)", f"{r['reduce_events_per_s']:,.0f} ev/s", "—"),
         (label, "+ store (SSE parse -> reduce -> store)", f"{r['store_events_per_s']:,.0f} ev/s", "≥ 20,000 ev/s"),
+        (label, "+ store, per second of CPU (writer thread included)", f"{r['store_events_per_cpu_s']:,.0f} ev/s", "≥ 20,000 ev/s"),
+        (label, f"one 5,000-token reply, whole text per frame ({r['long_sse_bytes'] / 1e6:.0f} MB): parse -> store", f"{r['long_store_events_per_s']:,.0f} ev/s", "as fast as short turns"),
         ("7. store", "reopen 20 sessions of 500 messages", sec(reopen), "fast"),
     ]
 
@@ -170,9 +172,29 @@ def target_9(args: argparse.Namespace) -> list[Row]:
     return rows
 
 
+def target_10(args: argparse.Namespace) -> list[Row]:
+    revs = [arg for rev in args.rev for arg in ("--rev", rev)]
+    r = measure("ten_sessions", "--runs", str(args.long_runs), *revs, timeout=args.timeout * 4)
+    rows: list[Row] = []
+    for name, tree in r["trees"].items():
+        label = f"10. {r['sessions']} sessions at {r['speed']:g} tok/s, from outside ({name})"
+        if "many_minus_one_points" not in tree:
+            rows.append((label, "did not finish", str(tree.get("many", tree))[:120], ""))
+            continue
+        many, one, idle = (tree[case]["app_cpu_percent"] for case in ("many", "one", "idle"))
+        rows.append((label, f"app process CPU: {r['sessions']} streaming, one on screen | 1 alone", f"{pct(many)} | {pct(one)}", "—"))
+        rows.append((label, "the difference", f"{tree['many_minus_one_points']:+.1f} points", "≤ +3 points"))
+        rows.append((label, "idle app", pct(idle), "≤ 0.5 %"))
+        if "off_screen_minus_idle_points" in tree:
+            off = tree["off_screen"]
+            what = f"{r['sessions'] - 1} streaming off screen, an idle one shown ({off['events_per_s']:.0f} events/s): above idle"
+            rows.append((label, what, f"{tree['off_screen_minus_idle_points']:+.1f} points ({tree['off_screen_ms_per_event']:.2f} ms/event)", "≤ +3 points"))
+    return rows
+
+
 TARGETS: dict[str, Callable[[argparse.Namespace], list[Row]]] = {
     "1": target_1, "2": target_2, "3": target_3, "4": target_4, "5": target_5, "6": target_6, "7": target_7,
-    "8": target_8, "9": target_9,
+    "8": target_8, "9": target_9, "10": target_10,
 }
 
 
@@ -190,9 +212,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of the short measurements (median printed)")
     parser.add_argument("--long-runs", type=int, default=1, help="runs of the long ones (1, 3, 4)")
     parser.add_argument("--tokens", type=int, default=20_000)
-    parser.add_argument("--only", default="1,2,3,4,5,6,7,8,9", help="targets to run, e.g. 2,7")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7,8,9,10", help="targets to run, e.g. 2,7")
     parser.add_argument(
-        "--rev", action="append", default=[], help="a git revision whose app target 9 also measures, beside the working tree"
+        "--rev", action="append", default=[], help="a git revision whose app targets 9 and 10 also measure, beside the working tree"
     )
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds a measurement may take (some get a multiple)")
     args = parser.parse_args()

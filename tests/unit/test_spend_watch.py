@@ -8,6 +8,7 @@ from decimal import Decimal
 from tests.unit.workspace_fixtures import own_server, server_options, store, workspace  # noqa: F401  (fixtures)
 from tests.unit.test_workspace_questions import asking
 from tui_app.core.cost import summarize
+from tui_app.core.events import UsageReported
 from tui_app.settings.user_settings import Budget
 from tui_app.workspace.cockpit import SpendWatch, sort_rows
 from tui_app.workspace.workspace import Workspace
@@ -60,4 +61,25 @@ async def test_a_waiting_question_and_the_budget_share_are_in_the_row(workspace:
     assert rows["Paid"].budget_share == 0.25
     assert rows["Asks"].waiting == 1 and rows["Asks"].state == "asking" and rows["Asks"].turn_running
     turn.cancel()
+    watch.detach()
+
+
+async def test_a_streaming_session_is_sampled_at_most_once_a_second_and_at_its_turns_end(workspace: Workspace) -> None:
+    """Summing the ledger per usage report cost ten streaming sessions a tenth of a core: the
+    reports of one second make one sample, and the turn's end its own."""
+    clock = Clock()
+    watch = SpendWatch(workspace, clock)
+    session = await workspace.open_session("Talks")
+    reports = 0
+
+    def heard(change: object) -> None:
+        nonlocal reports
+        reports += isinstance(getattr(change, "event", None), UsageReported)
+
+    workspace.changes.subscribe(heard)
+    await workspace.send(session, "a much longer message " * 20)  # the clock stands still meanwhile
+    assert reports > 2
+    samples = watch.history(session).samples
+    assert len(samples) <= 3  # the first (at $0), at most one report, the turn's end
+    assert samples[-1].spent == summarize(workspace.book.ledger).session(session.id, "micros").cost.amount
     watch.detach()

@@ -8,16 +8,12 @@ such a frame look like a replay of the one before (here: a frame's id is only it
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
 
 from tui_app.backends.errors import FrameTooLarge
-
-_LINE_END = re.compile(rb"\r\n|\r|\n")
-
 
 @dataclass(frozen=True, slots=True)
 class SseMessage:
@@ -29,34 +25,6 @@ class SseMessage:
     """The frame's own `id:` field; None when it had none."""
 
 
-class _Frame:
-    """The fields of the frame being read."""
-
-    def __init__(self) -> None:
-        self.event = ""
-        self.data: list[str] = []
-        self.size = 0
-        self.id: str | None = None
-
-    def take(self, line: str) -> None:
-        if line.startswith(":"):
-            return  # a comment: the services' pings
-        name, _, value = line.partition(":")
-        value = value.removeprefix(" ")
-        if name == "data":
-            self.data.append(value)
-            self.size += len(value)
-        elif name == "event":
-            self.event = value
-        elif name == "id" and "\0" not in value:
-            self.id = value
-
-    def message(self) -> SseMessage | None:
-        if not self.data:
-            return None
-        return SseMessage(self.event or "message", "\n".join(self.data), self.id)
-
-
 def too_large(service: str, limit: int) -> FrameTooLarge:
     return FrameTooLarge(
         f"{service} sent a stream frame larger than {limit:,} bytes, so the stream was cut. "
@@ -64,30 +32,54 @@ def too_large(service: str, limit: int) -> FrameTooLarge:
     )
 
 
+def _text(value: bytes) -> str:
+    return value.decode("utf-8", errors="replace")
+
+
 async def sse_messages(response: httpx.Response, max_frame_bytes: int, service: str) -> AsyncIterator[SseMessage]:
     """The frames of `response`'s body. Raises `FrameTooLarge` once a line, or the data of one
-    frame, passes `max_frame_bytes`; nothing larger is ever held."""
-    buffer = bytearray()
-    frame = _Frame()
+    frame, passes `max_frame_bytes`; nothing larger is ever held.
+
+    Read as bytes, line by line: every line end (CRLF, CR, LF) is made a LF first, and only a
+    field's value is decoded (a frame of a streamed reply is mostly its data line)."""
+    buffer = b""
+    carried_cr = False  # a chunk ended with CR: maybe the first half of a CRLF
+    event, data, size, event_id = b"", [], 0, None
     async for chunk in response.aiter_bytes():
+        if carried_cr:
+            chunk, carried_cr = b"\r" + chunk, False
+        if b"\r" in chunk:
+            if chunk.endswith(b"\r"):
+                chunk, carried_cr = chunk[:-1], True
+            chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         buffer += chunk
         start = 0
-        while (end := _LINE_END.search(buffer, start)) is not None:
-            if end.group() == b"\r" and end.end() == len(buffer):
-                break  # maybe the first half of a \r\n: wait for the next chunk
-            line = buffer[start : end.start()].decode("utf-8", errors="replace")
-            start = end.end()
-            if line:
-                frame.take(line)
-                if frame.size > max_frame_bytes:
-                    raise too_large(service, max_frame_bytes)
+        while (end := buffer.find(b"\n", start)) >= 0:
+            line = buffer[start:end]
+            start = end + 1
+            if not line:
+                if data:
+                    yield SseMessage(_text(event) if event else "message", "\n".join(data), event_id)
+                event, data, size, event_id = b"", [], 0, None
                 continue
-            if (message := frame.message()) is not None:
-                yield message
-            frame = _Frame()
-        del buffer[:start]
+            if line[0] == 0x3A:
+                continue  # a comment: the services' pings
+            name, _, value = line.partition(b":")
+            if value[:1] == b" ":
+                value = value[1:]
+            if name == b"data":
+                text = _text(value)
+                data.append(text)
+                size += len(text)
+                if size > max_frame_bytes:
+                    raise too_large(service, max_frame_bytes)
+            elif name == b"event":
+                event = value
+            elif name == b"id" and b"\0" not in value:
+                event_id = _text(value)
+        buffer = buffer[start:]
         if len(buffer) > max_frame_bytes:
             raise too_large(service, max_frame_bytes)
-    if buffer == b"\r" and (message := frame.message()) is not None:
-        yield message  # the stream's last blank line, ended by a lone carriage return
+    if carried_cr and buffer == b"" and data:
+        yield SseMessage(_text(event) if event else "message", "\n".join(data), event_id)
     # A frame not ended by a blank line when the stream closes is dropped, as the SSE spec says.

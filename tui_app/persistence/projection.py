@@ -63,6 +63,9 @@ class Projection:
         self.parts: dict[tuple[str, str], _PartRow] = {}
         # Messages whose visible text changed or that completed in this call, by row id.
         self.touched: dict[int, str] = {}
+        # Usage entries read or written in this call: a turn reports the same entries every few
+        # tokens, and the table need not be asked again.
+        self.usage: dict[str, LedgerEntry | None] = {}
 
     def apply(self, event: DomainEvent) -> DomainEvent:
         """Project `event`; return it as it is to be stored (see `_compact`)."""
@@ -74,7 +77,7 @@ class Projection:
             ):
                 self._reduce_message(event, message_id, None)
             case PartUpdated(message_id=message_id, part_id=part_id):
-                return self._reduce_message(event, message_id, part_id)
+                return self._extend_part(event) or self._reduce_message(event, message_id, part_id)
             case QuestionRecorded(message_id=message_id, record=record):
                 self._reduce_message(event, message_id, question_records.part_id(record.request_id))
             case QuestionAsked(request_id=request_id) | QuestionSettled(request_id=request_id):
@@ -129,6 +132,24 @@ class Projection:
         if isinstance(event, PartUpdated):
             return _compact(event, before, after)
         return event
+
+    def _extend_part(self, event: PartUpdated) -> PartUpdated | None:
+        """The common case without the reducer: a part already read in this call, whose full text
+        only grew. What `_reduce_message` would do, and its `_compact` delta; None otherwise.
+
+        The reducer takes a full text that is not a stale prefix as the part's text, in a part
+        of the event's kind: the same kind and a strict extension give the part this text and
+        leave the message as it was, and the delta rebuilds the same transcript."""
+        text, cached = event.text, self.parts.get((event.message_id, event.part_id))
+        if text is None or event.tool is not None or cached is None or cached.part.kind != event.kind:
+            return None
+        known = self.messages.get(event.message_id)
+        old = cached.part.text
+        if known is None or len(text) <= len(old) or not text.startswith(old):
+            return None
+        cached.part, cached.dirty = Part(event.part_id, event.kind, text), True
+        self.touched[known.row_id] = event.message_id
+        return PartUpdated(event.turn_id, event.message_id, event.part_id, event.kind, None, text[len(old) :])
 
     def _message(self, message_id: str) -> _MessageRow | None:
         if message_id not in self.messages:
@@ -215,15 +236,17 @@ class Projection:
         named = list(record(UsageLedger()).entries)
         if not named:
             return
-        marks = ", ".join("?" * len(named))
-        known = {
-            entry_id: LedgerEntry(entry_id, self.session_id, turn, kind, cost, unit, source)
+        unread = [entry_id for entry_id in named if entry_id not in self.usage]
+        if unread:
+            self.usage.update(dict.fromkeys(unread))
+            marks = ", ".join("?" * len(unread))
             for entry_id, turn, kind, cost, unit, source in self.db.execute(
                 "SELECT entry_id, turn_id, kind, cost, unit, source FROM usage_entries"
                 f" WHERE session_id = ? AND entry_id IN ({marks})",
-                (self.session_id, *named),
-            )
-        }
+                (self.session_id, *unread),
+            ):
+                self.usage[entry_id] = LedgerEntry(entry_id, self.session_id, turn, kind, cost, unit, source)
+        known = {entry_id: entry for entry_id in named if (entry := self.usage[entry_id]) is not None}
         settled = record(UsageLedger(entries=MappingProxyType(known))).entries
         for entry in settled.values():
             if known.get(entry.id) != entry:
@@ -234,6 +257,7 @@ class Projection:
                     " unit = excluded.unit, source = excluded.source",
                     (self.session_id, entry.id, entry.turn_id, entry.kind, entry.cost, entry.unit, entry.source),
                 )
+                self.usage[entry.id] = entry
 
     # -- the end of a call
 

@@ -79,6 +79,9 @@ class BudgetRules:
     def enforce(self, session: SessionController, workspace: Canceller) -> None:
         """After a usage report or a turn's end: stop the running turn if its budget says so and
         it is over; otherwise warn at a new level."""
+        budget = self._budget()
+        if budget.session_micros is None and budget.overall_micros is None:
+            return  # no budget, nothing to check: not a sum of the whole ledger per usage report
         turn_id = self._stoppable_turn(session, workspace)
         if turn_id is None:
             if (notice := self.warning(session)) is not None:

@@ -30,6 +30,9 @@ SPARK_SPAN_SECONDS = 600.0
 SPARK_POINTS = 30
 CLOCK: Callable[[], float] = time.monotonic
 """The watch's clock unless it is given one (snapshot tests pin it)."""
+SAMPLE_SECONDS = 1.0
+"""At most one sample a second per session while it streams: summing the ledger costs about a
+millisecond with a few sessions' turns in it, and ten sessions report usage 60 times a second."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,7 @@ class SpendWatch:
         self.workspace = workspace
         self._clock = clock or (lambda: CLOCK())
         self._histories: dict[str, SpendHistory] = {}
+        self._sampled_at: dict[str, float] = {}
         self._unsubscribe = workspace.changes.subscribe(self._changed)
 
     def detach(self) -> None:
@@ -93,13 +97,19 @@ class SpendWatch:
 
     def _changed(self, change: SessionChange) -> None:
         # Called for every streamed token: the figures sampled move only with a usage report or
-        # a turn's end (the first change of a session still starts its history at $0).
-        if change.session.id not in self._histories or isinstance(change.event, UsageReported | TurnCompleted):
-            self.history(change.session)
+        # a turn's end (the first change of a session still starts its history at $0). A turn's
+        # end is always sampled; its reports at most once a `SAMPLE_SECONDS` (a read, `rows`,
+        # samples anew anyway).
+        session, event = change.session, change.event
+        if session.id not in self._histories or isinstance(event, TurnCompleted):
+            self.history(session)
+        elif isinstance(event, UsageReported) and self._clock() - self._sampled_at[session.id] >= SAMPLE_SECONDS:
+            self.history(session)
 
     def history(self, session: SessionController) -> SpendHistory:
         """The session's samples, brought up to date now."""
-        sample = _sample(session, summarize(session.book.ledger), self._clock())
+        now = self._sampled_at[session.id] = self._clock()
+        sample = _sample(session, summarize(session.book.ledger), now)
         history = self._histories.get(session.id)
         if history is None:
             history = self._histories[session.id] = SpendHistory(sample)

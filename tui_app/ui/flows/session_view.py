@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from tui_app.core.cost import turn_cost
 from tui_app.core.events import PartUpdated, UsageReported
+from tui_app.ui.flows.row_pacing import RowPacing
 from tui_app.ui.flows.on_app import on_pump
 from tui_app.ui.remembered import Remembered
 from tui_app.ui.widgets.composer import Composer
@@ -88,8 +89,11 @@ class SessionView:
         self._on_switched = on_switched
         self._shown_once = False
         self._shown_state: tuple[str, str] | None = None
+        # Off screen, a session is data: its row is redrawn at most a few times a second
+        # (row_pacing.py), while a change a person acts on (its state, a new-output mark) shows at once.
+        self._pacing = RowPacing(app, workspace, on_pump(app, self._changed), self._redraw_rows)
         self._unsubscribe = [
-            workspace.changes.subscribe(on_pump(app, self._changed)),
+            workspace.changes.subscribe(self._pacing.heard),
             workspace.roster.subscribe(self._roster),  # published from the App's own calls
         ]
 
@@ -156,7 +160,9 @@ class SessionView:
         except OSError:
             pass  # where the user was is a convenience: the next change tries again
 
-    def show_current(self) -> None:
+    def show_current(self, usage: bool = True) -> None:
+        """Bring every part of the screen up to the session on screen; `usage=False` when only its
+        transcript can have changed (a streamed token: the usage panel shows turns and the ledger)."""
         session = self.workspace.current
         if session is None:
             return
@@ -168,7 +174,8 @@ class SessionView:
         if title != self._title_text:
             self._title_text = title
             self.title.update(title)
-        self.usage.show(session)
+        if usage:
+            self.usage.show(session)
         self.transcript.show(session.transcript, session.backend.capabilities.money)
         composer_text = composer_title(session)
         if composer_text != self._composer_title:  # (setting it repaints the whole composer: per token)
@@ -184,6 +191,18 @@ class SessionView:
             if session.state in ("resuming", "queued"):
                 self.sidebar.refresh_session(session, session.id in self.workspace.unread)
 
+    def _redraw_rows(self, changes: list[SessionChange]) -> None:
+        """The rows of off-screen sessions that changed only in their figures, together."""
+        if not self.app.screen_stack:
+            return
+        for change in changes:
+            unread = change.session.id in self.workspace.unread  # as it is now, not as it was
+            self.sidebar.refresh_session(change.session, unread)
+            self._pacing.drawn(change.session, unread)
+        current = self.workspace.current
+        if current is not None and any(isinstance(change.event, UsageReported) for change in changes):
+            self.usage.show_all_sessions(current)  # the total across sessions moved
+
     def _changed(self, change: SessionChange) -> None:
         # Every token is a change. The transcript paces its own frames; the sidebar row, usage
         # panel and titles a token moves are redrawn once per frame too, not once per token.
@@ -192,7 +211,8 @@ class SessionView:
             self.transcript.show(session.transcript, session.backend.capabilities.money)
         first = not self._pending_changes
         self._pending_changes[session.id] = change
-        self._usage_moved = self._usage_moved or isinstance(change.event, UsageReported)
+        # Only a token (PartUpdated) leaves the usage panel as it was: it shows turns and the ledger.
+        self._usage_moved = self._usage_moved or not isinstance(change.event, PartUpdated)
         if not isinstance(change.event, PER_TOKEN):
             self._show_changes()  # a turn that starts or ends, a question: shown at once
         elif first:
@@ -207,10 +227,11 @@ class SessionView:
         for change in changes.values():
             session = change.session
             self.sidebar.refresh_session(session, change.unread)
+            self._pacing.drawn(session, change.unread)
             if change.unread and session.id not in self.remembered.place.unread:
                 self._remember_place()
             if session is current:
-                self.show_current()
+                self.show_current(usage=usage_moved)
             elif usage_moved and current is not None:
                 self.usage.show_all_sessions(current)  # the total across sessions moved
 

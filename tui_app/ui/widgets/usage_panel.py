@@ -61,8 +61,8 @@ class UsagePanel(Vertical):
         yield self._compact_box
 
     def on_mount(self) -> None:
-        self._turn_box.update("[dim]No turn yet.[/dim]")
-        self._compact_box.update("[dim]No turn yet.[/dim]")
+        update_quietly(self._turn_box, "[dim]No turn yet.[/dim]")
+        update_quietly(self._compact_box, "[dim]No turn yet.[/dim]")
 
     def show(self, session: SessionController) -> None:
         # Named, so the figures are never taken for another session's (issue 15).

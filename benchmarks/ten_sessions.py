@@ -1,0 +1,244 @@
+"""Ten sessions streaming at once, one on screen, against one alone: the app's CPU from outside.
+
+    python -m benchmarks.ten_sessions [--sessions 10] [--speed 50] [--seconds 12] [--rev REV ...]
+
+A separate `tui-app serve --speed N` process is the service; the real app runs in a
+pseudo-terminal (`pty_stream`'s harness) and is driven by keys as a person would: in each session
+it types a dozen messages (the first is sent, the rest wait in the send queue and go one after
+another), Ctrl+N opens the next session, and Alt+1 brings the first back on screen. CPU is read
+from /proc for the app's process alone while every session streams. The same is measured with
+one session, and idle. Each `--rev` is measured too, from a `git archive` of it, so before and
+after are side by side in one run. Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import machine
+from benchmarks.pty_stream import ROOT, PtyProcess, _environment, archive, cpu_seconds_of
+from tests.hostile_server import KEY
+
+MESSAGES = 24
+"""Typed into each session: replies of ~150 tokens at 50 tok/s keep it streaming over a minute."""
+OPENED = 1.0
+"""Seconds a new session is given to be created before its messages are typed."""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for(port: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"the server did not listen on {port} within {timeout:.0f} s")
+
+
+class Server:
+    """`tui-app serve` (this tree's) on a free port, in a process of its own."""
+
+    def __init__(self, speed: float) -> None:
+        self.port = _free_port()
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "TUI_APP_SERVER_KEY": KEY}
+        argv = [sys.executable, "-m", "tui_app", "serve", "--speed", f"{speed:g}", "--port", str(self.port)]
+        self.process = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_for(self.port, 30)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+class WatchedPty(PtyProcess):
+    """A `PtyProcess` that keeps what the app drew lately, to wait for a sign on screen."""
+
+    def _drain(self) -> None:
+        self.screen = bytearray()
+        while True:
+            try:
+                data = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            self.received += len(data)
+            self.screen += data
+            del self.screen[: -(1 << 20)]
+
+    def wait_for(self, sign: str, timeout: float = 60.0) -> None:
+        """Until `sign` is drawn (after this call), or RuntimeError."""
+        start, wanted = len(self.screen), sign.encode()
+        deadline = time.monotonic() + timeout
+        while wanted not in self.screen[max(start - len(wanted), 0) :]:
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise RuntimeError(f"{sign!r} was not drawn within {timeout:.0f} s")
+            time.sleep(0.1)
+            start = min(start, len(self.screen))
+
+
+def _open_dialog(app: WatchedPty) -> None:
+    """Ctrl+N until the new session dialog shows (a key typed while the app is busy with a burst
+    of typed messages has been seen to go missing)."""
+    for attempt in range(2):
+        app.type("\x0e")
+        try:
+            app.wait_for("New session", timeout=45.0)
+            return
+        except RuntimeError:
+            if attempt == 1 or app.process.poll() is not None:
+                raise
+
+
+def stored_events(data_dir: Path) -> dict[str, int]:
+    """Events the app has stored so far, per session: which sessions really stream, read from
+    outside (the store is SQLite in WAL mode: a reader never blocks the app)."""
+    found: dict[str, int] = {}
+    for path in data_dir.glob("*.db"):
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as db:
+            found.update(db.execute("SELECT session_id, COUNT(*) FROM events GROUP BY session_id").fetchall())
+    return found
+
+
+def _accept_dialog(app: WatchedPty, title: str) -> None:
+    """Enter in the dialog (its defaults: a new session, on screen), until `title` is drawn: an
+    Enter typed as the dialog is first drawn, before its input has the focus, has been lost."""
+    for attempt in range(3):
+        time.sleep(0.5)
+        app.type("\r")
+        try:
+            app.wait_for(title, timeout=20.0)
+            return
+        except RuntimeError:
+            if attempt == 2 or app.process.poll() is not None:
+                raise
+
+
+def _type_messages(app: PtyProcess, session: int) -> None:
+    for n in range(MESSAGES):
+        app.type(f"more {n}\r")  # short: typing is not what is measured
+        time.sleep(0.05)
+
+
+def measure(
+    tree: Path, sessions: int, streaming: bool, speed: float, seconds: float, size: tuple[int, int], shown_streams: bool = True
+) -> dict[str, float]:
+    """CPU of the app's process (code from `tree`) with `sessions` open, all streaming if
+    `streaming` (but the first, on screen, unless `shown_streams`); and the server's CPU and
+    the events the app stored in the same window (a check that the sessions really stream)."""
+    server = Server(speed)
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            argv = [sys.executable, "-m", "tui_app", "--backend", "casedev", "--base-url", f"http://127.0.0.1:{server.port}"]
+            app = WatchedPty(argv, _environment(tree, Path(home), size), size, Path(home))
+            try:
+                app.wait_for("Session 1")  # the first screen, and the first session created
+                for number in range(1, sessions + 1):
+                    if number > 1:
+                        # The dialog is waited for: an Enter typed before it opens is lost, and
+                        # the messages typed next would fill its title.
+                        _open_dialog(app)
+                        _accept_dialog(app, f"Session {number}")
+                        time.sleep(OPENED)
+                    if streaming and (number > 1 or shown_streams):
+                        _type_messages(app, number)
+                        time.sleep(1.0)  # the burst of keys handled before the next Ctrl+N
+                if sessions > 1:
+                    app.type("\x1b1")  # Alt+1: the first session back on screen
+                time.sleep(3.0)  # every stream running, the switch painted
+                if app.process.poll() is not None:
+                    raise RuntimeError(f"the app exited with {app.process.returncode}")
+                store = Path(home) / "store"
+                events0 = stored_events(store)
+                cpu0, server0, wall0 = cpu_seconds_of(app.process.pid), cpu_seconds_of(server.process.pid), time.time()
+                time.sleep(seconds)
+                cpu1, server1, wall1 = cpu_seconds_of(app.process.pid), cpu_seconds_of(server.process.pid), time.time()
+                events1 = stored_events(store)
+                wall = wall1 - wall0
+                gained = [events1[sid] - events0.get(sid, 0) for sid in events1]
+                return {
+                    "app_cpu_percent": 100 * (cpu1 - cpu0) / wall,
+                    "server_cpu_percent": 100 * (server1 - server0) / wall,
+                    # Stored by the app in the window: a session that streamed throughout stores
+                    # about `speed` events a second (a second's writes may still be on their way).
+                    "events_per_s": sum(gained) / wall,
+                    "sessions_streaming": sum(1 for n in gained if n >= seconds * speed / 4),
+                }
+            finally:
+                app.stop()
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.ten_sessions", description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--speed", type=float, default=50.0)
+    parser.add_argument("--seconds", type=float, default=12.0, help="the measured window")
+    parser.add_argument("--runs", type=int, default=1, help="runs of each (the median is printed)")
+    parser.add_argument("--rev", action="append", default=[], help="a git revision to measure beside the working tree")
+    parser.add_argument("--size", default="120x40")
+    args = parser.parse_args()
+    size = tuple(int(n) for n in args.size.split("x"))
+    assert len(size) == 2
+    result: dict[str, Any] = {"sessions": args.sessions, "speed": args.speed, "size": args.size, "machine": machine(), "trees": {}}
+    # "off_screen": every session streams but the one on screen, which shows an idle session:
+    # what the streams off screen cost, with no rendering beside them to compete for the CPU
+    # (on a loaded machine a saturated app draws fewer frames, which hides what the rest costs).
+    cases = {"many": (args.sessions, True, True), "one": (1, True, True), "idle": (1, False, True), "off_screen": (args.sessions, True, False)}
+    with tempfile.TemporaryDirectory() as scratch:
+        trees = {"working tree": ROOT}
+        for rev in args.rev:
+            trees[rev] = archive(rev, Path(scratch) / rev.replace("/", "_"))
+        figures: dict[str, dict[str, list[dict[str, float]]]] = {name: {case: [] for case in cases} for name in trees}
+        for _ in range(args.runs):
+            # The trees take turns within each case, so a change in the machine's load falls on all alike.
+            for case, (count, streaming, shown_streams) in cases.items():
+                for name, tree in trees.items():
+                    try:
+                        figures[name][case].append(measure(tree, count, streaming, args.speed, args.seconds, size, shown_streams))  # type: ignore[arg-type]
+                    except Exception as error:  # a benchmark prints, it never fails
+                        figures[name][case].append({"error": f"{type(error).__name__}: {error}"})  # type: ignore[dict-item]
+        for name, by_case in figures.items():
+            row: dict[str, Any] = {}
+            for case, runs in by_case.items():
+                good = [run for run in runs if "error" not in run]
+                if not good:
+                    row[case] = runs[-1]
+                    continue
+                row[case] = {key: sorted(run[key] for run in good)[len(good) // 2] for key in good[0]}
+            if "error" not in row["many"] and "error" not in row["one"]:
+                row["many_minus_one_points"] = row["many"]["app_cpu_percent"] - row["one"]["app_cpu_percent"]
+            if "error" not in row["off_screen"] and "error" not in row["idle"]:
+                off, idle = row["off_screen"], row["idle"]
+                row["off_screen_minus_idle_points"] = off["app_cpu_percent"] - idle["app_cpu_percent"]
+                # CPU milliseconds per event stored off screen: the cost of a session as data.
+                row["off_screen_ms_per_event"] = 10 * row["off_screen_minus_idle_points"] / max(off["events_per_s"], 1e-9)
+            result["trees"][name] = row
+    result["machine_after"] = machine()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
