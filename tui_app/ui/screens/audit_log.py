@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.markup import escape
-from textual.screen import ModalScreen
+from tui_app.ui.screens.dialog import Dialog
 from textual.widgets import DataTable, Footer, Label, Static
 
 from tui_app.core import completeness
@@ -85,7 +85,7 @@ def _cell(value: str, right: bool = False) -> Text:
     return Text(value, justify="right" if right else "left")
 
 
-class AuditLogScreen(ModalScreen[None]):
+class AuditLogScreen(Dialog[None]):
     """What one session was billed for, entry by entry, with the turn's and the session's totals."""
 
     CSS_PATH = "audit_log.tcss"

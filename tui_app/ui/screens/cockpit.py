@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
+from tui_app.ui.screens.dialog import Page
 from textual.widgets import DataTable, Footer, Label, Sparkline, Static
 
 from tui_app.core.cost import Cost, format_cost
@@ -77,7 +77,7 @@ def totals_text(totals: CockpitTotals, waiting: int) -> str:
     return "\n".join(lines)
 
 
-class CockpitScreen(Screen[str | None]):
+class CockpitScreen(Page[str | None]):
     CSS_PATH = "cockpit.tcss"
     BINDINGS = [
         Binding("escape", "close", "Close", id="cockpit-close"),

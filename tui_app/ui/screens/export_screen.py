@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
-from textual.screen import ModalScreen
+from tui_app.ui.screens.dialog import Dialog
 from textual.widgets import Button, Input, Label, Select
 
 
@@ -20,7 +20,7 @@ class ExportRequest:
     path: Path
 
 
-class ExportScreen(ModalScreen[ExportRequest | None]):
+class ExportScreen(Dialog[ExportRequest | None]):
     CSS_PATH = "session_form.tcss"
     BINDINGS = [Binding("escape", "close", "Cancel", id="export-cancel")]
 

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
-from textual.screen import ModalScreen
+from tui_app.ui.screens.dialog import Dialog
 from textual.widget import Widget
 from textual.widgets import Markdown, Static, TextArea
 
@@ -50,7 +50,7 @@ def is_markdown(path: str) -> bool:
     return path.lower().endswith(MARKDOWN_SUFFIXES)
 
 
-class FileViewScreen(ModalScreen[None]):
+class FileViewScreen(Dialog[None]):
     """One file, read-only. `save` opens the save dialog for it; `open_outside`, when the system
     has an opener, hands it to that program."""
 

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.markup import escape
-from textual.screen import ModalScreen
+from tui_app.ui.screens.dialog import Dialog
 from textual.widgets import Button, DataTable, Static
 
 from tui_app.backends.errors import BackendError
@@ -50,7 +50,7 @@ class FileAccess:
     """The system's program that opens a file (`xdg-open`, `open`), when it has one."""
 
 
-class FilesScreen(ModalScreen[None]):
+class FilesScreen(Dialog[None]):
     CSS_PATH = "files_screen.tcss"
     BINDINGS = [
         Binding("escape", "close", "Close", id="files-close"),

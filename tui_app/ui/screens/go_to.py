@@ -6,11 +6,11 @@ from __future__ import annotations
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import ModalScreen
+from tui_app.ui.screens.dialog import Dialog
 from textual.widgets import Static
 
 
-class GoToScreen(ModalScreen[int | None]):
+class GoToScreen(Dialog[int | None]):
     """Waits for one digit: 1-9 picks that session; anything else (Escape) goes back."""
 
     DEFAULT_CSS = """

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.markup import escape
-from textual.screen import ModalScreen
+from tui_app.ui.screens.dialog import Dialog
 from textual.widgets import DataTable, Footer, Static
 
 from tui_app.ui.keymap import BindingInfo, conflicts
@@ -22,7 +22,7 @@ def _key_text(keys: str, remapped: bool, clashing: bool = False) -> Text:
     return Text(shown + (" *" if remapped else "") + (" !" if clashing else ""), style="bold")
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     CSS_PATH = "help.tcss"
     BINDINGS = [Binding("escape,q,f1", "close", "Close", id="close-help")]
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from tui_app.ui.screens.dialog import Page
 from textual.widgets import DataTable, Footer, Static
 
 from tui_app.ui.screens.question_dialog import QuestionDialog
@@ -51,7 +51,7 @@ def key_of(waiting: WaitingQuestion) -> str:
     return f"{waiting.session.id}/{waiting.asked.id}"
 
 
-class InboxScreen(Screen[WaitingQuestion | None]):
+class InboxScreen(Page[WaitingQuestion | None]):
     CSS_PATH = "inbox.tcss"
     BINDINGS = [
         Binding("escape", "close", "Close", id="inbox-close"),

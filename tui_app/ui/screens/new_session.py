@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from tui_app.ui.screens.dialog import Dialog
 from textual.widgets import Button, Input, Label, Select
 
 
@@ -19,7 +19,7 @@ class NewSessionRequest:
     model: str | None
 
 
-class NewSessionScreen(ModalScreen[NewSessionRequest | None]):
+class NewSessionScreen(Dialog[NewSessionRequest | None]):
     """Enter starts the session with what is shown; Escape starts nothing."""
 
     CSS_PATH = "session_form.tcss"

@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from tui_app.ui.screens.dialog import Dialog
 from textual.widgets import DataTable, Footer, Static
 
 from tui_app.ui.notice_entry import NoticeEntry
@@ -35,7 +35,7 @@ def _said(entry: NoticeEntry) -> Text:
     return text
 
 
-class NoticeHistoryScreen(ModalScreen[None]):
+class NoticeHistoryScreen(Dialog[None]):
     CSS_PATH = "notice_history.tcss"
     BINDINGS = [Binding("escape,q,f3", "close", "Close", id="close-notices")]
 

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
-from textual.screen import ModalScreen
+from tui_app.ui.screens.dialog import Dialog
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, SelectionList, Static
 
 from tui_app.core.sanitize import strip_control
@@ -34,7 +34,7 @@ def _clean(text: str) -> str:
 SHORT_ROWS = 20
 """Below this many rows the dialog's buttons take one line each and its hint is left out."""
 
-class QuestionDialog(ModalScreen[QuestionReply]):
+class QuestionDialog(Dialog[QuestionReply]):
     """Answer, defer, or cancel the turn. The reply is the screen's result, and resolves the
     question's Future when given one; a Future cancelled elsewhere (the question was settled)
     closes the dialog."""

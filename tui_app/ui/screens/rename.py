@@ -6,11 +6,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from tui_app.ui.screens.dialog import Dialog
 from textual.widgets import Input, Label
 
 
-class RenameScreen(ModalScreen[str | None]):
+class RenameScreen(Dialog[str | None]):
     CSS_PATH = "session_form.tcss"
     BINDINGS = [Binding("escape", "close", "Cancel", id="rename-cancel")]
 

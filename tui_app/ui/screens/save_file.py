@@ -14,7 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from tui_app.ui.screens.dialog import Dialog
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Static
 
@@ -57,7 +57,7 @@ class FolderSuggester(Suggester):
         return completed if completed != value else None
 
 
-class ReplaceScreen(ModalScreen[Choice]):
+class ReplaceScreen(Dialog[Choice]):
     """A file is where the new one would go: replace it, keep both, or cancel (the safe one,
     focused)."""
 
@@ -92,7 +92,7 @@ class ReplaceScreen(ModalScreen[Choice]):
         self.dismiss(chosen.get(event.button.id, "cancel"))
 
 
-class SaveFileScreen(ModalScreen[Path | None]):
+class SaveFileScreen(Dialog[Path | None]):
     """Where to save `remote_path`; dismissed with the path written, or None (nothing written)."""
 
     CSS_PATH = "save_file.tcss"

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.markup import escape
-from textual.screen import ModalScreen
+from tui_app.ui.screens.dialog import Dialog
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -48,7 +48,7 @@ def result_prompt(result: SearchResult) -> Text:
     return prompt
 
 
-class SearchScreen(ModalScreen[SearchChoice | None]):
+class SearchScreen(Dialog[SearchChoice | None]):
     """Type words; every session's messages containing all of them are listed, best first."""
 
     CSS_PATH = "search.tcss"

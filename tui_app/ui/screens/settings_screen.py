@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
-from textual.screen import ModalScreen
+from tui_app.ui.screens.dialog import Dialog
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from tui_app.backends import registry
@@ -46,7 +46,7 @@ def _number(value: str, name: str, kind: type[int] | type[float] = float) -> flo
         raise ValueError(f"{name}: {value!r} is not {'a whole number' if kind is int else 'a number'}") from None
 
 
-class SettingsScreen(ModalScreen[SettingsChoice | None]):
+class SettingsScreen(Dialog[SettingsChoice | None]):
     CSS_PATH = "settings_screen.tcss"
     BINDINGS = [
         Binding("escape", "close", "Cancel", id="settings-cancel"),

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from tui_app.ui.screens.dialog import Dialog
 from textual.widgets import DataTable, Footer, Label
 from textual_plotext import PlotextPlot
 
@@ -36,7 +36,7 @@ def chart_days(report: UsageReport) -> tuple[list[str], list[float]]:
     return [row.key[5:] for row in rows], [row.known / MICROS_PER_DOLLAR for row in rows]
 
 
-class UsageScreen(ModalScreen[None]):
+class UsageScreen(Dialog[None]):
     """What every session spent, day by day; credits (Stewrd) in the table, apart from dollars."""
 
     CSS_PATH = "usage_screen.tcss"
