@@ -20,6 +20,7 @@ from tui_app.core.session_state import TERMINAL
 from tui_app.ui.flows.on_app import on_pump
 from tui_app.ui.screens.files_screen import FileAccess, FilesScreen, FileViewScreen
 from tui_app.ui.screens.save_file import ReplaceScreen, SaveFileScreen
+from tui_app.ui.widgets.session_sidebar import SessionSidebar
 from tui_app.workspace.file_opening import system_opener
 from tui_app.workspace.new_files import NewFiles, sandbox_lists
 from tui_app.workspace.session_controller import SessionController
@@ -61,9 +62,13 @@ class FilesAction:
             self.new_files.detach()
 
     def _turn_checked(self, session: SessionController) -> None:
-        """A turn ended and its files are known: a files view showing them lists them again."""
-        if not isinstance(self, App):
+        """A turn ended and its files are known: the session's row shows its mark now (an
+        off-screen row is otherwise redrawn only with its next change), and a files view showing
+        them lists them again."""
+        if not isinstance(self, App) or not self.screen_stack:
             return
+        for sidebar in self.query(SessionSidebar):
+            sidebar.refresh_session(session, session.id in self.workspace.unread)
         for screen in self.screen_stack:
             if isinstance(screen, FilesScreen) and screen.session_id == session.id and not screen.asleep:
                 screen.refresh_files()
