@@ -17,6 +17,7 @@ from textual.widgets import Static
 from tui_app.core.cost import turn_cost
 from tui_app.core.events import PartUpdated, UsageReported
 from tui_app.ui.flows.row_pacing import RowPacing
+from tui_app.ui.flows.long_lived import settle_restored
 from tui_app.ui.flows.on_app import on_pump
 from tui_app.ui.remembered import Remembered
 from tui_app.ui.widgets.composer import Composer
@@ -106,7 +107,9 @@ class SessionView:
         """At start: the latest stored session as soon as the stored ones are read (off the
         loop), or a new one when there are none."""
         workspace = self.workspace
-        if await workspace.restore() and (session := reopen(workspace, self.remembered.place)) is not None:
+        restored = await workspace.restore()
+        settle_restored()
+        if restored and (session := reopen(workspace, self.remembered.place)) is not None:
             for other in workspace.order:
                 self.sidebar.refresh_session(other, other.id in workspace.unread)
             await self.switch(session)

@@ -1,9 +1,13 @@
 """The window of messages a transcript view has mounted, and paging it as the user scrolls.
 
-Only the last `PAGE` messages are mounted when a session is shown; earlier pages are mounted
+Only what fills the screen is mounted when a session is shown; earlier pages are mounted
 when the user scrolls near the top, keeping what is on screen in place (a session of 5,000
 messages never mounts 5,000 widgets to paint its first screen). At most `MAX_MOUNTED` stay
 mounted: paging in at one end unmounts the far end, and scrolling back pages it in again.
+
+A page is mounted `SLICE` messages at a time, each slice in its own screen update, with the
+event loop free between them: mounting, styling and rendering a message's widgets costs
+milliseconds, so a whole page at once stalled keys and frames for a tenth of a second or more.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ LOAD_EARLIER_ROWS = 4
 """Scrolling within this many rows of the top (bottom) loads the previous (next) page."""
 MAX_MOUNTED = 4 * PAGE
 """Messages mounted at most: paging in one end unmounts the far end."""
+SLICE = 3
+"""Messages mounted per step of a page: one step must not hold the event loop for long."""
 
 Decorate = Callable[[Transcript, Message, MessageView], None]
 """Sets a view's header and note for its message (the view owns the costs and times)."""
@@ -126,7 +132,8 @@ class MessageWindow:
         self._host.run_worker(load, group="load-earlier", exclusive=True)
 
     async def _load_earlier(self) -> None:
-        """Mount the previous page above the first message, keeping the view where it is."""
+        """Mount the previous page above the first message, a slice at a time, keeping the
+        view where it is after each slice."""
         host = self._host
         transcript = self.shown
         generation = self.generation
@@ -134,29 +141,35 @@ class MessageWindow:
             self.loading = False
             return
         start = max(0, self.first - PAGE)
-        messages = transcript.messages[start : self.first]
-        first_view = host.query(MessageView).first()
-        first_y_before = first_view.virtual_region.y
-        y_before = host.scroll_y
-        views = await self._mount_page(transcript, messages, before=first_view)
-        if generation != self.generation:
-            return
-        self.views.update((view.message_id, view) for view in views)
-        self.order[:0] = [view.message_id for view in views]
-        self.first = start
-        self.count += len(views)
+        while self.first > start:
+            first_view = self.views[self.order[0]]
+            first_y_before = first_view.virtual_region.y
+            y_before = host.scroll_y
+            messages = transcript.messages[max(start, self.first - SLICE) : self.first]
+            views = await self._mount_page(transcript, messages, before=first_view)
+            if generation != self.generation:
+                return
+            self.views.update((view.message_id, view) for view in views)
+            self.order[:0] = [view.message_id for view in views]
+            self.first -= len(views)
+            self.count += len(views)
+            await self._next_refresh()  # the slice is laid out (and the loop was free meanwhile)
+            if generation != self.generation:
+                return
+            if not self._following() and first_view.is_attached:  # (following: the anchor keeps the bottom)
+                added = first_view.virtual_region.y - first_y_before
+                host.scroll_to(y=y_before + added, animate=False, immediate=True)
         if self.count > MAX_MOUNTED and not self._following():
             # Far below the reader: unmount, and page it in again on the way down.
             await self._unmount(self.order[MAX_MOUNTED:])
             self.at_end = False
+        self.loading = False
 
-        def keep_place() -> None:
-            if not self._following() and first_view.is_attached:  # (following: the anchor keeps the bottom)
-                added = first_view.virtual_region.y - first_y_before
-                host.scroll_to(y=y_before + added, animate=False, immediate=True)
-            self.loading = False
-
-        host.call_after_refresh(keep_place)
+    async def _next_refresh(self) -> None:
+        """Wait until the screen has been refreshed (laid out and painted) once."""
+        done = asyncio.get_running_loop().create_future()
+        self._host.call_after_refresh(lambda: done.done() or done.set_result(None))
+        await done
 
     async def _load_later(self) -> None:
         """Mount the next page below the last message; unmount far ones above, keeping the view."""
@@ -167,13 +180,19 @@ class MessageWindow:
         if transcript is None or self.at_end:
             self.loading = False
             return
-        messages = transcript.messages[end : end + PAGE]
-        views = await self._mount_page(transcript, messages, before=self._marker())
-        if generation != self.generation:
-            return
-        self.views.update((view.message_id, view) for view in views)
-        self.order.extend(view.message_id for view in views)
-        self.count += len(views)
+        stop = min(len(transcript.messages), end + PAGE)
+        while self.end < stop:
+            # Below what is on screen: nothing moves, so no refresh is awaited, only the loop let go.
+            messages = transcript.messages[self.end : min(stop, self.end + SLICE)]
+            views = await self._mount_page(transcript, messages, before=self._marker())
+            if generation != self.generation:
+                return
+            self.views.update((view.message_id, view) for view in views)
+            self.order.extend(view.message_id for view in views)
+            self.count += len(views)
+            await asyncio.sleep(0)
+            if generation != self.generation:
+                return
         self.at_end = self.end >= len(transcript.messages)
         if self.count <= MAX_MOUNTED:
             self.loading = False
