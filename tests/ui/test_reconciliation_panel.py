@@ -4,33 +4,18 @@ and in the short form at 80x24. Over real HTTP to the embedded server."""
 
 from __future__ import annotations
 
-import asyncio
 
-import httpx
 import pytest
 from textual.widgets import Static
 
 from tests.conftest import connection_to, wait_until
 from tui_app.core.money import format_micros
+from tests.integration.test_end_reconciliation import bill_elsewhere
 from tui_app.server.runner import EmbeddedServer
 from tui_app.ui.app import TuiApp
 from tui_app.ui.screens.audit_log import AuditLogScreen
 from tui_app.ui.widgets.composer import Composer
 from tui_app.ui.widgets.usage_panel import UsagePanel
-
-
-async def bill_elsewhere(server: EmbeddedServer, chat: str) -> None:
-    """A turn in `chat` from another client (a script, another app), run to its end: billed by
-    the service, never seen by this client."""
-    response = await asyncio.to_thread(
-        httpx.post,
-        f"{server.base_url}/agent/v1/chat/{chat}/message",
-        json={"parts": [{"type": "text", "text": "billed elsewhere"}]},
-        headers={"Authorization": f"Bearer {server.api_key}"},
-        timeout=30,
-    )
-    assert response.status_code == 200, response.text
-
 
 
 def panel_text(app: TuiApp, box: str) -> str:
