@@ -13,6 +13,11 @@ the one above it is (a paragraph becomes a setext heading when `---` arrives, an
 blank line joins the list above as a loose list): what is frozen is only what no further text
 can change. A line being written into a list, quote or heading is held until it ends
 (line_gate.py), so such a block is rendered about once per line rather than once per frame.
+
+Frozen blocks keep their source and their height only (frozen_layout.py); their lines are
+rendered again when drawn, from a cache that holds what was drawn lately. Kept as lines, a long
+reply's hundreds of thousands of objects made every full garbage collection, and so every late
+frame, cost more than an early one (issue 16: the cost per token must stay flat).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui_app.ui.widgets.transcript.frozen_layout import FrozenLayout
 from tui_app.ui.widgets.transcript.line_gate import commit_length
 from tui_app.ui.widgets.transcript.markdown_lines import (
     PARSER,
@@ -34,6 +40,8 @@ from tui_app.ui.widgets.transcript.markdown_lines import (
 
 LIVE_BLOCKS = 2
 """Blocks kept live (rendered again as they grow); everything above them is frozen."""
+FROZEN_CACHE_BLOCKS = 64
+"""Frozen blocks whose lines are kept: more than a screen's worth, so scrolling renders little."""
 PARTIAL_LINE_SECONDS = 0.5
 """Longest a line being written is held back from a list, quote or heading (line_gate.py)."""
 
@@ -69,9 +77,10 @@ class StreamingMarkdown(Widget):
         self._frozen_chars = 0
         """How much of `text` is frozen: it ends where the first live block starts."""
         self._frozen_blocks: list[str] = []
-        self._frozen_lines: list[Strip] = []
+        self._frozen = FrozenLayout()
+        self._frozen_cache = BlockCache(FROZEN_CACHE_BLOCKS)
         self._frozen_look: Look | None = None
-        """The look `_frozen_lines` were rendered for (None: not rendered yet)."""
+        """The look `_frozen` was measured for (None: not measured yet)."""
         self._live_blocks: list[str] = []
         self._live_lines: list[Strip] = []
         self._live_look: Look | None = None
@@ -83,7 +92,7 @@ class StreamingMarkdown(Widget):
 
     @property
     def frozen_line_count(self) -> int:
-        return len(self._frozen_lines)
+        return self._frozen.height
 
     @property
     def live_block_count(self) -> int:
@@ -96,7 +105,10 @@ class StreamingMarkdown(Widget):
 
     def frozen_strips(self) -> list[Strip]:
         """The frozen lines as rendered for the current width (tests compare them)."""
-        return list(self._frozen_lines)
+        look = self._frozen_look
+        if look is None:
+            return []
+        return join_blocks([self._frozen_block(index, look) for index in range(len(self._frozen_blocks))], look.width)
 
     # -- what callers do --------------------------------------------------------------
 
@@ -117,7 +129,7 @@ class StreamingMarkdown(Widget):
         self.text = ""
         self._fed = self._frozen_chars = 0
         self._frozen_blocks = []
-        self._frozen_lines = []
+        self._frozen = FrozenLayout()
         self._frozen_look = None
         self._live_blocks = []
         self._live_lines = []
@@ -164,12 +176,8 @@ class StreamingMarkdown(Widget):
         look = self._frozen_look
         if look is None:
             return  # rendered whole at the next draw
-        lines = self._frozen_lines  # extended in place: a freeze costs its own blocks only
-        for block in blocks:
-            rendered = render_block(self.app.console, block, look)
-            if lines and rendered:
-                lines.append(Strip.blank(look.width))
-            lines.extend(rendered)
+        for block in blocks:  # a freeze costs its own blocks only
+            self._frozen.add(len(self._frozen_cache.render(self.app.console, block, look)))
 
     # -- drawing ----------------------------------------------------------------------
 
@@ -185,12 +193,18 @@ class StreamingMarkdown(Widget):
         console = self.app.console
         if self._frozen_look != look:
             self._frozen_look = look
-            self._frozen_lines = join_blocks([render_block(console, block, look) for block in self._frozen_blocks], width)
+            self._frozen = FrozenLayout()
+            for block in self._frozen_blocks:
+                self._frozen.add(len(render_block(console, block, look)))
         if self._live_look != look:
             self._live_look = look
             self._live_lines = join_blocks([self._cache.render(console, block, look) for block in self._live_blocks], width)
         live = len(self._live_lines)
-        return len(self._frozen_lines) + (live + 1 if live and self._frozen_lines else live)
+        frozen = self._frozen.height
+        return frozen + (live + 1 if live and frozen else live)
+
+    def _frozen_block(self, index: int, look: Look) -> list[Strip]:
+        return self._frozen_cache.render(self.app.console, self._frozen_blocks[index], look)
 
     def _redraw(self) -> None:
         if not self.is_attached:
@@ -210,11 +224,15 @@ class StreamingMarkdown(Widget):
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width
         self._lines_for(width)
-        frozen = self._frozen_lines
+        frozen = self._frozen.height
         style = self.rich_style
-        if y < len(frozen):
-            return frozen[y].apply_style(style)
-        y -= len(frozen)
+        look = self._frozen_look
+        if y < frozen and look is not None:
+            index, line = self._frozen.find(y)
+            if line is not None:
+                return self._frozen_block(index, look)[line].apply_style(style)
+            return Strip.blank(width, style)  # the blank line between two blocks
+        y -= frozen
         if frozen and self._live_lines:
             y -= 1  # the blank line between the frozen blocks and the live ones
         if 0 <= y < len(self._live_lines):

@@ -169,6 +169,10 @@ class TranscriptView(VerticalScroll, can_focus=True):
             if transcript is not None:
                 await self._render_transcript(transcript)
         finally:
+            # The frame was drawn inside a batch: the screen's idle check ran while the batch held
+            # it and returned, so nothing would lay out or paint the frame until some other event.
+            if self.is_attached:
+                self.screen.check_idle()
             if self._pending is not None:
                 self.set_timer(self.pacer.interval, self._flush_frame)
             else:
