@@ -66,6 +66,10 @@ class PtyProcess:
             if not data:
                 return
             self.received += len(data)
+            self._took(data)
+
+    def _took(self, data: bytes) -> None:
+        """What the process drew, as it comes (thrown away here)."""
 
     def type(self, text: str) -> None:
         os.write(self.master, text.encode())

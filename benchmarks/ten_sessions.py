@@ -74,18 +74,13 @@ class Server:
 class WatchedPty(PtyProcess):
     """A `PtyProcess` that keeps what the app drew lately, to wait for a sign on screen."""
 
-    def _drain(self) -> None:
+    def __init__(self, argv: list[str], env: dict[str, str], size: tuple[int, int], cwd: Path) -> None:
         self.screen = bytearray()
-        while True:
-            try:
-                data = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            self.received += len(data)
-            self.screen += data
-            del self.screen[: -(1 << 20)]
+        super().__init__(argv, env, size, cwd)
+
+    def _took(self, data: bytes) -> None:
+        self.screen += data
+        del self.screen[: -(1 << 20)]
 
     def wait_for(self, sign: str, timeout: float = 60.0) -> None:
         """Until `sign` is drawn (after this call), or RuntimeError."""
