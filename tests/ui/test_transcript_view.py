@@ -94,6 +94,8 @@ async def test_reading_far_up_keeps_a_bounded_window_and_end_comes_back_to_the_n
         view = app.query_one(TranscriptView)
         view.show(transcript)
         await settle(pilot, view)
+        view.focus()  # selects the last message, later unmounted below: new output must not jump to it
+        await pilot.pause()
         seen_first = []
         for _ in range(6):  # scroll to the top, page after page
             view.scroll_home(animate=False)
@@ -112,9 +114,12 @@ async def test_reading_far_up_keeps_a_bounded_window_and_end_comes_back_to_the_n
 
         # Output arriving meanwhile is announced, not mounted.
         grown = Transcript(messages=transcript.messages + (user(9999, "new"),), turns=transcript.turns)
+        reading_at = view.scroll_y
         view.show(grown)
         await settle(pilot, view)
+        await pilot.pause(0.1)
         assert app.query_one(NewOutputMarker).display
+        assert view.scroll_y == reading_at  # the reader was not moved
 
         # Scrolling down pages the later messages in again.
         first_before = app.query(MessageView).first().message_id

@@ -144,7 +144,6 @@ class MessageWindow:
         while self.first > start:
             first_view = self.views[self.order[0]]
             first_y_before = first_view.virtual_region.y
-            y_before = host.scroll_y
             messages = transcript.messages[max(start, self.first - SLICE) : self.first]
             views = await self._mount_page(transcript, messages, before=first_view)
             if generation != self.generation:
@@ -157,8 +156,10 @@ class MessageWindow:
             if generation != self.generation:
                 return
             if not self._following() and first_view.is_attached:  # (following: the anchor keeps the bottom)
+                # Shift from where the reader is now: a scroll made while the slice was laid out
+                # counts (restoring the position taken before it would undo that scroll).
                 added = first_view.virtual_region.y - first_y_before
-                host.scroll_to(y=y_before + added, animate=False, immediate=True)
+                host.scroll_to(y=host.scroll_y + added, animate=False, immediate=True)
         if self.count > MAX_MOUNTED and not self._following():
             # Far below the reader: unmount, and page it in again on the way down.
             await self._unmount(self.order[MAX_MOUNTED:])

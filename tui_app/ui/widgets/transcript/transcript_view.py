@@ -229,7 +229,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
                     changed.append((view, message))
             await asyncio.gather(*(view.show(message) for view, message in changed))
         if self.has_focus and (self._selected is None or self._selected.parent is None) and window.order:
-            self._select(window.views[window.order[-1]])
+            self._select_in_view()
         if first_paint and window.first > 0:
             self.call_after_refresh(window.prefetch_earlier, generation)
         if (grew or changed or new_below) and not self.following and generation == window.generation:
@@ -316,9 +316,19 @@ class TranscriptView(VerticalScroll, can_focus=True):
 
     def on_focus(self) -> None:
         if self._selected is None or self._selected.parent is None:
-            views = self.query(MessageView)
-            if views:
-                self._select(views.last())
+            self._select_in_view()
+
+    def _select_in_view(self) -> None:
+        """Select a message without moving the reader: the last one while following, else the
+        first one on screen (the selected message may have been unmounted far below)."""
+        views = list(self.query(MessageView))
+        if not views:
+            return
+        if self.following:
+            self._select(views[-1])
+            return
+        top = self.scroll_y
+        self._select(next((v for v in views if v.virtual_region.bottom > top), views[-1]), scroll=False)
 
     def action_select(self, step: int) -> None:
         views = list(self.query(MessageView))
