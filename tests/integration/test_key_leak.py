@@ -82,7 +82,8 @@ async def test_no_artefact_of_a_full_session_contains_the_key(tmp_path: Path) ->
                 await wait_until(pilot, lambda: app.current.state == "ready" and len(app.current.transcript.turns) == 1)  # type: ignore[union-attr]
                 # The reply is drawn at the transcript's frame rate: wait for it, not for the turn.
                 await wait_until(pilot, lambda: not app.query_one(TranscriptView).rendering)
-                await pilot.pause(0.3)
+                # The usage panel's figures follow at their own pace: the picture must hold them.
+                await wait_until(pilot, lambda: "context" in app.export_screenshot(), timeout=30)
                 app.save_screenshot("app.svg", str(tmp_path))
                 await pilot.press("ctrl+l")
                 await pilot.pause(0.3)

@@ -65,7 +65,7 @@ async def test_questions_from_three_sessions_answered_deferred_and_jumped_to_in_
         await wait_until(pilot, lambda: alpha.state == "ready" and app.screen is inbox)
         assert "You answered my question: Short." in alpha.transcript.messages[-1].text
         await wait_until(pilot, lambda: [w.session for w in inbox.shown] == [beta, gamma])
-        assert sidebar_title(app) == "Sessions · ? 2 waiting"
+        await wait_until(pilot, lambda: sidebar_title(app) == "Sessions · ? 2 waiting")
 
         # Defer Beta's: it keeps waiting, marked, and its transcript says so.
         await pilot.press("d")
@@ -80,7 +80,8 @@ async def test_questions_from_three_sessions_answered_deferred_and_jumped_to_in_
         await pilot.pause()
         assert not isinstance(app.screen, QuestionDialog)
         assert not any(isinstance(s, InboxScreen) for s in app.screen_stack)
-        assert gamma.state == "asking" and sidebar_title(app) == "Sessions · ? 2 waiting"
+        assert gamma.state == "asking"
+        await wait_until(pilot, lambda: sidebar_title(app) == "Sessions · ? 2 waiting")
         assert "?" in row_text(app, gamma)
         await pilot.press("ctrl+o")
         await wait_until(pilot, lambda: isinstance(app.screen, QuestionDialog))

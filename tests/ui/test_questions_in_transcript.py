@@ -83,7 +83,8 @@ async def test_a_deferred_then_cancelled_question_says_so_after_a_restart(connec
     again = TuiApp(connection, store=store)
     async with again.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: again.current is not None and again.current.id == session_id)
-        await wait_until(pilot, lambda: bool(again.query(QuestionRecordView)))
+        # The restored record is drawn once the session's transcript is painted.
+        await wait_until(pilot, lambda: bool(again.query(QuestionRecordView)) and "rejected" in record_text(again))
         assert "How long should my answer be?" in record_text(again)
         assert "Not answered: deferred, then rejected" in record_text(again)
     markdown = export.to_markdown(export.load(store, session_id))
