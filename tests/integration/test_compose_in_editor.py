@@ -50,6 +50,9 @@ def test_ctrl_e_edits_the_draft_in_the_editor_and_the_result_is_sent(tmp_path: P
         os.write(primary, b"\x05")  # Ctrl+E
         read_until(ran.exists)
         assert seen.read_text(encoding="utf-8") == "my draft"
+        # The editor is done, but Enter sends what the composer holds: wait for the text to be back.
+        seen_output = b""
+        read_until(b"written in the editor")
         os.write(primary, b"\r")  # Enter sends what came back (queued until the session is up)
         read_until(b"You said")
         os.write(primary, b"\x11")  # Ctrl+Q

@@ -87,17 +87,18 @@ class SearchScreen(Dialog[SearchChoice | None]):
             self.app.call_from_thread(self._show, query, results)
 
     def _show(self, query: str, results: list[SearchResult]) -> None:
-        if not self.is_attached:
-            return  # dismissed while the search ran
-        if query != self.query_one(Input).value:
+        inputs, lists = self.query(Input), self.query(OptionList)
+        if not self.is_attached or not inputs or not lists:
+            return  # dismissed (or the app closing) while the search ran
+        if query != inputs.first().value:
             return  # the user typed on: a newer search is on its way
         self.results = results
-        options = self.query_one(OptionList)
+        options = lists.first()
         options.clear_options()
         options.add_options([Option(result_prompt(result), id=str(index)) for index, result in enumerate(results)])
         if results:
             options.highlighted = 0
-        status = self.query_one("#search-status", Static)
+        status = self.query("#search-status").first(Static)
         if not query.strip():
             status.update("Type to search · Enter opens the result · Esc closes")
         elif results:
