@@ -174,12 +174,14 @@ async def test_a_cut_code_line_clicked_opens_its_block_whole_and_scrolls_to_its_
         await pilot.pause()
         assert isinstance(app.screen, CodeDialog)
         area = app.screen.query_one(TextArea)
-        assert area.text == f"{LONG_LINE}\nshort()\n"
+        assert area.text == f"{LONG_LINE}\nshort()"
         assert "# the end" not in screen_text(app)
         await pilot.press("end")
         await pilot.pause()
         assert area.scroll_x > 0
         assert "# the end" in screen_text(app)
+        await pilot.press("c")
+        assert app.clipboard == f"{LONG_LINE}\nshort()\n"  # the block as the agent wrote it
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, CodeDialog)

@@ -30,7 +30,7 @@ class CodeDialog(Dialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="code-box"):
             yield Static("Code block · ←/→ End scroll sideways · c copy · Esc close", markup=False, id="code-title")
-            yield TextArea(self.code, read_only=True, soft_wrap=False, show_line_numbers=True, id="code-text")
+            yield TextArea(self.code.rstrip("\n"), read_only=True, soft_wrap=False, show_line_numbers=True, id="code-text")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
