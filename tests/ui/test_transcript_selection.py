@@ -237,3 +237,21 @@ async def test_in_the_app_a_link_in_a_streamed_reply_opens_on_yes(connection, tm
             break
         time.sleep(0.01)
     assert opened.read_text().splitlines() == ["https://example.com/guide"]
+
+
+async def test_a_drag_through_opened_reasoning_ends_where_the_pointer_is_let_go(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # The selection's offsets were put in the line's segments before the highlight split them:
+    # a highlighted piece kept its segment's first offset, and the drag's end read as column 0.
+    from tui_app.ui.widgets.transcript.message_view import ReasoningView
+
+    monkeypatch.setenv("TUI_APP_DATA_DIR", str(tmp_path))
+    app = Clickable()
+    async with app.run_test(size=(80, 16)) as pilot:
+        view = app.query_one(TranscriptView)
+        parts = (Part("r", "reasoning", "I should think **hard** about this.\n\nSecond thought."), Part("t", "text", "Done.\n\nMore."))
+        view.show(Transcript(messages=(user(0), reply(0, *parts)), turns=(Turn("t0", state="completed"),)))
+        await settle(pilot, view)
+        app.query_one(ReasoningView).collapsed = False
+        await settle(pilot, view)
+        await drag(pilot, (column_of(app, "question 0"), row_of(app, "question 0")), (column_of(app, "Done.") + 4, row_of(app, "Done.")))
+        assert app.screen.get_selected_text() == "question 0\nAgent\nI should think hard about this.\n\nSecond thought.\nDone"

@@ -58,12 +58,13 @@ class SelectableLines(_Base):
     ALLOW_SELECT: ClassVar[bool] = True
 
     def render_line(self, y: int) -> Strip:
-        strip = super().render_line(y).apply_offsets(0, y)
+        strip = super().render_line(y)
         selection = self.text_selection
         span = selection.get_span(y) if selection is not None else None
-        if span is None:
-            return strip
-        return highlighted(strip, span, selection_style(self))
+        if span is not None:
+            strip = highlighted(strip, span, selection_style(self))
+        # Offsets last: a segment split by the highlight would keep its first character's offset.
+        return strip.apply_offsets(0, y)
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
         height = self.content_size.height
