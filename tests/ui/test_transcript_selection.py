@@ -255,3 +255,18 @@ async def test_a_drag_through_opened_reasoning_ends_where_the_pointer_is_let_go(
         await settle(pilot, view)
         await drag(pilot, (column_of(app, "question 0"), row_of(app, "question 0")), (column_of(app, "Done.") + 4, row_of(app, "Done.")))
         assert app.screen.get_selected_text() == "question 0\nAgent\nI should think hard about this.\n\nSecond thought.\nDone"
+
+
+async def test_without_an_opener_the_link_is_shown_and_nothing_is_started(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("TUI_APP_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv(OPENER_VARIABLE, raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no xdg-open, no open
+    app = Clickable()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await click_the_link(pilot)
+        assert isinstance(app.screen, LinkDialog)
+        shown = screen_text(app)
+        assert "https://example.com/guide?x=1" in shown and "No program to open links" in shown
+        await pilot.press("y")  # nothing to open it with: the dialog closes, nothing is started
+        await pilot.pause()
+        assert not isinstance(app.screen, LinkDialog)
