@@ -30,6 +30,7 @@ from tui_app.ui.screens.files_screen import FilesScreen
 from tui_app.ui.screens.question_dialog import QuestionDialog
 from tui_app.ui.screens.usage_screen import UsageScreen
 from tui_app.ui.widgets.composer import Composer
+from tui_app.ui.widgets.transcript.interactive_markdown import InteractiveMarkdown
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 SIZE = (110, 34)
@@ -52,6 +53,19 @@ def save(app: TuiApp, name: str) -> None:
         print(f"wrote {png.relative_to(OUT.parent)}")
 
 
+async def drag_across(pilot: Pilot[None], first: str, last: str) -> None:
+    """A mouse drag in the last reply, from the start of its line holding `first` to the end of
+    the one holding `last`."""
+    reply = pilot.app.query(InteractiveMarkdown).last()
+    lines = [reply.render_line(y).text.rstrip() for y in range(reply.content_size.height)]
+    top = next(y for y, line in enumerate(lines) if first in line)
+    bottom = next(y for y, line in enumerate(lines) if last in line)
+    await pilot.mouse_down(reply, offset=(lines[top].index(first), top))
+    await pilot.hover(reply, offset=(lines[top].index(first) + 1, top))
+    await pilot.hover(reply, offset=(len(lines[bottom]), bottom))
+    await pilot.mouse_up(reply, offset=(len(lines[bottom]), bottom))
+
+
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
     with EmbeddedServer(ServerOptions(tokens_per_second=40)) as server:
@@ -69,6 +83,11 @@ async def main() -> None:
             await wait_until(pilot, lambda: app.current.state == "ready")
             await pilot.pause(0.3)
             save(app, "after-reply")
+            # A mouse selection across the reply, Markdown and code (Ctrl+C copies it).
+            await drag_across(pilot, "Here is what", "return message")
+            await pilot.pause(0.2)
+            save(app, "selection")
+            app.screen.clear_selection()
             # A question from the agent, mid-turn.
             composer.insert("Before you answer, quiz me")
             composer.action_send()

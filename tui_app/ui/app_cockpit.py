@@ -11,6 +11,7 @@ from textual.dom import DOMNode
 
 from tui_app.ui.flows.cockpit_flow import CockpitFlow
 from tui_app.ui.flows.questions import QuestionFlow
+from tui_app.ui.flows.transcript_clicks import TranscriptClicks
 from tui_app.ui.screens.cockpit import CockpitScreen
 from tui_app.ui.screens.inbox import InboxScreen
 from tui_app.ui.widgets.session_sidebar import SessionSidebar
@@ -19,7 +20,7 @@ from tui_app.workspace.workspace import Workspace
 COCKPIT_PLACES: list[tuple[str, type[DOMNode]]] = [("cockpit", CockpitScreen), ("inbox of questions", InboxScreen)]
 
 
-class CockpitApp(App[None]):
+class CockpitApp(TranscriptClicks, App[None]):  # TranscriptClicks: links and wide code in the transcript
     workspace: Workspace
     _questions: QuestionFlow
     _cockpit: CockpitFlow | None = None

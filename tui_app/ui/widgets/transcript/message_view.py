@@ -22,8 +22,8 @@ from tui_app.core.money import format_micros
 from tui_app.core.sanitize import strip_control
 from tui_app.core.transcript import Message, Part, Transcript, Turn
 from tui_app.ui.widgets.transcript.incremental_clean import IncrementalClean
+from tui_app.ui.widgets.transcript.interactive_markdown import InteractiveMarkdown
 from tui_app.ui.widgets.transcript.question_record_view import QuestionRecordView
-from tui_app.ui.widgets.transcript.streaming_markdown import StreamingMarkdown
 
 NOTES = {
     "cancelled": ("warning", "■ Cancelled: the turn was stopped. What arrived is kept above."),
@@ -143,7 +143,7 @@ class ReasoningView(_Block):
     """The agent's reasoning: collapsed by default, rendered only while open."""
 
     def __init__(self, part: Part) -> None:
-        self._markdown = StreamingMarkdown(classes="reasoning-body")
+        self._markdown = InteractiveMarkdown(classes="reasoning-body")
         super().__init__(self._markdown, title="Thinking", collapsed=True, classes="reasoning")
         self.part_text = ""
 
@@ -157,7 +157,7 @@ class ReasoningView(_Block):
             await self._markdown.set_text(strip_control(self.part_text))
 
 
-class TextPartView(StreamingMarkdown):
+class TextPartView(InteractiveMarkdown):
     """The message's own words, as streaming Markdown."""
 
     def __init__(self, *, classes: str | None = None) -> None:

@@ -325,7 +325,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
         if not views:
             return
         if self.following:
-            self._select(views[-1])
+            self._select(views[-1], scroll=False)  # a click that focuses must not move the text under a drag
             return
         top = self.scroll_y
         self._select(next((v for v in views if v.virtual_region.bottom > top), views[-1]), scroll=False)
@@ -359,7 +359,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
         while widget is not None and widget is not self and not isinstance(widget, MessageView):
             widget = widget.parent  # type: ignore[assignment]
         if isinstance(widget, MessageView):
-            self._select(widget)
+            self._select(widget, scroll=False)  # it is on screen: scrolling would move a mouse selection
 
     def _target(self) -> MessageView | None:
         if self._selected is not None and self._selected.parent is not None:
