@@ -30,7 +30,7 @@ async def test_every_question_and_the_typed_answer_are_reachable_by_keyboard_at_
             dialog.query_one("#custom-0", Input),
             dialog.query_one("#choices-1", SelectionList),
         ]
-        assert app.focused is fields[0]
+        await wait_until(pilot, lambda: app.focused is fields[0])  # the dialog focuses its first field
         reached = []
         for _ in range(6):
             await pilot.pause()

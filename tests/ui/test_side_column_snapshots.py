@@ -22,7 +22,7 @@ async def six_sessions_the_second_on_screen(pilot, hide: bool = False) -> None: 
     await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
     for title in TITLES:
         app.new_session(title)
-    await wait_until(pilot, lambda: len(app.sessions) == 6 and all(s.state == "ready" for s in app.sessions.values()))
+    await wait_until(pilot, lambda: len(app.sessions) == 6 and all(s.state == "ready" for s in app.sessions.values()), timeout=30)
     await pilot.press("ctrl+g", "2")
     await wait_until(pilot, lambda: app.current.title == "Research")
     app.query_one(Composer).cursor_blink = False
