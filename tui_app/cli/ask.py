@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from tui_app.backends.http_backend import RetryPolicy
+from tui_app.backends.retry_policy import RetryPolicy
 from tui_app.cli.ask_questions import EXIT_QUESTION, POLICIES, choose_policy
 from tui_app.cli.ask_session import EXIT_BROKEN_PIPE, AskOptions, CannotContinue, ask
 from tui_app.cli.connect import connect
