@@ -48,9 +48,11 @@ def shown_title(title: str) -> bytes:
     return f"{title} \u00b7 local".encode()
 
 
-def start_once(argv: list[str], env: dict[str, str], markers: dict[str, bytes], timeout: float = 60.0) -> dict[str, float]:
-    """Seconds from starting `argv` until each of `markers` first reaches the terminal, and
-    until the process has exited (`exit`)."""
+def start_once(
+    argv: list[str], env: dict[str, str], markers: dict[str, bytes], timeout: float = 60.0, cwd: Path = ROOT
+) -> dict[str, float]:
+    """Seconds from starting `argv` (in `cwd`) until each of `markers` first reaches the
+    terminal, and until the process has exited (`exit`)."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
     seen_at: dict[str, float] = {}
@@ -71,7 +73,7 @@ def start_once(argv: list[str], env: dict[str, str], markers: dict[str, bytes], 
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
     started = time.perf_counter()
-    process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, cwd=ROOT)
+    process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, cwd=cwd)
     try:
         process.wait(timeout)
     except subprocess.TimeoutExpired:
@@ -106,7 +108,9 @@ def app_once(tree: Path, stored: Path | None) -> dict[str, float]:
         markers = {"paint": PAINTED, "shown": shown_title(f"s{STORED_SESSIONS - 1}" if stored else "Session 1")}
         if stored is not None:
             markers["listed"] = LISTED
-        return start_once(argv, _environment(tree), markers)
+        # In the tree itself: `python -m` puts the working directory first on the path, before
+        # PYTHONPATH, so from the working tree every revision would run the working tree's code.
+        return start_once(argv, _environment(tree), markers, cwd=tree)
 
 
 def floor_once() -> dict[str, float]:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import httpx
-
 from tui_app.backends.api_key import ApiKey
 from tui_app.backends.base import AgentBackend
-from tui_app.backends.http_backend import RetryPolicy
+from tui_app.backends.retry_policy import RetryPolicy
 from tui_app.backends.registry import BackendSpec, spec
 
 
@@ -37,5 +35,10 @@ class Connection:
 
     @property
     def where(self) -> str:
-        # A key may be written into the URL (`http://user:KEY@host`): it is never shown.
-        return "embedded server" if self.spec.embedded else str(httpx.URL(self.base_url).copy_with(userinfo=b""))
+        if self.spec.embedded:
+            return "embedded server"
+        # A key may be written into the URL (`http://user:KEY@host`): it is never shown. (httpx
+        # is imported here: the embedded server's first screen is painted without it.)
+        import httpx
+
+        return str(httpx.URL(self.base_url).copy_with(userinfo=b""))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from tui_app.backends.wire_json import loads
 from tui_app.core.sanitize import clean_text
 
 
@@ -67,6 +66,8 @@ class OutOfCredits(BackendError):
 
 def _server_message(body: bytes) -> tuple[str | None, str | None]:
     """The server's own message and code, from either error shape the services use."""
+    from tui_app.backends.wire_json import loads  # (msgspec, pydantic: not before the first paint)
+
     try:
         data = loads(body)
     except ValueError:

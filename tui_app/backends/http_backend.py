@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from tui_app.backends.api_key import ApiKey
 from tui_app.backends.base import AgentBackend
-from tui_app.backends.response_body import ERROR_BODY_BYTES, read_at_most
+from tui_app.backends.response_body import read_at_most
+from tui_app.backends.retry_policy import RetryPolicy
 from tui_app.backends.sse_frames import dropped
 from tui_app.backends.sse_stream import SseMessage, sse_messages
 from tui_app.backends.errors import (
@@ -34,32 +33,6 @@ log = logging.getLogger(__name__)
 
 REQUEST_READ_TIMEOUT = 60.0
 """How long a request (not a stream) may wait for its answer: creating a session may start a sandbox."""
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How hard to try. Tests shrink the delays; people get the defaults."""
-
-    reconnect_attempts: int = 8
-    reconnect_base_delay: float = 0.25
-    reconnect_max_delay: float = 8.0
-    request_retries: int = 2
-    """Extra tries of a request answered 429 or 5xx."""
-    retry_after_cap: float = 60.0
-    """Longest `Retry-After` honoured before giving up instead of waiting."""
-    liveness_timeout: float = 30.0
-    """Silence on a stream (no frame, no heartbeat) after which it counts as stalled and is
-    resumed: twice the embedded server's 15 s heartbeat (the `stall_timeout_s` setting)."""
-    max_frame_bytes: int = 4 * 2**20
-    """The longest line or frame a stream may send; past it the stream is cut (`FrameTooLarge`)
-    rather than held in memory without bound."""
-    max_error_body_bytes: int = ERROR_BODY_BYTES
-    """How much of an error answer's body is read; the message says when there was more."""
-
-    def backoff(self, attempt: int, jitter: Callable[[], float] = random.random) -> float:
-        """Exponential backoff with jitter: between half and all of base * 2^(attempt-1)."""
-        ceiling = min(self.reconnect_base_delay * 2 ** (attempt - 1), self.reconnect_max_delay)
-        return ceiling * (0.5 + 0.5 * jitter())
 
 
 class HttpBackend(AgentBackend):

@@ -4,13 +4,16 @@ adapter module plus one entry in `SPECS`."""
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tui_app.backends.api_key import ApiKey
 from tui_app.backends.base import MoneyUnit
-from tui_app.backends.casedev import CasedevBackend
-from tui_app.backends.http_backend import HttpBackend, RetryPolicy
-from tui_app.backends.stewrd import StewrdBackend
+from tui_app.backends.retry_policy import RetryPolicy
+
+if TYPE_CHECKING:
+    from tui_app.backends.http_backend import HttpBackend
 
 
 class UnknownBackend(ValueError):
@@ -25,8 +28,10 @@ class BackendSpec:
     """What the user types and the store records: `--backend NAME`, `backend = "NAME"`."""
     label: str
     """The service's name in sentences a person reads."""
-    adapter: type[HttpBackend]
-    """The adapter class; it declares the capabilities (money unit included) and the key probe."""
+    adapter_class: type[HttpBackend] | str
+    """The adapter class, or where it is (`"module:Class"`, imported when first needed: the
+    adapters bring httpx and the wire models, which the app's first screen does without); it
+    declares the capabilities (money unit included) and the key probe."""
     env_prefix: str | None = None
     """`<PREFIX>_API_KEY` and `<PREFIX>_BASE_URL` in the environment; None: nothing to set."""
     default_url: str | None = None
@@ -40,6 +45,14 @@ class BackendSpec:
         # A key the user must supply needs a place to supply it outside the keyring.
         if self.needs_key and not self.env_prefix:
             raise ValueError(f"backend {self.name!r} needs a key, so it needs an environment prefix")
+
+    @property
+    def adapter(self) -> type[HttpBackend]:
+        if isinstance(self.adapter_class, type):
+            return self.adapter_class
+        module, _, name = self.adapter_class.partition(":")
+        found: type[HttpBackend] = getattr(importlib.import_module(module), name)
+        return found
 
     @property
     def money(self) -> MoneyUnit:
@@ -68,13 +81,15 @@ class BackendSpec:
             await backend.aclose()
 
 
+CASEDEV = "tui_app.backends.casedev:CasedevBackend"
+
 # Order matters: without `--backend` or a configured one, the first remote backend whose key is
 # found is chosen, and the embedded server is the fallback.
 SPECS: tuple[BackendSpec, ...] = (
     # The embedded server speaks the Case.dev API (and Stewrd's), so the Case.dev adapter drives it.
-    BackendSpec("local", "The local server", CasedevBackend, needs_key=False, embedded=True),
-    BackendSpec("casedev", "Case.dev", CasedevBackend, env_prefix="CASEDEV", default_url="https://api.case.dev"),
-    BackendSpec("stewrd", "Stewrd", StewrdBackend, env_prefix="STEWRD", default_url="https://api.stewrd.dev"),
+    BackendSpec("local", "The local server", CASEDEV, needs_key=False, embedded=True),
+    BackendSpec("casedev", "Case.dev", CASEDEV, env_prefix="CASEDEV", default_url="https://api.case.dev"),
+    BackendSpec("stewrd", "Stewrd", "tui_app.backends.stewrd:StewrdBackend", env_prefix="STEWRD", default_url="https://api.stewrd.dev"),
 )
 
 

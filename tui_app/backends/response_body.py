@@ -3,7 +3,10 @@ body of any size, and only its start is worth reading."""
 
 from __future__ import annotations
 
-import httpx
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # (the type alone: the first screen is painted without httpx)
+    import httpx
 
 ERROR_BODY_BYTES = 64 * 1024
 """How much of an error answer is read: a message and a code fit many times over."""

@@ -16,14 +16,14 @@ from pathlib import Path
 
 from tui_app.backends import registry
 from tui_app.backends.connection import Connection
-from tui_app.backends.http_backend import RetryPolicy
+from tui_app.backends.retry_policy import RetryPolicy
 from tui_app.cli import crash
 from tui_app.cli.connect import connect
 from tui_app.cli.secret_mask import SecretMask
 from tui_app.persistence.store_access import open_store
 from tui_app.settings.backend_choice import KeyLookup, data_dir
 from tui_app.settings.user_settings import LoadedSettings
-from tui_app.workspace.connecting import Connecting, provisional
+from tui_app.workspace.connecting import Connecting, clients_loaded, provisional
 
 
 class LateServer:
@@ -87,7 +87,7 @@ def run_app(
             store=store,
             settings=loaded,
             remembered=Remembered.load(directory),
-            connecting=Connecting(live, more),
+            connecting=Connecting(clients_loaded(live), clients_loaded(more)),
         )
         log_activity(app.workspace)
         return crash.run_app(app, directory, mask)

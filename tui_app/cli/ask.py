@@ -11,9 +11,8 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from tui_app.backends.http_backend import RetryPolicy
+from tui_app.backends.retry_policy import RetryPolicy
 from tui_app.cli.ask_questions import EXIT_QUESTION, POLICIES, choose_policy
-from tui_app.cli.ask_session import EXIT_BROKEN_PIPE, AskOptions, CannotContinue, ask
 from tui_app.cli.connect import connect
 from tui_app.cli.history import NoSuchSession, resolve
 from tui_app.persistence.store import SessionRecord, Store
@@ -134,6 +133,10 @@ def run_ask(
 ) -> int:
     """`tui-app ask` from its parsed arguments; the exit status. `StoreUnavailable`,
     `ConfigError` and `BackendError` are the caller's to report."""
+    # Imported here: `tui-app` without a command parses these arguments too, and paints sooner
+    # without the rest of `ask` (issue 16).
+    from tui_app.cli.ask_session import EXIT_BROKEN_PIPE, AskOptions, CannotContinue, ask
+
     try:
         text = read_message(args.text, stdin)
         # Read (and refused) before anything is opened or sent.

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from tui_app.backends import registry
 from tui_app.backends.api_key import ApiKey
 from tui_app.backends.connection import Connection
-from tui_app.backends.http_backend import RetryPolicy
+from tui_app.backends.retry_policy import RetryPolicy
 from tui_app.settings.backend_choice import KeyLookup, remote_settings
 
 if TYPE_CHECKING:

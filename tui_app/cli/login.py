@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import os
 import sys
 
@@ -52,6 +51,8 @@ def _read_key(args: argparse.Namespace) -> str | None:
     if not sys.stdin.isatty():
         print("tui-app login: no terminal to ask on; pipe the key in with --key-stdin.", file=sys.stderr)
         return None
+    import getpass  # (only `login` asks: not imported on the app's way to its first screen)
+
     return getpass.getpass(f"{registry.spec(args.service).label} API key (not shown): ").strip() or None
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
-from keyring.backends import chainer, fail
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+# keyring is imported where it is used: with `--backend` given (or a key in the environment) the
+# app starts without asking it, and it costs a good part of the time to a first screen (issue 16).
 
 SERVICE = "tui-app"
 """The keyring service name; the username is the backend's name (`casedev`, `stewrd`)."""
@@ -45,6 +47,8 @@ def _describe(backend: KeyringBackend) -> str:
 def _explicitly_chosen(env: Mapping[str, str]) -> bool:
     if env.get("PYTHON_KEYRING_BACKEND"):
         return True
+    import keyring.core
+
     try:
         # keyring's own config file (keyringrc.cfg) naming a backend is a choice too.
         return keyring.core.load_config() is not None
@@ -54,6 +58,9 @@ def _explicitly_chosen(env: Mapping[str, str]) -> bool:
 
 def status(backend: KeyringBackend | None = None, env: Mapping[str, str] = os.environ) -> KeyringStatus:
     """Classify the keyring backend in force (or `backend`)."""
+    import keyring
+    from keyring.backends import chainer, fail
+
     backend = backend or keyring.get_keyring()
     primary = backend
     if isinstance(backend, chainer.ChainerBackend):
@@ -88,11 +95,15 @@ def _usable_backend() -> KeyringBackend:
     found = status()
     if not found.usable:
         raise KeyringUnavailable(f"Cannot use a keyring: {found.reason}.")
+    import keyring
+
     return keyring.get_keyring()
 
 
 def stored_key(backend_name: str) -> str | None:
     """The key kept for `backend_name`, or None when there is none or no usable keyring."""
+    import keyring.errors
+
     try:
         return _usable_backend().get_password(SERVICE, backend_name) or None
     except (KeyringUnavailable, keyring.errors.KeyringError):
@@ -101,6 +112,8 @@ def stored_key(backend_name: str) -> str | None:
 
 def store_key(backend_name: str, key: str) -> str:
     """Keep `key` for `backend_name`; returns the backend's name. Raises `KeyringUnavailable`."""
+    import keyring.errors
+
     backend = _usable_backend()
     try:
         backend.set_password(SERVICE, backend_name, key)
@@ -112,6 +125,8 @@ def store_key(backend_name: str, key: str) -> str:
 
 def delete_key(backend_name: str) -> bool:
     """Remove the key kept for `backend_name`; False when there was none."""
+    import keyring.errors
+
     backend = _usable_backend()
     try:
         backend.delete_password(SERVICE, backend_name)

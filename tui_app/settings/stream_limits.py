@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui_app.backends.http_backend import RetryPolicy
+from tui_app.backends.retry_policy import RetryPolicy
 from tui_app.settings.user_settings import Settings
 
 

@@ -18,9 +18,10 @@ from textual.widgets import Footer, Header, Static
 from tui_app.backends.connection import Connection
 from tui_app.settings.user_settings import LoadedSettings, Settings, config_path
 from tui_app.ui.app_bindings import APP_BINDINGS
-from tui_app.ui.flows.files_flow import FILES_PLACES, FilesAction
+from tui_app.ui.flows.files_flow import FilesAction
 from tui_app.ui.flows.early_keys import EarlyKeys
-from tui_app.ui.app_cockpit import COCKPIT_PLACES, CockpitApp
+from tui_app.ui.app_cockpit import CockpitApp
+from tui_app.ui.app_screens import ScreenActions
 from tui_app.ui.flows.first_paint import begin, exit_after_first_paint_if_asked, listed_at_start
 from tui_app.ui.flows.notice_rules import NoticeRules
 from tui_app.ui.flows.notices import NoticeBoard
@@ -32,19 +33,8 @@ from tui_app.ui.flows.session_view import SessionView
 from tui_app.ui.flows.settings_flow import SettingsFlow
 from tui_app.ui.flows.storage_flow import StorageFlow
 from tui_app.ui.flows.waiting_clock import WaitingClock
-from tui_app.ui.keymap import BindingInfo, catalogue, keymap_problems, unknown_ids
 from tui_app.ui.palette import app_commands
 from tui_app.ui.remembered import Remembered
-from tui_app.ui.screens.audit_log import AuditLogScreen
-from tui_app.ui.screens.confirm import ConfirmScreen
-from tui_app.ui.screens.export_screen import ExportScreen
-from tui_app.ui.screens.go_to import GoToScreen
-from tui_app.ui.screens.help import HelpScreen
-from tui_app.ui.screens.new_session import NewSessionRequest, NewSessionScreen
-from tui_app.ui.screens.notice_history import NoticeHistoryScreen
-from tui_app.ui.screens.question_dialog import QuestionDialog
-from tui_app.ui.screens.search import SearchScreen
-from tui_app.ui.screens.settings_screen import SettingsScreen
 from tui_app.ui.theme_choice import starting_theme
 from tui_app.ui.themes import load_themes, theme_dirs
 from tui_app.ui.widgets.composer import Composer
@@ -58,7 +48,7 @@ from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.workspace import Store, Workspace
 
 
-class TuiApp(EarlyKeys, ReportActions, FilesAction, CockpitApp):
+class TuiApp(EarlyKeys, ReportActions, FilesAction, ScreenActions, CockpitApp):
     """One window onto many agent sessions."""
 
     CSS_PATH = ["app.tcss", "widgets/transcript/transcript.tcss"]
@@ -111,29 +101,6 @@ class TuiApp(EarlyKeys, ReportActions, FilesAction, CockpitApp):
                 self.remembered.save()
             except OSError as error:
                 self.notify(f"The theme choice is not kept: {error}", severity="warning", markup=False)
-
-    def binding_catalogue(self) -> list[BindingInfo]:
-        places = [
-            ("app", type(self)),
-            ("composer", Composer),
-            ("transcript (Shift+Tab from the composer)", TranscriptView),
-            ("question dialog", QuestionDialog),
-            ("audit log", AuditLogScreen),
-            ("confirmation", ConfirmScreen),
-            ("keys help", HelpScreen),
-            ("notifications", NoticeHistoryScreen),
-            ("settings", SettingsScreen),
-            ("search", SearchScreen),
-            ("export", ExportScreen),
-            *FILES_PLACES,
-            *COCKPIT_PLACES,
-        ]
-        return catalogue(places, self.settings.keys)
-
-    def _apply_keymap(self) -> None:
-        keys, known = self.settings.keys, self.binding_catalogue()
-        self._problems += keymap_problems(keys, known, str(self.loaded_settings.path))  # unknown ids, conflicts
-        self.set_keymap({k: v for k, v in keys.items() if k not in unknown_ids(keys, known)})
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = True) -> None:  # fmt: skip
         self.notices.show(message, title=title, severity=severity, timeout=timeout, markup=markup)
@@ -216,15 +183,6 @@ class TuiApp(EarlyKeys, ReportActions, FilesAction, CockpitApp):
             return self.workspace.can_cancel(self.current)
         return action != "new_session" or is_open(self.workspace)  # (no session starts while connecting)
 
-    def action_new_session(self) -> None:
-        def chosen(request: NewSessionRequest | None) -> None:
-            if request is not None:
-                self.new_session(request.title, request.backend, request.model)
-
-        workspace = self.workspace
-        screen = NewSessionScreen(workspace.next_title(), list(workspace.connections), workspace.connection.backend, workspace.model)
-        self.push_screen(screen, callback=chosen)
-
     def action_cancel_turn(self) -> None:
         if self.current is not None:
             self.workspace.cancel(self.current)
@@ -242,13 +200,6 @@ class TuiApp(EarlyKeys, ReportActions, FilesAction, CockpitApp):
 
     def action_toggle_side(self) -> None:
         self._view.toggle_side()
-
-    def action_go_to(self) -> None:
-        self.push_screen(GoToScreen(len(self.sessions)), callback=self.action_switch_number)
-
-    def action_audit_log(self) -> None:
-        if self.current is not None:
-            self.push_screen(AuditLogScreen(self.current, self.workspace.changes))
 
     def action_end_session(self) -> None:
         if self.current is not None:
@@ -271,13 +222,6 @@ class TuiApp(EarlyKeys, ReportActions, FilesAction, CockpitApp):
 
     async def action_jump_to_end(self) -> None:
         await self._transcript.action_jump_to_end()
-
-    def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.binding_catalogue(), str(self.loaded_settings.path)))
-
-    def action_notice_history(self) -> None:
-        self.push_screen(NoticeHistoryScreen(self.notices.history))  # (F3 there closes it)
 
     def action_settings(self) -> None:
         self._settings_flow.open(self.settings)

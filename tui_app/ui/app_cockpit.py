@@ -1,6 +1,6 @@
 """The App's part for the cockpit (F7) and the inbox of questions (F6), kept out of ui/app.py.
 
-The bindings are in `ui/app_bindings.py`; `COCKPIT_PLACES` are their screens' places in the F1
+The bindings are in `ui/app_bindings.py`; `cockpit_places()` are their screens' places in the F1
 key list.
 """
 
@@ -12,12 +12,16 @@ from textual.dom import DOMNode
 from tui_app.ui.flows.cockpit_flow import CockpitFlow
 from tui_app.ui.flows.questions import QuestionFlow
 from tui_app.ui.flows.transcript_clicks import TranscriptClicks
-from tui_app.ui.screens.cockpit import CockpitScreen
-from tui_app.ui.screens.inbox import InboxScreen
 from tui_app.ui.widgets.session_sidebar import SessionSidebar
 from tui_app.workspace.workspace import Workspace
 
-COCKPIT_PLACES: list[tuple[str, type[DOMNode]]] = [("cockpit", CockpitScreen), ("inbox of questions", InboxScreen)]
+
+def cockpit_places() -> list[tuple[str, type[DOMNode]]]:
+    # The screens are imported when first needed (the cockpit's chart brings plotext).
+    from tui_app.ui.screens.cockpit import CockpitScreen
+    from tui_app.ui.screens.inbox import InboxScreen
+
+    return [("cockpit", CockpitScreen), ("inbox of questions", InboxScreen)]
 
 
 class CockpitApp(TranscriptClicks, App[None]):  # TranscriptClicks: links and wide code in the transcript

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from tui_app.backends.api_key import ApiKey
 from tui_app.backends.connection import Connection
-from tui_app.backends.http_backend import RetryPolicy
+from tui_app.backends.retry_policy import RetryPolicy
 from tui_app.workspace.workspace import Workspace
 
 
@@ -23,6 +24,23 @@ class Connecting:
 
     live: Callable[[], Connection]
     more: Callable[[], Sequence[Connection]] = tuple
+
+
+Found = TypeVar("Found", Connection, Sequence[Connection])
+
+
+def clients_loaded(connect: Callable[[], Found]) -> Callable[[], Found]:
+    """`connect`, then the modules of its connections' clients imported on the same thread (httpx,
+    the adapter, its wire models): the first screen is painted without them, and `Workspace.open`
+    on the app's loop then finds them loaded instead of holding the keys up while it imports."""
+
+    def connected() -> Found:
+        found = connect()
+        for connection in (found,) if isinstance(found, Connection) else found:
+            connection.spec.adapter  # noqa: B018 -- the property imports the adapter's module
+        return found
+
+    return connected
 
 
 def provisional(backend: str, retry: RetryPolicy | None = None) -> Connection:

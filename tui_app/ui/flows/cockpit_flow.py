@@ -13,8 +13,6 @@ from textual.app import App
 
 from tui_app.ui.flows.on_app import on_pump
 from tui_app.ui.flows.questions import dialog_for
-from tui_app.ui.screens.cockpit import CockpitScreen
-from tui_app.ui.screens.inbox import InboxScreen
 from tui_app.ui.widgets.session_sidebar import SessionSidebar
 from tui_app.workspace.changes import SessionChange
 from tui_app.workspace.cockpit import SpendWatch
@@ -56,12 +54,16 @@ class CockpitFlow:
 
     def toggle_cockpit(self) -> None:
         """Open the cockpit; its own key closes it."""
+        from tui_app.ui.screens.cockpit import CockpitScreen  # (with plotext: when first opened)
+
         if isinstance(self.app.screen, CockpitScreen):
             self.app.screen.dismiss(None)
         else:
             self.app.push_screen(CockpitScreen(self.watch), callback=self._chosen)
 
     def toggle_inbox(self) -> None:
+        from tui_app.ui.screens.inbox import InboxScreen
+
         if isinstance(self.app.screen, InboxScreen):
             self.app.screen.dismiss(None)
         else:
@@ -77,6 +79,9 @@ class CockpitFlow:
     def _chosen(self, session_id: str | None) -> None:
         if session_id is None:
             return
+        from tui_app.ui.screens.cockpit import CockpitScreen
+        from tui_app.ui.screens.inbox import InboxScreen
+
         # Back to the main screen (the inbox may be over the cockpit), then the switch.
         while isinstance(self.app.screen, CockpitScreen | InboxScreen):
             self.app.pop_screen()

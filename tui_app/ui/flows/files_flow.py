@@ -18,8 +18,6 @@ from textual.dom import DOMNode
 from tui_app.backends.errors import BackendError
 from tui_app.core.session_state import TERMINAL
 from tui_app.ui.flows.on_app import on_pump
-from tui_app.ui.screens.files_screen import FileAccess, FilesScreen, FileViewScreen
-from tui_app.ui.screens.save_file import ReplaceScreen, SaveFileScreen
 from tui_app.ui.widgets.session_sidebar import SessionSidebar
 from tui_app.workspace.file_opening import system_opener
 from tui_app.workspace.new_files import NewFiles, sandbox_lists
@@ -27,13 +25,15 @@ from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.session_files import SessionFile, content_of, files_of
 from tui_app.workspace.workspace import Workspace
 
-FILES_PLACES: list[tuple[str, type[DOMNode]]] = [
-    ("files", FilesScreen),
-    ("file view", FileViewScreen),
-    ("save a file", SaveFileScreen),
-    ("replace a file?", ReplaceScreen),
-]
-"""Where the files view's keys go in the help catalogue."""
+
+def files_places() -> list[tuple[str, type[DOMNode]]]:
+    """Where the files view's keys go in the help catalogue. (Its screens are imported when
+    first needed: the file viewer brings markdown-it and Pygments, which the first screen does
+    without.)"""
+    from tui_app.ui.screens.files_screen import FilesScreen, FileViewScreen
+    from tui_app.ui.screens.save_file import ReplaceScreen, SaveFileScreen
+
+    return [("files", FilesScreen), ("file view", FileViewScreen), ("save a file", SaveFileScreen), ("replace a file?", ReplaceScreen)]
 
 ENDED_NOTE = "This session has {state}: its sandbox is gone, so only the files kept here are listed."
 RESUME_MESSAGE = "(tui-app) Resuming the sandbox to list its files: a one-line reply is enough."
@@ -69,6 +69,8 @@ class FilesAction:
             return
         for sidebar in self.query(SessionSidebar):
             sidebar.refresh_session(session, session.id in self.workspace.unread)
+        from tui_app.ui.screens.files_screen import FilesScreen
+
         for screen in self.screen_stack:
             if isinstance(screen, FilesScreen) and screen.session_id == session.id and not screen.asleep:
                 screen.refresh_files()
@@ -77,6 +79,8 @@ class FilesAction:
         session = self.workspace.current
         if session is None or not isinstance(self, App):
             return
+        from tui_app.ui.screens.files_screen import FileAccess, FilesScreen
+
         note = ENDED_NOTE.format(state=session.state) if session.state in TERMINAL else None
         asleep = session.state == "idle" and sandbox_lists(session)
         snapshots = session.backend.capabilities.idle_snapshot_ms is not None and session.state not in TERMINAL

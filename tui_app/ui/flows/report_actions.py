@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui_app.ui.screens.usage_screen import UsageScreen
 from tui_app.workspace.usage_live import LiveUsage
 
 if TYPE_CHECKING:
@@ -17,5 +16,7 @@ class ReportActions:
     workspace: Workspace
 
     def action_usage_report(self) -> None:
+        from tui_app.ui.screens.usage_screen import UsageScreen  # (when first opened: not before the first paint)
+
         # The open sessions from memory (as the sidebar shows them, live), the others from the store.
         self.push_screen(UsageScreen(LiveUsage(self.workspace)))  # type: ignore[attr-defined]

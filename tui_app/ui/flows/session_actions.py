@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.markup import escape
 
 from tui_app.ui.screens.confirm import ConfirmScreen
-from tui_app.ui.screens.export_screen import ExportRequest, ExportScreen
-from tui_app.ui.screens.rename import RenameScreen
-from tui_app.ui.screens.search import SearchChoice, SearchScreen
 from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.workspace import Workspace
+
+if TYPE_CHECKING:  # (the screens are imported when first opened: not before the first paint)
+    from tui_app.ui.screens.export_screen import ExportRequest
+    from tui_app.ui.screens.search import SearchChoice
 
 Switch = Callable[[SessionController], Awaitable[None]]
 
@@ -41,9 +43,13 @@ class SessionActions:
         self.app.push_screen(ConfirmScreen(question, yes="End it"), callback=confirmed)
 
     def rename(self, session: SessionController) -> None:
+        from tui_app.ui.screens.rename import RenameScreen
+
         self.app.push_screen(RenameScreen(session.title), callback=lambda title: self.workspace.rename(session, title or ""))
 
     def export(self, session: SessionController) -> None:
+        from tui_app.ui.screens.export_screen import ExportScreen
+
         names = self.workspace.export_names(session)
         if names is None:
             self.app.notify("This session is not kept, so there is nothing to export yet.", severity="warning")
@@ -93,6 +99,8 @@ class SessionActions:
             await self._switch(following)
 
     def search(self) -> None:
+        from tui_app.ui.screens.search import SearchScreen
+
         search = self.workspace.search
         if search is None:
             self.app.notify("Nothing is kept in this run, so there is nothing to search.", severity="warning")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.markup import escape
 
-from tui_app.settings.settings_writer import write_settings
 from tui_app.settings.user_settings import LoadedSettings, Settings
 from tui_app.ui.screens.confirm import ConfirmScreen
-from tui_app.ui.screens.settings_screen import SettingsChoice, SettingsScreen
+
+if TYPE_CHECKING:
+    from tui_app.ui.screens.settings_screen import SettingsChoice
 
 
 class SettingsFlow:
@@ -20,6 +22,8 @@ class SettingsFlow:
         self._apply = apply
 
     def open(self, settings: Settings) -> None:
+        from tui_app.ui.screens.settings_screen import SettingsScreen  # (imported when first opened)
+
         if isinstance(self.app.screen, SettingsScreen):
             return
         # The theme in use, not the file's: one picked in the palette would otherwise be undone
@@ -41,6 +45,8 @@ class SettingsFlow:
             if not yes:
                 self.app.notify("Applied to this run only; config.toml is unchanged.")
                 return
+            from tui_app.settings.settings_writer import write_settings  # (tomlkit: only to write)
+
             try:
                 write_settings(path, choice.changes)
             except OSError as error:

@@ -1,0 +1,100 @@
+"""The first screen after launch is a light shell (issue 16): on the CLI's way to it, neither the
+HTTP stack, the wire models, the keyring nor the screens behind keys are imported; they come
+after the first paint (the live connection's thread, or the key that opens a screen). Checked
+in a fresh process each (`tests/first_paint_imports.py`): one test's imports would hide
+another's.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import connection_to
+from tests.stored_sessions import two_sessions
+from tui_app.server.runner import EmbeddedServer
+
+REPO = Path(__file__).resolve().parents[2]
+
+AFTER_FIRST_PAINT = (
+    # The HTTP stack, the services' adapters and wire models (pydantic models, msgspec).
+    "httpx",
+    "httpx_sse",
+    "msgspec",
+    "tui_app.backends.http_backend",
+    "tui_app.backends.casedev",
+    "tui_app.backends.stewrd",
+    "tui_app.backends.casedev_wire",
+    "tui_app.backends.stewrd_wire",
+    "tui_app.backends.wire_json",
+    # The embedded server, the keyring (asked after the first paint, or not at all).
+    "starlette",
+    "uvicorn",
+    "tui_app.server.runner",
+    "tui_app.server.app",
+    "keyring",
+    # The screens behind keys, and what only they use (plotext's chart, tomlkit's writer).
+    "tui_app.ui.screens.cockpit",
+    "tui_app.ui.screens.inbox",
+    "tui_app.ui.screens.files_screen",
+    "tui_app.ui.screens.file_viewer",
+    "tui_app.ui.screens.save_file",
+    "tui_app.ui.screens.usage_screen",
+    "tui_app.ui.screens.settings_screen",
+    "tui_app.ui.screens.search",
+    "tui_app.ui.screens.export_screen",
+    "tui_app.ui.screens.help",
+    "tui_app.ui.screens.audit_log",
+    "tui_app.ui.screens.notice_history",
+    "tui_app.ui.screens.new_session",
+    "tui_app.ui.screens.go_to",
+    "tui_app.ui.screens.rename",
+    "textual_plotext",
+    "plotext",
+    "tomlkit",
+)
+
+
+def imported_at_first_paint(data_dir: Path) -> set[str]:
+    found = subprocess.run(
+        [sys.executable, "-m", "tests.first_paint_imports", str(data_dir)],
+        cwd=REPO, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    return set(found.stdout.split())
+
+
+def too_early(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if m in AFTER_FIRST_PAINT or m.split(".")[0] in AFTER_FIRST_PAINT)
+
+
+def test_the_first_screen_on_an_empty_store_imports_none_of_what_comes_after_it(tmp_path: Path) -> None:
+    modules = imported_at_first_paint(tmp_path)
+    assert "tui_app.ui.app" in modules and "tui_app.ui.widgets.composer" in modules  # (the app was painted)
+    assert too_early(modules) == []
+
+
+async def test_the_first_screen_listing_stored_sessions_imports_none_of_what_comes_after_it(
+    server: EmbeddedServer, tmp_path: Path
+) -> None:
+    await two_sessions(connection_to(server), tmp_path)
+    modules = imported_at_first_paint(tmp_path)
+    assert "tui_app.persistence.records" in modules
+    assert too_early(modules) == []
+
+
+def test_the_connecting_thread_imports_the_clients_the_first_screen_left_out() -> None:
+    # What `cli/app_runner.py` gives the app: the live connection (and the other backends'),
+    # with their clients' modules imported on that thread, not later on the app's loop.
+    probe = (
+        "import json, sys\n"
+        "from tui_app.workspace.connecting import clients_loaded, provisional\n"
+        "clients = ('httpx', 'tui_app.backends.casedev_wire', 'tui_app.backends.stewrd_wire')\n"
+        "before = [m for m in clients if m in sys.modules]\n"
+        "clients_loaded(lambda: provisional('local'))()\n"
+        "clients_loaded(lambda: (provisional('stewrd'),))()\n"
+        "print(json.dumps([before, [m for m in clients if m in sys.modules]]))\n"
+    )
+    found = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120, check=True)
+    assert json.loads(found.stdout) == [[], ["httpx", "tui_app.backends.casedev_wire", "tui_app.backends.stewrd_wire"]]
