@@ -24,8 +24,9 @@ from tui_app.workspace.read_pacing import ReadPacing
 from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.workspace import Workspace
 
-INTERVAL = 0.25
-"""Seconds between two redraws of the waiting rows: their cost moves four times a second."""
+INTERVAL = 0.5
+"""Seconds between two redraws of the waiting rows: their cost moves twice a second (a repaint
+of a row costs more than all the events of its session in that time)."""
 
 
 ROUTINE = frozenset({"ready", "sending", "streaming"})

@@ -35,25 +35,34 @@ class RowText(Static):
         super().__init__(markup=False)
         self.row: tuple[SessionController, bool, bool] | None = None
         self._drawn: tuple[str, tuple[Span, ...]] | None = None
+        self._shown: tuple[int, Content] | None = None
+        """The lines `show` worked out, and for which width: the repaint it asks for draws them."""
         self.repaints = 0
         """Repaints asked for because the row's lines changed (for tests)."""
 
     def show(self, session: SessionController, current: bool, unread: bool) -> None:
         self.row = (session, current, unread)
-        drawn = drawn_as(self._content())
+        width = self._width()
+        content = self._content(width)
+        drawn = drawn_as(content)
         if drawn != self._drawn:
             self._drawn = drawn  # (what the repaint will draw, unless the width changes first)
+            self._shown = (width, content)
             self.repaints += 1
             self.refresh()
 
-    def _content(self) -> Content:
+    def _width(self) -> int:
+        return self.size.width or FALLBACK_WIDTH
+
+    def _content(self, width: int) -> Content:
         if self.row is None:
             return Content("")
         session, current, unread = self.row
-        return row_content(session, current, unread, self.size.width or FALLBACK_WIDTH)
+        return row_content(session, current, unread, width)
 
     def render(self) -> Content:
-        content = self._content()
+        width, shown, self._shown = self._width(), self._shown, None
+        content = shown[1] if shown is not None and shown[0] == width else self._content(width)
         self._drawn = drawn_as(content)
         return content
 
