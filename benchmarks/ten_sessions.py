@@ -237,6 +237,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="runs of each (the median is printed)")
     parser.add_argument("--rev", action="append", default=[], help="a git revision to measure beside the working tree")
     parser.add_argument("--size", default="120x40")
+    parser.add_argument("--revs-only", action="store_true", help="measure the --rev trees, not the working tree")
     parser.add_argument("--only", help="cases to measure, comma-separated (many, one, idle, off_screen)")
     parser.add_argument("--profile", type=Path, help="a directory: each measured window's cProfile stats go there")
     args = parser.parse_args()
@@ -252,7 +253,7 @@ def main() -> None:
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
-        trees = {"working tree": ROOT}
+        trees = {} if args.revs_only else {"working tree": ROOT}
         for rev in args.rev:
             trees[rev] = archive(rev, Path(scratch) / rev.replace("/", "_"))
         figures: dict[str, dict[str, list[dict[str, float]]]] = {name: {case: [] for case in cases} for name in trees}
