@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -26,13 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import machine
+from benchmarks.profiled_app import PROFILE_ENV
 from benchmarks.pty_stream import ROOT, PtyProcess, _environment, archive, cpu_seconds_of
 from tests.hostile_server import KEY
 
 MESSAGES = 24
 """Typed into each session: replies of ~150 tokens at 50 tok/s keep it streaming over a minute."""
-OPENED = 1.0
-"""Seconds a new session is given to be created before its messages are typed."""
 
 
 def _free_port() -> int:
@@ -76,21 +76,44 @@ class WatchedPty(PtyProcess):
 
     def __init__(self, argv: list[str], env: dict[str, str], size: tuple[int, int], cwd: Path) -> None:
         self.screen = bytearray()
+        self.dropped = 0
+        """Bytes cut from the front of `screen` so far: positions are counted from the start."""
         super().__init__(argv, env, size, cwd)
 
     def _took(self, data: bytes) -> None:
         self.screen += data
-        del self.screen[: -(1 << 20)]
+        if len(self.screen) > 1 << 21:
+            cut = len(self.screen) - (1 << 20)
+            del self.screen[:cut]
+            self.dropped += cut
 
-    def wait_for(self, sign: str, timeout: float = 60.0) -> None:
-        """Until `sign` is drawn (after this call), or RuntimeError."""
-        start, wanted = len(self.screen), sign.encode()
+    @property
+    def drawn(self) -> int:
+        """Where the output stands now (a position to wait from)."""
+        return self.dropped + len(self.screen)
+
+    def wait_for(self, sign: str, timeout: float = 60.0, since: int | None = None) -> int:
+        """Until `sign` is drawn after position `since` (by default, after this call), or
+        RuntimeError. Returns the position just after it, to wait for what comes next from there."""
+        wanted = sign.encode()
+        start = self.drawn if since is None else since
         deadline = time.monotonic() + timeout
-        while wanted not in self.screen[max(start - len(wanted), 0) :]:
+        while True:
+            at = self.screen.find(wanted, max(start - self.dropped - len(wanted), 0))
+            if at >= 0 and at + self.dropped + len(wanted) > start:
+                return self.dropped + at + len(wanted)
             if time.monotonic() > deadline or self.process.poll() is not None:
                 raise RuntimeError(f"{sign!r} was not drawn within {timeout:.0f} s")
-            time.sleep(0.1)
-            start = min(start, len(self.screen))
+            time.sleep(0.05)
+
+
+def on_screen(app: WatchedPty, number: int, since: int, timeout: float = 45.0) -> None:
+    """Until session `number` is the one on screen and ready for a message: the title above the
+    transcript names it (the new session dialog shows "Session N" too, as its title's
+    placeholder, and its cursor's blink draws it again and again), then the composer says
+    "Message" (the session exists on the service; keys typed before are not what is measured)."""
+    title = app.wait_for(f"Session {number} \u00b7 ", timeout, since)
+    app.wait_for("Message", timeout, title)
 
 
 def _open_dialog(app: WatchedPty) -> None:
@@ -116,14 +139,16 @@ def stored_events(data_dir: Path) -> dict[str, int]:
     return found
 
 
-def _accept_dialog(app: WatchedPty, title: str) -> None:
-    """Enter in the dialog (its defaults: a new session, on screen), until `title` is drawn: an
-    Enter typed as the dialog is first drawn, before its input has the focus, has been lost."""
+def _accept_dialog(app: WatchedPty, number: int) -> None:
+    """Enter in the dialog (its defaults: a new session, on screen), until session `number` is on
+    screen and ready: an Enter typed as the dialog is first drawn, before its input has the
+    focus, has been lost (an Enter too many goes to the new session's empty composer: nothing)."""
     for attempt in range(3):
         time.sleep(0.5)
+        since = app.drawn
         app.type("\r")
         try:
-            app.wait_for(title, timeout=20.0)
+            on_screen(app, number, since, timeout=20.0)
             return
         except RuntimeError:
             if attempt == 2 or app.process.poll() is not None:
@@ -137,38 +162,56 @@ def _type_messages(app: PtyProcess, session: int) -> None:
 
 
 def measure(
-    tree: Path, sessions: int, streaming: bool, speed: float, seconds: float, size: tuple[int, int], shown_streams: bool = True
+    tree: Path,
+    sessions: int,
+    streaming: bool,
+    speed: float,
+    seconds: float,
+    size: tuple[int, int],
+    shown_streams: bool = True,
+    profile: Path | None = None,
 ) -> dict[str, float]:
     """CPU of the app's process (code from `tree`) with `sessions` open, all streaming if
     `streaming` (but the first, on screen, unless `shown_streams`); and the server's CPU and
-    the events the app stored in the same window (a check that the sessions really stream)."""
+    the events the app stored in the same window (a check that the sessions really stream).
+    With `profile`, the app's event loop is profiled over the window into that file."""
     server = Server(speed)
     try:
         with tempfile.TemporaryDirectory() as home:
             argv = [sys.executable, "-m", "tui_app", "--backend", "casedev", "--base-url", f"http://127.0.0.1:{server.port}"]
-            app = WatchedPty(argv, _environment(tree, Path(home), size), size, Path(home))
+            env = _environment(tree, Path(home), size)
+            if profile is not None:
+                argv[1:3] = [str(ROOT / "benchmarks" / "profiled_app.py")]  # (a script: any tree's tui_app)
+                env[PROFILE_ENV] = str(profile)
+            app = WatchedPty(argv, env, size, Path(home))
             try:
-                app.wait_for("Session 1")  # the first screen, and the first session created
+                on_screen(app, 1, 0)  # the first screen, and the first session created
                 for number in range(1, sessions + 1):
                     if number > 1:
                         # The dialog is waited for: an Enter typed before it opens is lost, and
                         # the messages typed next would fill its title.
                         _open_dialog(app)
-                        _accept_dialog(app, f"Session {number}")
-                        time.sleep(OPENED)
+                        _accept_dialog(app, number)
                     if streaming and (number > 1 or shown_streams):
                         _type_messages(app, number)
                         time.sleep(1.0)  # the burst of keys handled before the next Ctrl+N
                 if sessions > 1:
+                    since = app.drawn
                     app.type("\x1b1")  # Alt+1: the first session back on screen
+                    app.wait_for("Session 1 \u00b7 ", since=since)
                 time.sleep(3.0)  # every stream running, the switch painted
                 if app.process.poll() is not None:
                     raise RuntimeError(f"the app exited with {app.process.returncode}")
                 store = Path(home) / "store"
                 events0 = stored_events(store)
+                if profile is not None:
+                    app.process.send_signal(signal.SIGUSR1)
                 cpu0, server0, wall0 = cpu_seconds_of(app.process.pid), cpu_seconds_of(server.process.pid), time.time()
                 time.sleep(seconds)
                 cpu1, server1, wall1 = cpu_seconds_of(app.process.pid), cpu_seconds_of(server.process.pid), time.time()
+                if profile is not None:
+                    app.process.send_signal(signal.SIGUSR2)
+                    time.sleep(2.0)  # the stats written
                 events1 = stored_events(store)
                 wall = wall1 - wall0
                 gained = [events1[sid] - events0.get(sid, 0) for sid in events1]
@@ -194,6 +237,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="runs of each (the median is printed)")
     parser.add_argument("--rev", action="append", default=[], help="a git revision to measure beside the working tree")
     parser.add_argument("--size", default="120x40")
+    parser.add_argument("--revs-only", action="store_true", help="measure the --rev trees, not the working tree")
+    parser.add_argument("--only", help="cases to measure, comma-separated (many, one, idle, off_screen)")
+    parser.add_argument("--profile", type=Path, help="a directory: each measured window's cProfile stats go there")
     args = parser.parse_args()
     size = tuple(int(n) for n in args.size.split("x"))
     assert len(size) == 2
@@ -202,8 +248,12 @@ def main() -> None:
     # what the streams off screen cost, with no rendering beside them to compete for the CPU
     # (on a loaded machine a saturated app draws fewer frames, which hides what the rest costs).
     cases = {"many": (args.sessions, True, True), "one": (1, True, True), "idle": (1, False, True), "off_screen": (args.sessions, True, False)}
+    if args.only:
+        cases = {name: case for name, case in cases.items() if name in args.only.split(",")}
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
-        trees = {"working tree": ROOT}
+        trees = {} if args.revs_only else {"working tree": ROOT}
         for rev in args.rev:
             trees[rev] = archive(rev, Path(scratch) / rev.replace("/", "_"))
         figures: dict[str, dict[str, list[dict[str, float]]]] = {name: {case: [] for case in cases} for name in trees}
@@ -211,8 +261,9 @@ def main() -> None:
             # The trees take turns within each case, so a change in the machine's load falls on all alike.
             for case, (count, streaming, shown_streams) in cases.items():
                 for name, tree in trees.items():
+                    profile = args.profile / f"{name.replace(' ', '_').replace('/', '_')}-{case}.prof" if args.profile else None
                     try:
-                        figures[name][case].append(measure(tree, count, streaming, args.speed, args.seconds, size, shown_streams))  # type: ignore[arg-type]
+                        figures[name][case].append(measure(tree, count, streaming, args.speed, args.seconds, size, shown_streams, profile))  # type: ignore[arg-type]
                     except Exception as error:  # a benchmark prints, it never fails
                         figures[name][case].append({"error": f"{type(error).__name__}: {error}"})  # type: ignore[dict-item]
         for name, by_case in figures.items():
@@ -223,9 +274,9 @@ def main() -> None:
                     row[case] = runs[-1]
                     continue
                 row[case] = {key: sorted(run[key] for run in good)[len(good) // 2] for key in good[0]}
-            if "error" not in row["many"] and "error" not in row["one"]:
+            if {"many", "one"} <= row.keys() and "error" not in row["many"] and "error" not in row["one"]:
                 row["many_minus_one_points"] = row["many"]["app_cpu_percent"] - row["one"]["app_cpu_percent"]
-            if "error" not in row["off_screen"] and "error" not in row["idle"]:
+            if {"off_screen", "idle"} <= row.keys() and "error" not in row["off_screen"] and "error" not in row["idle"]:
                 off, idle = row["off_screen"], row["idle"]
                 row["off_screen_minus_idle_points"] = off["app_cpu_percent"] - idle["app_cpu_percent"]
                 # CPU milliseconds per event stored off screen: the cost of a session as data.

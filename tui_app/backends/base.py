@@ -92,6 +92,14 @@ class AgentBackend(ABC):
     def restore(self, session_id: str, last_event_id: int | None) -> None:
         """Tell the adapter where a session's feed stood (after a restart)."""
 
+    def pace_reads(self, session_id: str, pause: float) -> None:
+        """Read `session_id`'s streams in batches, waiting `pause` seconds after a read that had
+        to wait for its bytes (0: each frame as it comes). For a session no one is looking at."""
+
+    def read_pause(self, session_id: str) -> float:
+        """The pause `pace_reads` set for `session_id` (0: none, or an adapter that cannot pace)."""
+        return 0.0
+
     def follow(self, session_id: str, turn_id: str | None) -> AsyncIterator[DomainEvent]:
         """Follow a turn that is already running, from the last event seen, until it ends."""
         raise BackendError(f"{self.name} cannot resume a turn")

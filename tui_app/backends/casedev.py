@@ -157,7 +157,7 @@ class CasedevBackend(HttpBackend):
         async with self._event_stream("POST", path, json=body) as source:
             # From here the turn runs on the server: a failure means resume, not resend.
             try:
-                async for sse in self._messages(source):
+                async for sse in self._messages(source, session_id):
                     event = decoded(self._new_frame(session_id, sse), respond_event_to_domain, self._service)
                     if event is not None:
                         yield event
@@ -189,7 +189,7 @@ class CasedevBackend(HttpBackend):
                     await self._raise_for_status(source)
                     if reason is not None:
                         yield StreamResumed(turn_id, after)
-                    async for sse in self._messages(source):
+                    async for sse in self._messages(source, session_id):
                         frame = self._new_frame(session_id, sse)
                         if frame is None:
                             continue

@@ -54,6 +54,7 @@ class HttpBackend(AgentBackend):
         self.name = name or self.default_name
         self._service = service or self.service
         self.retry = retry or RetryPolicy()
+        self._read_pauses: dict[str, float] = {}
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             headers={"Authorization": f"Bearer {api_key.reveal()}"},
@@ -129,9 +130,20 @@ class HttpBackend(AgentBackend):
             raise BackendError(f"{what} is larger than {max_bytes:,} bytes; not fetched.")
         return body
 
-    def _messages(self, response: httpx.Response) -> AsyncIterator[SseMessage]:
-        """The SSE frames of a streamed response, each bounded by `max_frame_bytes`."""
-        return sse_messages(response, self.retry.max_frame_bytes, self._service)
+    def pace_reads(self, session_id: str, pause: float) -> None:
+        if pause > 0:
+            self._read_pauses[session_id] = pause
+        else:
+            self._read_pauses.pop(session_id, None)
+
+    def read_pause(self, session_id: str) -> float:
+        return self._read_pauses.get(session_id, 0.0)
+
+    def _messages(self, response: httpx.Response, session_id: str) -> AsyncIterator[SseMessage]:
+        """The SSE frames of a streamed response, each bounded by `max_frame_bytes`, read at
+        the pace `pace_reads` set for `session_id` (the pause is looked up as the stream goes)."""
+        pauses = self._read_pauses
+        return sse_messages(response, self.retry.max_frame_bytes, self._service, lambda: pauses.get(session_id, 0.0))
 
     @asynccontextmanager
     async def _sse_response(self, method: str, path: str, **kwargs: Any) -> AsyncIterator[httpx.Response]:

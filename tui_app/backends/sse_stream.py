@@ -8,12 +8,18 @@ such a frame look like a replay of the one before (here: a frame's id is only it
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 import httpx
 
 from tui_app.backends.errors import FrameTooLarge
+
+WAITED = 0.002
+"""Seconds after which a chunk is taken to have come from the socket, not from what httpx had
+already read: only such a chunk starts a pause (the chunks behind it are read at once)."""
 
 @dataclass(frozen=True, slots=True)
 class SseMessage:
@@ -36,16 +42,26 @@ def _text(value: bytes) -> str:
     return value.decode("utf-8", errors="replace")
 
 
-async def sse_messages(response: httpx.Response, max_frame_bytes: int, service: str) -> AsyncIterator[SseMessage]:
+async def sse_messages(
+    response: httpx.Response, max_frame_bytes: int, service: str, pause: Callable[[], float] | None = None
+) -> AsyncIterator[SseMessage]:
     """The frames of `response`'s body. Raises `FrameTooLarge` once a line, or the data of one
     frame, passes `max_frame_bytes`; nothing larger is ever held.
 
     Read as bytes, line by line: every line end (CRLF, CR, LF) is made a LF first, and only a
-    field's value is decoded (a frame of a streamed reply is mostly its data line)."""
+    field's value is decoded (a frame of a streamed reply is mostly its data line).
+
+    `pause()`, asked after each chunk that had to be waited for, is how long to leave the socket
+    alone before the next read (0: read on at once). A service streams a frame per token; a
+    session off screen is read a few times a second instead, each read taking what came
+    meanwhile: one wake-up of the loop, socket and HTTP parser for a dozen frames, not each."""
     buffer = b""
     carried_cr = False  # a chunk ended with CR: maybe the first half of a CRLF
     event, data, size, event_id = b"", [], 0, None
+    asked = time.monotonic()
     async for chunk in response.aiter_bytes():
+        if pause is not None and time.monotonic() - asked > WAITED and (seconds := pause()) > 0:
+            await asyncio.sleep(seconds)  # (the chunk in hand waits too: its frames go with the next)
         if carried_cr:
             chunk, carried_cr = b"\r" + chunk, False
         if b"\r" in chunk:
@@ -80,6 +96,7 @@ async def sse_messages(response: httpx.Response, max_frame_bytes: int, service: 
         buffer = buffer[start:]
         if len(buffer) > max_frame_bytes:
             raise too_large(service, max_frame_bytes)
+        asked = time.monotonic()
     if carried_cr and buffer == b"" and data:
         yield SseMessage(_text(event) if event else "message", "\n".join(data), event_id)
     # A frame not ended by a blank line when the stream closes is dropped, as the SSE spec says.

@@ -56,7 +56,7 @@ class StewrdBackend(HttpBackend):
             body["files"] = [{"name": file.name, "content": file.content} for file in files]
         try:
             async with self._event_stream("POST", path, json=body) as source:
-                async for event in self._read_turn(turn, source):
+                async for event in self._read_turn(turn, source, session_id):
                     yield event
         except NotFound as error:
             raise self._forgotten(error) from None
@@ -70,7 +70,7 @@ class StewrdBackend(HttpBackend):
             error.code,
         )
 
-    async def _read_turn(self, turn: StewrdTurn, source: httpx.Response) -> AsyncIterator[DomainEvent]:
+    async def _read_turn(self, turn: StewrdTurn, source: httpx.Response, session_id: str) -> AsyncIterator[DomainEvent]:
         """The accepted turn's events. Ends the turn as failed, then raises, if the stream breaks."""
         for event in turn.opening():
             yield event
@@ -86,7 +86,7 @@ class StewrdBackend(HttpBackend):
                 for event in turn.from_reply(reply):
                     yield event
                 return
-            async for sse in self._messages(source):
+            async for sse in self._messages(source, session_id):
                 # Stewrd frames have no ids (nothing to resume from): only the payload counts.
                 for event in decoded(read_frame(sse, self._service), turn.to_domain, self._service) or []:
                     yield event

@@ -5,8 +5,10 @@ screen needs each of them (its transcript and usage follow the stream); another 
 only shows its state, a new-output mark and its cost so far. So a change of an off-screen
 session whose row would say the same but for its figures waits, replacing any change of that
 session already waiting, and the waiting ones are drawn together every `INTERVAL` seconds. A
-change that moves what a person acts on (the state, the new-output mark, a reconnect, a nearly
-full history) is handed on at once, in order, as every change was before.
+change that moves what a person acts on (a question, a failure, an end, the new-output mark, a
+reconnect, a nearly full history) is handed on at once, in order, as every change was before.
+The round of a queued message (sending, streaming, ready, sending again) waits with the figures:
+ten sessions working through their queues move a state a few times a second each.
 """
 
 from __future__ import annotations
@@ -18,16 +20,23 @@ from textual.app import App
 from tui_app.core.events import UsageReported
 from tui_app.ui.widgets.session_row import history_used
 from tui_app.workspace.changes import SessionChange
+from tui_app.workspace.read_pacing import ReadPacing
 from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.workspace import Workspace
 
-INTERVAL = 0.25
-"""Seconds between two redraws of the waiting rows: their cost moves four times a second."""
+INTERVAL = 0.5
+"""Seconds between two redraws of the waiting rows: their cost moves twice a second (a repaint
+of a row costs more than all the events of its session in that time)."""
+
+
+ROUTINE = frozenset({"ready", "sending", "streaming"})
+"""States a session goes through turn after turn: a move among them is drawn with the figures."""
 
 
 def row_marks(session: SessionController, unread: bool) -> Hashable:
-    """What a row shows besides figures: a change here is drawn at once."""
-    return session.state, session.title, unread, session.status.reconnecting, history_used(session)
+    """What a row shows besides figures and routine states: a change here is drawn at once."""
+    state = "routine" if session.state in ROUTINE else session.state
+    return state, session.title, unread, session.status.reconnecting, history_used(session)
 
 
 class RowPacing:
@@ -50,6 +59,8 @@ class RowPacing:
         self._armed = False
         self.handed_on = 0
         """Changes handed on at once so far (for tests: the cost of a stream off screen)."""
+        # What the rows show a few times a second is read from the network as often.
+        self.reads = ReadPacing(workspace)
 
     def heard(self, change: SessionChange) -> None:
         """A change published by the workspace (on its loop, the App's)."""

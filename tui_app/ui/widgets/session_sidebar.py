@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.content import Content
+from textual.content import Content, Span
 from textual.message import Message
 from textual.widgets import Label, ListItem, ListView, Static
 
@@ -22,18 +22,49 @@ FALLBACK_WIDTH = 27
 """Characters a row has before it is laid out (the side column's usual width)."""
 
 
+def drawn_as(content: Content) -> tuple[str, tuple[Span, ...]]:
+    """What a row's lines look like: their text and styles (`Content`'s `==` compares the text only)."""
+    return content.plain, tuple(content.spans)
+
+
 class RowText(Static):
-    """A row's two lines, drawn for the width the row has when it is painted."""
+    """A row's two lines, drawn for the width the row has when it is painted; repainted only
+    when they would look different (a streamed token moves a session, rarely its row)."""
 
     def __init__(self) -> None:
         super().__init__(markup=False)
         self.row: tuple[SessionController, bool, bool] | None = None
+        self._drawn: tuple[str, tuple[Span, ...]] | None = None
+        self._shown: tuple[int, Content] | None = None
+        """The lines `show` worked out, and for which width: the repaint it asks for draws them."""
+        self.repaints = 0
+        """Repaints asked for because the row's lines changed (for tests)."""
 
-    def render(self) -> Content:
+    def show(self, session: SessionController, current: bool, unread: bool) -> None:
+        self.row = (session, current, unread)
+        width = self._width()
+        content = self._content(width)
+        drawn = drawn_as(content)
+        if drawn != self._drawn:
+            self._drawn = drawn  # (what the repaint will draw, unless the width changes first)
+            self._shown = (width, content)
+            self.repaints += 1
+            self.refresh()
+
+    def _width(self) -> int:
+        return self.size.width or FALLBACK_WIDTH
+
+    def _content(self, width: int) -> Content:
         if self.row is None:
             return Content("")
         session, current, unread = self.row
-        return row_content(session, current, unread, self.size.width or FALLBACK_WIDTH)
+        return row_content(session, current, unread, width)
+
+    def render(self) -> Content:
+        width, shown, self._shown = self._width(), self._shown, None
+        content = shown[1] if shown is not None and shown[0] == width else self._content(width)
+        self._drawn = drawn_as(content)
+        return content
 
 
 class SessionItem(ListItem):
@@ -59,8 +90,7 @@ class SessionItem(ListItem):
         self.set_class(self.current, "-current")
         self.set_class(session.state in ("sending", "streaming", "resuming", "queued", "asking"), "-streaming")
         self.set_class(session.state in ("failed", "expired"), "-failed")
-        self._label.row = (session, self.current, unread)
-        self._label.refresh()
+        self._label.show(session, self.current, unread)
         tooltip = row_tooltip(session, unread)
         if tooltip.plain != self._tooltip_text:  # (setting it looks for a tooltip on screen)
             self._tooltip_text = tooltip.plain
