@@ -25,18 +25,26 @@ class SharedText:
 
 
 class ChatEvent:
-    """One event of a chat's log. A part update's text is held as (shared, length), not copied."""
+    """One event of a chat's log. A part update's text is held as (shared, length), not copied,
+    and its other fields as a dict shared with the part's other updates, plus its own delta."""
 
-    __slots__ = ("_length", "_shared", "_stored", "name", "seq")
+    __slots__ = ("_delta", "_length", "_shared", "_stored", "name", "seq")
 
     def __init__(
-        self, seq: int, name: str, payload: dict[str, Any], shared: SharedText | None = None, length: int = 0
+        self,
+        seq: int,
+        name: str,
+        payload: dict[str, Any],
+        shared: SharedText | None = None,
+        length: int = 0,
+        delta: str | None = None,
     ) -> None:
         self.seq = seq
         self.name = name
         self._stored = payload
         self._shared = shared
         self._length = length
+        self._delta = delta
 
     @property
     def payload(self) -> dict[str, Any]:
@@ -46,7 +54,10 @@ class ChatEvent:
         part = self._stored["part"]
         # Slicing a str to its whole length returns the same object: a live reader copies nothing.
         text = self._shared.text[: self._length]
-        return {**self._stored, "part": {key: (text if key == "text" else value) for key, value in part.items()}}
+        rebuilt = {**self._stored, "part": {key: (text if key == "text" else value) for key, value in part.items()}}
+        if self._delta is not None:
+            rebuilt["delta"] = self._delta  # last, where it was published (checked when stored)
+        return rebuilt
 
     @property
     def turn_id(self) -> Any:
@@ -62,6 +73,8 @@ class PartTexts:
 
     def __init__(self) -> None:
         self._latest: dict[str, SharedText] = {}
+        self._fields: dict[str, dict[str, Any]] = {}
+        """Per part, the fields of its last update but its text and delta: the same in most."""
 
     def event(self, seq: int, name: str, payload: dict[str, Any]) -> ChatEvent:
         """The log's event for this payload: a part update's text shared with the part's others."""
@@ -76,9 +89,20 @@ class PartTexts:
             shared.text = text
         else:
             shared = self._latest[part_id] = SharedText(text)
-        stored = {**payload, "part": {**part, "text": ""}}
-        return ChatEvent(seq, name, stored, shared, len(text))
+        delta = payload.get("delta")
+        if isinstance(delta, str) and next(reversed(payload)) == "delta":
+            fields = {key: value for key, value in payload.items() if key != "delta"}
+        else:
+            fields, delta = dict(payload), None
+        fields["part"] = {**part, "text": ""}
+        # Shared when equal: a streamed part's updates differ only in their text and delta.
+        if self._fields.get(part_id) == fields:
+            fields = self._fields[part_id]
+        else:
+            self._fields[part_id] = fields
+        return ChatEvent(seq, name, fields, shared, len(text), delta)
 
     def forget(self) -> None:
         """The turn is over: its parts stream no more (a later update starts a holder anew)."""
         self._latest.clear()
+        self._fields.clear()
