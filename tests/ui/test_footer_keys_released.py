@@ -44,6 +44,8 @@ class Toggling(App[None]):
 
 
 async def test_binding_changes_leave_only_the_keys_shown() -> None:
+    # Counted from here: a test run before this one in the same worker may have left some.
+    before = live_footer_keys()
     app = Toggling()
     async with app.run_test() as pilot:
         for _ in range(CHANGES):
@@ -54,10 +56,11 @@ async def test_binding_changes_leave_only_the_keys_shown() -> None:
         shown = shown_footer_keys(app)
         assert shown >= 2
         # Textual's own Footer: 2 + CHANGES keys alive here.
-        assert live_footer_keys() == shown
+        assert live_footer_keys() - before <= shown
 
 
 async def test_the_app_footer_does_not_grow_as_focus_moves(connection: Connection) -> None:
+    before = live_footer_keys()
     app = TuiApp(connection)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.current is not None and app.current.state == "ready")
@@ -69,4 +72,5 @@ async def test_the_app_footer_does_not_grow_as_focus_moves(connection: Connectio
         await pilot.pause()
         shown = shown_footer_keys(app)
         assert shown > 0
-        assert live_footer_keys() == shown
+        # Textual's own Footer: 201 keys alive here for 9 shown.
+        assert live_footer_keys() - before <= shown
