@@ -182,7 +182,7 @@ class CasedevApi:
             self.registry.options,
             respond_frame,
             respond_heartbeat,
-            keep=lambda event: event.payload.get("turnId") == turn.id,
+            keep=lambda event: event.turn_id == turn.id,
             last=lambda event: event.name == "turn.completed",
         )
         return EventSourceResponse(frames, ping=NO_COMMENT_PINGS)

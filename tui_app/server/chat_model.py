@@ -10,6 +10,10 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui_app.server.part_texts import ChatEvent, PartTexts
+
+__all__ = ["REPLAY_BUFFER", "Chat", "ChatEvent", "PendingQuestion", "TurnRecord", "default_window"]
+
 # Events kept for replay per chat unless the server's `replay_window` says fewer; older ones are
 # dropped (a client that far behind re-syncs, and says its transcript may be incomplete).
 REPLAY_BUFFER = 10_000
@@ -17,13 +21,6 @@ REPLAY_BUFFER = 10_000
 
 def default_window() -> int:
     return REPLAY_BUFFER
-
-
-@dataclass(slots=True)
-class ChatEvent:
-    seq: int
-    name: str
-    payload: dict[str, Any]
 
 
 @dataclass(slots=True)
@@ -76,10 +73,13 @@ class Chat:
     on_event: Callable[[Chat, ChatEvent], None] | None = None
     """Told of each published event once it is in the log (the registry saves it); must not block."""
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _texts: PartTexts = field(default_factory=PartTexts)
 
     def append(self, name: str, payload: dict[str, Any]) -> ChatEvent:
         """Add an event to the log without telling anyone: for a log nobody follows yet."""
-        event = ChatEvent(self.next_seq, name, payload)
+        event = self._texts.event(self.next_seq, name, payload)
+        if name == "turn.completed":
+            self._texts.forget()
         self.next_seq += 1
         self.events.append(event)
         window = max(self.replay_window(), 1)

@@ -27,6 +27,7 @@ from tui_app.persistence.errors import NewerSchemaError
 from tui_app.persistence.migrations import migrate
 from tui_app.persistence.sqlite_transaction import write_transaction
 from tui_app.server.chat_model import Chat, ChatEvent, TurnRecord
+from tui_app.server.part_texts import PartTexts
 from tui_app.server.turn_usage import close_interrupted_turns
 
 # Schema migrations, in order, run by the one migration runner (persistence/migrations.py): the
@@ -211,8 +212,11 @@ class ChatStore:
                 )
             )
         events: dict[str, list[ChatEvent]] = {}
+        # Each chat's part texts shared across its events as its log shares them (part_texts.py).
+        texts: dict[str, PartTexts] = {}
         for chat_id, seq, name, payload in event_rows:
-            events.setdefault(chat_id, []).append(ChatEvent(seq, name, json.loads(payload)))
+            event = texts.setdefault(chat_id, PartTexts()).event(seq, name, json.loads(payload))
+            events.setdefault(chat_id, []).append(event)
         files: dict[str, dict[str, bytes]] = {}
         for chat_id, path, content in file_rows:
             files.setdefault(chat_id, {})[path] = bytes(content)

@@ -194,7 +194,7 @@ class ChatRegistry:
         self._unsaved_events.append((chat.id, event))
         # Its row too: the log trim, `last_activity` and the files a turn wrote go with it.
         self._unsaved_chats[chat.id] = chat
-        turn_id = event.payload.get("turnId")
+        turn_id = event.turn_id
         if isinstance(turn_id, str):
             # From the end: the turn an event is about is the last one, or very nearly.
             for position in range(len(chat.turns) - 1, -1, -1):

@@ -97,9 +97,9 @@ def logged_usage(chat: Chat, position: int, turn: TurnRecord) -> dict[str, Any]:
     call = demo_agent.plan(turn.user_text).tool_call
     elapsed = 0.0
     for event in chat.events:
-        payload = event.payload
-        if payload.get("turnId") != turn.id:
+        if event.turn_id != turn.id:
             continue
+        payload = event.payload
         if event.name == "session.usage":
             elapsed = payload["usage"]["durationMs"] / 1000
         elif event.name == "message.part.updated":
@@ -117,8 +117,8 @@ def close_interrupted_turns(chat: Chat) -> list[tuple[int, TurnRecord]]:
     turn still running is failed (its process stopped or was killed mid-turn); its unanswered
     questions are rejected, then its usage and `turn.completed` are appended to the log, so a
     client replaying the feed sees the turn end. Returns those turns with their positions."""
-    started = {e.payload.get("turnId") for e in chat.events if e.name == "turn.started"}
-    ended = {e.payload.get("turnId") for e in chat.events if e.name == "turn.completed"}
+    started = {e.turn_id for e in chat.events if e.name == "turn.started"}
+    ended = {e.turn_id for e in chat.events if e.name == "turn.completed"}
     closed: list[tuple[int, TurnRecord]] = []
     for position, turn in enumerate(chat.turns):
         # A finished turn whose end is not in the log was saved between its last two events.
@@ -127,7 +127,7 @@ def close_interrupted_turns(chat: Chat) -> list[tuple[int, TurnRecord]]:
         error: str | None = None
         if turn.status == "running":
             turn.status, error = "failed", INTERRUPTED_ERROR
-        own = [e for e in chat.events if e.payload.get("turnId") == turn.id]
+        own = [e for e in chat.events if e.turn_id == turn.id]
         asked = [e.payload["requestID"] for e in own if e.name == "question.asked"]
         settled = {e.payload["requestID"] for e in own if e.name in ("question.replied", "question.rejected")}
         for request_id in (r for r in asked if r not in settled):

@@ -7,13 +7,12 @@ belongs to the workspace (`tui_app.workspace`), which the views follow (`ui/flow
 from __future__ import annotations
 
 from collections.abc import Iterable
-
 from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.notifications import SeverityLevel
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from tui_app.backends.connection import Connection
 from tui_app.settings.user_settings import LoadedSettings, Settings, config_path
@@ -38,6 +37,7 @@ from tui_app.ui.remembered import Remembered
 from tui_app.ui.theme_choice import starting_theme
 from tui_app.ui.themes import load_themes, theme_dirs
 from tui_app.ui.widgets.composer import Composer
+from tui_app.ui.widgets.footer import Footer
 from tui_app.ui.widgets.session_sidebar import SessionSidebar
 from tui_app.ui.widgets.side_column import MainRow, SideColumn
 from tui_app.ui.widgets.storage_banner import StorageBanner

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.markup import escape
 from tui_app.ui.screens.dialog import Dialog
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from tui_app.core import completeness
 from tui_app.core.events import UsageEntry
@@ -27,6 +27,7 @@ from tui_app.workspace.changes import SessionChange
 from tui_app.workspace.final_cost import reconciliation
 from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.signal import Signal
+from tui_app.ui.widgets.footer import Footer
 
 # (label, key, right-aligned): numbers line up on their last digit. The token columns say only
 # "Prompt" and "Completion" so the table fits an 80-column terminal with the demo's model name.

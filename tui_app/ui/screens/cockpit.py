@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from tui_app.ui.screens.dialog import Page
-from textual.widgets import DataTable, Footer, Label, Sparkline, Static
+from textual.widgets import DataTable, Label, Sparkline, Static
 
 from tui_app.core.cost import Cost, format_cost
 from tui_app.core.money import format_money
@@ -19,6 +19,7 @@ from tui_app.ui.widgets.session_row import state_text
 from tui_app.ui.widgets.spend_chart_plot import SpendChartPlot
 from tui_app.workspace.cockpit import CockpitRow, CockpitTotals, SortKey, SpendWatch, sort_rows
 from tui_app.workspace.spend_chart import cockpit_chart
+from tui_app.ui.widgets.footer import Footer
 
 COLUMNS = ("Session", "State", "Asks", "Turn", "Cost", "Per min", "Tok/s", "Budget", "Backend · model")
 TITLE_WIDTH = 16

@@ -8,9 +8,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.markup import escape
 from tui_app.ui.screens.dialog import Dialog
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tui_app.ui.keymap import BindingInfo, conflicts
+from tui_app.ui.widgets.footer import Footer
 
 COLUMNS = ("Keys", "Does", "Id", "Where")
 REMAP_EXAMPLE = ("new-session", "ctrl+n,f11")

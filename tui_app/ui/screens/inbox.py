@@ -12,11 +12,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from tui_app.ui.screens.dialog import Page
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tui_app.ui.screens.question_dialog import QuestionDialog
 from tui_app.workspace.questions import QuestionReply, WaitingQuestion
 from tui_app.workspace.workspace import Workspace
+from tui_app.ui.widgets.footer import Footer
 
 COLUMNS = ("Waited", "Session", "Question", "")
 TITLE_WIDTH = 24

@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from tui_app.ui.screens.dialog import Dialog
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tui_app.ui.notice_entry import NoticeEntry
+from tui_app.ui.widgets.footer import Footer
 
 COLUMNS = ("Time", "Kind", "Notification")
 _STYLE = {"information": "green", "warning": "yellow", "error": "red"}

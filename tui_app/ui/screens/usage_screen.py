@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from tui_app.ui.screens.dialog import Dialog
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Label
 from textual_plotext import PlotextPlot
 
 from tui_app.core.money import MICROS_PER_DOLLAR
 from tui_app.ui.widgets.spend_chart_plot import money_axis
 from tui_app.workspace.usage_live import LiveUsage
 from tui_app.workspace.usage_report import UsageReport, UsageRow
+from tui_app.ui.widgets.footer import Footer
 
 REDRAW_SECONDS = 0.5
 """At most two redraws a second: the figures move with each usage report of every session."""

@@ -1,0 +1,102 @@
+"""Where the app's memory goes turn after turn, seen from inside: tracemalloc and live objects.
+
+    python -m benchmarks.memory_turns [--turns 30] [--warmup 5] [--top 12] [--frames 8] [--no-trace]
+
+The real `TuiApp`, headless at 120x40, against the embedded server (in this process, unpaced:
+its replay log counts too), sends message after message. After each turn, with a full garbage
+collection first: the memory tracemalloc sees, and the live objects by type. At the end: the
+allocations that grew between the end of the warm-up and the last turn, grouped by traceback
+(`Snapshot.compare_to(..., "traceback")`), and the types whose live count grew, the count per
+turn. Growth that follows the number of turns is a leak or an unbounded cache; a transcript
+of n turns holds its n messages, which is the floor. Prints text (a diagnosis, not a figure:
+tracemalloc slows the process and adds its own memory; `memory_pty` gives the RSS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import tracemalloc
+from collections import Counter
+
+from benchmarks.common import machine
+from tests.conftest import connection_to
+from tui_app.server.options import ServerOptions
+from tui_app.server.runner import EmbeddedServer
+from tui_app.ui.app import TuiApp
+from tui_app.ui.widgets.composer import Composer
+
+
+def live_types() -> Counter[str]:
+    return Counter(type(thing).__qualname__ for thing in gc.get_objects())
+
+
+async def run(turns: int, warmup: int, top: int, frames: int, trace: bool) -> None:
+    with EmbeddedServer(ServerOptions(tokens_per_second=0)) as server:
+        app = TuiApp(connection_to(server))
+        async with app.run_test(size=(120, 40)) as pilot:
+
+            async def until(condition: object, timeout: float = 60.0) -> None:
+                for _ in range(int(timeout / 0.02)):
+                    if condition():  # type: ignore[operator]
+                        return
+                    await pilot.pause(0.02)
+                raise RuntimeError("the app did not get there in time")
+
+            await until(lambda: app.current is not None and app.current.state == "ready")
+            if trace:
+                tracemalloc.start(frames)
+            baseline = None
+            types_before: Counter[str] = Counter()
+            print(f"{'turn':>4} {'traced MB':>10} {'objects':>9} {'widgets':>8}")
+            for n in range(1, turns + 1):
+                composer = app.query_one(Composer)
+                composer.insert(f"turn {n}, tell me about it")
+                composer.action_send()
+                await until(
+                    lambda n=n: app.current is not None
+                    and app.current.state == "ready"
+                    and len(app.current.transcript.turns) == n
+                )
+                await pilot.pause(0.3)  # the last frames drawn, the store's writes queued
+                gc.collect()
+                traced = tracemalloc.get_traced_memory()[0] / 1e6 if trace else float("nan")
+                count = len(gc.get_objects())
+                # Widgets in the DOM: a transcript that mounts every message grows with the turns.
+                widgets = len(app.screen.query("*"))
+                print(f"{n:>4} {traced:>10.2f} {count:>9} {widgets:>8}", flush=True)
+                if n == warmup:
+                    baseline = tracemalloc.take_snapshot() if trace else None
+                    types_before = live_types()
+            grown = turns - warmup
+            types_after = live_types()
+            print(f"\nlive objects grown from turn {warmup} to {turns} (per turn):")
+            for name, more in (types_after - types_before).most_common(top):
+                print(f"  {more:>7} ({more / grown:6.1f}/turn) {name}")
+            if baseline is not None:
+                last = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(False, tracemalloc.__file__)])
+                print(f"\nallocations grown from turn {warmup} to {turns}, by traceback (most recent call first):")
+                for stat in last.compare_to(baseline, "traceback")[:top]:
+                    if stat.size_diff <= 0:
+                        continue
+                    print(f"  +{stat.size_diff / 1e3:9.1f} kB ({stat.size_diff / grown / 1e3:6.1f} kB/turn) in {stat.count_diff:+} blocks")
+                    for line in stat.traceback.format(most_recent_first=True)[: 2 * frames : 2]:
+                        print(f"      {line.strip()}")
+                tracemalloc.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.memory_turns", description=__doc__.splitlines()[0])
+    parser.add_argument("--turns", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=5, help="turns before the baseline (caches filling)")
+    parser.add_argument("--top", type=int, default=12)
+    parser.add_argument("--frames", type=int, default=8, help="frames kept per traceback")
+    parser.add_argument("--no-trace", action="store_true", help="live objects only (faster)")
+    args = parser.parse_args()
+    print(machine())
+    asyncio.run(run(args.turns, min(args.warmup, args.turns - 1), args.top, args.frames, not args.no_trace))
+
+
+if __name__ == "__main__":
+    main()
