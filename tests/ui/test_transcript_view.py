@@ -12,6 +12,7 @@ from tui_app.core import tool_calls
 from tui_app.core.events import ToolCall
 from tui_app.core.transcript import Message, Part, Transcript, Turn
 from tui_app.ui.widgets.transcript.message_view import MessageView, ReasoningView, ToolCallView
+from tui_app.ui.widgets.transcript.message_window import FOLLOW_KEPT
 from tui_app.ui.widgets.transcript.transcript_view import MAX_MOUNTED, PAGE, NewOutputMarker, TranscriptView
 
 CSS = Path(__file__).resolve().parents[2] / "tui_app" / "ui" / "widgets" / "transcript" / "transcript.tcss"
@@ -139,6 +140,33 @@ async def test_reading_far_up_keeps_a_bounded_window_and_end_comes_back_to_the_n
         await pilot.pause(0.2)
         assert app.query(MessageView).last().message_id == "u9999"
         assert view.following
+
+
+async def test_a_long_session_followed_turn_after_turn_keeps_a_bounded_window_and_pages_back_up() -> None:
+    app = Harness()
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(TranscriptView)
+        most = 0
+        for pairs in range(1, 61):  # a turn at a time, as a session grows while the reader follows
+            view.show(long_transcript(pairs))
+            await settle(pilot, view)
+            most = max(most, view.mounted_messages)
+        assert view.following
+        assert most <= FOLLOW_KEPT + PAGE  # before: every message stayed mounted (120 here)
+        assert len(app.query(MessageView)) == view.mounted_messages
+        assert app.query(MessageView).last().message_id == "a59"
+        first_kept = app.query(MessageView).first().message_id
+        assert first_kept != "u0"
+
+        # Scrolling up pages the unmounted messages in again.
+        view.scroll_home(animate=False)
+        await pilot.pause(0.05)
+        for _ in range(750):
+            await pilot.pause(0.02)
+            if not view._loading_earlier:
+                break
+        await pilot.pause(0.1)
+        assert app.query(MessageView).first().message_id != first_kept
 
 
 async def test_it_follows_the_bottom_until_the_user_scrolls_up_then_offers_a_way_down() -> None:

@@ -30,6 +30,10 @@ MAX_MOUNTED = 4 * PAGE
 """Messages mounted at most: paging in one end unmounts the far end."""
 SLICE = 3
 """Messages mounted per step of a page: one step must not hold the event loop for long."""
+FOLLOW_KEPT = 2 * PAGE
+"""Messages kept mounted while the reader follows new output: a mounted message costs about
+half a megabyte, so without a bound every turn of a long session added to the app's memory.
+The top is unmounted a page at a time (not per message) and paged in again on the way up."""
 
 Decorate = Callable[[Transcript, Message, MessageView], None]
 """Sets a view's header and note for its message (the view owns the costs and times)."""
@@ -112,6 +116,9 @@ class MessageWindow:
         self.order.extend(view.message_id for view in views)
         self.count += len(views)
         await self._host.mount_all(views, before=self._marker())
+        if self._following() and self.count > FOLLOW_KEPT + PAGE:
+            # Above the screen, with the anchor holding the bottom: nothing the reader sees moves.
+            await self._unmount(self.order[: self.count - FOLLOW_KEPT], top=True)
 
     def on_scroll(self, y: float, max_y: float) -> None:
         """Page in the previous or next page when the user scrolls near either end."""
@@ -249,4 +256,9 @@ class MessageWindow:
         self.count -= len(ids)
         if top:
             self.first += len(ids)
+        for view in views:
+            # Textual 8.2.8 keeps up to 1,024 styles caches of removed widgets alive (an
+            # `lru_cache` on a method of theirs); a refresh empties each one of its rendered lines.
+            for widget in view.walk_children(with_self=True):
+                widget.refresh()
         await self._host.remove_children(views)
