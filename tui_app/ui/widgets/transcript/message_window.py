@@ -30,7 +30,7 @@ MAX_MOUNTED = 4 * PAGE
 """Messages mounted at most: paging in one end unmounts the far end."""
 SLICE = 3
 """Messages mounted per step of a page: one step must not hold the event loop for long."""
-FOLLOW_KEPT = 2 * PAGE
+FOLLOW_KEPT = PAGE
 """Messages kept mounted while the reader follows new output: a mounted message costs about
 half a megabyte, so without a bound every turn of a long session added to the app's memory.
 The top is unmounted a page at a time (not per message) and paged in again on the way up."""
