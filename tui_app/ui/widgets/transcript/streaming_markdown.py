@@ -22,10 +22,12 @@ frame, cost more than an early one (issue 16: the cost per token must stay flat)
 
 from __future__ import annotations
 
-from textual.geometry import Size
+from rich.style import Style
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui_app.ui.widgets.transcript.changed_lines import changed_runs
 from tui_app.ui.widgets.transcript.frozen_layout import FrozenLayout
 from tui_app.ui.widgets.transcript.line_gate import commit_length
 from tui_app.ui.widgets.transcript.markdown_lines import (
@@ -87,6 +89,10 @@ class StreamingMarkdown(Widget):
         self._cache = BlockCache()
         self._holding = False
         """Whether a line being written is held back, and its release timer runs."""
+        self._drawn: tuple[int, list[Strip]] | None = None
+        """The tail last drawn: its first line and its lines (None: redraw the whole widget)."""
+        self._style: Style | None = None
+        """`rich_style` for the lines drawn in this frame (it walks the ancestors: once a frame)."""
 
     # -- what callers read ------------------------------------------------------------
 
@@ -134,6 +140,7 @@ class StreamingMarkdown(Widget):
         self._live_blocks = []
         self._live_lines = []
         self._live_look = None
+        self._drawn = None
 
     def _commit(self, release: bool) -> None:
         """Take what may be shown now, freeze the blocks no text can change, and redraw."""
@@ -206,17 +213,62 @@ class StreamingMarkdown(Widget):
     def _frozen_block(self, index: int, look: Look) -> list[Strip]:
         return self._frozen_cache.render(self.app.console, self._frozen_blocks[index], look)
 
+    def _tail(self, width: int) -> tuple[int, list[Strip]]:
+        """The lines below the frozen ones (the blank line above the live blocks included) and
+        where they start: all that a frame can change."""
+        frozen, live = self._frozen.height, self._live_lines
+        if frozen and live:
+            return frozen, [Strip.blank(width), *live]
+        return frozen, list(live)
+
+    def _line(self, y: int, tail: tuple[int, list[Strip]]) -> Strip | None:
+        """Line `y` unstyled (None: past the end)."""
+        start, lines = tail
+        if y >= start:
+            return lines[y - start] if y - start < len(lines) else None
+        look = self._frozen_look
+        index, line = self._frozen.find(y)
+        if look is None or line is None:
+            return None if look is None else Strip.blank(look.width)
+        return self._frozen_block(index, look)[line]
+
     def _redraw(self) -> None:
+        """Repaint the lines that changed; lay out only when the height changed. A frame that
+        adds a few characters to a line thus repaints that line, not the whole text (Textual
+        repaints a widget's lines from its own cache unless told they changed)."""
         if not self.is_attached:
             return
         width = self.content_size.width
         before = self.content_size.height
         self._live_look = None
+        self._style = None
         if width <= 0:
+            self._drawn = None
             self.refresh(layout=True)
             return
         height = self._lines_for(width)
-        self.refresh(layout=height != before)
+        drawn, self._drawn = self._drawn, self._tail(width)
+        if drawn is None or self._frozen_look is None or before <= 0:
+            self.refresh(layout=height != before)
+            return
+        start = min(drawn[0], self._drawn[0])
+        end = max(drawn[0] + len(drawn[1]), height)
+        old = [self._line(y, drawn) for y in range(start, end)]
+        new = [self._line(y, self._drawn) for y in range(start, end)]
+        regions = [Region(0, start + first, width, count) for first, count in changed_runs(old, new)]
+        if height != before:
+            self.refresh(*regions, layout=True)
+        elif regions:
+            self.refresh(*regions)
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Widget:
+        if repaint and not regions:
+            self._style = None  # a whole repaint may follow a change of colours
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._style = None
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return self._lines_for(width)
@@ -225,7 +277,9 @@ class StreamingMarkdown(Widget):
         width = self.content_size.width
         self._lines_for(width)
         frozen = self._frozen.height
-        style = self.rich_style
+        style = self._style
+        if style is None:
+            style = self._style = self.rich_style
         look = self._frozen_look
         if y < frozen and look is not None:
             index, line = self._frozen.find(y)
