@@ -6,10 +6,12 @@ still end as a one-shot render of the same text."""
 
 from __future__ import annotations
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.strip import Strip
 
+from tui_app.ui.widgets.transcript import streaming_markdown
 from tui_app.ui.widgets.transcript.changed_lines import changed_runs
 from tui_app.ui.widgets.transcript.streaming_markdown import StreamingMarkdown
 
@@ -73,6 +75,9 @@ async def test_a_frame_that_adds_a_line_still_shows_every_line_as_a_one_shot_ren
             text += word + " "
             await markdown.set_text(text)
             await pilot.pause()
+        while markdown.growing:  # lines added together are laid out a moment later
+            await pilot.pause(0.05)
+        await pilot.pause()
         streamed = screen_text(app, markdown)
 
         reference = StreamingMarkdown()
@@ -90,3 +95,32 @@ def test_changed_runs_are_the_runs_of_lines_that_differ() -> None:
     assert changed_runs([a, b, c], [a, c, c]) == [(1, 1)]
     assert changed_runs([a, b], [b, b, c, a]) == [(0, 1), (2, 2)]
     assert changed_runs([a, b, c], [a]) == [(1, 2)]
+
+
+async def test_lines_added_soon_after_others_wait_for_one_layout_and_the_last_frame_does_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(streaming_markdown, "GROW_SECONDS", 3600.0)  # every growth but the first waits
+    app = Harness()
+    async with app.run_test(size=(60, 40)) as pilot:
+        markdown = StreamingMarkdown()
+        await app.query_one("#holder").mount(markdown)
+        text = "First line of it."
+        await markdown.set_text(text)
+        await pilot.pause()
+        text += "\n\nSecond paragraph"
+        await markdown.set_text(text)  # grew: laid out at once (none was laid out within the hour)
+        await pilot.pause()
+        height = markdown.size.height
+        assert height == 3 and not markdown.growing
+
+        text += ", grown.\n\nA third paragraph"
+        await markdown.set_text(text)
+        await pilot.pause()
+        assert markdown.growing and markdown.size.height == height
+        assert screen_text(app, markdown)[-1] == "Second paragraph, grown.", "the lines shown change at once"
+
+        await markdown.set_text(text + ".\n", final=True)
+        await pilot.pause()
+        assert not markdown.growing
+        assert screen_text(app, markdown) == ["First line of it.", "", "Second paragraph, grown.", "", "A third paragraph."]

@@ -22,9 +22,13 @@ frame, cost more than an early one (issue 16: the cost per token must stay flat)
 
 from __future__ import annotations
 
+import time
+
 from rich.style import Style
 from textual.geometry import Region, Size
+from textual.reactive import Reactive
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widget import Widget
 
 from tui_app.ui.widgets.transcript.changed_lines import changed_runs
@@ -46,6 +50,12 @@ FROZEN_CACHE_BLOCKS = 64
 """Frozen blocks whose lines are kept: more than a screen's worth, so scrolling renders little."""
 PARTIAL_LINE_SECONDS = 0.5
 """Longest a line being written is held back from a list, quote or heading (line_gate.py)."""
+GROW_SECONDS = 0.2
+"""Shortest time between two layouts for lines added while the text streams. A frame that adds
+a line costs a layout and a repaint of everything that moved (the transcript scrolls by that
+line); one that extends a line costs that line. Lines added sooner are laid out together: a fast
+stream grows by a few lines five times a second, while the lines already shown change each frame.
+The last frame (`final`) is laid out at once."""
 
 
 def _offset_of_line(text: str, line: int) -> int:
@@ -68,6 +78,10 @@ class StreamingMarkdown(Widget):
         height: auto;
     }
     """
+
+    virtual_size = Reactive(Size(0, 0), layout=False)
+    """Set by Textual from the size a layout gave (this widget does not scroll): asking for
+    another layout of the screen then, as `Widget`'s does, only doubled each growth's cost."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -93,6 +107,10 @@ class StreamingMarkdown(Widget):
         """The tail last drawn: its first line and its lines (None: redraw the whole widget)."""
         self._style: Style | None = None
         """`rich_style` for the lines drawn in this frame (it walks the ancestors: once a frame)."""
+        self._grown_at = 0.0
+        """When lines added were last laid out (`time.monotonic`)."""
+        self._grow_timer: Timer | None = None
+        """The layout of lines added since, when one is due (`GROW_SECONDS`)."""
 
     # -- what callers read ------------------------------------------------------------
 
@@ -103,6 +121,11 @@ class StreamingMarkdown(Widget):
     @property
     def live_block_count(self) -> int:
         return len(self._live_blocks)
+
+    @property
+    def growing(self) -> bool:
+        """Whether lines added are waiting for their layout (`GROW_SECONDS`)."""
+        return self._grow_timer is not None
 
     @property
     def committed(self) -> str:
@@ -249,6 +272,8 @@ class StreamingMarkdown(Widget):
         height = self._lines_for(width)
         drawn, self._drawn = self._drawn, self._tail(width)
         if drawn is None or self._frozen_look is None or before <= 0:
+            if height != before:
+                self._grow()
             self.refresh(layout=height != before)
             return
         start = min(drawn[0], self._drawn[0])
@@ -256,10 +281,32 @@ class StreamingMarkdown(Widget):
         old = [self._line(y, drawn) for y in range(start, end)]
         new = [self._line(y, self._drawn) for y in range(start, end)]
         regions = [Region(0, start + first, width, count) for first, count in changed_runs(old, new)]
-        if height != before:
+        if height == before:
+            if regions:
+                self.refresh(*regions)
+            return
+        wait = self._grown_at + GROW_SECONDS - time.monotonic()
+        if height < before or self.final or wait <= 0:
+            self._grow()
             self.refresh(*regions, layout=True)
-        elif regions:
-            self.refresh(*regions)
+            return
+        shown = [region for region in regions if region.y < before]  # the lines below wait
+        if shown:
+            self.refresh(*shown)
+        if self._grow_timer is None:
+            self._grow_timer = self.set_timer(wait, self._grow_later)
+
+    def _grow(self) -> None:
+        self._grown_at = time.monotonic()
+        if self._grow_timer is not None:
+            self._grow_timer.stop()
+            self._grow_timer = None
+
+    def _grow_later(self) -> None:
+        self._grow_timer = None
+        if self.is_attached and self._lines_for(self.content_size.width) != self.content_size.height:
+            self._grow()
+            self.refresh(layout=True)
 
     def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Widget:
         if repaint and not regions:
