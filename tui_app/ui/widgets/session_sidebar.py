@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.content import Content
+from textual.content import Content, Span
 from textual.message import Message
 from textual.widgets import Label, ListItem, ListView, Static
 
@@ -28,12 +28,25 @@ class RowText(Static):
     def __init__(self) -> None:
         super().__init__(markup=False)
         self.row: tuple[SessionController, bool, bool] | None = None
+        self._drawn: tuple[str, list[Span]] | None = None
 
     def render(self) -> Content:
         if self.row is None:
             return Content("")
         session, current, unread = self.row
-        return row_content(session, current, unread, self.size.width or FALLBACK_WIDTH)
+        content = row_content(session, current, unread, self.size.width or FALLBACK_WIDTH)
+        self._drawn = (content.plain, content.spans)  # (`Content ==` compares the text alone)
+        return content
+
+    def show(self, row: tuple[SessionController, bool, bool]) -> None:
+        """Repaint only if the row reads differently: a repaint here, far from the transcript's
+        changed line, made each streamed frame repaint nearly the whole screen (Textual paints
+        the box around all that changed)."""
+        self.row = row
+        session, current, unread = row
+        content = row_content(session, current, unread, self.size.width or FALLBACK_WIDTH)
+        if (content.plain, content.spans) != self._drawn:
+            self.refresh()
 
 
 class SessionItem(ListItem):
@@ -59,8 +72,7 @@ class SessionItem(ListItem):
         self.set_class(self.current, "-current")
         self.set_class(session.state in ("sending", "streaming", "resuming", "queued", "asking"), "-streaming")
         self.set_class(session.state in ("failed", "expired"), "-failed")
-        self._label.row = (session, self.current, unread)
-        self._label.refresh()
+        self._label.show((session, self.current, unread))
         tooltip = row_tooltip(session, unread)
         if tooltip.plain != self._tooltip_text:  # (setting it looks for a tooltip on screen)
             self._tooltip_text = tooltip.plain
