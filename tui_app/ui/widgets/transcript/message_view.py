@@ -198,7 +198,7 @@ class MessageView(Vertical):
     }
     """
 
-    virtual_size = Reactive(Size(0, 0), layout=False)
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
     """Set by Textual from the size a layout gave (a message does not scroll): another layout of
     the screen then, as `Widget` asks for, doubled the cost of every line a reply adds."""
 

@@ -79,7 +79,7 @@ class StreamingMarkdown(Widget):
     }
     """
 
-    virtual_size = Reactive(Size(0, 0), layout=False)
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
     """Set by Textual from the size a layout gave (this widget does not scroll): asking for
     another layout of the screen then, as `Widget`'s does, only doubled each growth's cost."""
 
@@ -107,6 +107,8 @@ class StreamingMarkdown(Widget):
         """The tail last drawn: its first line and its lines (None: redraw the whole widget)."""
         self._style: Style | None = None
         """`rich_style` for the lines drawn in this frame (it walks the ancestors: once a frame)."""
+        self._measured_width: int | None = None
+        """The width the lines were last made for in this frame (the look asks for the theme)."""
         self._grown_at = 0.0
         """When lines added were last laid out (`time.monotonic`)."""
         self._grow_timer: Timer | None = None
@@ -264,7 +266,7 @@ class StreamingMarkdown(Widget):
         width = self.content_size.width
         before = self.content_size.height
         self._live_look = None
-        self._style = None
+        self._style = self._measured_width = None
         if width <= 0:
             self._drawn = None
             self.refresh(layout=True)
@@ -310,20 +312,22 @@ class StreamingMarkdown(Widget):
 
     def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Widget:
         if repaint and not regions:
-            self._style = None  # a whole repaint may follow a change of colours
+            self._style = self._measured_width = None  # a whole repaint may follow a change of colours
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._style = None
+        self._style = self._measured_width = None
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return self._lines_for(width)
 
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width
-        self._lines_for(width)
         frozen = self._frozen.height
+        if width != self._measured_width:
+            self._lines_for(width)
+            self._measured_width = width
         style = self._style
         if style is None:
             style = self._style = self.rich_style

@@ -61,7 +61,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
         ),
     ]
 
-    virtual_size = Reactive(Size(0, 0), layout=False)
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
     """Set by Textual from a layout, which also followed the end (the anchor) and sized the
     scrollbars: a second layout of the screen, as `Widget` asks for, doubled each line's cost."""
 
