@@ -9,6 +9,7 @@ token to its last. The floor, a bare Textual app appending the same text to a `L
 (`floor_log_app`), is measured the same way in the same run, so every figure has a ratio.
 Each `--rev` (a git revision) is measured too, from a `git archive` of it, side by side with the
 working tree: before/after figures of a change in one run. Prints one JSON line.
+With `PTY_STREAM_PROFILE=OUT` the app runs under a profiler (`benchmarks/profiled.py`).
 """
 
 from __future__ import annotations
@@ -129,6 +130,8 @@ def measure_app(tree: Path, tokens: int, rate: float, size: tuple[int, int]) -> 
         try:
             port = _read_line(server.stdout, "port", 30)
             argv = [sys.executable, "-m", "tui_app", "--backend", "casedev", "--base-url", f"http://127.0.0.1:{port}"]
+            if profile := os.environ.get("PTY_STREAM_PROFILE"):  # benchmarks/profiled.py
+                argv[1:3] = ["-m", "benchmarks.profiled", profile]
             app = PtyProcess(argv, _environment(tree, Path(home), size), size, Path(home))
             try:
                 time.sleep(STARTUP)

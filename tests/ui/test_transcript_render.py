@@ -107,6 +107,8 @@ async def streamed_lines(pilot, chunks: list[str]) -> tuple[list[Strip], Streami
         text += chunk
         await streaming.set_text(text)
         await pilot.pause()
+    while streaming.growing:  # lines added together are laid out a moment later (GROW_SECONDS)
+        await pilot.pause(0.05)
     await pilot.pause()
     return rendered_lines(app, streaming), streaming
 

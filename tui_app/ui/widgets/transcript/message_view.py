@@ -13,6 +13,8 @@ import time
 from markdown_it import MarkdownIt
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.markup import escape
 from textual.widgets import Collapsible, Static
 
@@ -195,6 +197,10 @@ class MessageView(Vertical):
         & > .message-note { height: auto; }
     }
     """
+
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
+    """Set by Textual from the size a layout gave (a message does not scroll): another layout of
+    the screen then, as `Widget` asks for, doubled the cost of every line a reply adds."""
 
     def __init__(self, message: Message) -> None:
         super().__init__(id=f"message-{message.id}", classes=f"message -{message.role}")

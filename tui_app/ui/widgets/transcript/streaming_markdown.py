@@ -22,10 +22,16 @@ frame, cost more than an early one (issue 16: the cost per token must stay flat)
 
 from __future__ import annotations
 
-from textual.geometry import Size
+import time
+
+from rich.style import Style
+from textual.geometry import Region, Size
+from textual.reactive import Reactive
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widget import Widget
 
+from tui_app.ui.widgets.transcript.changed_lines import changed_runs
 from tui_app.ui.widgets.transcript.frozen_layout import FrozenLayout
 from tui_app.ui.widgets.transcript.line_gate import commit_length
 from tui_app.ui.widgets.transcript.markdown_lines import (
@@ -44,6 +50,12 @@ FROZEN_CACHE_BLOCKS = 64
 """Frozen blocks whose lines are kept: more than a screen's worth, so scrolling renders little."""
 PARTIAL_LINE_SECONDS = 0.5
 """Longest a line being written is held back from a list, quote or heading (line_gate.py)."""
+GROW_SECONDS = 0.2
+"""Shortest time between two layouts for lines added while the text streams. A frame that adds
+a line costs a layout and a repaint of everything that moved (the transcript scrolls by that
+line); one that extends a line costs that line. Lines added sooner are laid out together: a fast
+stream grows by a few lines five times a second, while the lines already shown change each frame.
+The last frame (`final`) is laid out at once."""
 
 
 def _offset_of_line(text: str, line: int) -> int:
@@ -67,6 +79,10 @@ class StreamingMarkdown(Widget):
     }
     """
 
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
+    """Set by Textual from the size a layout gave (this widget does not scroll): asking for
+    another layout of the screen then, as `Widget`'s does, only doubled each growth's cost."""
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.text = ""
@@ -87,6 +103,16 @@ class StreamingMarkdown(Widget):
         self._cache = BlockCache()
         self._holding = False
         """Whether a line being written is held back, and its release timer runs."""
+        self._drawn: tuple[int, list[Strip]] | None = None
+        """The tail last drawn: its first line and its lines (None: redraw the whole widget)."""
+        self._style: Style | None = None
+        """`rich_style` for the lines drawn in this frame (it walks the ancestors: once a frame)."""
+        self._measured_width: int | None = None
+        """The width the lines were last made for in this frame (the look asks for the theme)."""
+        self._grown_at = 0.0
+        """When lines added were last laid out (`time.monotonic`)."""
+        self._grow_timer: Timer | None = None
+        """The layout of lines added since, when one is due (`GROW_SECONDS`)."""
 
     # -- what callers read ------------------------------------------------------------
 
@@ -97,6 +123,11 @@ class StreamingMarkdown(Widget):
     @property
     def live_block_count(self) -> int:
         return len(self._live_blocks)
+
+    @property
+    def growing(self) -> bool:
+        """Whether lines added are waiting for their layout (`GROW_SECONDS`)."""
+        return self._grow_timer is not None
 
     @property
     def committed(self) -> str:
@@ -134,6 +165,7 @@ class StreamingMarkdown(Widget):
         self._live_blocks = []
         self._live_lines = []
         self._live_look = None
+        self._drawn = None
 
     def _commit(self, release: bool) -> None:
         """Take what may be shown now, freeze the blocks no text can change, and redraw."""
@@ -206,26 +238,99 @@ class StreamingMarkdown(Widget):
     def _frozen_block(self, index: int, look: Look) -> list[Strip]:
         return self._frozen_cache.render(self.app.console, self._frozen_blocks[index], look)
 
+    def _tail(self, width: int) -> tuple[int, list[Strip]]:
+        """The lines below the frozen ones (the blank line above the live blocks included) and
+        where they start: all that a frame can change."""
+        frozen, live = self._frozen.height, self._live_lines
+        if frozen and live:
+            return frozen, [Strip.blank(width), *live]
+        return frozen, list(live)
+
+    def _line(self, y: int, tail: tuple[int, list[Strip]]) -> Strip | None:
+        """Line `y` unstyled (None: past the end)."""
+        start, lines = tail
+        if y >= start:
+            return lines[y - start] if y - start < len(lines) else None
+        look = self._frozen_look
+        index, line = self._frozen.find(y)
+        if look is None or line is None:
+            return None if look is None else Strip.blank(look.width)
+        return self._frozen_block(index, look)[line]
+
     def _redraw(self) -> None:
+        """Repaint the lines that changed; lay out only when the height changed. A frame that
+        adds a few characters to a line thus repaints that line, not the whole text (Textual
+        repaints a widget's lines from its own cache unless told they changed)."""
         if not self.is_attached:
             return
         width = self.content_size.width
         before = self.content_size.height
         self._live_look = None
+        self._style = self._measured_width = None
         if width <= 0:
+            self._drawn = None
             self.refresh(layout=True)
             return
         height = self._lines_for(width)
-        self.refresh(layout=height != before)
+        drawn, self._drawn = self._drawn, self._tail(width)
+        if drawn is None or self._frozen_look is None or before <= 0:
+            if height != before:
+                self._grow()
+            self.refresh(layout=height != before)
+            return
+        start = min(drawn[0], self._drawn[0])
+        end = max(drawn[0] + len(drawn[1]), height)
+        old = [self._line(y, drawn) for y in range(start, end)]
+        new = [self._line(y, self._drawn) for y in range(start, end)]
+        regions = [Region(0, start + first, width, count) for first, count in changed_runs(old, new)]
+        if height == before:
+            if regions:
+                self.refresh(*regions)
+            return
+        wait = self._grown_at + GROW_SECONDS - time.monotonic()
+        if height < before or self.final or wait <= 0:
+            self._grow()
+            self.refresh(*regions, layout=True)
+            return
+        shown = [region for region in regions if region.y < before]  # the lines below wait
+        if shown:
+            self.refresh(*shown)
+        if self._grow_timer is None:
+            self._grow_timer = self.set_timer(wait, self._grow_later)
+
+    def _grow(self) -> None:
+        self._grown_at = time.monotonic()
+        if self._grow_timer is not None:
+            self._grow_timer.stop()
+            self._grow_timer = None
+
+    def _grow_later(self) -> None:
+        self._grow_timer = None
+        if self.is_attached and self._lines_for(self.content_size.width) != self.content_size.height:
+            self._grow()
+            self.refresh(layout=True)
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Widget:
+        if repaint and not regions:
+            self._style = self._measured_width = None  # a whole repaint may follow a change of colours
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._style = self._measured_width = None
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return self._lines_for(width)
 
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width
-        self._lines_for(width)
         frozen = self._frozen.height
-        style = self.rich_style
+        if width != self._measured_width:
+            self._lines_for(width)
+            self._measured_width = width
+        style = self._style
+        if style is None:
+            style = self._style = self.rich_style
         look = self._frozen_look
         if y < frozen and look is not None:
             index, line = self._frozen.find(y)

@@ -23,6 +23,8 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Static
 
 from tui_app.core.cost import Cost
@@ -58,6 +60,10 @@ class TranscriptView(VerticalScroll, can_focus=True):
             tooltip="Expand tool calls, reasoning",
         ),
     ]
+
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
+    """Set by Textual from a layout, which also followed the end (the anchor) and sized the
+    scrollbars: a second layout of the screen, as `Widget` asks for, doubled each line's cost."""
 
     def __init__(self, *, frame_rate: float = FRAME_RATE, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
