@@ -44,15 +44,29 @@ def test_a_reply_with_reasoning_and_a_tool_call_at_80x24(snap_compare, connectio
     assert snap_compare(TuiApp(connection), terminal_size=SIZE, run_before=scrolled_to_the_reply)
 
 
+async def settled(pilot, view: TranscriptView) -> None:  # type: ignore[no-untyped-def]
+    """Until the transcript's layout and scroll stop moving (the expanded block laid out, the
+    scrollbar drawn for it): a fixed pause raced them on a loaded machine."""
+    seen = None
+    for _ in range(300):
+        await pilot.pause(0.05)
+        now = (view.rendering, view.scroll_y, view.virtual_size, view.max_scroll_y, view.vertical_scrollbar.window_virtual_size)
+        if now == seen and not view.rendering:
+            return
+        seen = now
+    raise AssertionError("the transcript did not settle")
+
+
 def test_an_opened_tool_call_in_a_focused_transcript_at_80x24(snap_compare, connection: Connection) -> None:  # type: ignore[no-untyped-def]
     async def opened(pilot) -> None:  # type: ignore[no-untyped-def]
         await tool_and_thinking_reply(pilot)
         app = pilot.app
         view = app.query_one(TranscriptView)
         view.focus()
-        app.query_one(ToolCallView).collapsed = False
-        await pilot.pause(0.3)
-        view.scroll_to_widget(app.query_one(ToolCallView), animate=False, top=True)
-        await pilot.pause(0.3)
+        tool = app.query_one(ToolCallView)
+        tool.collapsed = False
+        await settled(pilot, view)
+        view.scroll_to_widget(tool, animate=False, top=True, immediate=True)
+        await settled(pilot, view)
 
     assert snap_compare(TuiApp(connection), terminal_size=SIZE, run_before=opened)
