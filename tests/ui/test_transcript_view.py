@@ -50,6 +50,16 @@ async def settle(pilot, view: TranscriptView) -> None:  # type: ignore[no-untype
     await pilot.pause()
 
 
+async def page_loaded(pilot, view: TranscriptView) -> None:  # type: ignore[no-untyped-def]
+    """After a scroll to either end: until the page it loads (if any) is mounted."""
+    await pilot.pause(0.05)
+    for _ in range(750):
+        await pilot.pause(0.02)
+        if not view._loading_earlier:
+            break
+    await pilot.pause(0.1)
+
+
 async def test_a_session_of_5000_messages_paints_its_last_page_fast_and_pages_in_earlier_ones() -> None:
     app = Harness()
     transcript = long_transcript(2500)
@@ -100,12 +110,7 @@ async def test_reading_far_up_keeps_a_bounded_window_and_end_comes_back_to_the_n
         seen_first = []
         for _ in range(6):  # scroll to the top, page after page
             view.scroll_home(animate=False)
-            await pilot.pause(0.05)
-            for _ in range(750):
-                await pilot.pause(0.02)
-                if not view._loading_earlier:
-                    break
-            await pilot.pause(0.1)
+            await page_loaded(pilot, view)
             assert view.scroll_y > 0  # the reader stays where they were, above the new page
             seen_first.append(app.query(MessageView).first().message_id)
             assert view.mounted_messages <= MAX_MOUNTED
@@ -125,12 +130,7 @@ async def test_reading_far_up_keeps_a_bounded_window_and_end_comes_back_to_the_n
         # Scrolling down pages the later messages in again.
         first_before = app.query(MessageView).first().message_id
         view.scroll_end(animate=False)
-        await pilot.pause(0.05)
-        for _ in range(750):
-            await pilot.pause(0.02)
-            if not view._loading_earlier:
-                break
-        await pilot.pause(0.1)
+        await page_loaded(pilot, view)
         assert app.query(MessageView).first().message_id != first_before
         assert view.mounted_messages <= MAX_MOUNTED
 
@@ -160,12 +160,7 @@ async def test_a_long_session_followed_turn_after_turn_keeps_a_bounded_window_an
 
         # Scrolling up pages the unmounted messages in again.
         view.scroll_home(animate=False)
-        await pilot.pause(0.05)
-        for _ in range(750):
-            await pilot.pause(0.02)
-            if not view._loading_earlier:
-                break
-        await pilot.pause(0.1)
+        await page_loaded(pilot, view)
         assert app.query(MessageView).first().message_id != first_kept
 
 
