@@ -101,7 +101,7 @@ def target_5(args: argparse.Namespace) -> list[Row]:
     reply = measure("ui_bench", "rss_reply", "--tokens", str(args.tokens), timeout=args.timeout * 2)
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "tui-app.db"
-        from benchmarks.ui_bench import build_store
+        from benchmarks.stored_bench import build_store
 
         build_store(path, 20, 500)
         env = {"BENCH_STORE": str(path)}

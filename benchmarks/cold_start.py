@@ -39,7 +39,7 @@ STORED_SESSIONS = 20
 PAINTED = b"Sessions"
 """The sidebar title: on the first screen painted (the floor app shows the same word)."""
 LISTED = b"s0"
-"""The title of the first of the stored sessions (`ui_bench.build_store`): its row is listed."""
+"""The title of the first of the stored sessions (`stored_bench.build_store`): its row is listed."""
 
 
 def shown_title(title: str) -> bytes:
@@ -133,7 +133,7 @@ def run(runs: int = 5, revs: tuple[str, ...] = ()) -> dict[str, object]:
     """Medians per version ("working tree" and each of `revs`): `empty_*_s`, `stored_*_s`; and
     `floor_paint_s`, `bare_python_s`, the machine before and after."""
     from benchmarks.pty_stream import archive
-    from benchmarks.ui_bench import build_store
+    from benchmarks.stored_bench import build_store
 
     results: dict[str, object] = {"machine": machine()}
     with tempfile.TemporaryDirectory() as scratch:

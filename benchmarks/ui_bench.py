@@ -17,7 +17,6 @@ import re
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -25,7 +24,6 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
-from textual.pilot import Pilot
 from textual.widgets import Markdown
 
 import tui_app.ui
@@ -35,10 +33,9 @@ from tui_app.core.events import MessageCompleted, MessageCreated, PartUpdated, T
 from tui_app.core.transcript import Transcript
 from tui_app.ui.widgets.transcript.transcript_view import TranscriptView
 
-SIZE = (100, 40)
-POLL = 0.01
-QUIET = 1.0
-"""How long the view must stay unchanged to count as done (the time reported is its last change)."""
+from benchmarks.headless import POLL, QUIET, SIZE, height, settle  # noqa: F401 (QUIET, POLL: used by callers)
+from benchmarks.stored_bench import rss_restore, rss_sessions, switch
+
 
 
 APP_CSS = Path(tui_app.ui.__file__).parent / "app.tcss"
@@ -78,37 +75,6 @@ def finished(text: str) -> Transcript:
     transcript = reducer.apply(opening(), PartUpdated("t1", "m1", "p1", "text", text, None))
     transcript = reducer.apply(transcript, MessageCompleted("t1", "m1"))
     return reducer.apply(transcript, TurnCompleted("t1", "completed"))
-
-
-async def settle(
-    pilot: Pilot[Any], probe: Callable[[], object], timeout: float = 600.0, first_change: bool = False
-) -> float:
-    """Wait until `probe()` stops changing; the perf_counter of its last change.
-
-    "Stopped" is QUIET seconds without a change, or twice the longest gap seen between two
-    changes if that is longer (a loaded machine can take more than QUIET to lay out one frame).
-    With `first_change`, the probe must change at least once first (a render that has not
-    started yet is not a finished one)."""
-    last, changed = probe(), time.perf_counter()
-    deadline = changed + timeout
-    longest_gap, moved = 0.0, not first_change
-    while time.perf_counter() < deadline:
-        if moved and time.perf_counter() - changed >= max(QUIET, 2 * longest_gap):
-            break
-        # A plain sleep, not `pilot.pause`: that gives up after 30 s of a busy screen, and a
-        # busy screen is what is being measured. The app runs on this same event loop.
-        await asyncio.sleep(POLL)
-        now = probe()
-        if now != last:
-            at = time.perf_counter()
-            if moved:
-                longest_gap = max(longest_gap, at - changed)
-            last, changed, moved = now, at, True
-    return changed
-
-
-def height(widget: Any) -> Callable[[], object]:
-    return lambda: (widget.virtual_size.height, widget.max_scroll_y)
 
 
 async def produce(
@@ -329,123 +295,6 @@ def sessions(tokens: int, runs: int, seconds: float = 10.0) -> dict[str, Any]:
         figures = [asyncio.run(_app_cpu(count, streaming, seconds, 50.0)) for _ in range(runs)]
         result[name] = {key: median([f[key] for f in figures]) for key in figures[0]}
     return result
-
-
-# -- stored sessions
-
-
-def build_store(path: Path, sessions: int, messages: int, latest_small: bool = False) -> None:
-    """A store of `sessions` sessions of `messages` messages (finished turns, as stored)."""
-    from benchmarks.store_bench import finished_turn, record
-    from tui_app.persistence.store import Store
-
-    with Store(path) as store:
-        for s in range(sessions):
-            store.save_session(record(f"s{s}"))
-            store.append_events(f"s{s}", [e for n in range(messages // 2) for e in finished_turn(n)])
-        if latest_small:
-            small = record("small")
-            store.save_session(small)
-            store.append_events("small", finished_turn(0))
-
-
-async def _switch(path: Path, timeout: float) -> dict[str, float]:
-    from tui_app.settings.backend_choice import ApiKey
-    from tui_app.backends.connection import Connection
-    from tui_app.server.options import ServerOptions
-    from tui_app.server.runner import EmbeddedServer
-    from tui_app.persistence.store import Store
-    from tui_app.ui.app import TuiApp
-
-    with EmbeddedServer(ServerOptions(tokens_per_second=0)) as server, Store(path) as store:
-        app = TuiApp(Connection("local", server.base_url, ApiKey(server.api_key)), store=store)
-        async with app.run_test(size=SIZE) as pilot:
-            await asyncio.sleep(0.5)
-            view = app.query_one(TranscriptView)
-            await settle(pilot, height(view))
-            lags: list[float] = []
-            ticking = True
-
-            async def ticker() -> None:
-                # How late the event loop runs a 10 ms timer: what a keypress would wait.
-                while ticking:
-                    expected = time.perf_counter() + POLL
-                    await asyncio.sleep(POLL)
-                    lags.append(time.perf_counter() - expected)
-
-            tick = asyncio.create_task(ticker())
-            before = (view.virtual_size.height, view.max_scroll_y)
-            started = time.perf_counter()
-            big = next(s for s in app.sessions.values() if s.id == "s0")
-            app.run_worker(app.action_switch_number(list(app.sessions.values()).index(big) + 1))
-            while (view.virtual_size.height, view.max_scroll_y) == before and time.perf_counter() - started < timeout:
-                await asyncio.sleep(0.002)
-            first_paint = time.perf_counter() - started
-            settled = await settle(pilot, height(view), timeout) - started
-            switch_lag = max(lags, default=0.0)
-            lags.clear()
-            started = time.perf_counter()
-            view.scroll_home(animate=False)
-            top = await settle(pilot, lambda: (view.scroll_y, *height(view)()), timeout) - started
-            ticking = False
-            await tick
-            return {
-                "first_paint_s": first_paint,
-                "settled_s": settled,
-                "max_loop_lag_switch_s": switch_lag,
-                "scroll_top_s": top,
-                "max_loop_lag_scroll_s": max(lags, default=0.0),
-                "at_top": float(view.scroll_y == 0),
-            }
-
-
-def switch(tokens: int, runs: int, messages: int = 5000, timeout: float = 120.0) -> dict[str, Any]:
-    """Target 4: switch to a session of 5,000 messages; then scroll to its top."""
-    with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "tui-app.db"
-        build_store(path, 1, messages, latest_small=True)
-        figures = [asyncio.run(_switch(path, timeout)) for _ in range(runs)]
-    return {"messages": messages, **{key: median([f[key] for f in figures]) for key in figures[0]}}
-
-
-def rss_sessions(tokens: int, runs: int) -> dict[str, Any]:
-    """Target 5b: peak RSS of the app restoring 20 sessions of 500 messages (store built first,
-    in another process, so its making is not counted)."""
-    path = Path(os.environ["BENCH_STORE"])
-    from tui_app.settings.backend_choice import ApiKey
-    from tui_app.backends.connection import Connection
-    from tui_app.server.options import ServerOptions
-    from tui_app.server.runner import EmbeddedServer
-    from tui_app.persistence.store import Store
-    from tui_app.ui.app import TuiApp
-
-    async def main() -> float:
-        with EmbeddedServer(ServerOptions(tokens_per_second=0)) as server, Store(path) as store:
-            app = TuiApp(Connection("local", server.base_url, ApiKey(server.api_key)), store=store)
-            started = time.perf_counter()
-            async with app.run_test(size=SIZE) as pilot:
-                view = app.query_one(TranscriptView)
-                await settle(pilot, height(view))
-                return time.perf_counter() - started
-
-    seconds = asyncio.run(main())
-    return {"peak_rss_mb": peak_rss_mb(), "start_and_settle_s": seconds}
-
-
-def rss_restore(tokens: int, runs: int) -> dict[str, Any]:
-    """For target 5b: the same store restored without any UI (the controllers' share of it)."""
-    from benchmarks.store_bench import _Offline
-    from tui_app.workspace.session_controller import LedgerBook, SessionController
-    from tui_app.persistence.store import Store
-
-    before = peak_rss_mb()
-    started = time.perf_counter()
-    with Store(Path(os.environ["BENCH_STORE"])) as store:
-        book = LedgerBook()
-        restored = [SessionController.restore(r, _Offline(), store, ledger=book) for r in store.sessions()]
-        seconds = time.perf_counter() - started
-        messages = sum(len(s.transcript.messages) for s in restored)
-    return {"peak_rss_mb": peak_rss_mb(), "rss_before_mb": before, "seconds": seconds, "messages": messages}
 
 
 MEASUREMENTS = {
