@@ -164,6 +164,38 @@ async def test_a_long_session_followed_turn_after_turn_keeps_a_bounded_window_an
         assert app.query(MessageView).first().message_id != first_kept
 
 
+class SlowFrames(App[None]):
+    CSS_PATH = str(CSS)
+
+    def compose(self) -> ComposeResult:
+        yield TranscriptView(id="transcript", frame_rate=0.1)  # a tick every ten seconds
+
+
+async def test_the_last_frame_of_a_turn_does_not_wait_for_the_next_tick() -> None:
+    app = SlowFrames()
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(TranscriptView)
+        running = Transcript(messages=(user(1), reply(1, done=False)), turns=(Turn("t1"),))
+        view.show(running)  # the first paint: at once
+        await settle(pilot, view)
+        growing = Transcript(
+            messages=(user(1), reply(1, Part("a1:t", "text", "Answer, growing"), done=False)), turns=(Turn("t1"),)
+        )
+        view.show(growing)  # waits for the tick, ten seconds away
+        await pilot.pause(0.1)
+        assert view.rendering
+        ended = Transcript(
+            messages=(user(1), reply(1, Part("a1:t", "text", "Answer, whole."))), turns=(Turn("t1", state="completed"),)
+        )
+        view.show(ended)
+        for _ in range(100):  # before: the tick, ten seconds later
+            if not view.rendering:
+                break
+            await pilot.pause(0.02)
+        assert not view.rendering
+        assert "Answer, whole." in app.query(MessageView).last().shown_text
+
+
 async def test_it_follows_the_bottom_until_the_user_scrolls_up_then_offers_a_way_down() -> None:
     app = Harness()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from tui_app.core.transcript import Transcript
+
 MIN_FRAME_RATE = 20.0
 """Frames per second at least while output streams (50 ms, as Codex commits)."""
 TOKENS_PER_FRAME = 3.0
@@ -50,3 +52,10 @@ class FramePacer:
         if self._gap is None:
             return shortest
         return max(shortest, min(1 / MIN_FRAME_RATE, TOKENS_PER_FRAME * self._gap))
+
+
+def turn_over(transcript: Transcript) -> bool:
+    """Whether the transcript's last turn has ended: its last frame is drawn at once, not at the
+    next tick (the end of a reply on screen one frame after its last token, at most)."""
+    turn = transcript.last_turn
+    return turn is not None and turn.state != "running"

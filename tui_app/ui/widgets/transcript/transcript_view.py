@@ -25,21 +25,18 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.reactive import Reactive
+from textual.timer import Timer
 from textual.widgets import Static
 
 from tui_app.core.cost import Cost
 from tui_app.core.transcript import Message, Transcript, Turn
 from tui_app.ui.widgets.transcript.clipboard import CodeCursor, copy_text
-from tui_app.ui.widgets.transcript.frame_pacer import FramePacer
+from tui_app.ui.widgets.transcript.frame_pacer import FramePacer, turn_over
 from tui_app.ui.widgets.transcript.message_view import MessageView, code_blocks, header_for, note_for
 from tui_app.ui.widgets.transcript.message_window import MAX_MOUNTED, PAGE, MessageWindow, first_page_start
 from tui_app.ui.widgets.transcript.new_output_marker import NEW_OUTPUT, NewOutputMarker
 
 __all__ = ["MAX_MOUNTED", "PAGE", "MessageView", "NewOutputMarker", "TranscriptView", "header_for"]
-
-
-def _no_cost(turn_id: str) -> Cost | None:
-    return None
 
 
 FRAME_RATE = 30.0
@@ -75,12 +72,13 @@ class TranscriptView(VerticalScroll, can_focus=True):
         """When the next frame is due (the app's other per-token updates follow it too)."""
         self.times: Mapping[str, float] = {}
         """When each message appeared (set by the app with the session; read at each frame)."""
-        self.turn_cost: Callable[[str], Cost | None] = _no_cost
+        self.turn_cost: Callable[[str], Cost | None] = lambda _turn_id: None
         """A turn's cost by its id, from the ledger (set by the app with the session)."""
         self.typed: Callable[[str], object] | None = None
         """Where a printable key typed here goes (set by the app: into the composer)."""
         self._unit = "micros"
         self._flushing = False
+        self._due: Timer | None = None  # the tick the next frame waits for, if it waits for one
         self._window = MessageWindow(
             self,
             marker=lambda: self.query_one(NewOutputMarker),
@@ -132,10 +130,18 @@ class TranscriptView(VerticalScroll, can_focus=True):
         self._unit = unit
         if not self._flushing:
             self._flushing = True
-            if self._window.shown is None:
-                self.call_later(self._flush_frame)  # the first paint of a session does not wait a frame
-            else:
-                self.set_timer(self.pacer.interval, self._flush_frame)
+            self._schedule(transcript)
+        elif self._due is not None and turn_over(transcript):
+            self._due.stop()  # the turn's last frame does not wait for the next tick
+            self._due = None
+            self.call_later(self._flush_frame)
+
+    def _schedule(self, transcript: Transcript) -> None:
+        if self._window.shown is None or turn_over(transcript):
+            # The first paint of a session, and the last frame of a turn, do not wait a frame.
+            self.call_later(self._flush_frame)
+        else:
+            self._due = self.set_timer(self.pacer.interval, self._flush_frame)
 
     @property
     def rendering(self) -> bool:
@@ -170,6 +176,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
     async def _flush_frame(self) -> None:
         # One render per frame, then back to the message queue: looping here until the stream
         # ends would starve this widget's other events (scrolling, clicks) for the whole turn.
+        self._due = None
         transcript, self._pending = self._pending, None
         try:
             if transcript is not None:
@@ -180,7 +187,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
             if self.is_attached:
                 self.screen.check_idle()
             if self._pending is not None:
-                self.set_timer(self.pacer.interval, self._flush_frame)
+                self._schedule(self._pending)
             else:
                 self._flushing = False
 
