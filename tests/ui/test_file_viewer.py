@@ -29,6 +29,14 @@ def serving(path: str, body: bytes) -> Script:
     return Script(files=json_reply(listing), file=Reply(body=body))
 
 
+async def first_file_opened(app: TuiApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    """The session ready, its files listed (F12), the first one opened in the app."""
+    await ready(pilot)
+    await files_open(app, pilot)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, FileViewScreen))
+
+
 def test_binary_is_not_shown_as_text() -> None:
     assert as_text(b"\x89PNG\r\n\x1a\n\x00\x00") is None
     assert as_text(b"\xff\xfe bad utf-8") is None
@@ -40,10 +48,7 @@ async def test_a_text_file_is_shown_cleaned_never_as_markup_and_copied_whole() -
     with HostileServer(serving("logs/run.txt", body)) as hostile:
         app = TuiApp(Connection("casedev", hostile.base_url, ApiKey(KEY)))
         async with app.run_test(size=(100, 30)) as pilot:
-            await ready(pilot)
-            await files_open(app, pilot)
-            await pilot.press("enter")
-            await wait_until(pilot, lambda: isinstance(app.screen, FileViewScreen))
+            await first_file_opened(app, pilot)
             shown = app.screen.query_one(TextArea).text
             assert shown == "line one [bold red]not markup[/]\nline two ⟨U+202E⟩ mirrored\n"
             await pilot.press("c")
@@ -57,10 +62,7 @@ async def test_a_binary_file_is_said_to_be_one_and_saved_byte_for_byte(tmp_path:
     with HostileServer(serving("plot.png", body)) as hostile:
         app = TuiApp(Connection("casedev", hostile.base_url, ApiKey(KEY)))
         async with app.run_test(size=(100, 30)) as pilot:
-            await ready(pilot)
-            await files_open(app, pilot)
-            await pilot.press("enter")
-            await wait_until(pilot, lambda: isinstance(app.screen, FileViewScreen))
+            await first_file_opened(app, pilot)
             said = str(app.screen.query_one("#file-binary", Static).render())
             assert f"plot.png is a binary file ({len(body)} B): it cannot be shown here. Press s to save it" in said
             await pilot.press("s")
