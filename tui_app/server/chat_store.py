@@ -81,6 +81,17 @@ MIGRATIONS: list[str] = [
         value INTEGER NOT NULL
     );
     """,
+    # 2: a streamed part's text stored once: its events keep a holder and a length into it.
+    """
+    ALTER TABLE events ADD COLUMN text_holder INTEGER;
+    ALTER TABLE events ADD COLUMN text_length INTEGER;
+    CREATE TABLE part_texts (
+        chat_id TEXT NOT NULL REFERENCES chats (id) ON DELETE CASCADE,
+        holder  INTEGER NOT NULL,
+        text    TEXT NOT NULL,
+        PRIMARY KEY (chat_id, holder)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 _CHAT_COLUMNS = (
@@ -195,8 +206,16 @@ class ChatStore:
                 f"SELECT {_TURN_COLUMNS} FROM turns WHERE {of_chats} ORDER BY chat_id, position", params
             ).fetchall()
             event_rows = db.execute(
-                f"SELECT chat_id, seq, name, payload FROM events WHERE {of_chats} ORDER BY chat_id, seq", params
+                f"SELECT chat_id, seq, name, payload, text_holder, text_length FROM events WHERE {of_chats}"
+                " ORDER BY chat_id, seq",
+                params,
             ).fetchall()
+            held_texts = {
+                (chat_id, holder): text
+                for chat_id, holder, text in db.execute(
+                    f"SELECT chat_id, holder, text FROM part_texts WHERE {of_chats}", params
+                )
+            }
             file_rows = db.execute(f"SELECT chat_id, path, content FROM files WHERE {of_chats}", params).fetchall()
         turns: dict[str, list[TurnRecord]] = {}
         for chat_id, _, turn_id, user_text, model, reply_text, usage, status, message_id in turn_rows:
@@ -214,8 +233,11 @@ class ChatStore:
         events: dict[str, list[ChatEvent]] = {}
         # Each chat's part texts shared across its events as its log shares them (part_texts.py).
         texts: dict[str, PartTexts] = {}
-        for chat_id, seq, name, payload in event_rows:
-            event = texts.setdefault(chat_id, PartTexts()).event(seq, name, json.loads(payload))
+        for chat_id, seq, name, payload, holder, length in event_rows:
+            published = json.loads(payload)
+            if holder is not None:
+                published["part"]["text"] = held_texts[(chat_id, holder)][:length]
+            event = texts.setdefault(chat_id, PartTexts()).event(seq, name, published)
             events.setdefault(chat_id, []).append(event)
         files: dict[str, dict[str, bytes]] = {}
         for chat_id, path, content in file_rows:
@@ -299,19 +321,42 @@ class ChatStore:
                     for chat, position, turn in turns
                 ],
             )
-            db.executemany(
-                "INSERT OR REPLACE INTO events (chat_id, seq, name, payload) VALUES (?, ?, ?, ?)",
-                [(chat_id, event.seq, event.name, _json(event.payload)) for chat_id, event in events],
-            )
+            self._write_events(db, events)
             # Last, so that it covers the events just written: the chat's own log dropped these
-            # (REPLAY_BUFFER in chat_model.py), and so does its copy.
+            # (REPLAY_BUFFER in chat_model.py), and so does its copy, with the texts only they used.
+            trimmed = [(chat.id, chat.first_seq) for chat in chats if chat.first_seq > 1]
+            db.executemany("DELETE FROM events WHERE chat_id = ? AND seq < ?", trimmed)
             db.executemany(
-                "DELETE FROM events WHERE chat_id = ? AND seq < ?",
-                [(chat.id, chat.first_seq) for chat in chats if chat.first_seq > 1],
+                "DELETE FROM part_texts WHERE chat_id = ?1 AND holder < ?2 AND holder NOT IN"
+                " (SELECT text_holder FROM events WHERE chat_id = ?1 AND text_holder < ?2)",
+                trimmed,
             )
         # Only once committed: a rolled-back file is written again with the next batch.
         for chat_id, path, content in written:
             self._saved_files.setdefault(chat_id, {})[path] = content
+
+    @staticmethod
+    def _write_events(db: sqlite3.Connection, events: Iterable[tuple[str, ChatEvent]]) -> None:
+        """The events, each part text once: a holder's latest text is written with the events that
+        use it, so every stored length falls within its stored text."""
+        rows: list[tuple[str, int, str, str, int | None, int | None]] = []
+        holders: dict[tuple[str, int], str] = {}
+        for chat_id, event in events:
+            payload, shared, length = event.without_text()
+            if shared is None:
+                rows.append((chat_id, event.seq, event.name, _json(payload), None, None))
+            else:
+                holders[(chat_id, shared.key)] = shared.text
+                rows.append((chat_id, event.seq, event.name, _json(payload), shared.key, length))
+        db.executemany(
+            "INSERT OR REPLACE INTO events (chat_id, seq, name, payload, text_holder, text_length)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        db.executemany(
+            "INSERT OR REPLACE INTO part_texts (chat_id, holder, text) VALUES (?, ?, ?)",
+            [(chat_id, holder, text) for (chat_id, holder), text in holders.items()],
+        )
 
     def _write_chat(
         self, db: sqlite3.Connection, chat: Chat, wall_offset: float, saved_at: float

@@ -22,6 +22,8 @@ class SharedText:
     """The latest text of one part; every earlier text of the part's events is a prefix of it."""
 
     text: str
+    key: int
+    """The seq of the first event that held it: unique in its chat, the store's key for it."""
 
 
 class ChatEvent:
@@ -59,6 +61,14 @@ class ChatEvent:
             rebuilt["delta"] = self._delta  # last, where it was published (checked when stored)
         return rebuilt
 
+    def without_text(self) -> tuple[dict[str, Any], SharedText | None, int]:
+        """The payload with a shared part text left out ("" in its place), the text's holder and
+        its length at this event: what the chat store writes, so a reply is stored once."""
+        if self._shared is None:
+            return self._stored, None, 0
+        stored = self._stored if self._delta is None else {**self._stored, "delta": self._delta}
+        return stored, self._shared, self._length
+
     @property
     def turn_id(self) -> Any:
         """The payload's `turnId` (None if absent), without rebuilding a part's text."""
@@ -88,7 +98,7 @@ class PartTexts:
         if shared is not None and text.startswith(shared.text):
             shared.text = text
         else:
-            shared = self._latest[part_id] = SharedText(text)
+            shared = self._latest[part_id] = SharedText(text, seq)
         delta = payload.get("delta")
         if isinstance(delta, str) and next(reversed(payload)) == "delta":
             fields = {key: value for key, value in payload.items() if key != "delta"}
