@@ -10,7 +10,7 @@ from collections.abc import Callable
 from tests.unit.workspace_fixtures import own_server, server_options, store, workspace  # noqa: F401  (fixtures)
 from tui_app.persistence.store import Store
 from tui_app.server.options import ServerOptions
-from tui_app.workspace.draft_codec import StoredDraft, decode, encode
+from tui_app.workspace.draft_codec import QueuedMessage, StoredDraft, decode, encode
 from tui_app.workspace.drafts import Drafts
 from tui_app.workspace.send_queue import SendQueue
 from tui_app.workspace.sends import Send
@@ -35,7 +35,7 @@ async def test_messages_written_during_a_send_go_after_it_in_order(workspace: Wo
     assert queue.submit(session, "first") is False  # sent at once
     assert queue.submit(session, "second") is True
     assert queue.submit(session, "third") is True
-    assert queue.queued(session) == ("second", "third")
+    assert queue.queued(session) == (QueuedMessage("second"), QueuedMessage("third"))
     await until(lambda: len(user_texts(workspace, session.id)) == 3 and session.state == "ready")
     assert user_texts(workspace, session.id) == ["first", "second", "third"]
     assert queue.queued(session) == ()
@@ -58,7 +58,7 @@ async def test_a_refused_queued_send_holds_the_queue_until_the_user_sends_again(
     queue.submit(session, "first")
     queue.submit(session, "second")
     await until(lambda: any(s.text == "second" and s.state == "failed" for s in outcomes))
-    assert queue.queued(session) == ("second",) and queue.held(session)
+    assert queue.queued(session) == (QueuedMessage("second"),) and queue.held(session)
     assert user_texts(workspace, session.id) == ["first"]
 
     queue.submit(session, "third")  # the user sends again: the queue goes on, in order
@@ -71,11 +71,11 @@ async def test_a_refused_queued_send_holds_the_queue_until_the_user_sends_again(
 async def test_the_queue_is_kept_with_the_draft_and_read_back(workspace: Workspace, store: Store) -> None:
     session = await workspace.open_session("Kept")
     workspace.draft_changed("half written")
-    workspace.drafts.set_queued(session, ("queued one", "queued\ntwo"))
+    workspace.drafts.set_queued(session, (QueuedMessage("queued one"), QueuedMessage("queued\ntwo")))
     assert await workspace.save_all(10)
     later = Drafts(lambda _: store)
     assert later.load(session) == "half written"
-    assert later.queued(session) == ("queued one", "queued\ntwo")
+    assert later.queued(session) == (QueuedMessage("queued one"), QueuedMessage("queued\ntwo"))
     workspace.drafts.set_queued(session, ())
     assert await workspace.save_all(10)
     assert store.draft(session.id) == "half written"  # no queue: the plain draft, as before
@@ -88,7 +88,8 @@ def test_a_draft_without_a_queue_is_stored_as_plain_text() -> None:
 
 
 def test_a_queue_round_trips_with_any_text() -> None:
-    draft = StoredDraft('{"tui-app draft":1, "text": "a typed look-alike"}', ("one", "\ud800 lone surrogate", ""))
+    queued = tuple(QueuedMessage(text) for text in ("one", "\ud800 lone surrogate", ""))
+    draft = StoredDraft('{"tui-app draft":1, "text": "a typed look-alike"}', queued)
     assert decode(encode(draft)) == draft
 
 
