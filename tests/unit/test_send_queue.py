@@ -96,3 +96,32 @@ def test_a_queue_round_trips_with_any_text() -> None:
 def test_a_typed_draft_that_looks_like_the_format_stays_text() -> None:
     for typed in ('{"tui-app draft":1,', '{"tui-app draft":1,"text":3,"queued":[]}', '{"tui-app draft":1,"text":"a","queued":[1]}'):
         assert decode(typed) == StoredDraft(typed)
+
+
+async def test_a_queued_message_with_files_goes_with_them_even_after_a_refusal(
+    workspace: Workspace, server_options: ServerOptions
+) -> None:
+    from tui_app.core.attachments import Attachment
+
+    notes = Attachment("notes.md", "# Notes\n", 8, "notes.md")
+    session = await workspace.open_session("Files")
+    outcomes: list[Send] = []
+
+    def refuse_what_follows(send: Send) -> None:
+        outcomes.append(send)
+        if send.text == "first":
+            server_options.fail_next[:] = [503, 503, 503]
+
+    workspace.sends.subscribe(refuse_what_follows)
+    queue = SendQueue(workspace)
+    queue.submit(session, "first")
+    assert queue.submit(session, "read this", (notes,)) is True
+    assert queue.queued(session) == (QueuedMessage("read this", (notes,)),)
+    await until(lambda: any(s.text == "read this" and s.state == "failed" for s in outcomes))
+    assert queue.queued(session) == (QueuedMessage("read this", (notes,)),) and queue.held(session)  # back, files and all
+
+    queue.submit(session, "then this")
+    await until(lambda: len(user_texts(workspace, session.id)) == 3 and session.state == "ready")
+    assert user_texts(workspace, session.id) == ["first", "read this\n\nattached: notes.md (8 B)", "then this"]
+    assert session.transcript.messages[3].text.startswith("I received notes.md, 8 bytes.")
+    queue.detach()
