@@ -30,6 +30,7 @@ from tui_app.ui.screens.files_screen import FilesScreen
 from tui_app.ui.screens.question_dialog import QuestionDialog
 from tui_app.ui.screens.usage_screen import UsageScreen
 from tui_app.ui.widgets.composer import Composer
+from tui_app.ui.widgets.queued_messages import QueuedMessages
 from tui_app.ui.widgets.transcript.interactive_markdown import InteractiveMarkdown
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
@@ -164,6 +165,20 @@ async def main() -> None:
                 await wait_until(pilot, lambda: len(composer.path_choices.choices) == 2)
                 await pilot.pause(0.3)
                 save(app, "attachments")
+                # A message with a file written while the agent replies: queued with its file.
+                composer.clear()
+                composer.show_attachments([], told=True)
+                composer.insert("Show me what you can do")
+                composer.action_send()
+                await wait_until(pilot, lambda: app.current.state == "streaming")
+                composer.insert("@no")
+                await wait_until(pilot, lambda: bool(composer.path_choices.choices))
+                await pilot.press("tab")
+                composer.insert("Then summarise these notes")
+                composer.action_send()
+                await wait_until(pilot, lambda: app.query_one(QueuedMessages).display)
+                await pilot.pause(0.3)
+                save(app, "queued-attachment")
 
 
 if __name__ == "__main__":

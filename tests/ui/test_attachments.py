@@ -5,7 +5,6 @@ message and chips kept, a removed chip is not sent, and the chips are kept with 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ from textual.pilot import Pilot
 from tests.conftest import connection_to, wait_until
 from tui_app.backends.connection import Connection
 from tui_app.persistence.store import Store
-from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
 from tui_app.settings.backend_choice import ApiKey
 from tui_app.settings.user_settings import LoadedSettings, Settings
@@ -193,39 +191,6 @@ async def test_the_limit_set_in_f2_applies_to_the_next_send(folder: Path, server
         await pilot.press("enter")
         await wait_until(pilot, lambda: any("over the 1.0 KiB limit" in str(n.message) for n in app.notices.history))
         assert composer.text == "look" and composer.attachments == ["notes.md"]
-
-
-@pytest.fixture
-def stalled_server() -> Iterator[EmbeddedServer]:
-    # The agent's first token is a quarter of an hour away: the turn runs, still, as long as needed.
-    with EmbeddedServer(ServerOptions(tokens_per_second=0.001)) as running:
-        yield running
-
-
-async def test_a_message_with_files_waits_in_the_composer_while_the_agent_replies(
-    folder: Path, stalled_server: EmbeddedServer
-) -> None:
-    app = TuiApp(connection_to(stalled_server))
-    async with app.run_test(size=(100, 30)) as pilot:
-        composer = await ready(app, pilot)
-        session = app.current
-        assert session is not None and session.remote is not None
-        composer.insert("first")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: session.state == "streaming")
-        await attach(pilot, composer, "no")
-        composer.insert("then this file")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: any("Attachments go once the agent has finished" in str(n.message) for n in app.notices.history))
-        assert composer.text == "then this file" and composer.attachments == ["notes.md"]
-        assert len(stalled_server.registry.chats[session.remote.id].turns) == 1
-        await pilot.press("escape")  # cancel the turn
-        await wait_until(pilot, lambda: session.state == "ready")
-        composer.focus()
-        await pilot.press("enter")  # now it goes, with its file
-        await wait_until(pilot, lambda: len(stalled_server.registry.chats[session.remote.id].turns) == 2)
-        assert stalled_server.registry.chats[session.remote.id].turns[1].user_text == f"then this file\n```notes.md\n{NOTES}```"
-        assert composer.attachments == [] and composer.text == ""
 
 
 async def test_each_session_keeps_its_own_attachments_across_a_switch(folder: Path, server: EmbeddedServer) -> None:

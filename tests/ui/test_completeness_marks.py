@@ -19,7 +19,7 @@ from tui_app.server.runner import EmbeddedServer
 from tui_app.ui.app import TuiApp
 from tui_app.ui.screens.audit_log import NO_REPORT, AuditLogScreen
 from tui_app.ui.widgets.composer import Composer
-from tui_app.ui.widgets.transcript.streaming_markdown import StreamingMarkdown
+from tui_app.ui.widgets.transcript.notice_view import NoticeView
 from tui_app.workspace.session_controller import SessionController
 
 
@@ -28,8 +28,8 @@ def marks(session: SessionController) -> list[str]:
 
 
 def shown(app: TuiApp, text: str) -> bool:
-    """Whether the transcript on screen has a part showing `text`."""
-    return any(view.text == text for view in app.query(StreamingMarkdown))
+    """Whether the transcript on screen shows `text` as a note of the client's (not as reply text)."""
+    return any(view.part_text == text for view in app.query(NoticeView))
 
 
 async def send(app: TuiApp, text: str) -> None:

@@ -9,28 +9,40 @@ import pytest
 from tests.unit.workspace_fixtures import own_server, server_options, store, workspace  # noqa: F401  (fixtures)
 from tui_app.persistence.store import Store
 from tui_app.ui.widgets.composer_at_path import at_path_before
-from tui_app.workspace.draft_codec import StoredDraft, decode, encode
+from tui_app.core.attachments import Attachment
+from tui_app.workspace.draft_codec import QueuedMessage, StoredDraft, decode, encode
 from tui_app.workspace.drafts import Drafts
 from tui_app.workspace.path_completion import PathChoice, path_choices
 from tui_app.workspace.workspace import Workspace
 
 
 def test_attachments_round_trip_with_the_text_and_the_queue() -> None:
-    for draft in (StoredDraft("hi", (), ("notes.md", "~/a b.txt")), StoredDraft("", ("q",), ("x",))):
+    for draft in (StoredDraft("hi", (), ("notes.md", "~/a b.txt")), StoredDraft("", (QueuedMessage("q"),), ("x",))):
         assert decode(encode(draft)) == draft
     # A draft stored before attachments existed reads as having none.
-    assert decode('{"tui-app draft":1,"text":"t","queued":["q"]}') == StoredDraft("t", ("q",))
+    assert decode('{"tui-app draft":1,"text":"t","queued":["q"]}') == StoredDraft("t", (QueuedMessage("q"),))
     assert decode('{"tui-app draft":1,"text":"t","queued":[],"attached":[3]}').text.startswith('{"tui-app')
+
+
+def test_a_queued_message_keeps_its_files_as_they_were_read() -> None:
+    notes = Attachment("notes.md", "# Notes\n```\n\ud800\n", 1234, "docs/notes.md")
+    draft = StoredDraft("", (QueuedMessage("read it", (notes, Attachment("b.txt", "", 0, "b.txt"))), QueuedMessage("then")))
+    assert decode(encode(draft)) == draft
+    # A queued file that does not read back whole makes the stored text a typed draft, never a
+    # message sent without its file.
+    for broken in ('{"size":-1,"name":"a","content":"","source":"a"}', '{"name":"a","content":""}', '"a"'):
+        stored = '{"tui-app draft":1,"text":"t","queued":[{"text":"q","files":[' + broken + "]}]}"
+        assert decode(stored) == StoredDraft(stored)
 
 
 async def test_attachments_are_kept_beside_the_draft_and_its_queue(workspace: Workspace, store: Store) -> None:
     session = await workspace.open_session("Kept")
     workspace.draft_changed("half written")
-    workspace.drafts.set_queued(session, ("queued",))
+    workspace.drafts.set_queued(session, (QueuedMessage("queued"),))
     workspace.drafts.set_attached(session, ("notes.md",))
     assert await workspace.save_all(10)
     later = Drafts(lambda _: store)
-    assert (later.load(session), later.queued(session), later.attached(session)) == ("half written", ("queued",), ("notes.md",))
+    assert (later.load(session), later.queued(session), later.attached(session)) == ("half written", (QueuedMessage("queued"),), ("notes.md",))
     # Setting the queue in a later run keeps the attachments it has not been told about.
     later.set_queued(later_session := session, ())
     again = Drafts(lambda _: store)

@@ -45,7 +45,7 @@ async def test_an_ended_sessions_export_has_both_figures_the_difference_and_the_
     assert f"- Ledger's total: {format_micros(total)}; difference: none\n" in markdown
     [mark] = data["completeness"]
     assert mark["cause"] == "reconnect" and mark["after_event_id"] == 3 and mark["missing"] == []
-    assert f"> {mark['text']}" in markdown and mark["text"].endswith("nothing missing.")
+    assert f"> *{mark['text']}*" in markdown and mark["text"].endswith("nothing missing.")
     assert data["reconciliation"] == {
         "unit": "micros", "service_final_cost": total, "ledger_total": total, "ledger_known_part": total,
         "difference": 0, "agrees": True,

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from tests.unit.workspace_fixtures import own_server, server_options, store, workspace  # noqa: F401  (fixtures)
 from tui_app.persistence.store import Store
 from tui_app.server.options import ServerOptions
-from tui_app.workspace.draft_codec import StoredDraft, decode, encode
+from tui_app.workspace.draft_codec import QueuedMessage, StoredDraft, decode, encode
 from tui_app.workspace.drafts import Drafts
 from tui_app.workspace.send_queue import SendQueue
 from tui_app.workspace.sends import Send
@@ -35,7 +35,7 @@ async def test_messages_written_during_a_send_go_after_it_in_order(workspace: Wo
     assert queue.submit(session, "first") is False  # sent at once
     assert queue.submit(session, "second") is True
     assert queue.submit(session, "third") is True
-    assert queue.queued(session) == ("second", "third")
+    assert queue.queued(session) == (QueuedMessage("second"), QueuedMessage("third"))
     await until(lambda: len(user_texts(workspace, session.id)) == 3 and session.state == "ready")
     assert user_texts(workspace, session.id) == ["first", "second", "third"]
     assert queue.queued(session) == ()
@@ -58,7 +58,7 @@ async def test_a_refused_queued_send_holds_the_queue_until_the_user_sends_again(
     queue.submit(session, "first")
     queue.submit(session, "second")
     await until(lambda: any(s.text == "second" and s.state == "failed" for s in outcomes))
-    assert queue.queued(session) == ("second",) and queue.held(session)
+    assert queue.queued(session) == (QueuedMessage("second"),) and queue.held(session)
     assert user_texts(workspace, session.id) == ["first"]
 
     queue.submit(session, "third")  # the user sends again: the queue goes on, in order
@@ -71,11 +71,11 @@ async def test_a_refused_queued_send_holds_the_queue_until_the_user_sends_again(
 async def test_the_queue_is_kept_with_the_draft_and_read_back(workspace: Workspace, store: Store) -> None:
     session = await workspace.open_session("Kept")
     workspace.draft_changed("half written")
-    workspace.drafts.set_queued(session, ("queued one", "queued\ntwo"))
+    workspace.drafts.set_queued(session, (QueuedMessage("queued one"), QueuedMessage("queued\ntwo")))
     assert await workspace.save_all(10)
     later = Drafts(lambda _: store)
     assert later.load(session) == "half written"
-    assert later.queued(session) == ("queued one", "queued\ntwo")
+    assert later.queued(session) == (QueuedMessage("queued one"), QueuedMessage("queued\ntwo"))
     workspace.drafts.set_queued(session, ())
     assert await workspace.save_all(10)
     assert store.draft(session.id) == "half written"  # no queue: the plain draft, as before
@@ -88,10 +88,40 @@ def test_a_draft_without_a_queue_is_stored_as_plain_text() -> None:
 
 
 def test_a_queue_round_trips_with_any_text() -> None:
-    draft = StoredDraft('{"tui-app draft":1, "text": "a typed look-alike"}', ("one", "\ud800 lone surrogate", ""))
+    queued = tuple(QueuedMessage(text) for text in ("one", "\ud800 lone surrogate", ""))
+    draft = StoredDraft('{"tui-app draft":1, "text": "a typed look-alike"}', queued)
     assert decode(encode(draft)) == draft
 
 
 def test_a_typed_draft_that_looks_like_the_format_stays_text() -> None:
     for typed in ('{"tui-app draft":1,', '{"tui-app draft":1,"text":3,"queued":[]}', '{"tui-app draft":1,"text":"a","queued":[1]}'):
         assert decode(typed) == StoredDraft(typed)
+
+
+async def test_a_queued_message_with_files_goes_with_them_even_after_a_refusal(
+    workspace: Workspace, server_options: ServerOptions
+) -> None:
+    from tui_app.core.attachments import Attachment
+
+    notes = Attachment("notes.md", "# Notes\n", 8, "notes.md")
+    session = await workspace.open_session("Files")
+    outcomes: list[Send] = []
+
+    def refuse_what_follows(send: Send) -> None:
+        outcomes.append(send)
+        if send.text == "first":
+            server_options.fail_next[:] = [503, 503, 503]
+
+    workspace.sends.subscribe(refuse_what_follows)
+    queue = SendQueue(workspace)
+    queue.submit(session, "first")
+    assert queue.submit(session, "read this", (notes,)) is True
+    assert queue.queued(session) == (QueuedMessage("read this", (notes,)),)
+    await until(lambda: any(s.text == "read this" and s.state == "failed" for s in outcomes))
+    assert queue.queued(session) == (QueuedMessage("read this", (notes,)),) and queue.held(session)  # back, files and all
+
+    queue.submit(session, "then this")
+    await until(lambda: len(user_texts(workspace, session.id)) == 3 and session.state == "ready")
+    assert user_texts(workspace, session.id) == ["first", "read this\n\nattached: notes.md (8 B)", "then this"]
+    assert session.transcript.messages[3].text.startswith("I received notes.md, 8 bytes.")
+    queue.detach()

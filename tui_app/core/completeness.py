@@ -19,12 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from tui_app.core.events import DomainEvent, FeedReplayed, PartUpdated, ResumeCause
-from tui_app.core.transcript import Message, Transcript
+from tui_app.core.transcript import Message, Part, Transcript
 
 PART_KIND = "notice"
 """A part kind the transcript already shows as a line of the reply (the budget's stop line too)."""
 PART_PREFIX = "feed-replayed:"
 """How a completeness mark's part id starts: `feed-replayed:<turn>:<after id>`."""
+_NOTHING_MISSING = ", nothing missing."
 
 
 class ResumeTally:
@@ -115,7 +116,19 @@ def sentence(mark: FeedReplayed) -> str:
         single = len(runs) == 1 and mark.missing[0][0] == mark.missing[0][1]
         subject = f"Event {listed} was" if single else f"Events {listed} were"
         return f"{subject} not replayed by the service {when}: this part may be incomplete."
-    return f"Replayed {count} from #{mark.first_event_id} {when}, nothing missing."
+    return f"Replayed {count} from #{mark.first_event_id} {when}{_NOTHING_MISSING}"
+
+
+def is_client_note(part: Part) -> bool:
+    """A line the client wrote into a reply (a completeness mark, a budget's stop), not the agent."""
+    return part.kind == PART_KIND
+
+
+def warns(part: Part) -> bool:
+    """Whether a client's note asks for attention: every one but a mark that found nothing
+    missing (events not replayed, completeness not known, a turn a budget stopped). Read from
+    the sentence, as stored marks keep only it."""
+    return not (part.id.startswith(PART_PREFIX) and part.text.endswith(_NOTHING_MISSING))
 
 
 def note(transcript: Transcript, event: DomainEvent) -> PartUpdated | None:

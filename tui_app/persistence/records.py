@@ -25,6 +25,8 @@ class SessionRecord:
     runtime_ms: int | None = None
     closed: bool = False
     """Ended or expired on its service: kept, read-only. (Deleting local history is `delete_session`.)"""
+    new_files: bool = False
+    """A turn made files the user has not looked at yet (F12): the sidebar's `+files`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,4 +65,5 @@ SESSION_COLUMNS = ", ".join(SESSION_FIELDS)
 def session_record(row: tuple[Any, ...]) -> SessionRecord:
     values = dict(zip(SESSION_FIELDS, row, strict=True))
     values["closed"] = bool(values["closed"])  # stored as 0 or 1
+    values["new_files"] = bool(values["new_files"])
     return SessionRecord(**values)

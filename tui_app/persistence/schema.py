@@ -96,4 +96,9 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE messages ADD COLUMN created_at REAL;
     """,
+    # 3: a turn made files the user has not looked at yet (F12): the sidebar's `+files`, kept
+    # across a restart until the files view is opened.
+    """
+    ALTER TABLE sessions ADD COLUMN new_files INTEGER NOT NULL DEFAULT 0;
+    """,
 ]

@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable
 
 from tui_app.persistence.store import Store, StoreError
-from tui_app.workspace.draft_codec import StoredDraft, decode, encode
+from tui_app.workspace.draft_codec import QueuedMessage, StoredDraft, decode, encode
 from tui_app.workspace.session_controller import SessionController
 
 DRAFT_SAVE_SECONDS = 0.3
@@ -28,7 +28,7 @@ class Drafts:
         self._pending: tuple[SessionController, str] | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._refused: dict[str, tuple[SessionController, str]] = {}
-        self._queued: dict[str, tuple[str, ...]] = {}
+        self._queued: dict[str, tuple[QueuedMessage, ...]] = {}
         """Each session's queue as last read or set (the store holds it with the draft)."""
         self._attached: dict[str, tuple[str, ...]] = {}
         """The paths attached to each session's draft, read with its queue."""
@@ -42,7 +42,7 @@ class Drafts:
             self._timer.cancel()
         self._timer = asyncio.get_running_loop().call_later(self._delay, self.flush)
 
-    def set_queued(self, session: SessionController, queued: tuple[str, ...]) -> None:
+    def set_queued(self, session: SessionController, queued: tuple[QueuedMessage, ...]) -> None:
         """`session`'s queued messages are `queued` now; saved at once, beside its draft."""
         self._save_beside(session, lambda: self._queued.__setitem__(session.id, queued))
 
@@ -62,10 +62,10 @@ class Drafts:
             self._refused[session.id] = (session, text)
         self.flush()
 
-    def queued(self, session: SessionController) -> tuple[str, ...]:
+    def queued(self, session: SessionController) -> tuple[QueuedMessage, ...]:
         return self._queue_of(session) or ()
 
-    def _queue_of(self, session: SessionController) -> tuple[str, ...] | None:
+    def _queue_of(self, session: SessionController) -> tuple[QueuedMessage, ...] | None:
         """None while the store cannot be read: read again next time rather than forget a queue."""
         if session.id not in self._queued:
             stored = self._read(session)

@@ -116,6 +116,14 @@ def _line(text: str) -> str:
     return strip_control(text).replace("\n", " ")
 
 
+_EMPHASIS = re.compile(r"([\\*_`])")
+
+
+def _emphasis_safe(text: str) -> str:
+    """`text` inside `*…*`: a star, underscore, backtick or backslash of its own cannot end it."""
+    return _EMPHASIS.sub(r"\\\1", text)
+
+
 def _reconciliation_lines(export: SessionExport) -> list[str]:
     ended = export.reconciliation()
     if ended is None:
@@ -144,8 +152,9 @@ def _message(export: SessionExport, message: Message) -> list[str]:
     if message.role != "user" and (model or export.record.model):
         header += f" · {_line(model or export.record.model or '')}"
     body = strip_control(message.display_text if message.role != "user" else message.text).rstrip()
-    # Lines the client wrote into the reply (a completeness mark, a budget's stop), as notes.
-    notes = [f"> {_line(part.text)}" for part in message.parts if part.kind == completeness.PART_KIND]
+    # Lines the client wrote into the reply (a completeness mark, a budget's stop), as italic
+    # notes apart from the agent's words.
+    notes = [f"> *{_emphasis_safe(_line(part.text))}*" for part in message.parts if completeness.is_client_note(part)]
     return [header, "", body or "*(no text)*", ""] + (notes + [""] if notes else [])
 
 

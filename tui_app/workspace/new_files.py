@@ -11,14 +11,14 @@ old would teach people to ignore it. A list also tells which turn wrote each new
 Like the unread mark, it is news from a session off screen: a turn that ends on screen marks
 nothing (its list is still taken, for the next turn to be compared with). That also keeps the
 session on screen the same whatever the timing of that list, since the embedded server's demo
-agent writes a file every turn. The mark is cleared when the files view opens (`looked`).
+agent writes a file every turn. The mark is cleared when the files view opens (`looked`). It is
+kept with the session's record (`SessionController.mark_new_files`), so a restart shows it still.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
@@ -34,15 +34,9 @@ log = logging.getLogger(__name__)
 
 Listing = frozenset[tuple[str, int | None]]
 
-# Beside the controllers rather than in them (their module belongs to the send pipeline), and
-# weak: a session closed and dropped leaves no mark behind. One app's controllers are its own
-# objects, so two apps in one process (the tests) never see each other's marks.
-_MARKED: weakref.WeakSet[SessionController] = weakref.WeakSet()
-
-
 def has_new_files(session: SessionController) -> bool:
     """Whether a turn of `session` made files not looked at since (the sidebar row's mark)."""
-    return session in _MARKED
+    return session.new_files
 
 
 def listing_of(files: Iterable[RemoteFile]) -> Listing:
@@ -86,8 +80,8 @@ class NewFiles:
         and sizes they see in the sandbox) is what the next turn is compared with."""
         if listing is not None:
             self._seen[session.id] = frozenset(listing)
-        if session in _MARKED:
-            _MARKED.discard(session)
+        if session.new_files:
+            session.mark_new_files(False)
             self._redraw(session)
 
     async def settled(self, session: SessionController) -> None:
@@ -104,7 +98,7 @@ class NewFiles:
         session, event = change.session, change.event
         if isinstance(event, FilesReturned) and event.files:
             if session is not self._current():
-                _MARKED.add(session)  # the row is drawn for this very change: no redraw of its own
+                session.mark_new_files(True)  # the row is drawn for this very change: no redraw of its own
         elif isinstance(event, TurnStarted) and sandbox_lists(session) and session.id not in self._seen:
             if len(session.transcript.turns) <= 1:
                 self._seen[session.id] = frozenset()  # a new chat's sandbox has made nothing yet
@@ -145,7 +139,7 @@ class NewFiles:
                 turn = len(session.transcript.turns)
                 self._turns.setdefault(session.id, {}).update((path, turn) for path, _ in made)
                 if off_screen:
-                    _MARKED.add(session)
+                    session.mark_new_files(True)
                     self._redraw(session)
         if self._after.get(session.id) is asyncio.current_task():
             del self._after[session.id]

@@ -2,7 +2,8 @@
 refused, and sent one by one, in order, each once the session can take a message again.
 
 Until it is sent a queued message is a draft: it can be taken back to edit or removed, and it
-survives a switch and a restart (kept with the session's draft, `Drafts.set_queued`). After a
+survives a switch and a restart (kept with the session's draft, `Drafts.set_queued`), with the
+files it takes along as they were read when it was queued (`QueuedMessage.files`). After a
 restart the queue goes on once the session is back on its service. A queued message the
 service refuses goes back to the head of the queue, which then holds until the user sends
 again: retrying on its own would fail the same way, over and over.
@@ -13,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tui_app.workspace.changes import SessionChange
+from tui_app.workspace.draft_codec import QueuedMessage
 from tui_app.workspace.sends import Attachments, Send
 from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.signal import Signal
@@ -24,7 +26,7 @@ TAKES_MESSAGES = ("ready", "idle")
 @dataclass(frozen=True, slots=True)
 class QueueChange:
     session_id: str
-    queued: tuple[str, ...]
+    queued: tuple[QueuedMessage, ...]
     held: bool
 
 
@@ -47,7 +49,7 @@ class SendQueue:
         for unsubscribe in self._unsubscribe:
             unsubscribe()
 
-    def queued(self, session: SessionController) -> tuple[str, ...]:
+    def queued(self, session: SessionController) -> tuple[QueuedMessage, ...]:
         return self.workspace.drafts.queued(session)
 
     def held(self, session: SessionController) -> bool:
@@ -57,21 +59,17 @@ class SendQueue:
         return session.state in TAKES_MESSAGES and session.id not in self._sending and not self.queued(session)
 
     def submit(self, session: SessionController, text: str, files: Attachments = ()) -> bool:
-        """Send `text` now if `session` can take it, else queue it. True if it was queued.
-
-        A message with `files` is sent now or not at all: the queue keeps text only, and a file
-        read now may have changed by the time the turn ends (ask `can_send_now` first)."""
-        if files and not self.can_send_now(session):
-            raise ValueError("a message with attachments cannot be queued")
+        """Send `text` (and `files`, read by the caller) now if `session` can take it, else queue
+        it. True if it was queued."""
         self._held.discard(session.id)  # the user is sending again: a held queue goes on
         if self.can_send_now(session):
             self._start(session, text, queued=False, files=files)
             return False
-        self._set(session, (*self.queued(session), text))
+        self._set(session, (*self.queued(session), QueuedMessage(text, files)))
         self._drain(session)
         return True
 
-    def take_last(self, session: SessionController) -> str | None:
+    def take_last(self, session: SessionController) -> QueuedMessage | None:
         """The last queued message, out of the queue (to edit it in the composer)."""
         queued = self.queued(session)
         if not queued:
@@ -79,7 +77,7 @@ class SendQueue:
         self._set(session, queued[:-1])
         return queued[-1]
 
-    def remove(self, session: SessionController, index: int) -> str | None:
+    def remove(self, session: SessionController, index: int) -> QueuedMessage | None:
         """Drop the queued message at `index` (negative counts from the end); returns it."""
         queued = list(self.queued(session))
         try:
@@ -89,7 +87,7 @@ class SendQueue:
         self._set(session, tuple(queued))
         return removed
 
-    def _set(self, session: SessionController, queued: tuple[str, ...]) -> None:
+    def _set(self, session: SessionController, queued: tuple[QueuedMessage, ...]) -> None:
         self.workspace.drafts.set_queued(session, queued)
         if not queued:
             self._held.discard(session.id)
@@ -107,7 +105,7 @@ class SendQueue:
         if session.state not in TAKES_MESSAGES or session.id not in self.workspace.sessions:
             return
         self._set(session, queued[1:])
-        self._start(session, queued[0], queued=True)
+        self._start(session, queued[0].text, queued=True, files=queued[0].files)
 
     def _session_changed(self, change: SessionChange) -> None:
         self._drain(change.session)
@@ -120,6 +118,6 @@ class SendQueue:
             return
         if send.from_queue and send.state == "failed":
             self._held.add(session.id)
-            self._set(session, (send.text, *self.queued(session)))
+            self._set(session, (QueuedMessage(send.text, send.files), *self.queued(session)))
             return
         self._drain(session)

@@ -86,6 +86,8 @@ class SessionController:
         self._store = store
         self._unsaved: list[DomainEvent] = []
         self._flush_scheduled = False
+        self.new_files = False
+        """A turn made files not looked at since (`workspace/new_files.py`): kept in the record."""
 
     # --- persistence ---------------------------------------------------------------------
 
@@ -103,7 +105,14 @@ class SessionController:
             final_cost=self.status.final_cost,
             runtime_ms=self.status.runtime_ms,
             closed=self.state in session_state.TERMINAL,
+            new_files=self.new_files,
         )
+
+    def mark_new_files(self, marked: bool) -> None:
+        """Set the `+files` mark and keep it with the session's record (so a restart has it)."""
+        if marked != self.new_files:
+            self.new_files = marked
+            self._save_record()
 
     def rename(self, title: str) -> None:
         self.title = title
@@ -157,7 +166,7 @@ class SessionController:
         """`restore` from what was read already (maybe on another thread): no store read here."""
         record, restored = stored.record, stored.restored
         session = cls(backend, record.title, on_change, ledger, clock, store, session_id=record.id)
-        session.model, session.created_at = record.model, record.created_at
+        session.model, session.created_at, session.new_files = record.model, record.created_at, record.new_files
         if record.remote_id:
             session.remote = RemoteSession(record.remote_id, "unknown")
             backend.restore(record.remote_id, stored.last_event_id)

@@ -1,7 +1,8 @@
 """The composer's attachments, per session: kept with the draft (so they survive a switch and a
-restart), shown again when the session comes on screen, and read when the message is sent; a
-file that cannot go (missing, binary, not UTF-8, over the limit) stops the send with the reason,
-the message and its chips left as they were."""
+restart), shown again when the session comes on screen, and read when the message is sent or
+queued behind a running turn (the queue keeps them as read); a file that cannot go (missing,
+binary, not UTF-8, over the limit) stops the send with the reason, the message and its chips
+left as they were."""
 
 from __future__ import annotations
 

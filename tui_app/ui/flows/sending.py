@@ -11,10 +11,11 @@ from textual.markup import escape
 from tui_app.ui.flows.attachment_flow import AttachmentFlow
 from tui_app.ui.flows.on_app import on_pump
 from tui_app.ui.screens.confirm import ConfirmScreen
-from tui_app.ui.widgets.composer import Composer
+from tui_app.ui.widgets.composer import Composer, TakenBack
 from tui_app.ui.widgets.queued_messages import QueuedMessages
 from tui_app.workspace.changes import RosterChange, SessionChange
 from tui_app.workspace.connecting import is_open
+from tui_app.workspace.draft_codec import QueuedMessage
 from tui_app.workspace.send_queue import QueueChange, SendQueue
 from tui_app.workspace.sends import Attachments, Send
 from tui_app.workspace.session_controller import SessionController
@@ -64,10 +65,6 @@ class SendFlow:
             return
         files = self.attaching.read(attachments)
         if files is None:
-            return
-        if files and not self.queue.can_send_now(session):
-            # A queued message is kept as text only: its files wait in the composer instead.
-            self.app.notify("Attachments go once the agent has finished: the message stays in the composer.", severity="warning")
             return
         if can_retry_start(session):
             self.retry_start(session)  # and the message waits in the queue until it is there
@@ -161,10 +158,17 @@ class _OnScreenQueue:
         session = self._flow.workspace.current
         return len(self._flow.queue.queued(session)) if session is not None else 0
 
-    def take_last(self) -> str | None:
+    def take_last(self) -> TakenBack | None:
         session = self._flow.workspace.current
-        return self._flow.queue.take_last(session) if session is not None else None
+        return _taken_back(self._flow.queue.take_last(session) if session is not None else None)
 
-    def remove_last(self) -> str | None:
+    def remove_last(self) -> TakenBack | None:
         session = self._flow.workspace.current
-        return self._flow.queue.remove(session, -1) if session is not None else None
+        return _taken_back(self._flow.queue.remove(session, -1) if session is not None else None)
+
+
+def _taken_back(message: QueuedMessage | None) -> TakenBack | None:
+    """Back in the composer, a queued message's files are chips again (read anew when it goes)."""
+    if message is None:
+        return None
+    return TakenBack(message.text, tuple(file.source for file in message.files))

@@ -36,12 +36,20 @@ ESC_DIGIT_KEYS: dict[str, int] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class TakenBack:
+    """A queued message out of the queue: its text, and the paths of the files it took along."""
+
+    text: str
+    attachments: tuple[str, ...] = ()
+
+
 class QueueAccess(Protocol):
     """The messages queued in the session on screen, as the composer reaches them."""
 
     def count(self) -> int: ...
-    def take_last(self) -> str | None: ...
-    def remove_last(self) -> str | None: ...
+    def take_last(self) -> TakenBack | None: ...
+    def remove_last(self) -> TakenBack | None: ...
 
 
 class Composer(AttachingTextArea):
@@ -89,6 +97,8 @@ class Composer(AttachingTextArea):
         self._newline_keys = {"ctrl+j", "shift+enter"}
         self._cleared: str | None = None
         """The text Ctrl+U cleared, until Up brings it back or something is typed."""
+        self._cleared_files: tuple[str, ...] = ()
+        """The files of a queued message Ctrl+K removed: Up brings them back with its text."""
         self.pastes = CollapsedPastes()
         self.queue: QueueAccess | None = None
         self.retry: Callable[[], None] | None = None
@@ -142,10 +152,12 @@ class Composer(AttachingTextArea):
         recalled, history = self._recalled, self.prompts
         if step < 0 and not self.text and self._cleared is not None:
             self.text, self._cleared = self._cleared, None
+            self._attach_again(self._cleared_files)
             self.move_cursor(self.document.end)
             return True
         if step < 0 and not self.text and self.queue is not None and (queued := self.queue.take_last()) is not None:
-            self.text = queued
+            self.text = queued.text
+            self._attach_again(queued.attachments)
             self.move_cursor(self.document.end)
             return True
         if not history or (recalled is None and (self.text or step > 0)):
@@ -164,6 +176,11 @@ class Composer(AttachingTextArea):
         self.text = history[index]
         self.move_cursor(self.document.end)
         return True
+
+    def _attach_again(self, paths: tuple[str, ...]) -> None:
+        """A message taken back from the queue brings its files back as chips, beside any there."""
+        if paths:
+            self.show_attachments([*self.attachments, *(path for path in paths if path not in self.attachments)], told=True)
 
     @property
     def full_text(self) -> str:
@@ -198,7 +215,7 @@ class Composer(AttachingTextArea):
 
     def action_remove_queued(self) -> None:
         if not self.text and self.queue is not None and (removed := self.queue.remove_last()) is not None:
-            self._cleared = removed  # Up brings it back, as after Ctrl+U
+            self._cleared, self._cleared_files = removed.text, removed.attachments  # Up brings it back, as after Ctrl+U
             self.notify("The last queued message was removed (Up brings it back).", markup=False)
             return
         self.action_delete_to_end_of_line_or_delete_line()
@@ -227,7 +244,7 @@ class Composer(AttachingTextArea):
 
     def action_clear_text(self) -> None:
         if self.text:
-            self._cleared = self.text
+            self._cleared, self._cleared_files = self.text, ()
             self.clear()  # an edit, so Ctrl+Z undoes it (the pastes stay known for that)
 
     def show_draft(self, draft: str) -> None:

@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui_app.ui.widgets.quiet_update import update_quietly
+from tui_app.workspace.draft_codec import QueuedMessage
 
 PREVIEW_LINES = 4
 
@@ -27,7 +28,7 @@ class QueuedMessages(Static):
     def __init__(self) -> None:
         super().__init__(markup=False, id="queued-messages")
 
-    def show_queue(self, queued: tuple[str, ...], held: bool) -> None:
+    def show_queue(self, queued: tuple[QueuedMessage, ...], held: bool) -> None:
         self.set_class(bool(queued), "-shown")
         if not queued:
             update_quietly(self, "")  # (redrawn per token while a turn streams)
@@ -40,9 +41,11 @@ class QueuedMessages(Static):
         if len(queued) > len(shown):
             text.append(f"\n… and {len(queued) - len(shown)} earlier", style="dim")
         for number, message in enumerate(shown, start=len(queued) - len(shown) + 1):
-            first, *rest = message.splitlines() or [""]
+            first, *rest = message.text.splitlines() or [""]
             text.append(f"\n{number}. ", style="bold")
             text.append(first)
             if rest:
                 text.append(f" (+{len(rest)} line{'s' if len(rest) > 1 else ''})", style="dim")
+            if message.files:
+                text.append(" + " + ", ".join(file.name for file in message.files), style="dim")
         update_quietly(self, text)

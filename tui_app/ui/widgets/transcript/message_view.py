@@ -18,13 +18,14 @@ from textual.reactive import Reactive
 from textual.markup import escape
 from textual.widgets import Collapsible, Static
 
-from tui_app.core import question_records
+from tui_app.core import completeness, question_records
 from tui_app.core.cost import Cost, format_cost
 from tui_app.core.money import format_micros
 from tui_app.core.sanitize import strip_control
 from tui_app.core.transcript import Message, Part, Transcript, Turn
 from tui_app.ui.widgets.transcript.incremental_clean import IncrementalClean
 from tui_app.ui.widgets.transcript.interactive_markdown import InteractiveMarkdown
+from tui_app.ui.widgets.transcript.notice_view import NoticeView
 from tui_app.ui.widgets.transcript.question_record_view import QuestionRecordView
 
 NOTES = {
@@ -184,7 +185,7 @@ class UserTextView(Static):
             self.update(strip_control(part.text))
 
 
-PartView = TextPartView | UserTextView | ReasoningView | ToolCallView | QuestionRecordView
+PartView = TextPartView | UserTextView | ReasoningView | ToolCallView | QuestionRecordView | NoticeView
 
 
 class MessageView(Vertical):
@@ -283,4 +284,6 @@ class MessageView(Vertical):
             return ToolCallView(part)
         if part.kind == question_records.KIND:
             return QuestionRecordView()
+        if completeness.is_client_note(part):
+            return NoticeView()
         return TextPartView(classes="message-text")

@@ -44,8 +44,9 @@ def highlighted(strip: Strip, span: tuple[int, int], style: Style) -> Strip:
 
 
 def selection_style(widget: Widget) -> Style:
-    """The theme's selection colours as a style laid over a line's own: its background, and its
-    foreground only where the theme gives one (most leave the text's own colour, "transparent")."""
+    """The selection's colours as a style laid over a line's own: its background, and its
+    foreground where one is set (app.tcss sets `auto`: black or white, whichever reads on that
+    background; a stylesheet without it leaves the text's own colour, "transparent")."""
     full = widget.screen.get_component_rich_style(SELECTION_STYLE)
     foreground = widget.screen.get_component_styles(SELECTION_STYLE).color
     return Style(bgcolor=full.bgcolor, color=full.color if foreground.a > 0 else None)
