@@ -8,6 +8,7 @@ another's.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -71,10 +72,17 @@ AFTER_FIRST_PAINT = (
 )
 
 
-def imported_at_first_paint(data_dir: Path) -> set[str]:
+SETTINGS_CHECK = (
+    "pydantic", "pydantic_core", "pydantic_settings", "dotenv", "importlib.metadata", "tui_app.settings.settings_schema"
+)  # fmt: skip
+"""What a settings file with values brings before the first paint, by design: its check (pydantic
+reads its plugins' entry points with importlib.metadata)."""
+
+
+def imported_at_first_paint(data_dir: Path, backend: str = "local", env: dict[str, str] | None = None) -> set[str]:
     found = subprocess.run(
-        [sys.executable, "-m", "tests.first_paint_imports", str(data_dir)],
-        cwd=REPO, capture_output=True, text=True, timeout=120, check=True,
+        [sys.executable, "-m", "tests.first_paint_imports", str(data_dir), backend],
+        cwd=REPO, capture_output=True, text=True, timeout=120, check=True, env={**os.environ, **(env or {})},
     )  # fmt: skip
     return set(found.stdout.split())
 
@@ -96,6 +104,21 @@ async def test_the_first_screen_listing_stored_sessions_imports_none_of_what_com
     modules = imported_at_first_paint(tmp_path)
     assert "tui_app.persistence.records" in modules
     assert too_early(modules) == []
+
+
+def test_a_remote_backends_first_screen_imports_none_of_what_comes_after_it(tmp_path: Path) -> None:
+    # Its connection is known before the first paint; the address shown is read without httpx.
+    modules = imported_at_first_paint(tmp_path, "casedev", {"CASEDEV_API_KEY": "sk_case_" + "7" * 24})
+    assert "tui_app.ui.widgets.composer" in modules
+    assert too_early(modules) == []
+
+
+def test_remapped_keys_are_checked_against_every_screen_after_the_first_paint(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\n"new-session" = "ctrl+n,f6"\n', encoding="utf-8")
+    modules = imported_at_first_paint(tmp_path / "data", env={"TUI_APP_CONFIG": str(config)})
+    assert "tui_app.settings.settings_schema" in modules  # (the file's values were checked)
+    assert [m for m in too_early(modules) if not any(m == n or m.startswith(n + ".") for n in SETTINGS_CHECK)] == []
 
 
 def test_the_connecting_thread_imports_the_clients_the_first_screen_left_out() -> None:
