@@ -3,9 +3,10 @@
 wrong is ignored (its default is used, the rest of the file still applies), and the app says which
 file, line and field to fix.
 
-The settings are plain dataclasses; their validation (`settings_schema.py`, pydantic with
-pydantic-settings) is imported only when a file or a variable gives a value to check, so a start
-with neither paints its first screen without loading pydantic (issue 16)."""
+The settings are plain dataclasses. A file whose values are all plainly right is read as it is
+(`plain_settings.py`); the full check (`settings_schema.py`, pydantic with pydantic-settings) is
+imported only for anything else, or a `TUI_APP_*` variable that sets a value, so a start with
+neither paints its first screen without loading pydantic (issue 16)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
+from tui_app.settings.plain_settings import plainly_right
 from tui_app.settings.settings_values import ENV_PREFIX, SETTING_NAMES, Budget, Settings
 
 if TYPE_CHECKING:
@@ -65,8 +67,8 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] = os.environ)
     except tomllib.TOMLDecodeError as error:
         problems.append(f"{path}: not valid TOML: {error}; using defaults")
     environ = {k: v for k, v in env.items() if k.startswith(ENV_PREFIX)}
-    if not data and not any(map(names_a_setting, environ)):
-        return LoadedSettings(Settings(), path, problems)  # nothing to check: the defaults
+    if not any(map(names_a_setting, environ)) and (plain := plainly_right(data)) is not None:
+        return LoadedSettings(plain, path, problems)  # no file, or every value plainly right
     from tui_app.settings.settings_schema import checked
 
     settings, ignored = checked(path, text, data, environ, problems)
