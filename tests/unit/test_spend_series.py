@@ -3,6 +3,7 @@ evenly spaced moments, budgets as lines, credits never on the dollar axis."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from tests.unit.workspace_fixtures import own_server, server_options, store, workspace  # noqa: F401  (fixtures)
@@ -82,7 +83,7 @@ async def test_the_cockpit_chart_follows_the_ledger_and_the_budget(workspace: Wo
     clock.now += 60
     await workspace.send(second, "a much longer message " * 10)
     clock.now += 60
-    workspace.settings = workspace.settings.model_copy(update={"budget": Budget(overall_usd=Decimal("0.5"))})
+    workspace.settings = replace(workspace.settings, budget=Budget(overall_usd=Decimal("0.5")))
     chart = cockpit_chart(watch, points=4)
     costs = summarize(workspace.book.ledger)
     spent = {s.title: costs.session(s.id, "micros").cost.amount for s in (first, second)}

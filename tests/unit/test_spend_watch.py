@@ -3,6 +3,7 @@ HTTP): the same costs as the usage panel's, and the rate and totals drawn from t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from tests.unit.workspace_fixtures import own_server, server_options, store, workspace  # noqa: F401  (fixtures)
@@ -55,7 +56,7 @@ async def test_a_waiting_question_and_the_budget_share_are_in_the_row(workspace:
     await workspace.send(paid, "hello")
     spent = summarize(workspace.book.ledger).session(paid.id, "micros").cost.amount
     limit = Decimal(spent * 4) / 1_000_000
-    workspace.settings = workspace.settings.model_copy(update={"budget": Budget(session_usd=limit)})
+    workspace.settings = replace(workspace.settings, budget=Budget(session_usd=limit))
     session, turn = await asking(workspace, "Asks")
     rows = {row.session.title: row for row in watch.rows()}
     assert rows["Paid"].budget_share == 0.25

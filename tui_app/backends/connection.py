@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 from tui_app.backends.api_key import ApiKey
 from tui_app.backends.base import AgentBackend
@@ -37,8 +38,9 @@ class Connection:
     def where(self) -> str:
         if self.spec.embedded:
             return "embedded server"
-        # A key may be written into the URL (`http://user:KEY@host`): it is never shown. (httpx
-        # is imported here: the embedded server's first screen is painted without it.)
-        import httpx
-
-        return str(httpx.URL(self.base_url).copy_with(userinfo=b""))
+        # A key may be written into the URL (`http://user:KEY@host`): it is never shown. Read
+        # with the standard library: the first screen says where it connects without httpx.
+        parts = urlsplit(self.base_url)
+        if parts.netloc:
+            return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+        return self.base_url.rpartition("@")[2]  # no authority: nothing before an "@" is shown

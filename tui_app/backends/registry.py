@@ -4,12 +4,12 @@ adapter module plus one entry in `SPECS`."""
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tui_app.backends.api_key import ApiKey
 from tui_app.backends.base import MoneyUnit
+from tui_app.backends.http_stack import import_adapter
 from tui_app.backends.retry_policy import RetryPolicy
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ class BackendSpec:
         if isinstance(self.adapter_class, type):
             return self.adapter_class
         module, _, name = self.adapter_class.partition(":")
-        found: type[HttpBackend] = getattr(importlib.import_module(module), name)
+        found: type[HttpBackend] = getattr(import_adapter(module), name)
         return found
 
     @property

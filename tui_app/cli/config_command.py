@@ -7,18 +7,17 @@ import os
 import sys
 import tomllib
 from collections.abc import Iterator, Mapping
+from dataclasses import fields, is_dataclass
 from typing import Any
-
-from pydantic import BaseModel
 
 from tui_app.cli.logging_setup import log_file
 from tui_app.settings import api_keys as keys
 from tui_app.backends import registry
 from tui_app.settings.backend_choice import data_dir, key_source
+from tui_app.settings.file_lines import line_of
 from tui_app.settings.user_settings import (
     ENV_PREFIX,
     LoadedSettings,
-    _line_of,
     config_path,
     load_settings,
 )
@@ -50,10 +49,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _flatten(model: BaseModel, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        if isinstance(value, BaseModel):
+def _flatten(values: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    for name in (f.name for f in fields(values)):
+        value = getattr(values, name)
+        if is_dataclass(value):
             yield from _flatten(value, prefix + (name,))
         else:
             yield prefix + (name,), value
@@ -80,7 +79,7 @@ def _source(location: tuple[str, ...], loaded: LoadedSettings, text: str, data: 
         if not isinstance(node, dict) or part not in node:
             return "default"
         node = node[part]
-    line = _line_of(text, list(location))
+    line = line_of(text, list(location))
     where = f"{loaded.path}" + (f", line {line}" if line else "")
     if any(location[: len(wrong)] == wrong for wrong in loaded.ignored):
         return f"default ({where} is wrong and ignored: see the problem above)"

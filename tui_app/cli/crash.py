@@ -12,7 +12,6 @@ import sys
 import time
 import traceback
 from collections.abc import Mapping, Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -116,6 +115,8 @@ def render(summary: str, trace: str, mask: SecretMask, env: Mapping[str, str]) -
 
 
 def _version(name: str) -> str:
+    from importlib import metadata  # (a crash only: it costs the first screen 20 modules)
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:

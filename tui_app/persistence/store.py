@@ -29,6 +29,7 @@ from tui_app.core.transcript import AskedQuestion
 from tui_app.core.usage_ledger import LedgerEntry
 from tui_app.persistence import drafts, event_log, projection_reads, restore, schema, search, sessions_table
 from tui_app.persistence.append_batches import AppendBatches
+from tui_app.persistence.connection_settings import with_small_cache
 from tui_app.persistence.background_writer import BackgroundWriter, PendingWrite, SessionGone
 from tui_app.persistence.errors import NewerSchemaError, StoreDamaged, StoreError, UnknownSessionError
 from tui_app.persistence.migrations import migrate
@@ -89,6 +90,7 @@ class Store:
         writer_db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=OPEN_BUSY_SECONDS)
         try:
             writer_db.execute("PRAGMA journal_mode = WAL")
+            with_small_cache(writer_db)
             check_intact(writer_db, path)
             # In WAL mode NORMAL survives any crash or kill of the app; only a power cut may lose
             # the last commits, and never corrupts. FULL would fsync on every streamed token.
@@ -99,8 +101,8 @@ class Store:
             migrate(writer_db, threading.RLock(), path, schema.MIGRATIONS, back_up=True)
             writer_db.execute("PRAGMA foreign_keys = ON")
             writer_db.execute(f"PRAGMA busy_timeout = {int(WRITER_BUSY_SECONDS * 1000)}")
-            self._read_db = sqlite3.connect(
-                path, isolation_level=None, check_same_thread=False, timeout=OPEN_BUSY_SECONDS
+            self._read_db = with_small_cache(
+                sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=OPEN_BUSY_SECONDS)
             )
         except BaseException:
             writer_db.close()

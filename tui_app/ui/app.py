@@ -139,7 +139,7 @@ class TuiApp(EarlyKeys, ReportActions, FilesAction, ScreenActions, CockpitApp):
         self._storage = StorageFlow(self, workspace, self.query_one(StorageBanner), self._view.switch, self.new_session)
         self._notice_rules = NoticeRules(self, workspace, self.notices)
         self._clock = WaitingClock(self, workspace, self._view.tick)  # (only while a session waits)
-        begin(self, self._view, self.connecting, self.new_session, self.notices, self._problems)
+        begin(self, self._view, self.connecting, self.new_session, self.notices, self.startup_problems())
         self.set_interval(30, workspace.check_idle)  # cheap, and rare enough to cost nothing while idle
         self._composer.focus()
         exit_after_first_paint_if_asked(self, self._view)

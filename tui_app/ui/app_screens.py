@@ -8,7 +8,7 @@ the screens behind keys (with markdown-it, Pygments, plotext behind some) come a
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING
 
 from textual.app import App
@@ -73,12 +73,24 @@ class ScreenActions(App[None]):
         return catalogue(places, self.workspace.settings.keys)
 
     def _apply_keymap(self) -> None:
+        # Textual applies a keymap by binding id and passes over the ids it does not have, so the
+        # keys work from the first frame; checking them against every screen's keys imports every
+        # screen, which waits until the start's problems are shown (`startup_problems`).
+        if keys := self.workspace.settings.keys:
+            self.set_keymap(dict(keys))
+
+    def startup_problems(self) -> Iterator[str]:
+        """What start-up found, read when it is shown (after the first paint when the app
+        connects then): the problems so far, then the `[keys]` check (unknown ids, conflicts),
+        whose unknown ids are then taken out of the keymap, as they never were in it."""
+        yield from self._problems
         keys = self.workspace.settings.keys
         if not keys:  # nothing remapped, nothing to check: the key list (every screen) waits for F1
             return
         known = self.binding_catalogue()
-        self._problems += keymap_problems(keys, known, str(self.loaded_settings.path))  # unknown ids, conflicts
-        self.set_keymap({k: v for k, v in keys.items() if k not in unknown_ids(keys, known)})
+        if unknown := unknown_ids(keys, known):
+            self.set_keymap({k: v for k, v in keys.items() if k not in unknown})
+        yield from keymap_problems(keys, known, str(self.loaded_settings.path))
 
     def action_new_session(self) -> None:
         from tui_app.ui.screens.new_session import NewSessionScreen

@@ -85,7 +85,7 @@ def begin(
     connection = workspace.connection
     view.title.update(CONNECTING.format(f"the {connection.where}" if connection.spec.embedded else connection.where))
     app.sub_title = f"{workspace.connection.backend} · connecting…"
-    app.run_worker(_connect(app, view, connecting, new_session, notices, list(problems), stored), group="switch")
+    app.run_worker(_connect(app, view, connecting, new_session, notices, problems, stored), group="switch")
 
 
 async def _connect(
@@ -94,7 +94,7 @@ async def _connect(
     connecting: Connecting,
     new_session: Callable[[], object],
     notices: NoticeBoard,
-    problems: list[str],
+    problems: Iterable[str],  # (read when shown: the `[keys]` check imports every screen)
     stored: int,
 ) -> None:
     await after_first_paint(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual.app import App
@@ -28,7 +29,7 @@ class SettingsFlow:
             return
         # The theme in use, not the file's: one picked in the palette would otherwise be undone
         # by Apply.
-        in_use = settings.model_copy(update={"theme": self.app.theme})
+        in_use = replace(settings, theme=self.app.theme)
         screen = SettingsScreen(in_use, sorted(self.app.available_themes), str(self.loaded.path))
         self.app.push_screen(screen, callback=self._chosen)
 

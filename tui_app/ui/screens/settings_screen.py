@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -138,7 +138,7 @@ class SettingsScreen(Dialog[SettingsChoice | None]):
         problems = self.query_one("#settings-problems", Static)
         try:
             changes = self.form_changes()
-            settings = validated({**self.settings.model_dump(), **changes})
+            settings = validated({**asdict(self.settings), **changes})
         except ValueError as error:
             lines = problems_of(error) if isinstance(error, ValidationError) else [str(error)]
             problems.update("\n".join(escape(line) for line in lines))

@@ -11,7 +11,10 @@ or heading is mounted about once per line instead of once per frame.
 
 from __future__ import annotations
 
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 UPDATED_IN_PLACE = frozenset({"paragraph_open", "fence", "code_block", "table_open"})
 """Top-level block tokens whose widget `Markdown.append` updates without re-mounting it."""

@@ -16,19 +16,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
-from typing import ClassVar
-
-from rich.cells import cell_len, set_cell_size
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.markdown import CodeBlock, Markdown, MarkdownElement
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
-from rich.syntax import Syntax
 from textual.strip import Strip
-
-PARSER = MarkdownIt().enable("strikethrough").enable("table")
-"""The parser Rich's `Markdown` uses: blocks are split where Rich's own parse splits them."""
 
 
 @dataclass(frozen=True)
@@ -39,32 +30,10 @@ class Look:
     code_theme: str
 
 
-class CutCodeBlock(CodeBlock):
-    """A code block whose lines too long for the width are cut with "…" at the right edge, so it
-    is plain that they go on (wrapped code reads as other lines; Ctrl+Y copies the whole block)."""
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        room = max(1, options.max_width - 2)  # the block's padding, one column each side
-        code = "\n".join(_cut(line.expandtabs(4), room) for line in str(self.text).rstrip().split("\n"))
-        yield Syntax(code, self.lexer_name, theme=self.theme, word_wrap=False, padding=1)
-
-
-def _cut(line: str, room: int) -> str:
-    return line if cell_len(line) <= room else set_cell_size(line, room - 1) + "…"
-
-
-class TranscriptMarkdown(Markdown):
-    """Rich's Markdown with code blocks that are cut, not wrapped."""
-
-    elements: ClassVar[dict[str, type[MarkdownElement]]] = {
-        **Markdown.elements,
-        "fence": CutCodeBlock,
-        "code_block": CutCodeBlock,
-    }
-
-
 def block_starts(source: str) -> list[int]:
     """The first line (0-based) of each top-level block of `source`."""
+    from tui_app.ui.widgets.transcript.rich_markdown import PARSER  # (not before the first screen)
+
     starts: list[int] = []
     for token in PARSER.parse(source):
         if token.level == 0 and token.nesting >= 0 and token.map:
@@ -86,6 +55,8 @@ def split_blocks(source: str) -> list[str]:
 
 def render_block(console: Console, block: str, look: Look) -> list[Strip]:
     """One block's lines at `look.width`, without blank lines above or below it."""
+    from tui_app.ui.widgets.transcript.rich_markdown import TranscriptMarkdown  # (not before the first screen)
+
     options = console.options.update(width=look.width, height=None, min_width=look.width, max_width=look.width)
     markdown = TranscriptMarkdown(block, code_theme=look.code_theme, hyperlinks=True)
     lines = console.render_lines(markdown, options, pad=True, new_lines=False)

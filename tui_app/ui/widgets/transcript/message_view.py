@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 
-from markdown_it import MarkdownIt
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.geometry import Size
@@ -87,6 +86,8 @@ def note_for(message: Message, turn: Turn | None) -> tuple[str, str] | None:
 
 def code_blocks(markdown: str) -> list[str]:
     """The fenced and indented code blocks of a Markdown text, in order."""
+    from markdown_it import MarkdownIt  # (not before the first screen)
+
     tokens = MarkdownIt("gfm-like").parse(markdown)
     return [token.content for token in tokens if token.type in ("fence", "code_block")]
 

@@ -35,7 +35,6 @@ from tui_app.ui.widgets.transcript.changed_lines import changed_runs
 from tui_app.ui.widgets.transcript.frozen_layout import FrozenLayout
 from tui_app.ui.widgets.transcript.line_gate import commit_length
 from tui_app.ui.widgets.transcript.markdown_lines import (
-    PARSER,
     BlockCache,
     Look,
     block_starts,
@@ -192,6 +191,8 @@ class StreamingMarkdown(Widget):
         shown = text[self._frozen_chars : self._fed]
         starts = block_starts(shown)
         last_block = shown[_offset_of_line(shown, starts[-1]) :] if starts else shown
+        from tui_app.ui.widgets.transcript.rich_markdown import PARSER  # (loaded by block_starts)
+
         end = self._fed + commit_length(PARSER, last_block, text[self._fed :])
         if end < len(text) and not self._holding:
             self._holding = True

@@ -1,6 +1,6 @@
 """A code block's lines too wide for the transcript, shown whole on demand.
 
-Code is cut at the width with "…" (markdown_lines.py `CutCodeBlock`); a click on a cut line
+Code is cut at the width with "…" (rich_markdown.py `CutCodeBlock`); a click on a cut line
 opens its whole block in a view that scrolls sideways (screens/code_dialog.py), on that line.
 Chosen over a sideways scroll inside the transcript: the transcript's lines are cached per width
 and drawn by one widget (streaming_markdown.py), so a scroll per block would need lines wider
@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 
-from tui_app.ui.widgets.transcript.markdown_lines import PARSER
 
 CUT_MARK = "…"
 TAB_SIZE = 4
@@ -34,6 +33,8 @@ class WideLine:
 
 def code_sources(markdown: str) -> list[str]:
     """The fenced and indented code blocks of `markdown`, in order."""
+    from tui_app.ui.widgets.transcript.rich_markdown import PARSER  # (not before the first screen)
+
     return [token.content for token in PARSER.parse(markdown) if token.type in ("fence", "code_block")]
 
 
