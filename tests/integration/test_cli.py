@@ -39,14 +39,15 @@ def test_ask_streams_the_reply_and_prints_a_cost_summary() -> None:
     assert micros == demo_agent.cost_micros(int(match[3]), output_tokens)
 
 
-def test_ask_on_an_unreachable_backend_fails_with_a_clear_message_and_no_key() -> None:
+def test_ask_on_an_unreachable_backend_fails_with_a_clear_message_and_no_key(tmp_path: Path) -> None:
     secret = "sk_case_" + "s3cr3t" * 4
     result = subprocess.run(
         [sys.executable, "-m", "tui_app", "ask", "--base-url", "http://127.0.0.1:9", "hi"],
         capture_output=True,
         text=True,
         timeout=60,
-        env={"CASEDEV_API_KEY": secret, "PATH": "/usr/bin:/bin"},
+        # Its own home and data: never the machine's store, which another version may have upgraded.
+        env={"CASEDEV_API_KEY": secret, "PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TUI_APP_DATA_DIR": str(tmp_path / "data")},
         check=False,
     )
     assert result.returncode == 1
