@@ -28,7 +28,8 @@ from tui_app.backends.errors import (
 )
 from tui_app.backends.http_backend import HttpBackend
 from tui_app.backends.sse_frames import STREAM_BROKE, SseFrame, decoded, read_frame, translated
-from tui_app.backends.sse_stream import SseMessage
+from tui_app.backends.sse_stream import BATCH_END, SseMessage
+from tui_app.backends.superseded_parts import LatestText
 from tui_app.backends.wire_json import loads, micros
 from tui_app.core.attachments import Attachment, fenced
 from tui_app.core.completeness import ResumeTally
@@ -79,7 +80,17 @@ class CasedevBackend(HttpBackend):
         self._last_event_id[created.id] = 0
         return RemoteSession(created.id, created.status, created.created_at, created.idle_timeout_ms)
 
+    @cached_property
+    def _holding(self) -> dict[str, LatestText]:
+        """The part update held back in each chat's stream being read (superseded_parts.py)."""
+        return {}
+
     def last_event_id(self, session_id: str) -> int | None:
+        # What is stored with the events applied: never past an update held back, so that a
+        # resume after a restart brings it again rather than losing it.
+        latest = self._holding.get(session_id)
+        if latest is not None and latest.held_since is not None:
+            return min(latest.held_since - 1, self._last_event_id.get(session_id, 0))
         return self._last_event_id.get(session_id)
 
     def restore(self, session_id: str, last_event_id: int | None) -> None:
@@ -156,13 +167,34 @@ class CasedevBackend(HttpBackend):
         body = {"parts": [{"type": "text", "text": part} for part in (text, *map(fenced, files))]}
         async with self._event_stream("POST", path, json=body) as source:
             # From here the turn runs on the server: a failure means resume, not resend.
+            # Off screen (paced), a run of updates of one part is applied once (superseded_parts.py).
+            latest = self._holding[session_id] = LatestText()
+            paced = self._read_pauses
             try:
                 async for sse in self._messages(source, session_id):
-                    event = decoded(self._new_frame(session_id, sse), respond_event_to_domain, self._service)
-                    if event is not None:
+                    if sse is BATCH_END:
+                        for event in latest.flush():
+                            yield event
+                        continue
+                    frame = self._new_frame(session_id, sse)
+                    if (event := decoded(frame, respond_event_to_domain, self._service)) is None:
+                        continue
+                    if session_id in paced:
+                        for event in latest.take(event, frame.id if frame is not None else None):
+                            yield event
+                    else:
+                        for held in latest.flush():
+                            yield held
                         yield event
+                for event in latest.flush():
+                    yield event
             except STREAM_BROKE as error:
+                for event in latest.flush():
+                    yield event
                 raise _StreamBroke(self._dropped(error)) from None
+            finally:
+                if self._holding.get(session_id) is latest:
+                    del self._holding[session_id]
 
     async def _resume(self, session_id: str, turn_id: str | None, reason: str | None) -> AsyncIterator[DomainEvent]:
         """Follow `/stream` from the last event seen until the turn ends. With a `reason` the
