@@ -4,7 +4,10 @@ end up as if each update had been applied."""
 
 from __future__ import annotations
 
-from tui_app.backends.superseded_parts import LatestText
+import json
+
+from tui_app.backends.sse_stream import SseMessage
+from tui_app.backends.superseded_parts import LatestText, RawUpdate, raw_update
 from tui_app.core import transcript as reducer
 from tui_app.core.events import (
     DomainEvent,
@@ -92,3 +95,39 @@ def test_the_feed_counts_as_complete_only_up_to_what_is_held() -> None:
     assert latest.take(text("p2", "c", "c"), 10) == [text("p1", "ab", "b")] and latest.held_since == 10
     assert latest.flush() == [text("p2", "c", "c")] and latest.held_since is None
     assert latest.dropped == 1
+
+
+def frame(payload: dict[str, object], event: str = "message.part.updated") -> SseMessage:
+    return SseMessage(event, json.dumps(payload), None)
+
+
+def text_frame(part: str, so_far: str, **extra: object) -> SseMessage:
+    body = {"type": "message.part.updated", "turnId": "t1", "messageId": "m1", "partId": part}
+    return frame({**body, "part": {"id": part, "type": "text", "text": so_far}, **extra})
+
+
+def test_a_frame_is_known_undecoded_only_by_the_exact_first_bytes_of_a_text_update() -> None:
+    found = raw_update(text_frame("p1", 'he said "partId": "p9" once', delta="x"))
+    assert found is not None and found.key == ("m1", "p1")  # the object's own key, not one in the text
+    tool = {"type": "message.part.updated", "turnId": "t1", "messageId": "m1", "partId": "p2", "part": {"id": "p2", "type": "tool"}}
+    assert raw_update(frame(tool)) is None  # a tool call's update is decoded as it comes
+    reordered = {"partId": "p1", "type": "message.part.updated", "turnId": "t1", "messageId": "m1", "part": {"type": "text", "text": "a"}}
+    assert raw_update(frame(reordered)) is None  # another shape: decoded as it comes
+    assert raw_update(frame({"type": "session.usage", "turnId": "t1"}, "session.usage")) is None
+    # Known by its first bytes alone: a frame cut short is decoded (and found malformed) only if handed on.
+    assert raw_update(SseMessage("message.part.updated", text_frame("p1", "a").data[:-3], None)) is not None
+
+
+def test_of_frames_held_undecoded_only_the_last_of_a_run_is_handed_on() -> None:
+    latest = LatestText()
+    frames = [text_frame("p1", "a" * n) for n in range(1, 6)]
+    out: list[object] = []
+    for n, sse in enumerate(frames):
+        raw = raw_update(sse)
+        assert raw is not None
+        out += latest.take(raw, n + 1)
+    out += latest.take(usage(5), 6)  # passes what is held
+    out += latest.take(MessageCompleted("t1", "m1"), 7)
+    held = [item for item in out if isinstance(item, RawUpdate)]
+    assert [item.sse for item in held] == [frames[-1]] and latest.dropped == 4
+    assert out[0] == usage(5) and out[-1] == MessageCompleted("t1", "m1")

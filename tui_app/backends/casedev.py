@@ -27,9 +27,9 @@ from tui_app.backends.errors import (
     ServerFailed,
 )
 from tui_app.backends.http_backend import HttpBackend
-from tui_app.backends.sse_frames import STREAM_BROKE, SseFrame, decoded, read_frame, translated
+from tui_app.backends.sse_frames import STREAM_BROKE, SseFrame, decoded, frame_id, read_frame, translated
 from tui_app.backends.sse_stream import BATCH_END, SseMessage
-from tui_app.backends.superseded_parts import LatestText
+from tui_app.backends.superseded_parts import Item, LatestText, RawUpdate, raw_update
 from tui_app.backends.wire_json import loads, micros
 from tui_app.core.attachments import Attachment, fenced
 from tui_app.core.completeness import ResumeTally
@@ -167,34 +167,56 @@ class CasedevBackend(HttpBackend):
         body = {"parts": [{"type": "text", "text": part} for part in (text, *map(fenced, files))]}
         async with self._event_stream("POST", path, json=body) as source:
             # From here the turn runs on the server: a failure means resume, not resend.
-            # Off screen (paced), a run of updates of one part is applied once (superseded_parts.py).
+            # Off screen (paced), of a run of updates of one part only the last is decoded and
+            # applied (superseded_parts.py).
             latest = self._holding[session_id] = LatestText()
             paced = self._read_pauses
             try:
                 async for sse in self._messages(source, session_id):
                     if sse is BATCH_END:
-                        for event in latest.flush():
-                            yield event
+                        items = latest.flush()
+                    elif session_id in paced and (raw := raw_update(sse)) is not None:
+                        readable, event_id = self._new_id(session_id, sse)
+                        items = latest.take(raw, event_id) if readable else []
+                    elif (event := decoded(frame := self._new_frame(session_id, sse), respond_event_to_domain, self._service)) is None:
                         continue
-                    frame = self._new_frame(session_id, sse)
-                    if (event := decoded(frame, respond_event_to_domain, self._service)) is None:
-                        continue
-                    if session_id in paced:
-                        for event in latest.take(event, frame.id if frame is not None else None):
-                            yield event
+                    elif session_id in paced:
+                        items = latest.take(event, frame.id if frame is not None else None)
                     else:
-                        for held in latest.flush():
-                            yield held
+                        items = [*latest.flush(), event]
+                    for event in self._handed_on(items):
                         yield event
-                for event in latest.flush():
+                for event in self._handed_on(latest.flush()):
                     yield event
             except STREAM_BROKE as error:
-                for event in latest.flush():
+                for event in self._handed_on(latest.flush()):
                     yield event
                 raise _StreamBroke(self._dropped(error)) from None
             finally:
                 if self._holding.get(session_id) is latest:
                     del self._holding[session_id]
+
+    def _new_id(self, session_id: str, sse: SseMessage) -> tuple[bool, int | None]:
+        """`_new_frame` for a frame not decoded yet: whether it is new (not a replay, no absurd
+        id), and its id, which moves the last one seen on."""
+        readable, event_id = frame_id(sse, self._service)
+        if readable and event_id is not None:
+            if event_id <= self._last_event_id.get(session_id, 0):
+                return False, None
+            self._last_event_id[session_id] = event_id
+        return readable, event_id
+
+    def _handed_on(self, items: list[Item]) -> list[DomainEvent]:
+        """The events of `items`, a frame held undecoded decoded now (a malformed one: logged, none)."""
+        events: list[DomainEvent] = []
+        for item in items:
+            if isinstance(item, RawUpdate):
+                event = decoded(read_frame(item.sse, self._service), respond_event_to_domain, self._service)
+                if event is not None:
+                    events.append(event)
+            else:
+                events.append(item)
+        return events
 
     async def _resume(self, session_id: str, turn_id: str | None, reason: str | None) -> AsyncIterator[DomainEvent]:
         """Follow `/stream` from the last event seen until the turn ends. With a `reason` the
