@@ -193,6 +193,10 @@ class CasedevBackend(HttpBackend):
                     yield event
                 raise _StreamBroke(self._dropped(error)) from None
             finally:
+                if latest.held_since is not None:
+                    # Closed while holding an update back (the app quits mid-turn): the feed is
+                    # complete only up to before it, and a follow must bring it again.
+                    self._last_event_id[session_id] = min(self._last_event_id.get(session_id, 0), latest.held_since - 1)
                 if self._holding.get(session_id) is latest:
                     del self._holding[session_id]
 
