@@ -28,7 +28,7 @@ from typing import Any
 
 from benchmarks.common import machine
 from benchmarks.profiled_app import PROFILE_ENV
-from benchmarks.pty_stream import ROOT, PtyProcess, _environment, archive, cpu_seconds_of
+from benchmarks.pty_stream import ROOT, TICK, PtyProcess, _environment, archive, cpu_seconds_of
 from tests.hostile_server import KEY
 
 MESSAGES = 24
@@ -129,13 +129,31 @@ def _open_dialog(app: WatchedPty) -> None:
                 raise
 
 
+def main_thread_cpu_seconds(pid: int) -> float:
+    """CPU of the process's main thread alone (the event loop: Textual, the streams, the
+    controllers); the rest of the process is the store's writer thread and Textual's driver."""
+    fields = Path(f"/proc/{pid}/task/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
 def stored_events(data_dir: Path) -> dict[str, int]:
-    """Events the app has stored so far, per session: which sessions really stream, read from
-    outside (the store is SQLite in WAL mode: a reader never blocks the app)."""
+    """Events the app has stored so far, per session, read from outside (the store is SQLite in
+    WAL mode: a reader never blocks the app)."""
+    return _per_session(data_dir, "SELECT session_id, COUNT(*) FROM events GROUP BY session_id")
+
+
+def stored_characters(data_dir: Path) -> dict[str, int]:
+    """Characters of text the app has stored so far, per session: which sessions really stream
+    (a stream off screen stores one update of a part per read, each with the whole text so
+    far, so its events say less than its text)."""
+    return _per_session(data_dir, "SELECT session_id, SUM(LENGTH(text)) FROM parts GROUP BY session_id")
+
+
+def _per_session(data_dir: Path, query: str) -> dict[str, int]:
     found: dict[str, int] = {}
     for path in data_dir.glob("*.db"):
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as db:
-            found.update(db.execute("SELECT session_id, COUNT(*) FROM events GROUP BY session_id").fetchall())
+            found.update(db.execute(query).fetchall())
     return found
 
 
@@ -203,25 +221,29 @@ def measure(
                 if app.process.poll() is not None:
                     raise RuntimeError(f"the app exited with {app.process.returncode}")
                 store = Path(home) / "store"
-                events0 = stored_events(store)
+                events0, chars0 = stored_events(store), stored_characters(store)
                 if profile is not None:
                     app.process.send_signal(signal.SIGUSR1)
-                cpu0, server0, wall0 = cpu_seconds_of(app.process.pid), cpu_seconds_of(server.process.pid), time.time()
+                pid = app.process.pid
+                cpu0, loop0, server0, wall0 = cpu_seconds_of(pid), main_thread_cpu_seconds(pid), cpu_seconds_of(server.process.pid), time.time()
                 time.sleep(seconds)
-                cpu1, server1, wall1 = cpu_seconds_of(app.process.pid), cpu_seconds_of(server.process.pid), time.time()
+                cpu1, loop1, server1, wall1 = cpu_seconds_of(pid), main_thread_cpu_seconds(pid), cpu_seconds_of(server.process.pid), time.time()
                 if profile is not None:
                     app.process.send_signal(signal.SIGUSR2)
                     time.sleep(2.0)  # the stats written
-                events1 = stored_events(store)
+                events1, chars1 = stored_events(store), stored_characters(store)
                 wall = wall1 - wall0
                 gained = [events1[sid] - events0.get(sid, 0) for sid in events1]
+                streamed = [chars1[sid] - chars0.get(sid, 0) for sid in chars1]
                 return {
                     "app_cpu_percent": 100 * (cpu1 - cpu0) / wall,
+                    "main_thread_cpu_percent": 100 * (loop1 - loop0) / wall,
                     "server_cpu_percent": 100 * (server1 - server0) / wall,
-                    # Stored by the app in the window: a session that streamed throughout stores
-                    # about `speed` events a second (a second's writes may still be on their way).
+                    # Stored by the app in the window (a second's writes may still be on their way).
                     "events_per_s": sum(gained) / wall,
-                    "sessions_streaming": sum(1 for n in gained if n >= seconds * speed / 4),
+                    "characters_per_s": sum(streamed) / wall,
+                    # A session that streamed throughout stores several characters a token.
+                    "sessions_streaming": sum(1 for n in streamed if n >= seconds * speed),
                 }
             finally:
                 app.stop()
@@ -279,8 +301,9 @@ def main() -> None:
             if {"off_screen", "idle"} <= row.keys() and "error" not in row["off_screen"] and "error" not in row["idle"]:
                 off, idle = row["off_screen"], row["idle"]
                 row["off_screen_minus_idle_points"] = off["app_cpu_percent"] - idle["app_cpu_percent"]
-                # CPU milliseconds per event stored off screen: the cost of a session as data.
-                row["off_screen_ms_per_event"] = 10 * row["off_screen_minus_idle_points"] / max(off["events_per_s"], 1e-9)
+                # CPU milliseconds per 1,000 characters streamed off screen: the cost of a session
+                # as data (per event no longer: a paced stream stores fewer events for the same text).
+                row["off_screen_ms_per_1000_characters"] = 10_000 * row["off_screen_minus_idle_points"] / max(off["characters_per_s"], 1e-9)
             result["trees"][name] = row
     result["machine_after"] = machine()
     print(json.dumps(result))

@@ -74,3 +74,33 @@ async def test_the_app_footer_does_not_grow_as_focus_moves(connection: Connectio
         assert shown > 0
         # Textual's own Footer: 201 keys alive here for 9 shown.
         assert live_footer_keys() - before <= shown
+
+
+class Offering(App[None]):
+    BINDINGS = [("f2", "two", "Two"), ("f3", "three", "Three")]
+    offered = False
+
+    def compose(self) -> ComposeResult:
+        yield Input()
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.offered if action == "two" else True
+
+
+async def test_the_footer_is_recomposed_only_when_the_keys_it_shows_change() -> None:
+    app = Offering()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        footer = app.query_one(Footer)
+        start, keys = footer.recomposed, shown_footer_keys(app)
+        for _ in range(10):
+            app.refresh_bindings()  # asked, as the app does at each state of a turn: nothing moved
+            await pilot.pause(0.02)
+        assert footer.recomposed == start
+        app.offered = True
+        app.refresh_bindings()
+        await pilot.pause(0.05)
+        await pilot.pause()
+        assert footer.recomposed == start + 1
+        assert shown_footer_keys(app) == keys + 1  # F2 is shown now

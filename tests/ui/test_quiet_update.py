@@ -42,7 +42,31 @@ async def test_a_figure_that_moves_is_redrawn_without_a_layout_and_an_unchanged_
         await pilot.pause()
         assert "105 tok" in str(box.render())
 
+        update_quietly(box, "cost    $0.001680\noutput  1,005 tok")
+        assert box.refreshes[-1] is False  # a line longer, still within the width: no layout
+        await pilot.pause()
+        assert "1,005 tok" in str(box.render())
+
         update_quietly(box, "cost    $0.001680\noutput  105 tok\nentries 1")
         assert box.refreshes[-1] is True  # a line more: the widget grows, so a layout
         await pilot.pause()
         assert box.size.height == 3
+
+        wide = "x" * (box.content_size.width + 1)
+        update_quietly(box, f"cost    $0.001680\n{wide}\nentries 1")
+        assert box.refreshes[-1] is True  # a line that wraps: the widget grows
+        await pilot.pause()
+        assert box.size.height == 4
+
+
+async def test_a_widget_as_wide_as_its_content_is_laid_out_when_a_line_grows() -> None:
+    app = Holder()
+    async with app.run_test() as pilot:
+        box = app.query_one(CountingStatic)
+        box.styles.width = "auto"
+        update_quietly(box, "output  99 tok")
+        await pilot.pause()
+        update_quietly(box, "output  100 tok")
+        assert box.refreshes[-1] is True
+        await pilot.pause()
+        assert box.size.width == len("output  100 tok")

@@ -27,8 +27,9 @@ from tui_app.backends.errors import (
     ServerFailed,
 )
 from tui_app.backends.http_backend import HttpBackend
-from tui_app.backends.sse_frames import STREAM_BROKE, SseFrame, decoded, read_frame, translated
-from tui_app.backends.sse_stream import SseMessage
+from tui_app.backends.sse_frames import STREAM_BROKE, SseFrame, decoded, frame_id, read_frame, translated
+from tui_app.backends.sse_stream import BATCH_END, SseMessage
+from tui_app.backends.superseded_parts import Item, LatestText, RawUpdate, raw_update
 from tui_app.backends.wire_json import loads, micros
 from tui_app.core.attachments import Attachment, fenced
 from tui_app.core.completeness import ResumeTally
@@ -79,7 +80,17 @@ class CasedevBackend(HttpBackend):
         self._last_event_id[created.id] = 0
         return RemoteSession(created.id, created.status, created.created_at, created.idle_timeout_ms)
 
+    @cached_property
+    def _holding(self) -> dict[str, LatestText]:
+        """The part update held back in each chat's stream being read (superseded_parts.py)."""
+        return {}
+
     def last_event_id(self, session_id: str) -> int | None:
+        # What is stored with the events applied: never past an update held back, so that a
+        # resume after a restart brings it again rather than losing it.
+        latest = self._holding.get(session_id)
+        if latest is not None and latest.held_since is not None:
+            return min(latest.held_since - 1, self._last_event_id.get(session_id, 0))
         return self._last_event_id.get(session_id)
 
     def restore(self, session_id: str, last_event_id: int | None) -> None:
@@ -156,13 +167,60 @@ class CasedevBackend(HttpBackend):
         body = {"parts": [{"type": "text", "text": part} for part in (text, *map(fenced, files))]}
         async with self._event_stream("POST", path, json=body) as source:
             # From here the turn runs on the server: a failure means resume, not resend.
+            # Off screen (paced), of a run of updates of one part only the last is decoded and
+            # applied (superseded_parts.py).
+            latest = self._holding[session_id] = LatestText()
+            paced = self._read_pauses
             try:
                 async for sse in self._messages(source, session_id):
-                    event = decoded(self._new_frame(session_id, sse), respond_event_to_domain, self._service)
-                    if event is not None:
+                    if sse is BATCH_END:
+                        items = latest.flush()
+                    elif session_id in paced and (raw := raw_update(sse)) is not None:
+                        readable, event_id = self._new_id(session_id, sse)
+                        items = latest.take(raw, event_id) if readable else []
+                    elif (event := decoded(frame := self._new_frame(session_id, sse), respond_event_to_domain, self._service)) is None:
+                        continue
+                    elif session_id in paced:
+                        items = latest.take(event, frame.id if frame is not None else None)
+                    else:
+                        items = [*latest.flush(), event]
+                    for event in self._handed_on(items):
                         yield event
+                for event in self._handed_on(latest.flush()):
+                    yield event
             except STREAM_BROKE as error:
+                for event in self._handed_on(latest.flush()):
+                    yield event
                 raise _StreamBroke(self._dropped(error)) from None
+            finally:
+                if latest.held_since is not None:
+                    # Closed while holding an update back (the app quits mid-turn): the feed is
+                    # complete only up to before it, and a follow must bring it again.
+                    self._last_event_id[session_id] = min(self._last_event_id.get(session_id, 0), latest.held_since - 1)
+                if self._holding.get(session_id) is latest:
+                    del self._holding[session_id]
+
+    def _new_id(self, session_id: str, sse: SseMessage) -> tuple[bool, int | None]:
+        """`_new_frame` for a frame not decoded yet: whether it is new (not a replay, no absurd
+        id), and its id, which moves the last one seen on."""
+        readable, event_id = frame_id(sse, self._service)
+        if readable and event_id is not None:
+            if event_id <= self._last_event_id.get(session_id, 0):
+                return False, None
+            self._last_event_id[session_id] = event_id
+        return readable, event_id
+
+    def _handed_on(self, items: list[Item]) -> list[DomainEvent]:
+        """The events of `items`, a frame held undecoded decoded now (a malformed one: logged, none)."""
+        events: list[DomainEvent] = []
+        for item in items:
+            if isinstance(item, RawUpdate):
+                event = decoded(read_frame(item.sse, self._service), respond_event_to_domain, self._service)
+                if event is not None:
+                    events.append(event)
+            else:
+                events.append(item)
+        return events
 
     async def _resume(self, session_id: str, turn_id: str | None, reason: str | None) -> AsyncIterator[DomainEvent]:
         """Follow `/stream` from the last event seen until the turn ends. With a `reason` the

@@ -79,12 +79,20 @@ def read_frame(sse: SseMessage, service: str) -> SseFrame | None:
     """
     if not sse.data:
         return None
-    try:
-        event_id = _integer_id(sse.id)
-    except AbsurdId as error:
-        log.warning("skipped a %s frame with an absurd id: %s", service, error)
+    readable, event_id = frame_id(sse, service)
+    if not readable:
         return None
     return SseFrame(clean_text(sse.event), event_id, _json_object(sse.data, service))
+
+
+def frame_id(sse: SseMessage, service: str) -> tuple[bool, int | None]:
+    """Whether the frame may be read (one with an absurd id may not: logged), and its id as an
+    integer (None when it had none or not a number); its data is not looked at."""
+    try:
+        return True, _integer_id(sse.id)
+    except AbsurdId as error:
+        log.warning("skipped a %s frame with an absurd id: %s", service, error)
+        return False, None
 
 
 def _integer_id(raw: str | None) -> int | None:

@@ -31,6 +31,11 @@ class SseMessage:
     """The frame's own `id:` field; None when it had none."""
 
 
+BATCH_END = SseMessage("batch end")
+"""Yielded by a paced stream before it pauses: the frames before it were one read's. It has no
+data, so whoever does not look for it skips it as any frame without data."""
+
+
 def too_large(service: str, limit: int) -> FrameTooLarge:
     return FrameTooLarge(
         f"{service} sent a stream frame larger than {limit:,} bytes, so the stream was cut. "
@@ -54,13 +59,15 @@ async def sse_messages(
     `pause()`, asked after each chunk that had to be waited for, is how long to leave the socket
     alone before the next read (0: read on at once). A service streams a frame per token; a
     session off screen is read a few times a second instead, each read taking what came
-    meanwhile: one wake-up of the loop, socket and HTTP parser for a dozen frames, not each."""
+    meanwhile: one wake-up of the loop, socket and HTTP parser for a dozen frames, not each.
+    `BATCH_END` comes before each such pause: what came before it was one read's frames."""
     buffer = b""
     carried_cr = False  # a chunk ended with CR: maybe the first half of a CRLF
     event, data, size, event_id = b"", [], 0, None
     asked = time.monotonic()
     async for chunk in response.aiter_bytes():
         if pause is not None and time.monotonic() - asked > WAITED and (seconds := pause()) > 0:
+            yield BATCH_END
             await asyncio.sleep(seconds)  # (the chunk in hand waits too: its frames go with the next)
         if carried_cr:
             chunk, carried_cr = b"\r" + chunk, False

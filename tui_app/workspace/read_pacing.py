@@ -1,4 +1,5 @@
-"""Sessions off screen read their streams a few times a second; the one on screen, as it comes.
+"""Sessions off screen read their streams, and tell of them, a few times a second; the one on
+screen, as it comes.
 
 A service sends a frame per token. For the session on screen each frame is a frame on screen;
 for another one, its row shows its figures a few times a second (`ui/flows/row_pacing.py`), so
@@ -39,11 +40,17 @@ class ReadPacing:
             workspace.changes.subscribe(self._changed),
         ]
         self.pace_all()
+        # What is read a few times a second is told a few times a second (change_batching.py).
+        workspace.batching.start(OFF_SCREEN_PAUSE, self._off_screen, lambda session: session.id in workspace.sessions)
 
     def detach(self) -> None:
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe = []
+        self._workspace.batching.stop()
+
+    def _off_screen(self, session: SessionController) -> bool:
+        return session is not self._workspace.current
 
     def pace_all(self) -> None:
         for session in self._workspace.order:

@@ -1,8 +1,7 @@
 """The application: every session of one run, what they share, and what happens to them.
 
-Free of Textual, so the full-screen app and `tui-app ask` drive the same rules. It runs on one
-event loop; the network work of sends, answers, cancels and ends runs in tasks it owns, and what
-comes of them is published (`changes`, `roster`, `notices`, `sends`, `storage`, `questions.asked`).
+Free of Textual, so the full-screen app and `tui-app ask` drive the same rules. It runs on one event loop; the network work
+of sends, answers, cancels and ends runs in tasks it owns; what comes of them is published (`changes`, `roster`, `notices`, `sends`, `storage`, `questions.asked`).
 """
 
 from __future__ import annotations
@@ -24,6 +23,7 @@ from tui_app.persistence.store import Store, StoreHealth
 from tui_app.settings.user_settings import Settings
 from tui_app.workspace import export, stream_notices
 from tui_app.workspace.budgets import BudgetRules
+from tui_app.workspace.change_batching import ChangeBatcher
 from tui_app.workspace.changes import Notice, RosterChange, SessionChange, StorageStatus
 from tui_app.workspace.drafts import Drafts
 from tui_app.workspace.questions import QuestionQueue, QuestionReply, WaitingQuestion
@@ -58,6 +58,7 @@ class Workspace:
         self.current: SessionController | None = None
         self.unread: set[str] = set()
         self.changes: Signal[SessionChange] = Signal("workspace.changes")
+        self.batching = ChangeBatcher(self.changes)  # an off-screen session's tokens: once a tick
         self.roster: Signal[RosterChange] = Signal("workspace.roster")
         self.notices: Signal[Notice] = stream_notices.follow(self.changes, Signal("workspace.notices"))
         self.sends: Signal[Send] = Signal("workspace.sends")
@@ -72,9 +73,8 @@ class Workspace:
     # --- lifetime ------------------------------------------------------------------------
 
     def start(self, only: str | None = None) -> bool:
-        """Open a client per backend (they belong to the running loop) and bring back the stored
-        sessions (or the one whose id is `only`), read on this thread; True if there were any (the
-        latest is then on screen). The app uses `open` and `restore` instead, to read off the loop."""
+        """Open a client per backend (they belong to the running loop) and bring back the stored sessions (or the one whose
+        id is `only`), read on this thread; True if there were any (the latest is then on screen). The app uses `open` and `restore` instead, to read off the loop."""
         self.open()
         kept = self._kept_backends()
         if self.store is None or not kept:
@@ -242,7 +242,7 @@ class Workspace:
         if session is not self.current and isinstance(event, PartUpdated):
             self.unread.add(session.id)
         self.questions.sync(session)
-        self.changes.publish(SessionChange(session, event, session.id in self.unread))
+        self.batching.publish(SessionChange(session, event, session.id in self.unread))
         # A turn that ends unpriced makes the budget unknown, so its end is checked too.
         if isinstance(event, UsageReported | TurnCompleted):
             self.budgets.enforce(session, self)
