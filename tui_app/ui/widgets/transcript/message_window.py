@@ -119,6 +119,23 @@ class MessageWindow:
         if self._following() and self.count > FOLLOW_KEPT + PAGE:
             # Above the screen, with the anchor holding the bottom: nothing the reader sees moves.
             await self._unmount(self.order[: self.count - FOLLOW_KEPT], top=True)
+        if self._following():
+            self._forget_drawn_above()
+
+    def _forget_drawn_above(self) -> None:
+        """Let Textual drop the lines it drew for the messages now above the screen.
+
+        Textual keeps every line a widget has drawn until the widget is repainted whole: a reply
+        followed as it streams has had all its lines on screen, so each message of the window
+        kept thousands of objects, which it would not draw again unless scrolled back to. A whole
+        repaint of a widget off screen draws nothing until it is seen."""
+        top = self._host.scroll_offset.y
+        for message_id in self.order:
+            view = self.views[message_id]
+            if view.virtual_region.bottom > top:
+                break  # this one and those below are (partly) on screen
+            for widget in view.walk_children(with_self=True):
+                widget.refresh()
 
     def on_scroll(self, y: float, max_y: float) -> None:
         """Page in the previous or next page when the user scrolls near either end."""
