@@ -19,6 +19,10 @@ class Footer(TextualFooter):
     """Textual's footer, whose recompose lets go of the keys it replaced."""
 
     async def recompose(self) -> None:
+        for key in self.children:
+            # Textual keeps the styles caches of up to 1,024 removed widgets (an `lru_cache` on a
+            # method of theirs), each with the line it drew: a whole repaint empties it first.
+            key.refresh()
         await super().recompose()
         if self.is_attached:
             # Same value: the keys still shown keep it; the watchers of removed keys are dropped.
