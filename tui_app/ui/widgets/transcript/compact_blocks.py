@@ -24,8 +24,9 @@ from tui_app.ui.widgets.transcript.markdown_lines import Look
 Line = tuple[Segment, ...]
 """One rendered line, as segments (no `Strip` and none of its caches)."""
 
-FROZEN_LINES = 2_000
-"""Lines kept in all: several screens of the largest terminal, about a megabyte."""
+FROZEN_LINES = 600
+"""Lines kept in all (about 0.3 MB): several screens of a tall terminal, since only what is on
+screen and the screen above it is mounted while following (message_window.py)."""
 
 
 class CompactBlocks:
