@@ -1,10 +1,13 @@
 """Where the app's memory goes turn after turn, seen from inside: tracemalloc and live objects.
 
-    python -m benchmarks.memory_turns [--turns 30] [--warmup 5] [--top 12] [--frames 8] [--no-trace]
+    python -m benchmarks.memory_turns [--turns 30] [--warmup 5] [--top 12] [--frames 8] [--no-trace] [--separate]
 
 The real `TuiApp`, headless at 120x40, against the embedded server (in this process, unpaced:
-its replay log counts too), sends message after message. After each turn, with a full garbage
-collection first: the memory tracemalloc sees, and the live objects by type. At the end: the
+its replay log counts too; `--separate`: a `tui-app serve` process, as `memory_pty` runs it),
+sends message after message. After each turn, with a full garbage
+collection first: the memory tracemalloc sees, the live objects by type, the process's RSS and
+what C's allocator holds (glibc `mallinfo2`: in use, and free but kept; SQLite's page caches
+and Python's larger objects live there, out of tracemalloc's sight when it is off). At the end: the
 allocations that grew between the end of the warm-up and the last turn, grouped by traceback
 (`Snapshot.compare_to(..., "traceback")`), and the types whose live count grew, the count per
 turn. Growth that follows the number of turns is a leak or an unbounded cache; a transcript
@@ -16,12 +19,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
+import os
 import gc
 import tracemalloc
 from collections import Counter
+from contextlib import contextmanager
+from collections.abc import Iterator
 
 from benchmarks.common import machine
+from benchmarks.memory_pty import status_mb
 from tests.conftest import connection_to
+from tests.hostile_server import KEY
+from tui_app.backends.connection import Connection
+from tui_app.backends.api_key import ApiKey
 from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
 from tui_app.ui.app import TuiApp
@@ -32,9 +43,40 @@ def live_types() -> Counter[str]:
     return Counter(type(thing).__qualname__ for thing in gc.get_objects())
 
 
-async def run(turns: int, warmup: int, top: int, frames: int, trace: bool) -> None:
-    with EmbeddedServer(ServerOptions(tokens_per_second=0)) as server:
-        app = TuiApp(connection_to(server))
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+def malloc_mb() -> tuple[float, float]:
+    """(in use, free but kept) by C's allocator, in MB; NaN off glibc."""
+    try:
+        mallinfo2 = ctypes.CDLL(None).mallinfo2
+    except (OSError, AttributeError):
+        return float("nan"), float("nan")
+    mallinfo2.restype = _MallInfo2
+    info = mallinfo2()
+    return (info.uordblks + info.hblkhd) / 1e6, info.fordblks / 1e6
+
+
+@contextmanager
+def serving(separate: bool) -> Iterator[Connection]:
+    """A connection to the embedded server in this process, or to a `tui-app serve` process."""
+    if not separate:
+        with EmbeddedServer(ServerOptions(tokens_per_second=0)) as embedded:
+            yield connection_to(embedded)
+        return
+    from benchmarks.ten_sessions import Server
+
+    server = Server(400.0)
+    try:
+        yield Connection("casedev", f"http://127.0.0.1:{server.port}", ApiKey(KEY))
+    finally:
+        server.stop()
+
+
+async def run(turns: int, warmup: int, top: int, frames: int, trace: bool, separate: bool) -> None:
+    with serving(separate) as connection:
+        app = TuiApp(connection)
         async with app.run_test(size=(120, 40)) as pilot:
 
             async def until(condition: object, timeout: float = 60.0) -> None:
@@ -49,7 +91,7 @@ async def run(turns: int, warmup: int, top: int, frames: int, trace: bool) -> No
                 tracemalloc.start(frames)
             baseline = None
             types_before: Counter[str] = Counter()
-            print(f"{'turn':>4} {'traced MB':>10} {'objects':>9} {'widgets':>8}")
+            print(f"{'turn':>4} {'traced MB':>10} {'objects':>9} {'widgets':>8} {'RSS MB':>7} {'malloc MB':>9} {'free MB':>7}")
             for n in range(1, turns + 1):
                 composer = app.query_one(Composer)
                 composer.insert(f"turn {n}, tell me about it")
@@ -65,7 +107,9 @@ async def run(turns: int, warmup: int, top: int, frames: int, trace: bool) -> No
                 count = len(gc.get_objects())
                 # Widgets in the DOM: a transcript that mounts every message grows with the turns.
                 widgets = len(app.screen.query("*"))
-                print(f"{n:>4} {traced:>10.2f} {count:>9} {widgets:>8}", flush=True)
+                used, free = malloc_mb()
+                rss = status_mb(os.getpid(), "VmRSS")
+                print(f"{n:>4} {traced:>10.2f} {count:>9} {widgets:>8} {rss:>7.1f} {used:>9.1f} {free:>7.1f}", flush=True)
                 if n == warmup:
                     baseline = tracemalloc.take_snapshot() if trace else None
                     types_before = live_types()
@@ -93,9 +137,10 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=12)
     parser.add_argument("--frames", type=int, default=8, help="frames kept per traceback")
     parser.add_argument("--no-trace", action="store_true", help="live objects only (faster)")
+    parser.add_argument("--separate", action="store_true", help="against a `tui-app serve` process (400 tok/s)")
     args = parser.parse_args()
     print(machine())
-    asyncio.run(run(args.turns, min(args.warmup, args.turns - 1), args.top, args.frames, not args.no_trace))
+    asyncio.run(run(args.turns, min(args.warmup, args.turns - 1), args.top, args.frames, not args.no_trace, args.separate))
 
 
 if __name__ == "__main__":

@@ -58,6 +58,10 @@ class Footer(TextualFooter):
             return
         self._composed = keys
         self.recomposed += 1
+        for key in self.children:
+            # Textual keeps the styles caches of up to 1,024 removed widgets (an `lru_cache` on a
+            # method of theirs), each with the line it drew: a whole repaint empties it first.
+            key.refresh()
         await super().recompose()
         if self.is_attached:
             # Same value: the keys still shown keep it; the watchers of removed keys are dropped.

@@ -94,6 +94,10 @@ class BlockCache:
         self._size = size
         self._lines: OrderedDict[tuple[str, Look], list[Strip]] = OrderedDict()
 
+    def get(self, block: str, look: Look) -> list[Strip] | None:
+        """The block's lines if they are kept (None: not rendered, or dropped)."""
+        return self._lines.get((block, look))
+
     def render(self, console: Console, block: str, look: Look) -> list[Strip]:
         key = (block, look)
         lines = self._lines.get(key)

@@ -31,9 +31,16 @@ MAX_MOUNTED = 4 * PAGE
 SLICE = 3
 """Messages mounted per step of a page: one step must not hold the event loop for long."""
 FOLLOW_KEPT = PAGE
-"""Messages kept mounted while the reader follows new output: a mounted message costs about
-half a megabyte, so without a bound every turn of a long session added to the app's memory.
-The top is unmounted a page at a time (not per message) and paged in again on the way up."""
+"""Messages kept mounted at most while the reader follows new output (past `FOLLOW_KEPT + PAGE`
+the top is unmounted down to it): without a bound every turn of a long session added to the
+app's memory. Most of the time fewer are: see `FOLLOW_SCREENS_ABOVE`."""
+FOLLOW_SCREENS_ABOVE = 1
+"""While the reader follows, messages more than this many screens above the one shown are
+unmounted (`FOLLOW_TRIM` of them at a time, the newest message never), and paged in again on
+the way up, as any page above: each mounted message costs Textual's widgets, their layout and
+styles, however little it draws (a long session kept 15 to 30 of them, 6 MB of the app's RSS)."""
+FOLLOW_TRIM = 2
+"""Messages above that are unmounted together (a turn adds two: a question and its reply)."""
 
 Decorate = Callable[[Transcript, Message, MessageView], None]
 """Sets a view's header and note for its message (the view owns the costs and times)."""
@@ -116,9 +123,42 @@ class MessageWindow:
         self.order.extend(view.message_id for view in views)
         self.count += len(views)
         await self._host.mount_all(views, before=self._marker())
-        if self._following() and self.count > FOLLOW_KEPT + PAGE:
-            # Above the screen, with the anchor holding the bottom: nothing the reader sees moves.
-            await self._unmount(self.order[: self.count - FOLLOW_KEPT], top=True)
+        if not self._following():
+            return
+        # Above the screen, with the anchor holding the bottom: nothing the reader sees moves.
+        far = self._far_above()
+        if self.count > FOLLOW_KEPT + PAGE:
+            await self._unmount(self.order[: max(far, self.count - FOLLOW_KEPT)], top=True)
+        elif far >= FOLLOW_TRIM:
+            await self._unmount(self.order[:far], top=True)
+        self._forget_drawn_above()
+
+    def _far_above(self) -> int:
+        """How many of the top messages lie wholly more than `FOLLOW_SCREENS_ABOVE` screens above
+        the one shown (never the newest)."""
+        host = self._host
+        limit = host.scroll_offset.y - FOLLOW_SCREENS_ABOVE * host.size.height
+        far = 0
+        for message_id in self.order[:-1]:
+            if self.views[message_id].virtual_region.bottom > limit:
+                break
+            far += 1
+        return far
+
+    def _forget_drawn_above(self) -> None:
+        """Let Textual drop the lines it drew for the messages now above the screen.
+
+        Textual keeps every line a widget has drawn until the widget is repainted whole: a reply
+        followed as it streams has had all its lines on screen, so each message of the window
+        kept thousands of objects, which it would not draw again unless scrolled back to. A whole
+        repaint of a widget off screen draws nothing until it is seen."""
+        top = self._host.scroll_offset.y
+        for message_id in self.order:
+            view = self.views[message_id]
+            if view.virtual_region.bottom > top:
+                break  # this one and those below are (partly) on screen
+            for widget in view.walk_children(with_self=True):
+                widget.refresh()
 
     def on_scroll(self, y: float, max_y: float) -> None:
         """Page in the previous or next page when the user scrolls near either end."""

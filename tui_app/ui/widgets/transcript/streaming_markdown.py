@@ -17,13 +17,17 @@ can change. A line being written into a list, quote or heading is held until it 
 Frozen blocks keep their source and their height only (frozen_layout.py); their lines are
 rendered again when drawn, from a cache that holds what was drawn lately. Kept as lines, a long
 reply's hundreds of thousands of objects made every full garbage collection, and so every late
-frame, cost more than an early one (issue 16: the cost per token must stay flat).
+frame, cost more than an early one (issue 16: the cost per token must stay flat). That cache is
+one for all messages, bounded in lines and kept as segments (compact_blocks.py): a frozen line
+becomes a `Strip` only while it is drawn, so a mounted message costs its text, not its strips
+(about half a megabyte each before, which a long session's window of messages multiplied).
 """
 
 from __future__ import annotations
 
 import time
 
+from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region, Size
 from textual.reactive import Reactive
@@ -32,6 +36,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from tui_app.ui.widgets.transcript.changed_lines import changed_runs
+from tui_app.ui.widgets.transcript.compact_blocks import FROZEN_BLOCKS, strip_of, styled_strip
 from tui_app.ui.widgets.transcript.frozen_layout import FrozenLayout
 from tui_app.ui.widgets.transcript.line_gate import commit_length
 from tui_app.ui.widgets.transcript.markdown_lines import (
@@ -45,8 +50,6 @@ from tui_app.ui.widgets.transcript.markdown_lines import (
 
 LIVE_BLOCKS = 2
 """Blocks kept live (rendered again as they grow); everything above them is frozen."""
-FROZEN_CACHE_BLOCKS = 64
-"""Frozen blocks whose lines are kept: more than a screen's worth, so scrolling renders little."""
 PARTIAL_LINE_SECONDS = 0.5
 """Longest a line being written is held back from a list, quote or heading (line_gate.py)."""
 GROW_SECONDS = 0.2
@@ -93,13 +96,13 @@ class StreamingMarkdown(Widget):
         """How much of `text` is frozen: it ends where the first live block starts."""
         self._frozen_blocks: list[str] = []
         self._frozen = FrozenLayout()
-        self._frozen_cache = BlockCache(FROZEN_CACHE_BLOCKS)
         self._frozen_look: Look | None = None
         """The look `_frozen` was measured for (None: not measured yet)."""
         self._live_blocks: list[str] = []
         self._live_lines: list[Strip] = []
         self._live_look: Look | None = None
         self._cache = BlockCache()
+        """The live tail's blocks as strips (compared frame to frame); emptied once the text is final."""
         self._holding = False
         """Whether a line being written is held back, and its release timer runs."""
         self._drawn: tuple[int, list[Strip]] | None = None
@@ -138,7 +141,8 @@ class StreamingMarkdown(Widget):
         look = self._frozen_look
         if look is None:
             return []
-        return join_blocks([self._frozen_block(index, look) for index in range(len(self._frozen_blocks))], look.width)
+        blocks = [self._frozen_block(index, look) for index in range(len(self._frozen_blocks))]
+        return join_blocks([[strip_of(line, look.width) for line in block] for block in blocks], look.width)
 
     # -- what callers do --------------------------------------------------------------
 
@@ -182,6 +186,8 @@ class StreamingMarkdown(Widget):
             live_source = live_source[cut:]
         self._live_blocks = split_blocks(live_source) if live_source.strip() else []
         self._redraw()
+        if self.final:
+            self._cache = BlockCache()  # nothing is live any more: its strips (and theirs) go
 
     def _commit_end(self) -> int:
         """How far into `text` may be shown now (line_gate.py): the line being written into a
@@ -209,8 +215,13 @@ class StreamingMarkdown(Widget):
         look = self._frozen_look
         if look is None:
             return  # rendered whole at the next draw
-        for block in blocks:  # a freeze costs its own blocks only
-            self._frozen.add(len(self._frozen_cache.render(self.app.console, block, look)))
+        for block in blocks:  # a freeze costs its own blocks only, rendered already if they were live
+            live = self._cache.get(block, look)
+            if live is not None:
+                lines = FROZEN_BLOCKS.keep((block, look), tuple(tuple(strip) for strip in live))
+            else:
+                lines = FROZEN_BLOCKS.lines(self.app.console, block, look)
+            self._frozen.add(len(lines))
 
     # -- drawing ----------------------------------------------------------------------
 
@@ -236,8 +247,8 @@ class StreamingMarkdown(Widget):
         frozen = self._frozen.height
         return frozen + (live + 1 if live and frozen else live)
 
-    def _frozen_block(self, index: int, look: Look) -> list[Strip]:
-        return self._frozen_cache.render(self.app.console, self._frozen_blocks[index], look)
+    def _frozen_block(self, index: int, look: Look) -> tuple[tuple[Segment, ...], ...]:
+        return FROZEN_BLOCKS.lines(self.app.console, self._frozen_blocks[index], look)
 
     def _tail(self, width: int) -> tuple[int, list[Strip]]:
         """The lines below the frozen ones (the blank line above the live blocks included) and
@@ -256,7 +267,7 @@ class StreamingMarkdown(Widget):
         index, line = self._frozen.find(y)
         if look is None or line is None:
             return None if look is None else Strip.blank(look.width)
-        return self._frozen_block(index, look)[line]
+        return strip_of(self._frozen_block(index, look)[line], look.width)
 
     def _redraw(self) -> None:
         """Repaint the lines that changed; lay out only when the height changed. A frame that
@@ -336,7 +347,7 @@ class StreamingMarkdown(Widget):
         if y < frozen and look is not None:
             index, line = self._frozen.find(y)
             if line is not None:
-                return self._frozen_block(index, look)[line].apply_style(style)
+                return styled_strip(self._frozen_block(index, look)[line], look.width, style)
             return Strip.blank(width, style)  # the blank line between two blocks
         y -= frozen
         if frozen and self._live_lines:
