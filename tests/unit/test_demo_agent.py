@@ -25,3 +25,16 @@ def test_reply_quotes_the_earlier_conversation() -> None:
 def test_cost_is_integer_micro_dollars() -> None:
     assert demo_agent.cost_micros(1_000_000, 0) == 3_000_000
     assert demo_agent.cost_micros(0, 1_000_000) == 15_000_000
+
+
+def test_a_reply_quotes_what_was_written_not_the_attached_files_and_its_fence_holds() -> None:
+    # Seen in the app: a message with an attached file (a fenced block, as Case.dev gets it) was
+    # quoted whole inside the reply's code block, whose fence the file's fence then closed.
+    message = "and this\n```notes.md\n# Notes\nhello\n```"
+    reply = demo_agent.reply(["tell me\n```a.txt\nx\n```"], message)
+    assert reply.startswith("I received notes.md, 14 bytes.")
+    assert "You said “and this”" in reply and "Before this you said “tell me”" in reply
+    assert "notes.md\n" not in reply.split("\n\n", 1)[1]
+    quoted = demo_agent.reply([], "fences like ``` and ````")
+    fence = "`" * 5
+    assert f"\n{fence}python\n" in quoted and quoted.rstrip().split("\n")[-3] == fence

@@ -49,6 +49,17 @@ def fenced_files(message: str) -> list[tuple[str, int]]:
     return [(found["name"], len(found["body"].encode())) for found in _FENCED_FILE.finditer(message)]
 
 
+def _spoken(message: str) -> str:
+    """What the person wrote, without the files a Case.dev message carries as fenced blocks."""
+    return _FENCED_FILE.sub("", message).strip()
+
+
+def _fence(text: str) -> str:
+    """A code fence longer than any run of backticks in `text`, so quoting it cannot close it."""
+    runs = re.findall(r"`+", text)
+    return "`" * max(3, 1 + max(map(len, runs), default=0))
+
+
 def acknowledgement(files: Sequence[tuple[str, int]]) -> str:
     """ "I received notes.md, 1,234 bytes." so a test (or a person) sees what arrived."""
     listed = "; ".join(f"{name}, {size:,} byte{'s' if size != 1 else ''}" for name, size in files)
@@ -65,7 +76,10 @@ def reply(
     and the answers to any questions it asked during the turn. `files` are (name, bytes) of
     the files attached beside the message (Stewrd); None reads them from the message's fenced
     blocks (Case.dev, whose messages are text only)."""
-    files = fenced_files(message) if files is None else files
+    if files is None:
+        files = fenced_files(message)
+        message = _spoken(message)
+    earlier_user_messages = [_spoken(earlier) for earlier in earlier_user_messages]
     received = f"{acknowledgement(files)}\n\n" if files else ""
     turn = len(earlier_user_messages) + 1
     words = len(message.split())
@@ -78,6 +92,7 @@ def reply(
     else:
         context = "This is turn 1 of our conversation, so there is no earlier context yet."
     reversed_message = _quote(message)[::-1].replace('"', "'")
+    fence = _fence(_quote(message))
     if answers:
         chosen = "; ".join(", ".join(answer) or "(nothing)" for answer in answers)
         context += f" You answered my question{'s' if len(answers) > 1 else ''}: {chosen}."
@@ -89,12 +104,12 @@ def reply(
         "- the turn's cost, growing in exact micro-dollars\n"
         f"- context kept across {turn} turn{'s' if turn != 1 else ''}\n\n"
         "A fenced code block:\n\n"
-        "```python\n"
+        f"{fence}python\n"
         "def reverse(message: str) -> str:\n"
         "    return message[::-1]\n"
         "\n"
         f'print(reverse("{_quote(message)}"))  # {reversed_message}\n'
-        "```\n\n"
+        f"{fence}\n\n"
         "Send another message and I will answer in context."
     )
 
