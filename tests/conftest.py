@@ -30,17 +30,23 @@ os.environ["TUI_APP_CONFIG"] = os.path.join(os.path.dirname(__file__), "no-such-
 os.environ["TUI_APP_DATA_DIR"] = tempfile.mkdtemp(prefix="tui-app-tests-")
 
 
+# A server shared by every test of a worker serves however many Stewrd sessions and turns those
+# tests make, in whatever order xdist hands them out: Stewrd's own limits (10 active sessions,
+# 1,000 credits a key) are tested on servers of their own.
+SHARED_LIMITS = {"stewrd_max_active_sessions": 100_000, "stewrd_credits": 10**9}
+
+
 @pytest.fixture(scope="session")
 def server() -> Iterator[EmbeddedServer]:
     """A server that streams as fast as it can: for tests that only need the outcome."""
-    with EmbeddedServer(ServerOptions(tokens_per_second=0)) as running:
+    with EmbeddedServer(ServerOptions(tokens_per_second=0, **SHARED_LIMITS)) as running:
         yield running
 
 
 @pytest.fixture(scope="session")
 def paced_server() -> Iterator[EmbeddedServer]:
     """A server at a visible pace, for tests that watch a turn while it streams."""
-    with EmbeddedServer(ServerOptions(tokens_per_second=50)) as running:
+    with EmbeddedServer(ServerOptions(tokens_per_second=50, **SHARED_LIMITS)) as running:
         yield running
 
 
