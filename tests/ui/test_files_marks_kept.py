@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from tests.conftest import wait_until
 from tests.ui.test_audit_log import ready, send_and_finish
 from tests.ui.test_files_marks import another_session_on_screen, row_text, sent_off_screen
-from tests.ui.test_files_screen import MESSAGE, files_open
+from tests.ui.test_files_screen import MESSAGE, files_open, rows
 from tui_app.backends.connection import Connection
 from tui_app.persistence.store import Store
 from tui_app.server.runner import EmbeddedServer
@@ -58,7 +58,10 @@ async def test_the_files_mark_survives_a_restart_until_f12_is_opened(server: Emb
             await pilot.press("ctrl+g", "1")
             await wait_until(pilot, lambda: again.current is restored)
             assert "+files" in row_text(again)  # on screen, but its files not looked at yet
-            await files_open(again, pilot)
+            screen = await files_open(again, pilot, count=3 if api == "local" else 1)
+            # Which turn wrote each file is kept too: after a restart it read "—" for Case.dev.
+            expected = {"local": ["2", "1", "2"], "stewrd": ["2"]}[api]
+            assert [row[2] for row in rows(screen)] == expected
             await wait_until(pilot, lambda: not has_new_files(restored))
             await pilot.press("escape")
             await wait_until(pilot, lambda: "+files" not in row_text(again))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -27,6 +28,8 @@ class SessionRecord:
     """Ended or expired on its service: kept, read-only. (Deleting local history is `delete_session`.)"""
     new_files: bool = False
     """A turn made files the user has not looked at yet (F12): the sidebar's `+files`."""
+    file_turns: tuple[tuple[str, int], ...] = ()
+    """Which turn (1 is the first) last wrote each of the agent's files, where a list showed it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,4 +69,12 @@ def session_record(row: tuple[Any, ...]) -> SessionRecord:
     values = dict(zip(SESSION_FIELDS, row, strict=True))
     values["closed"] = bool(values["closed"])  # stored as 0 or 1
     values["new_files"] = bool(values["new_files"])
+    values["file_turns"] = tuple(json.loads(values["file_turns"]).items())
     return SessionRecord(**values)
+
+
+def session_row(record: SessionRecord) -> tuple[Any, ...]:
+    """The record as the table's row, in SESSION_FIELDS' order."""
+    values = {name: getattr(record, name) for name in SESSION_FIELDS}
+    values["file_turns"] = json.dumps(dict(record.file_turns), ensure_ascii=False)
+    return tuple(values.values())

@@ -101,4 +101,8 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE sessions ADD COLUMN new_files INTEGER NOT NULL DEFAULT 0;
     """,
+    # 4: which turn wrote each of the agent's files (F12's Turn column), as a JSON object.
+    """
+    ALTER TABLE sessions ADD COLUMN file_turns TEXT NOT NULL DEFAULT '{}';
+    """,
 ]

@@ -6,7 +6,7 @@ import sqlite3
 
 from tui_app.core.usage_ledger import MoneyUnit
 from tui_app.persistence import search
-from tui_app.persistence.records import SESSION_COLUMNS, SESSION_FIELDS, SessionRecord, session_record
+from tui_app.persistence.records import SESSION_COLUMNS, SESSION_FIELDS, SessionRecord, session_record, session_row
 
 _UPSERT = (
     f"INSERT INTO sessions ({SESSION_COLUMNS}) VALUES ({', '.join('?' * len(SESSION_FIELDS))})"
@@ -17,7 +17,7 @@ _UPSERT = (
 
 def upsert_session(db: sqlite3.Connection, record: SessionRecord) -> None:
     """Insert or update the row. Its events, draft and last event id are left as they are."""
-    db.execute(_UPSERT, tuple(getattr(record, name) for name in SESSION_FIELDS))
+    db.execute(_UPSERT, session_row(record))
 
 
 def session_exists(db: sqlite3.Connection, session_id: str) -> bool:

@@ -62,8 +62,6 @@ class NewFiles:
         self._unread = unread
         self._current = current
         self._seen: dict[str, Listing] = {}
-        self._turns: dict[str, dict[str, int]] = {}
-        """Per session, the turn (1 is the first) that wrote each path, where a list showed it."""
         self._before: dict[str, asyncio.Task[None]] = {}
         self._after: dict[str, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -91,8 +89,8 @@ class NewFiles:
             await asyncio.wait({task})
 
     def turn_of(self, session: SessionController, path: str) -> int | None:
-        """Which turn wrote `path` last, when this app saw it appear; else None."""
-        return self._turns.get(session.id, {}).get(path)
+        """Which turn wrote `path` last, where a list showed it appear (kept across a restart); else None."""
+        return session.file_turns.get(path)
 
     def _changed(self, change: SessionChange) -> None:
         session, event = change.session, change.event
@@ -137,7 +135,7 @@ class NewFiles:
             self._seen[session.id] = listing
             if before is not None and (made := listing - before):
                 turn = len(session.transcript.turns)
-                self._turns.setdefault(session.id, {}).update((path, turn) for path, _ in made)
+                session.note_file_turns(turn, [path for path, _ in made])
                 if off_screen:
                     session.mark_new_files(True)
                     self._redraw(session)

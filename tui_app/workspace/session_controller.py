@@ -88,6 +88,8 @@ class SessionController:
         self._flush_scheduled = False
         self.new_files = False
         """A turn made files not looked at since (`workspace/new_files.py`): kept in the record."""
+        self.file_turns: dict[str, int] = {}
+        """Which turn last wrote each of the agent's files, where a list showed it: kept too."""
 
     # --- persistence ---------------------------------------------------------------------
 
@@ -106,12 +108,19 @@ class SessionController:
             runtime_ms=self.status.runtime_ms,
             closed=self.state in session_state.TERMINAL,
             new_files=self.new_files,
+            file_turns=tuple(self.file_turns.items()),
         )
 
     def mark_new_files(self, marked: bool) -> None:
         """Set the `+files` mark and keep it with the session's record (so a restart has it)."""
         if marked != self.new_files:
             self.new_files = marked
+            self._save_record()
+
+    def note_file_turns(self, turn: int, paths: list[str]) -> None:
+        """Turn `turn` wrote these files: kept with the record for the files view's Turn column."""
+        if paths:
+            self.file_turns.update((path, turn) for path in paths)
             self._save_record()
 
     def rename(self, title: str) -> None:
@@ -167,6 +176,7 @@ class SessionController:
         record, restored = stored.record, stored.restored
         session = cls(backend, record.title, on_change, ledger, clock, store, session_id=record.id)
         session.model, session.created_at, session.new_files = record.model, record.created_at, record.new_files
+        session.file_turns = dict(record.file_turns)
         if record.remote_id:
             session.remote = RemoteSession(record.remote_id, "unknown")
             backend.restore(record.remote_id, stored.last_event_id)
