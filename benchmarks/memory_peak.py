@@ -23,6 +23,7 @@ import tracemalloc
 
 from benchmarks.common import machine
 from benchmarks.memory_pty import status_mb
+from benchmarks.memory_turns import malloc_mb
 from benchmarks.pty_stream import ROOT, _read_line
 from tests.hostile_server import KEY
 from tui_app.backends.api_key import ApiKey
@@ -33,7 +34,8 @@ from tui_app.ui.widgets.composer import Composer
 
 def rss() -> str:
     pid = os.getpid()
-    return f"RSS {status_mb(pid, 'VmRSS'):6.1f} MB, peak {status_mb(pid, 'VmHWM'):6.1f} MB"
+    used, free = malloc_mb()
+    return f"RSS {status_mb(pid, 'VmRSS'):6.1f} MB, peak {status_mb(pid, 'VmHWM'):6.1f} MB, malloc {used:5.1f} MB used {free:5.1f} MB free"
 
 
 def live() -> str:
