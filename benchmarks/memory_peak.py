@@ -43,7 +43,7 @@ def live() -> str:
     return ", ".join(f"{kinds[name]} {name}" for name in ("Strip", "FIFOCache", "Style", "Segment", "Region"))
 
 
-async def run(tokens: int, rate: float, top: int, frames: int, trace: bool) -> None:
+async def run(tokens: int, rate: float, top: int, frames: int, trace: bool, since: int) -> None:
     server = subprocess.Popen(
         [sys.executable, "-m", "benchmarks.paced_reply_server", str(tokens), str(rate)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -72,6 +72,8 @@ async def run(tokens: int, rate: float, top: int, frames: int, trace: bool) -> N
             while app.current is None or app.current.state != "ready":
                 await pilot.pause(1.0)
                 seconds += 1
+                if trace and seconds == since:
+                    before = tracemalloc.take_snapshot()  # what the reply keeps after its start
                 if seconds <= 3 or seconds % 5 == 0:
                     print(f"after {seconds:3} s:   {rss()}", flush=True)
             await pilot.pause(2.0)
@@ -87,7 +89,7 @@ async def run(tokens: int, rate: float, top: int, frames: int, trace: bool) -> N
                 print(f"traced: {now / 1e6:.1f} MB now, {highest / 1e6:.1f} MB at most during the reply")
                 after = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(False, tracemalloc.__file__)])
                 kept = sum(stat.size for stat in after.statistics("filename"))
-                print(f"kept by the reply (traced since it began): {kept / 1e6:.2f} MB; by traceback:")
+                print(f"traced at the end: {kept / 1e6:.2f} MB; grown since the baseline, by traceback:")
                 for stat in after.compare_to(before, "traceback")[:top]:
                     print(f"  +{stat.size_diff / 1e3:9.1f} kB in {stat.count_diff:+} blocks")
                     for line in stat.traceback.format(most_recent_first=True)[: 2 * frames : 2]:
@@ -108,9 +110,10 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--frames", type=int, default=6, help="frames kept per traceback")
     parser.add_argument("--no-trace", action="store_true", help="RSS only")
+    parser.add_argument("--since", type=int, default=0, help="compare with a snapshot this many seconds into the reply (0: before it)")
     args = parser.parse_args()
     print(machine())
-    asyncio.run(run(args.tokens, args.rate, args.top, args.frames, not args.no_trace))
+    asyncio.run(run(args.tokens, args.rate, args.top, args.frames, not args.no_trace, args.since))
 
 
 if __name__ == "__main__":
