@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
 import gc
 from collections import Counter
 import os
@@ -23,13 +24,27 @@ import tracemalloc
 
 from benchmarks.common import machine
 from benchmarks.memory_pty import status_mb
-from benchmarks.memory_turns import malloc_mb
 from benchmarks.pty_stream import ROOT, _read_line
 from tests.hostile_server import KEY
 from tui_app.backends.api_key import ApiKey
 from tui_app.backends.connection import Connection
 from tui_app.ui.app import TuiApp
 from tui_app.ui.widgets.composer import Composer
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+def malloc_mb() -> tuple[float, float]:
+    """(in use, free but kept) by C's allocator, in MB; NaN off glibc."""
+    try:
+        mallinfo2 = ctypes.CDLL(None).mallinfo2
+    except (OSError, AttributeError):
+        return float("nan"), float("nan")
+    mallinfo2.restype = _MallInfo2
+    info = mallinfo2()
+    return (info.uordblks + info.hblkhd) / 1e6, info.fordblks / 1e6
 
 
 def rss() -> str:
