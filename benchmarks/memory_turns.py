@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ctypes
 import os
 import gc
 import tracemalloc
@@ -28,6 +27,7 @@ from contextlib import contextmanager
 from collections.abc import Iterator
 
 from benchmarks.common import machine
+from benchmarks.memory_peak import malloc_mb
 from benchmarks.memory_pty import status_mb
 from tests.conftest import connection_to
 from tests.hostile_server import KEY
@@ -41,21 +41,6 @@ from tui_app.ui.widgets.composer import Composer
 
 def live_types() -> Counter[str]:
     return Counter(type(thing).__qualname__ for thing in gc.get_objects())
-
-
-class _MallInfo2(ctypes.Structure):
-    _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
-
-
-def malloc_mb() -> tuple[float, float]:
-    """(in use, free but kept) by C's allocator, in MB; NaN off glibc."""
-    try:
-        mallinfo2 = ctypes.CDLL(None).mallinfo2
-    except (OSError, AttributeError):
-        return float("nan"), float("nan")
-    mallinfo2.restype = _MallInfo2
-    info = mallinfo2()
-    return (info.uordblks + info.hblkhd) / 1e6, info.fordblks / 1e6
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from tui_app.backends.response_body import read_at_most
 from tui_app.backends.retry_policy import RetryPolicy
 from tui_app.backends.sse_frames import dropped
 from tui_app.backends.sse_stream import SseMessage, sse_messages
+from tui_app.backends.tls_context import context_for
 from tui_app.backends.errors import (
     BackendError,
     BadRequest,
@@ -59,6 +60,7 @@ class HttpBackend(AgentBackend):
             base_url=base_url.rstrip("/"),
             headers={"Authorization": f"Bearer {api_key.reveal()}"},
             timeout=httpx.Timeout(connect=10.0, read=REQUEST_READ_TIMEOUT, write=30.0, pool=10.0),
+            verify=context_for(base_url),
         )
 
     @property

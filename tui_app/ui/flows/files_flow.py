@@ -10,6 +10,7 @@ them again.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 
 from textual.app import App
@@ -69,8 +70,12 @@ class FilesAction:
             return
         for sidebar in self.query(SessionSidebar):
             sidebar.refresh_session(session, session.id in self.workspace.unread)
-        from tui_app.ui.screens.files_screen import FilesScreen
-
+        # No files view was ever opened unless its module is loaded: importing it here (1.2 MB,
+        # with the file viewer's Markdown widget) to ask would put it in every reply's peak.
+        files_screen = sys.modules.get("tui_app.ui.screens.files_screen")
+        if files_screen is None:
+            return
+        FilesScreen = files_screen.FilesScreen  # noqa: N806 -- the class, as an import would name it
         for screen in self.screen_stack:
             if isinstance(screen, FilesScreen) and screen.session_id == session.id and not screen.asleep:
                 screen.refresh_files()

@@ -1,0 +1,73 @@
+"""A key kept in the keyring, looked up by a short-lived process of its own (the app's look-ups).
+
+Asking the keyring costs the asking process what `keyring` imports to find its backend: its
+entry points (`importlib.metadata` reading every installed package's metadata) and each backend
+it tries (Secret Service's D-Bus and crypto stacks): 10.3 MB of the app's resident memory on a
+desktop, 1.4 MB with `PYTHON_KEYRING_BACKEND` set, none of it given back, and the app holds that
+until it ends for the one or two keys it reads at its start (issue 16: the peak RSS). A child
+process pays it instead and ends: the same rule (`api_keys.stored_key`: never a plain file
+silently), the same environment, and the key comes back through a pipe, never a file, an
+argument or a log line.
+
+    python -m tui_app.settings.key_lookup BACKEND...    (prints {backend: key or null} as JSON)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+ANSWER_SECONDS = 300.0
+"""How long a keyring may take (one may ask the user to unlock it first)."""
+
+
+def stored_keys_apart(backend_names: Sequence[str]) -> dict[str, str | None]:
+    """The key kept for each of `backend_names` (None: none, no usable keyring, or the look-up
+    failed), all asked by one child process."""
+    root = str(Path(__file__).resolve().parents[2])  # where `tui_app` is, installed or not
+    path = os.environ.get("PYTHONPATH")
+    env = {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
+    nothing: dict[str, str | None] = dict.fromkeys(backend_names)
+    try:
+        done = subprocess.run(
+            # -P: not the working directory first on its path, where a `keyring` of a checked-out
+            # project would be imported in place of the real one and handed the keys.
+            [sys.executable, "-P", "-m", "tui_app.settings.key_lookup", *backend_names],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=ANSWER_SECONDS, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired) as error:
+        log.warning("the keyring look-up failed: %s", type(error).__name__)
+        return nothing
+    if done.returncode != 0:
+        # Its stderr is not logged: a keyring's traceback may quote what it holds.
+        log.warning("the keyring look-up ended with status %d", done.returncode)
+        return nothing
+    try:
+        found = json.loads(done.stdout)
+    except ValueError:
+        log.warning("the keyring look-up answered something other than JSON")
+        return nothing
+    return {name: found.get(name) or None for name in backend_names}
+
+
+def stored_key_apart(backend_name: str) -> str | None:
+    """The key kept for `backend_name`, asked by a child process."""
+    return stored_keys_apart([backend_name])[backend_name]
+
+
+def main(names: list[str]) -> int:
+    from tui_app.settings.api_keys import stored_key
+
+    sys.stdout.write(json.dumps({name: stored_key(name) for name in names}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
