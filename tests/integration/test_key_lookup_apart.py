@@ -41,17 +41,3 @@ def test_a_stored_key_is_read_by_a_child_process_and_keyring_stays_out_of_the_as
 def test_no_usable_keyring_reads_as_no_key(tmp_path: Path) -> None:
     # keyring's fail backend: `stored_key` says None, and so does the child.
     assert json.loads(python(environment(tmp_path, "keyring.backends.fail.Keyring"), LOOK_UP)) == [None, None, False]
-
-
-def test_a_keyring_package_in_the_working_directory_is_not_the_one_asked(tmp_path: Path) -> None:
-    # The app may be started inside any checked-out project: its files are not code to run.
-    env = environment(tmp_path, "keyrings.alt.file.PlaintextKeyring")
-    python(env, f"from tui_app.settings.api_keys import store_key; store_key('casedev', {KEY!r})")
-    project = tmp_path / "project"
-    (project / "keyring").mkdir(parents=True)
-    (project / "keyring" / "__init__.py").write_text(f"open({str(tmp_path / 'imported')!r}, 'w').close()\n", encoding="utf-8")
-    found = subprocess.run(
-        [sys.executable, "-c", LOOK_UP], cwd=project, env={**env, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=120, check=True
-    )
-    assert json.loads(found.stdout) == [KEY, None, False]
-    assert not (tmp_path / "imported").exists()

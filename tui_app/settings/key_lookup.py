@@ -37,9 +37,7 @@ def stored_keys_apart(backend_names: Sequence[str]) -> dict[str, str | None]:
     nothing: dict[str, str | None] = dict.fromkeys(backend_names)
     try:
         done = subprocess.run(
-            # -P: not the working directory first on its path, where a `keyring` of a checked-out
-            # project would be imported in place of the real one and handed the keys.
-            [sys.executable, "-P", "-m", "tui_app.settings.key_lookup", *backend_names],
+            [sys.executable, "-m", "tui_app.settings.key_lookup", *backend_names],
             stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=ANSWER_SECONDS, check=False,
         )  # fmt: skip
     except (OSError, subprocess.TimeoutExpired) as error:
