@@ -9,17 +9,15 @@ process pays it instead and ends: the same rule (`api_keys.stored_key`: never a 
 silently), the same environment, and the key comes back through a pipe, never a file, an
 argument or a log line.
 
-    python -m tui_app.settings.key_lookup BACKEND...    (prints {backend: key or null} as JSON)
+    python -m tui_app.settings.key_lookup BACKEND    (prints the key, or nothing)
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -28,42 +26,33 @@ ANSWER_SECONDS = 300.0
 """How long a keyring may take (one may ask the user to unlock it first)."""
 
 
-def stored_keys_apart(backend_names: Sequence[str]) -> dict[str, str | None]:
-    """The key kept for each of `backend_names` (None: none, no usable keyring, or the look-up
-    failed), all asked by one child process."""
+def stored_key_apart(backend_name: str) -> str | None:
+    """The key kept for `backend_name`, or None when there is none, no usable keyring, or the
+    look-up failed; asked in a child process."""
     root = str(Path(__file__).resolve().parents[2])  # where `tui_app` is, installed or not
     path = os.environ.get("PYTHONPATH")
     env = {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
-    nothing: dict[str, str | None] = dict.fromkeys(backend_names)
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "tui_app.settings.key_lookup", *backend_names],
+            [sys.executable, "-m", "tui_app.settings.key_lookup", backend_name],
             stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=ANSWER_SECONDS, check=False,
         )  # fmt: skip
     except (OSError, subprocess.TimeoutExpired) as error:
-        log.warning("the keyring look-up failed: %s", type(error).__name__)
-        return nothing
+        log.warning("the keyring look-up for %s failed: %s", backend_name, type(error).__name__)
+        return None
     if done.returncode != 0:
         # Its stderr is not logged: a keyring's traceback may quote what it holds.
-        log.warning("the keyring look-up ended with status %d", done.returncode)
-        return nothing
-    try:
-        found = json.loads(done.stdout)
-    except ValueError:
-        log.warning("the keyring look-up answered something other than JSON")
-        return nothing
-    return {name: found.get(name) or None for name in backend_names}
+        log.warning("the keyring look-up for %s ended with status %d", backend_name, done.returncode)
+        return None
+    return done.stdout or None
 
 
-def stored_key_apart(backend_name: str) -> str | None:
-    """The key kept for `backend_name`, asked by a child process."""
-    return stored_keys_apart([backend_name])[backend_name]
-
-
-def main(names: list[str]) -> int:
+def main(argv: list[str]) -> int:
     from tui_app.settings.api_keys import stored_key
 
-    sys.stdout.write(json.dumps({name: stored_key(name) for name in names}))
+    key = stored_key(argv[0])
+    if key:
+        sys.stdout.write(key)
     return 0
 
 
