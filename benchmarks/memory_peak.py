@@ -49,8 +49,7 @@ def malloc_mb() -> tuple[float, float]:
 
 def rss() -> str:
     pid = os.getpid()
-    used, free = malloc_mb()
-    return f"RSS {status_mb(pid, 'VmRSS'):6.1f} MB, peak {status_mb(pid, 'VmHWM'):6.1f} MB, malloc {used:5.1f} MB used {free:5.1f} MB free"
+    return f"RSS {status_mb(pid, 'VmRSS'):6.1f} MB, peak {status_mb(pid, 'VmHWM'):6.1f} MB"
 
 
 def live() -> str:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from tui_app import __version__
 from tui_app.settings import api_keys as keys
-from tui_app.settings.key_lookup import stored_key_apart
 from tui_app.backends.errors import BackendError
 from tui_app.settings.stream_limits import stream_limits
 from tui_app.cli import config_command as config_cmd, crash, files as files_cmd, history, login, usage
@@ -209,8 +208,7 @@ def _run(args: argparse.Namespace, mask: SecretMask) -> int:
         loaded = _settings()
         settings = loaded.settings
         # One keyring read per backend per run: some keyrings ask the user to allow each read.
-        # Asked in a child process: what keyring imports would stay in the app's memory.
-        stored = functools.cache(_remembering(stored_key_apart, mask))
+        stored = functools.cache(_remembering(keys.stored_key, mask))
         backend = choose_backend(args.backend, configured=settings.backend, stored=stored)
         model = args.model or settings.model
         limits = stream_limits(settings)
