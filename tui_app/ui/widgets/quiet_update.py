@@ -5,7 +5,8 @@ widget on it: the usage panel and the queue preview, redrawn on every streamed t
 of the layouts of a streaming frame (issue 16). Unchanged content is not redrawn at all, and
 content whose lines keep their lengths (a cost or a token count whose digits moved), or keep
 their number and fit its width when that is not set by the content (a count that gained a digit,
-"live" become "final"), cannot change the widget's size, so it is redrawn without a layout.
+"live" become "final"), cannot change the widget's size, so it is redrawn without a layout;
+nor is a widget hidden by its own style.
 """
 
 from __future__ import annotations
@@ -41,4 +42,8 @@ def update_quietly(widget: Static, content: str | Text) -> None:
     if before is not None and type(before) is type(content) and before == content:
         return
     _SHOWN[widget] = content
-    widget.update(content, layout=before is None or not _same_size(widget, _shape(before), _shape(content)))
+    # A widget its own style hides takes no room: a layout is for when it shows (which lays it
+    # out). The usage panel's compact form, hidden on a tall terminal, asked for half the
+    # layouts of ten sessions streaming (issue 16).
+    layout = widget.display and (before is None or not _same_size(widget, _shape(before), _shape(content)))
+    widget.update(content, layout=layout)
