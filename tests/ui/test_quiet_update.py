@@ -91,3 +91,20 @@ async def test_a_hidden_widget_asks_for_no_layout_and_shows_its_last_content_whe
         await pilot.pause()
         assert box.size.height == 3
         assert "entries 1" in str(box.render())
+
+
+async def test_markup_takes_no_room_a_styled_word_that_changes_within_the_width_is_not_laid_out() -> None:
+    # The usage panel's "This turn  live" becoming "final": its markup is longer than the
+    # column is wide, what it shows is not.
+    app = Holder()
+    async with app.run_test() as pilot:
+        box = app.query_one(CountingStatic)
+        box.styles.width = 20
+        update_quietly(box, "[b]turn[/b]  [b $warning]live[/]")
+        await pilot.pause()
+        box.refreshes.clear()
+
+        update_quietly(box, "[b]turn[/b]  [b $success]final[/]")
+        assert box.refreshes == [False]
+        await pilot.pause()
+        assert str(box.render()) == "turn  final"
