@@ -10,6 +10,9 @@ Beside the stats, `<path>.widgets.json` counts, over the same window, each widge
 repaints (`render_lines`: what the compositor drew of it) and the refreshes asked of it, with a
 layout or not, and where each request to redo the footer's keys (`refresh_bindings`) came from:
 which widget is redrawn how often, and who asks for it (a profile tells how long, not which).
+With `TUI_APP_PROFILE_STACKS=RowText,SessionItem` (widget classes), each refresh asked of those
+classes is also counted by the stack that asked for it (a few frames, innermost first): who
+asks a row for a layout, or for a repaint outside the paced redraws.
 """
 
 from __future__ import annotations
@@ -24,15 +27,20 @@ from types import FrameType
 from typing import Any
 
 PROFILE_ENV = "TUI_APP_PROFILE"
+STACKS_ENV = "TUI_APP_PROFILE_STACKS"
+STACK_DEPTH = 8
+"""Frames of a stack counted with `TUI_APP_PROFILE_STACKS`: enough to leave Textual's forwarding."""
 
 
 class WidgetCounts:
     """Counts of repaints and refreshes per widget class while `on` (Textual's public methods,
     wrapped: the app's own code is not touched)."""
 
-    def __init__(self) -> None:
+    def __init__(self, stacks_of: frozenset[str] = frozenset()) -> None:
         self.on = False
         self.counts: Counter[str] = Counter()
+        self.stacks_of = stacks_of
+        """Widget classes whose refreshes are counted by the stack that asked (`STACKS_ENV`)."""
 
     def install(self) -> None:
         from textual.widget import Widget
@@ -48,12 +56,34 @@ class WidgetCounts:
         def counted_refresh(widget: Widget, *regions: Any, **options: Any) -> Any:
             if counts.on:
                 kind = "refresh layout" if options.get("layout") else "refresh"
-                counts.counts[f"{kind} {type(widget).__name__}"] += 1
+                name = type(widget).__name__
+                counts.counts[f"{kind} {name}"] += 1
+                if name in counts.stacks_of:
+                    counts.counts[f"{kind} {name} from {_stack(sys._getframe(1))}"] += 1
             return refresh(widget, *regions, **options)
 
         Widget.render_lines = counted_render  # type: ignore[method-assign]
         Widget.refresh = counted_refresh  # type: ignore[method-assign]
         self._count_binding_refreshes()
+        self._count_layouts()
+
+    def _count_layouts(self) -> None:
+        """Each layout of the screen by the widgets that asked for it (one layout serves every
+        request of a frame: which requests come together). Textual keeps them in a private
+        attribute: read only, and only here."""
+        from textual.screen import Screen
+
+        refresh_layout = Screen._refresh_layout
+        counts = self
+
+        def counted(screen: Screen[Any], *args: Any, **kwargs: Any) -> None:
+            if counts.on:
+                asked = getattr(screen, "_layout_widgets", {})
+                names = sorted({type(widget).__name__ for widgets in asked.values() for widget in widgets})
+                counts.counts[f"layout asked by {', '.join(names) or '(a scroll or resize)'}"] += 1
+            refresh_layout(screen, *args, **kwargs)
+
+        Screen._refresh_layout = counted  # type: ignore[method-assign]
 
     def _count_binding_refreshes(self) -> None:
         """Who asks the footer to recompose (`Screen.refresh_bindings`): the nearest caller
@@ -79,10 +109,23 @@ class WidgetCounts:
             json.dump(dict(self.counts.most_common()), out, indent=1)
 
 
+def _where(frame: FrameType) -> str:
+    return f"{frame.f_code.co_filename.rsplit('site-packages/', 1)[-1].rsplit('/', 1)[-1]}:{frame.f_lineno} {frame.f_code.co_name}"
+
+
+def _stack(frame: FrameType | None) -> str:
+    """The innermost `STACK_DEPTH` frames from `frame` out, short (file name, line, function)."""
+    where: list[str] = []
+    while frame is not None and len(where) < STACK_DEPTH:
+        where.append(_where(frame))
+        frame = frame.f_back
+    return " < ".join(where)
+
+
 def main() -> None:
     path = os.environ[PROFILE_ENV]
     profiler = cProfile.Profile()
-    widgets = WidgetCounts()
+    widgets = WidgetCounts(frozenset(filter(None, os.environ.get(STACKS_ENV, "").split(","))))
     widgets.install()
 
     def start(_signal: int, _frame: FrameType | None) -> None:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import machine
-from benchmarks.profiled_app import PROFILE_ENV
+from benchmarks.profiled_app import PROFILE_ENV, STACKS_ENV
 from benchmarks.pty_stream import ROOT, TICK, PtyProcess, _environment, archive, cpu_seconds_of
 from tests.hostile_server import KEY
 
@@ -201,6 +201,8 @@ def measure(
             if profile is not None:
                 argv[1:3] = [str(ROOT / "benchmarks" / "profiled_app.py")]  # (a script: any tree's tui_app)
                 env[PROFILE_ENV] = str(profile)
+                if STACKS_ENV in os.environ:
+                    env[STACKS_ENV] = os.environ[STACKS_ENV]
             app = WatchedPty(argv, env, size, Path(home))
             try:
                 on_screen(app, 1, 0)  # the first screen, and the first session created

@@ -70,3 +70,41 @@ async def test_a_widget_as_wide_as_its_content_is_laid_out_when_a_line_grows() -
         assert box.refreshes[-1] is True
         await pilot.pause()
         assert box.size.width == len("output  100 tok")
+
+
+async def test_a_hidden_widget_asks_for_no_layout_and_shows_its_last_content_when_shown() -> None:
+    # The usage panel's compact form is hidden on a tall terminal and updated with the rest:
+    # with ten sessions streaming, its lines gaining one asked for a layout of the whole screen.
+    app = Holder()
+    async with app.run_test() as pilot:
+        box = app.query_one(CountingStatic)
+        update_quietly(box, "cost    $0.001677")
+        await pilot.pause()
+        box.display = False
+        await pilot.pause()
+        box.refreshes.clear()
+
+        update_quietly(box, "cost    $0.001680\noutput  105 tok\nentries 1")
+        assert box.refreshes == [False]  # a line more, but hidden: no room taken, no layout
+
+        box.display = True  # shown again: laid out, at its new size
+        await pilot.pause()
+        assert box.size.height == 3
+        assert "entries 1" in str(box.render())
+
+
+async def test_markup_takes_no_room_a_styled_word_that_changes_within_the_width_is_not_laid_out() -> None:
+    # The usage panel's "This turn  live" becoming "final": its markup is longer than the
+    # column is wide, what it shows is not.
+    app = Holder()
+    async with app.run_test() as pilot:
+        box = app.query_one(CountingStatic)
+        box.styles.width = 20
+        update_quietly(box, "[b]turn[/b]  [b $warning]live[/]")
+        await pilot.pause()
+        box.refreshes.clear()
+
+        update_quietly(box, "[b]turn[/b]  [b $success]final[/]")
+        assert box.refreshes == [False]
+        await pilot.pause()
+        assert str(box.render()) == "turn  final"

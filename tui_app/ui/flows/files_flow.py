@@ -63,13 +63,13 @@ class FilesAction:
             self.new_files.detach()
 
     def _turn_checked(self, session: SessionController) -> None:
-        """A turn ended and its files are known: the session's row shows its mark now (an
-        off-screen row is otherwise redrawn only with its next change), and a files view showing
-        them lists them again."""
+        """A turn ended and its files are known: the session's row shows its mark now if it
+        moved (its figures wait for the row's paced redraw), and a files view showing them lists
+        them again."""
         if not isinstance(self, App) or not self.screen_stack:
             return
         for sidebar in self.query(SessionSidebar):
-            sidebar.refresh_session(session, session.id in self.workspace.unread)
+            sidebar.refresh_marks(session, session.id in self.workspace.unread)
         # No files view was ever opened unless its module is loaded: importing it here (1.2 MB,
         # with the file viewer's Markdown widget) to ask would put it in every reply's peak.
         files_screen = sys.modules.get("tui_app.ui.screens.files_screen")

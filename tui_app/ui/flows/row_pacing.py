@@ -1,16 +1,16 @@
-"""The pace at which an off-screen session's row is redrawn: a few times a second, not per token.
+"""The pace at which an off-screen session's row is redrawn: once a second, not per token.
 
 Ten sessions streaming 50 tokens a second each publish 500 changes a second. The session on
 screen needs each of them (its transcript and usage follow the stream); another session's row
 only shows its state, a new-output mark and its cost so far. So a change of an off-screen
 session whose row would say the same but for its figures waits, replacing any change of that
-session already waiting, and the waiting ones are drawn together every `INTERVAL` seconds. A
-change that moves what a person acts on (a question, a failure, an end, the new-output mark, a
-reconnect, a nearly full history) is handed on at once, in order, as every change was before.
+session already waiting, and the waiting ones are drawn together, in one screen update, every
+`INTERVAL` seconds. A change that moves what a person acts on (`session_row.row_marks`: a
+question, a failure, an end, the new-output and new-files marks, a reconnect, a nearly full
+history) is handed on at once, in order, as every change was before.
 The round of a queued message (sending, streaming, ready, sending again) waits with the figures:
 ten sessions working through their queues move a state a few times a second each.
 """
-
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
@@ -18,25 +18,17 @@ from collections.abc import Callable, Hashable
 from textual.app import App
 
 from tui_app.core.events import UsageReported
-from tui_app.ui.widgets.session_row import history_used
+from tui_app.ui.widgets.session_row import row_marks
 from tui_app.workspace.changes import SessionChange
 from tui_app.workspace.read_pacing import ReadPacing
 from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.workspace import Workspace
 
-INTERVAL = 0.5
-"""Seconds between two redraws of the waiting rows: their cost moves twice a second (a repaint
-of a row costs more than all the events of its session in that time)."""
-
-
-ROUTINE = frozenset({"ready", "sending", "streaming"})
-"""States a session goes through turn after turn: a move among them is drawn with the figures."""
-
-
-def row_marks(session: SessionController, unread: bool) -> Hashable:
-    """What a row shows besides figures and routine states: a change here is drawn at once."""
-    state = "routine" if session.state in ROUTINE else session.state
-    return state, session.title, unread, session.status.reconnecting, history_used(session)
+INTERVAL = 1.0
+"""Seconds between two redraws of the waiting rows: their cost moves once a second. Each redraw
+is a screen update, and Textual draws every row and the whole side column for it (a widget is
+drawn whenever its container's region meets the update): it costs more than all the events of
+a session in that time."""
 
 
 class RowPacing:

@@ -57,6 +57,14 @@ def composer_title(session: SessionController) -> str:
 PER_TOKEN = (PartUpdated, UsageReported)
 """Events that come with every token: what they move is shown once per frame."""
 
+SIDE_INTERVAL = 0.5
+"""Seconds between two redraws of what a stream moves in the side column for the session on
+screen (its row's figures, the usage panel's counts). A frame that changes the side column and
+the transcript together makes Textual draw every widget of the screen (the region it updates
+spans both), where one that changes the transcript alone draws only the transcript's: usage
+reports come several times a second (issue 16). A turn's start and end, a question, a failure
+show at once."""
+
 
 class SessionView:
     def __init__(
@@ -87,6 +95,9 @@ class SessionView:
         self._pending_changes: dict[str, SessionChange] = {}
         """The latest change of each session not shown yet (shown once per frame)."""
         self._usage_moved = False
+        self._side_due = False
+        """The session on screen's row and usage panel wait for the side column's next redraw."""
+        self._side_armed = False
         self._on_switched = on_switched
         self._shown_once = False
         self._shown_state: tuple[str, str] | None = None
@@ -219,9 +230,11 @@ class SessionView:
         if not isinstance(change.event, PER_TOKEN):
             self._show_changes()  # a turn that starts or ends, a question: shown at once
         elif first:
-            self.app.set_timer(self.transcript.pacer.interval, self._show_changes)
+            self.app.set_timer(self.transcript.pacer.interval, lambda: self._show_changes(streamed=True))
 
-    def _show_changes(self) -> None:
+    def _show_changes(self, streamed: bool = False) -> None:
+        """The changes waiting, drawn; `streamed`: only tokens and usage reports, whose figures
+        in the side column wait for its next redraw (`SIDE_INTERVAL`)."""
         changes, self._pending_changes = self._pending_changes, {}
         usage_moved, self._usage_moved = self._usage_moved, False
         if not self.app.screen_stack:
@@ -229,14 +242,36 @@ class SessionView:
         current = self.workspace.current
         for change in changes.values():
             session = change.session
-            self.sidebar.refresh_session(session, change.unread)
-            self._pacing.drawn(session, change.unread)
+            if session is current and streamed:
+                self.sidebar.refresh_marks(session, change.unread)
+                if usage_moved:  # (a token alone moves nothing there)
+                    self._side_later()
+            else:
+                self.sidebar.refresh_session(session, change.unread)
+                self._pacing.drawn(session, change.unread)
             if change.unread and session.id not in self.remembered.place.unread:
                 self._remember_place()
             if session is current:
-                self.show_current(usage=usage_moved)
+                self.show_current(usage=usage_moved and not streamed)
             elif usage_moved and current is not None:
                 self.usage.show_all_sessions(current)  # the total across sessions moved
+
+    def _side_later(self) -> None:
+        self._side_due = True
+        if not self._side_armed:
+            self._side_armed = True
+            self.app.set_timer(SIDE_INTERVAL, self._side_redraw, name="side column")
+
+    def _side_redraw(self) -> None:
+        self._side_armed = False
+        due, self._side_due = self._side_due, False
+        current = self.workspace.current
+        if not due or current is None or not self.app.screen_stack:
+            return
+        unread = current.id in self.workspace.unread
+        self.sidebar.refresh_session(current, unread)
+        self._pacing.drawn(current, unread)
+        self.usage.show(current)
 
     def _roster(self, change: RosterChange) -> None:
         if not self.app.screen_stack:

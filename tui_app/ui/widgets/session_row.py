@@ -8,6 +8,7 @@ cut with an ellipsis; the full words are the row's tooltip.
 from __future__ import annotations
 
 import time
+from collections.abc import Hashable
 
 from textual.content import Content
 
@@ -93,6 +94,18 @@ def status_line(session: SessionController, unread: bool, width: int) -> Content
         parts.append(Content.from_markup(f"[{_history_style(used, cap)}]{used}/{cap} msgs[/]"))
     parts.append(Content.styled(session.backend.name, "dim"))
     return Content.assemble(INDENT, Content.styled(" · ", "dim").join(parts)).truncate(max(width, 1), ellipsis=True)
+
+
+ROUTINE = frozenset({"ready", "sending", "streaming"})
+"""States a session goes through turn after turn: a move among them is drawn with the figures."""
+
+
+def row_marks(session: SessionController, unread: bool) -> Hashable:
+    """What a row shows besides its figures and routine states: what a person acts on (a
+    question, a failure, an end, the new-output and new-files marks, a reconnect, a nearly full
+    history). A row whose marks move is redrawn at once; one whose figures move, when it is its turn."""
+    state = "routine" if session.state in ROUTINE else session.state
+    return state, session.title, unread, has_new_files(session), session.status.reconnecting, history_used(session)
 
 
 def row_content(session: SessionController, current: bool, unread: bool, width: int) -> Content:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 from textual import on
@@ -12,7 +12,7 @@ from textual.content import Content, Span
 from textual.message import Message
 from textual.widgets import Label, ListItem, ListView, Static
 
-from tui_app.ui.widgets.session_row import CURRENT_MARK, INDENT, STATE_MARKS, row_content, row_tooltip
+from tui_app.ui.widgets.session_row import CURRENT_MARK, INDENT, STATE_MARKS, row_content, row_marks, row_tooltip
 from tui_app.workspace.restore import Listed
 from tui_app.workspace.session_controller import SessionController
 
@@ -75,6 +75,8 @@ class SessionItem(ListItem):
         self._label = RowText()
         self._unread = False
         self._tooltip_text: str | None = None
+        self.marks: Hashable = None
+        """What the row showed, besides figures, when last drawn (`session_row.row_marks`)."""
         self.refresh_from(session)
 
     def compose(self) -> ComposeResult:
@@ -87,6 +89,7 @@ class SessionItem(ListItem):
 
     def refresh_from(self, session: SessionController, unread: bool = False) -> None:
         self._session, self._unread = session, unread
+        self.marks = row_marks(session, unread)
         self.set_class(self.current, "-current")
         self.set_class(session.state in ("sending", "streaming", "resuming", "queued", "asking"), "-streaming")
         self.set_class(session.state in ("failed", "expired"), "-failed")
@@ -175,10 +178,21 @@ class SessionSidebar(Vertical):
             self.post_message(self.Chosen(event.item.session_id))
 
     def refresh_session(self, session: SessionController, unread: bool = False) -> None:
-        item = self._items.get(session.id)
-        if item is not None and item.parent is not None:
+        item = self._item(session.id)
+        if item is not None:
             item.refresh_from(session, unread)
-            return
-        for item in self.query(SessionItem):  # a row added some other way
-            if item.session_id == session.id:
-                item.refresh_from(session, unread)
+
+    def refresh_marks(self, session: SessionController, unread: bool = False) -> None:
+        """`refresh_session` if the row's marks moved (a new-files mark, a state a person acts
+        on); its figures alone wait for the row's next redraw (an off-screen row is redrawn once
+        a second: a redraw costs a screen update)."""
+        item = self._item(session.id)
+        if item is not None and item.marks != row_marks(session, unread):
+            item.refresh_from(session, unread)
+
+    def _item(self, session_id: str) -> SessionItem | None:
+        item = self._items.get(session_id)
+        if item is not None and item.parent is not None:
+            return item
+        # A row added some other way.
+        return next((item for item in self.query(SessionItem) if item.session_id == session_id), None)

@@ -6,9 +6,12 @@ so the session list above it keeps its rows; app.tcss picks the form by the heig
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.markup import escape
+from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from tui_app.core.budget import budget_level
@@ -45,6 +48,11 @@ class UsagePanel(Vertical):
 
     budget = Budget()
     """Set by the app from the user's settings."""
+
+    def __init__(self, *children: Widget, **kwargs: Any) -> None:
+        super().__init__(*children, **kwargs)
+        self._extra_lines: dict[str, tuple[bool, bool]] = {}
+        """Per session, whether its last turn with usage showed the llm and entries lines."""
 
     def compose(self) -> ComposeResult:
         # Held, not queried: a session may report while the app shuts down and the panel's
@@ -87,10 +95,20 @@ class UsagePanel(Vertical):
                 _row("input", f"{usage.input_tokens:,} tok" if usage else "…"),
                 _row("output", f"{usage.output_tokens:,} tok" if usage else "…"),
             ]
-            if turn_cost and turn_cost.llm is not None and turn_cost.llm != turn_cost.cost.exact:
-                lines.insert(2, _row("  llm", format_money(turn_cost.llm, unit)))
-            if turn_cost and usage and usage.entries:
-                lines.append(_row("entries", str(turn_cost.cost.entries)))
+            llm = turn_cost is not None and turn_cost.llm is not None and turn_cost.llm != turn_cost.cost.exact
+            entries = bool(turn_cost and usage and usage.entries)
+            if usage is None:
+                # Until its usage comes, a turn keeps the lines the last one had: the panel's
+                # height changing twice a turn laid out the whole screen, and the session list
+                # above it, shorter by a line, could lose its scrollbar and redraw every row.
+                had_llm, had_entries = self._extra_lines.get(session.id, (False, False))
+                llm, entries = llm or had_llm, entries or had_entries
+            else:
+                self._extra_lines[session.id] = (llm, entries)
+            if llm:
+                lines.insert(2, _row("  llm", format_money(turn_cost.llm, unit) if turn_cost and turn_cost.llm is not None else "…"))
+            if entries:
+                lines.append(_row("entries", str(turn_cost.cost.entries) if turn_cost and usage else "…"))
             update_quietly(turn_box, "\n".join(escape(line) if i else line for i, line in enumerate(lines)))
         model = next((t.usage.model for t in reversed(transcript.turns) if t.usage and t.usage.model), None)
         session_lines = [
