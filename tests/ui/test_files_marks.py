@@ -34,16 +34,22 @@ async def another_session_on_screen(app: TuiApp, pilot: Pilot[None]) -> SessionC
     return other
 
 
+async def first_watched(app: TuiApp, pilot: Pilot[None]) -> tuple[SessionController, list[SessionController]]:
+    """The first session, once ready, and the sessions whose turn's files were checked since."""
+    await ready(pilot)
+    first = app.current
+    assert first is not None and app.new_files is not None
+    checked: list[SessionController] = []
+    app.new_files.checked.subscribe(checked.append)
+    return first, checked
+
+
 async def test_a_casedev_turn_off_screen_that_writes_a_file_marks_the_session_until_f12_shows_it(
     connection: Connection,
 ) -> None:
     app = TuiApp(connection)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        first = app.current
-        assert first is not None and app.new_files is not None
-        checked: list[SessionController] = []
-        app.new_files.checked.subscribe(checked.append)
+        first, checked = await first_watched(app, pilot)
         await send_and_finish(app, pilot, "hello")  # on screen: seen, no mark
         await wait_until(pilot, lambda: checked == [first])
         assert not has_new_files(first)

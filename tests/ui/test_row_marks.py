@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import wait_until
 from tests.ui.test_audit_log import ready
-from tests.ui.test_files_marks import another_session_on_screen, sent_off_screen
+from tests.ui.test_files_marks import another_session_on_screen, first_watched, sent_off_screen
 from tests.ui.test_files_screen import MESSAGE
 from tui_app.backends.connection import Connection
 from tui_app.core.cost import format_cost, summarize
@@ -34,11 +34,7 @@ async def test_a_turn_off_screen_redraws_its_row_at_once_only_for_its_new_files_
     monkeypatch.setattr(row_pacing, "INTERVAL", 600.0)  # no paced redraw within the test
     app = TuiApp(connection)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        first = app.current
-        assert first is not None and app.new_files is not None
-        checked: list[SessionController] = []
-        app.new_files.checked.subscribe(checked.append)
+        first, checked = await first_watched(app, pilot)
         await another_session_on_screen(app, pilot)
         row = row_of(app, first)
 
