@@ -1,12 +1,14 @@
 """A Case.dev-compatible server, in a process of its own, that answers every message with the
 benchmark's Markdown reply at a steady pace (for `pty_stream`, which measures the client alone).
 
-    python -m benchmarks.paced_reply_server TOKENS RATE
+    python -m benchmarks.paced_reply_server TOKENS RATE [MARKER]
 
 Prints `port N` once it listens, then `start T` and `end T` (perf_counter-free wall clock,
 `time.time()`) around each reply it streams. Frames carry the delta only, as `long_reply_bench`
 does: the client's parse of whole-text frames is the pipeline's target, not the screen's.
 (`tui-app serve --speed N` cannot be used: its demo agent's replies are about 150 tokens.)
+A MARKER is streamed last, as a paragraph of its own, for `pty_stream` to see when the reply's end
+reaches the terminal.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ def paced_frames(tokens: list[str], rate: float) -> Iterator[bytes]:
 def main() -> None:
     count, rate = int(sys.argv[1]), float(sys.argv[2])
     tokens = tokens_of(reply_text(count))
+    if len(sys.argv) > 3:
+        tokens += ["\n\n", *tokens_of(sys.argv[3]), "\n"]
     script = Script(respond=Reply(chunks=lambda: paced_frames(tokens, rate)))
     with HostileServer(script) as server:
         print(f"port {server.port}", flush=True)

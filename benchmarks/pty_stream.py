@@ -18,6 +18,7 @@ import argparse
 import fcntl
 import json
 import os
+import re
 import signal
 import struct
 import subprocess
@@ -120,10 +121,36 @@ def _read_line(stream: Any, prefix: str, timeout: float) -> str:
     return found[0]
 
 
-def measure_app(tree: Path, tokens: int, rate: float, size: tuple[int, int]) -> dict[str, float]:
-    """CPU of the app's process while one reply streams at `rate`, its code taken from `tree`."""
+MARKER = "EndOfReply7f3c9e"
+"""The reply's last word: when the app has drawn it, the end of the reply is on screen."""
+_ESCAPE = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
+
+
+class MarkerWatch(PtyProcess):
+    """A `PtyProcess` that notes when `marker` first appears in what the process drew, escape
+    sequences taken out (a line is drawn as runs of styled text)."""
+
+    def __init__(self, *args: Any, marker: str, **kwargs: Any) -> None:
+        self.marker = marker.encode()
+        self.seen_at: float | None = None
+        self._tail = b""
+        super().__init__(*args, **kwargs)
+
+    def _took(self, data: bytes) -> None:
+        if self.seen_at is not None:
+            return
+        # The raw tail is kept so a sequence or the marker cut between two reads is found whole.
+        window = self._tail + data
+        if self.marker in _ESCAPE.sub(b"", window):
+            self.seen_at = time.time()
+        self._tail = window[-4096:]
+
+
+def measure_app(tree: Path, tokens: int, rate: float, size: tuple[int, int]) -> dict[str, float | None]:
+    """CPU of the app's process while one reply streams at `rate`, its code taken from `tree`, and
+    how long after the last token was sent the reply's last word reached the terminal."""
     server = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.paced_reply_server", str(tokens), str(rate)],
+        [sys.executable, "-m", "benchmarks.paced_reply_server", str(tokens), str(rate), MARKER],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     with tempfile.TemporaryDirectory() as home:
@@ -132,7 +159,7 @@ def measure_app(tree: Path, tokens: int, rate: float, size: tuple[int, int]) -> 
             argv = [sys.executable, "-m", "tui_app", "--backend", "casedev", "--base-url", f"http://127.0.0.1:{port}"]
             if profile := os.environ.get("PTY_STREAM_PROFILE"):  # benchmarks/profiled.py
                 argv[1:3] = ["-m", "benchmarks.profiled", profile]
-            app = PtyProcess(argv, _environment(tree, Path(home), size), size, Path(home))
+            app = MarkerWatch(argv, _environment(tree, Path(home), size), size, Path(home), marker=MARKER)
             try:
                 time.sleep(STARTUP)
                 if app.process.poll() is not None:
@@ -147,7 +174,14 @@ def measure_app(tree: Path, tokens: int, rate: float, size: tuple[int, int]) -> 
                 cpu1, wall1 = cpu_seconds_of(app.process.pid), time.time()
                 if wall1 - end > 1.0:
                     raise RuntimeError("the end of the reply was read late: the measurement is unreliable")
-                return {"cpu_percent": 100 * (cpu1 - cpu0) / (wall1 - wall0), "idle_percent": 100 * idle, "seconds": wall1 - wall0}
+                deadline = time.time() + 5
+                while app.seen_at is None and time.time() < deadline:
+                    time.sleep(0.005)
+                on_screen = None if app.seen_at is None else round(app.seen_at - end, 4)
+                return {
+                    "cpu_percent": 100 * (cpu1 - cpu0) / (wall1 - wall0), "idle_percent": 100 * idle,
+                    "seconds": wall1 - wall0, "end_on_screen_s": on_screen,
+                }
             finally:
                 app.stop()
         finally:
