@@ -53,6 +53,9 @@ class UsagePanel(Vertical):
         super().__init__(*children, **kwargs)
         self._extra_lines: dict[str, tuple[bool, bool]] = {}
         """Per session, whether its last turn with usage showed the llm and entries lines."""
+        self.costs_shown: CostSummary | None = None
+        """The summary the session's figures were last drawn from (by `show`): every other view
+        of them on screen reads this one, so none shows a figure the panel does not show yet."""
 
     def compose(self) -> ComposeResult:
         # Held, not queried: a session may report while the app shuts down and the panel's
@@ -77,7 +80,7 @@ class UsagePanel(Vertical):
         update_quietly(self._title, f"Usage · {session.title}")
         transcript = session.transcript
         unit = session.backend.capabilities.money
-        costs = summarize(session.book.ledger)
+        costs = self.costs_shown = summarize(session.book.ledger)
         turn = transcript.last_turn
         turn_box = self._turn_box
         if turn is None:
@@ -161,7 +164,7 @@ class UsagePanel(Vertical):
         session's cost, and the side column has few rows to spare at 80x24.
         """
         costs = costs or summarize(session.book.ledger)
-        everything = costs.overall
+        everything = costs.overall  # (the session's own figures wait for the next `show`)
         box = self._all_box
         overall = self.budget.overall_micros
         shown = overall is not None or any(other != session.id for other in everything.sessions)
@@ -179,4 +182,4 @@ class UsagePanel(Vertical):
                 lines.append(budget)
                 compact.append(_budget_row("all budget ", everything.get("micros"), overall, self.budget.warn_ratio))
             update_quietly(box, "\n".join(lines))
-        self._show_compact(session, costs, compact)
+        self._show_compact(session, self.costs_shown or costs, compact)
