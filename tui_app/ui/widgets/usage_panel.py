@@ -136,16 +136,19 @@ class UsagePanel(Vertical):
 
     def _show_compact(self, session: SessionController, costs: CostSummary, all_lines: list[str]) -> None:
         """The figures that matter most, a line each: the turn, its tokens, the session, the
-        budgets and every session's total."""
+        budgets and every session's total. The turn's two lines are there from the session's
+        start, "…" until its figures come: the panel growing by a line with a turn's first usage
+        report moved the transcript and laid out the whole screen, once a turn."""
         unit = session.backend.capabilities.money
         turn = session.transcript.last_turn
-        lines: list[str] = []
-        if turn is not None:
+        if turn is None:
+            lines = [_row("turn", "none yet"), _row("tokens", "—")]
+        else:
             turn_cost = costs.turn(session.id, turn.id)
-            state = {"running": "live", "completed": "final"}.get(turn.state, turn.state)
-            lines.append(escape(_row("turn", f"{format_cost(turn_cost.cost) if turn_cost else '…'} {state}")))
-            if turn.usage is not None:
-                lines.append(escape(_row("tokens", f"{turn.usage.input_tokens:,} in, {turn.usage.output_tokens:,} out")))
+            usage = turn.usage
+            state = {"running": "live" if usage else "waiting", "completed": "final"}.get(turn.state, turn.state)
+            tokens = f"{usage.input_tokens:,} in, {usage.output_tokens:,} out" if usage else "…"
+            lines = [escape(_row("turn", f"{format_cost(turn_cost.cost) if turn_cost else '…'} {state}")), escape(_row("tokens", tokens))]
         spent = costs.session(session.id, unit).cost
         lines.append(escape(_row("session", format_cost(spent))))
         if (ended := reconciliation(session)) is not None:
