@@ -30,12 +30,14 @@ class Listed:
     title: str
     backend: str
     state: str
+    new_files: bool = False
+    """The `+files` mark, kept in the record: the first frame shows it."""
 
 
 def listed(store: Store, backends: Collection[str]) -> list[Listed]:
     """The stored sessions of `backends`, oldest first (the order a restore adds them in), from
     their records alone: one query, no transcript read."""
-    return [Listed(r.id, r.title, r.backend, r.state) for r in store.sessions() if r.backend in backends]
+    return [Listed(r.id, r.title, r.backend, r.state, r.new_files) for r in store.sessions() if r.backend in backends]
 
 
 def read_stored(store: Store, backends: Collection[str], only: str | None = None) -> list[StoredSession]:

@@ -14,7 +14,7 @@ from textual.app import App
 from textual.markup import escape
 from textual.widgets import Static
 
-from tui_app.core.cost import turn_cost
+from tui_app.core.cost import Cost, summarize
 from tui_app.core.events import PartUpdated, UsageReported
 from tui_app.ui.flows.row_pacing import RowPacing
 from tui_app.ui.flows.long_lived import settle_restored
@@ -146,8 +146,8 @@ class SessionView:
             composer = self.composer
             composer.set_history([m.text for m in session.transcript.messages if m.role == "user"])
             composer.show_draft(draft)
-            self.transcript.times = session.message_times
-            self.transcript.turn_cost = lambda turn_id: turn_cost(session.book.ledger, session.id, turn_id)
+            self.transcript.headers.times = session.message_times
+            self.transcript.headers.turn_cost = lambda turn_id: self._turn_cost_shown(session, turn_id)
             await self.transcript.switch_to(session.transcript, session.backend.capabilities.money)
             if session is not self.workspace.current:
                 return  # switched again meanwhile: that switch paints
@@ -189,7 +189,7 @@ class SessionView:
             self._title_text = title
             self.title.update(title)
         if usage:
-            self.usage.show(session)
+            self._show_usage(session)
         self.transcript.show(session.transcript, session.backend.capabilities.money)
         composer_text = composer_title(session)
         if composer_text != self._composer_title:  # (setting it repaints the whole composer: per token)
@@ -271,7 +271,18 @@ class SessionView:
         unread = current.id in self.workspace.unread
         self.sidebar.refresh_session(current, unread)
         self._pacing.drawn(current, unread)
-        self.usage.show(current)
+        self._show_usage(current)
+
+    def _show_usage(self, session: SessionController) -> None:
+        """The usage panel, and in the same frame the message headers' costs, from one summary:
+        a header following every usage report ran up to `SIDE_INTERVAL` ahead of the panel."""
+        self.usage.show(session)
+        self.transcript.redraw_headers()
+
+    def _turn_cost_shown(self, session: SessionController, turn_id: str) -> Cost | None:
+        """A turn's cost as the usage panel last drew it (the ledger's own before it drew any)."""
+        found = (self.usage.costs_shown or summarize(session.book.ledger)).turn(session.id, turn_id)
+        return None if found is None else found.cost
 
     def _roster(self, change: RosterChange) -> None:
         if not self.app.screen_stack:

@@ -12,7 +12,7 @@ from textual.content import Content, Span
 from textual.message import Message
 from textual.widgets import Label, ListItem, ListView, Static
 
-from tui_app.ui.widgets.session_row import CURRENT_MARK, INDENT, STATE_MARKS, row_content, row_marks, row_tooltip
+from tui_app.ui.widgets.session_row import CURRENT_MARK, INDENT, NEW_FILES, STATE_MARKS, row_content, row_marks, row_tooltip
 from tui_app.workspace.restore import Listed
 from tui_app.workspace.session_controller import SessionController
 
@@ -104,12 +104,19 @@ class ListedItem(ListItem):
     """A stored session's row from its record, until the session is restored (the app lists
     them from its first frame, and reads the transcripts after it is painted)."""
 
+    DEFAULT_CSS = """
+    ListedItem Static { height: 2; text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+    """Two lines, as the restored row will have: a third would move every row below it then."""
+
     def __init__(self, listed: Listed) -> None:
         super().__init__(id=f"listed-{listed.id}", classes="-listed")
         self.session_id = listed.id
         marks = f" {STATE_MARKS.get(listed.state, '?')} "
         title = Content.assemble((marks, "bold"), Content(listed.title).stylize("bold"))  # (their text: no markup)
-        second = Content.assemble(INDENT, Content.styled(f"restoring · {listed.backend}", "dim"))
+        # The marks the record keeps, where the restored row has them.
+        words = [Content.styled("restoring", "dim"), *([NEW_FILES] if listed.new_files else []), Content.styled(listed.backend, "dim")]
+        second = Content.assemble(INDENT, Content.styled(" · ", "dim").join(words))
         self._text = Content("\n").join([title, second])
 
     def compose(self) -> ComposeResult:

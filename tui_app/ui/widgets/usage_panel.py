@@ -53,6 +53,9 @@ class UsagePanel(Vertical):
         super().__init__(*children, **kwargs)
         self._extra_lines: dict[str, tuple[bool, bool]] = {}
         """Per session, whether its last turn with usage showed the llm and entries lines."""
+        self.costs_shown: CostSummary | None = None
+        """The summary the session's figures were last drawn from (by `show`): every other view
+        of them on screen reads this one, so none shows a figure the panel does not show yet."""
 
     def compose(self) -> ComposeResult:
         # Held, not queried: a session may report while the app shuts down and the panel's
@@ -77,7 +80,7 @@ class UsagePanel(Vertical):
         update_quietly(self._title, f"Usage · {session.title}")
         transcript = session.transcript
         unit = session.backend.capabilities.money
-        costs = summarize(session.book.ledger)
+        costs = self.costs_shown = summarize(session.book.ledger)
         turn = transcript.last_turn
         turn_box = self._turn_box
         if turn is None:
@@ -133,16 +136,19 @@ class UsagePanel(Vertical):
 
     def _show_compact(self, session: SessionController, costs: CostSummary, all_lines: list[str]) -> None:
         """The figures that matter most, a line each: the turn, its tokens, the session, the
-        budgets and every session's total."""
+        budgets and every session's total. The turn's two lines are there from the session's
+        start, "…" until its figures come: the panel growing by a line with a turn's first usage
+        report moved the transcript and laid out the whole screen, once a turn."""
         unit = session.backend.capabilities.money
         turn = session.transcript.last_turn
-        lines: list[str] = []
-        if turn is not None:
+        if turn is None:
+            lines = [_row("turn", "none yet"), _row("tokens", "—")]
+        else:
             turn_cost = costs.turn(session.id, turn.id)
-            state = {"running": "live", "completed": "final"}.get(turn.state, turn.state)
-            lines.append(escape(_row("turn", f"{format_cost(turn_cost.cost) if turn_cost else '…'} {state}")))
-            if turn.usage is not None:
-                lines.append(escape(_row("tokens", f"{turn.usage.input_tokens:,} in, {turn.usage.output_tokens:,} out")))
+            usage = turn.usage
+            state = {"running": "live" if usage else "waiting", "completed": "final"}.get(turn.state, turn.state)
+            tokens = f"{usage.input_tokens:,} in, {usage.output_tokens:,} out" if usage else "…"
+            lines = [escape(_row("turn", f"{format_cost(turn_cost.cost) if turn_cost else '…'} {state}")), escape(_row("tokens", tokens))]
         spent = costs.session(session.id, unit).cost
         lines.append(escape(_row("session", format_cost(spent))))
         if (ended := reconciliation(session)) is not None:
@@ -161,7 +167,7 @@ class UsagePanel(Vertical):
         session's cost, and the side column has few rows to spare at 80x24.
         """
         costs = costs or summarize(session.book.ledger)
-        everything = costs.overall
+        everything = costs.overall  # (the session's own figures wait for the next `show`)
         box = self._all_box
         overall = self.budget.overall_micros
         shown = overall is not None or any(other != session.id for other in everything.sessions)
@@ -179,4 +185,4 @@ class UsagePanel(Vertical):
                 lines.append(budget)
                 compact.append(_budget_row("all budget ", everything.get("micros"), overall, self.budget.warn_ratio))
             update_quietly(box, "\n".join(lines))
-        self._show_compact(session, costs, compact)
+        self._show_compact(session, self.costs_shown or costs, compact)

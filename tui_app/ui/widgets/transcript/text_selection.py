@@ -13,12 +13,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
-from rich.segment import Segment
 from rich.style import Style
 from textual.selection import Selection
 from textual.strip import Strip
 
 from textual.widget import Widget
+
+from tui_app.ui.widgets.transcript.selection_colours import selected
 
 if TYPE_CHECKING:
     _Base = Widget
@@ -39,14 +40,15 @@ def highlighted(strip: Strip, span: tuple[int, int], style: Style) -> Strip:
         return strip
     left, right = cell_len(text[:start]), cell_len(text[:end])
     before, middle, after = strip.divide([left, right, strip.cell_length])
-    marked = Strip(list(Segment.apply_style(iter(middle), post_style=style)), middle.cell_length)
+    marked = Strip(list(selected(middle, style)), middle.cell_length)
     return Strip.join([before, marked, after])
 
 
 def selection_style(widget: Widget) -> Style:
     """The selection's colours as a style laid over a line's own: its background, and its
     foreground where one is set (app.tcss sets `auto`: black or white, whichever reads on that
-    background; a stylesheet without it leaves the text's own colour, "transparent")."""
+    background; a stylesheet without it leaves the text's own colour, "transparent"), taken by
+    the pieces whose own colour does not read on it (`selection_colours.selected`)."""
     full = widget.screen.get_component_rich_style(SELECTION_STYLE)
     foreground = widget.screen.get_component_styles(SELECTION_STYLE).color
     return Style(bgcolor=full.bgcolor, color=full.color if foreground.a > 0 else None)

@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from textual import events
@@ -28,11 +28,11 @@ from textual.reactive import Reactive
 from textual.timer import Timer
 from textual.widgets import Static
 
-from tui_app.core.cost import Cost
-from tui_app.core.transcript import Message, Transcript, Turn
+from tui_app.core.transcript import Message, Transcript
 from tui_app.ui.widgets.transcript.clipboard import CodeCursor, copy_text
 from tui_app.ui.widgets.transcript.frame_pacer import FramePacer, turn_over
-from tui_app.ui.widgets.transcript.message_view import MessageView, code_blocks, header_for, note_for
+from tui_app.ui.widgets.transcript.message_headers import MessageHeaders
+from tui_app.ui.widgets.transcript.message_view import MessageView, code_blocks, header_for
 from tui_app.ui.widgets.transcript.message_window import MAX_MOUNTED, PAGE, MessageWindow, first_page_start
 from tui_app.ui.widgets.transcript.new_output_marker import NEW_OUTPUT, NewOutputMarker
 
@@ -70,10 +70,8 @@ class TranscriptView(VerticalScroll, can_focus=True):
         self._given: Transcript | None = None
         self.pacer = FramePacer(lambda: self.frame_rate)
         """When the next frame is due (the app's other per-token updates follow it too)."""
-        self.times: Mapping[str, float] = {}
-        """When each message appeared (set by the app with the session; read at each frame)."""
-        self.turn_cost: Callable[[str], Cost | None] = lambda _turn_id: None
-        """A turn's cost by its id, from the ledger (set by the app with the session)."""
+        self.headers = MessageHeaders()
+        """Each message's header and note (the app sets its times and costs with the session)."""
         self.typed: Callable[[str], object] | None = None
         """Where a printable key typed here goes (set by the app: into the composer)."""
         self._unit = "micros"
@@ -82,14 +80,12 @@ class TranscriptView(VerticalScroll, can_focus=True):
         self._window = MessageWindow(
             self,
             marker=lambda: self.query_one(NewOutputMarker),
-            decorate=self._decorate,
+            decorate=self.headers.decorate,
             following=lambda: self.following,
             on_removed=self._forget_selection_in,
         )
         self._selected: MessageView | None = None
         self._code_cursor = CodeCursor()
-        self._turns: tuple[Turn, ...] | None = None
-        self._turn_by_id: dict[str, Turn] = {}
         self._released = False
         """Whether the user scrolled away from the bottom (Textual keeps its own flag private)."""
 
@@ -191,21 +187,9 @@ class TranscriptView(VerticalScroll, can_focus=True):
             else:
                 self._flushing = False
 
-    def _cost(self, message: Message) -> Cost | None:
-        return None if message.turn_id is None or message.role == "user" else self.turn_cost(message.turn_id)
-
-    def _turn(self, transcript: Transcript, message: Message) -> Turn | None:
-        if message.turn_id is None:
-            return None
-        if transcript.turns is not self._turns:
-            self._turns = transcript.turns
-            self._turn_by_id = {turn.id: turn for turn in transcript.turns}
-        return self._turn_by_id.get(message.turn_id)
-
-    def _decorate(self, transcript: Transcript, message: Message, view: MessageView) -> None:
-        turn = self._turn(transcript, message)
-        view.set_header(header_for(message, transcript, self._cost(message), turn, self.times.get(message.id)))
-        view.set_note(note_for(message, turn))
+    def redraw_headers(self) -> None:
+        """The mounted messages' headers, now: the costs they show moved between two frames."""
+        self.headers.redraw(self._window)
 
     async def _render_transcript(self, transcript: Transcript) -> None:
         window = self._window
@@ -237,7 +221,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
                 view = window.views.get(message.id)
                 if view is None:
                     return
-                self._decorate(transcript, message, view)
+                self.headers.decorate(transcript, message, view)
                 if view.message is not message or view.shown_text is None:
                     changed.append((view, message))
             await asyncio.gather(*(view.show(message) for view, message in changed))
