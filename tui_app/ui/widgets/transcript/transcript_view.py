@@ -190,6 +190,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
                 self._schedule(self._pending)
             else:
                 self._flushing = False
+                self.pacer.frame_made(self.call_after_refresh)
 
     def _cost(self, message: Message) -> Cost | None:
         return None if message.turn_id is None or message.role == "user" else self.turn_cost(message.turn_id)
@@ -324,8 +325,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
             self.scroll_to_widget(view, animate=False, top=view.size.height > self.size.height)
 
     def _forget_selection_in(self, views: list[MessageView]) -> None:
-        if self._selected in views:
-            self._selected = None
+        self._selected = None if self._selected in views else self._selected
 
     def on_focus(self) -> None:
         if self._selected is None or self._selected.parent is None:
