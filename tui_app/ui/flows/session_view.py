@@ -23,6 +23,7 @@ from tui_app.ui.remembered import Remembered
 from tui_app.ui.widgets.composer import Composer
 from tui_app.ui.widgets.session_sidebar import SessionSidebar
 from tui_app.ui.widgets.side_column import SideColumn
+from tui_app.ui.widgets.transcript.frame_pacer import turn_over
 from tui_app.ui.widgets.transcript.transcript_view import TranscriptView
 from tui_app.ui.widgets.usage_panel import UsagePanel
 from tui_app.workspace.changes import RosterChange, SessionChange
@@ -235,11 +236,16 @@ class SessionView:
     def _show_changes(self, streamed: bool = False) -> None:
         """The changes waiting, drawn; `streamed`: only tokens and usage reports, whose figures
         in the side column wait for its next redraw (`SIDE_INTERVAL`)."""
+        current = self.workspace.current
+        if current is not None and current.id in self._pending_changes and self.transcript.rendering and turn_over(current.transcript):
+            # The reply's last frame is being made: what else the turn's end changes (the footer's
+            # keys, the usage panel, the row: a layout each) waits until it is on screen.
+            self.transcript.pacer.after_frame(self._show_changes)
+            return
         changes, self._pending_changes = self._pending_changes, {}
         usage_moved, self._usage_moved = self._usage_moved, False
         if not self.app.screen_stack:
             return  # (no screens: the app is shutting down, and a session still reported)
-        current = self.workspace.current
         for change in changes.values():
             session = change.session
             if session is current and streamed:

@@ -34,6 +34,20 @@ class FramePacer:
         self._last_event: float | None = None
         self._gap: float | None = None
         """Running estimate of the seconds between two events (None: not known yet)."""
+        self._after: list[Callable[[], object]] = []
+
+    def after_frame(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once the frame being made is on screen (the transcript calls
+        `frame_made`). What else a turn's end changes (the footer's keys, the side column, a
+        layout each) then waits for the reply's last frame instead of holding it back."""
+        if callback not in self._after:
+            self._after.append(callback)
+
+    def frame_made(self, after_refresh: Callable[[Callable[[], object]], object]) -> None:
+        """The frame is made: what waits for it runs after the screen's next refresh."""
+        waiting, self._after = self._after, []
+        for callback in waiting:
+            after_refresh(callback)
 
     def event(self) -> None:
         """One more event (a token, usually) arrived."""

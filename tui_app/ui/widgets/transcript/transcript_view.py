@@ -186,6 +186,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
                 self._schedule(self._pending)
             else:
                 self._flushing = False
+                self.pacer.frame_made(self.call_after_refresh)
 
     def redraw_headers(self) -> None:
         """The mounted messages' headers, now: the costs they show moved between two frames."""
@@ -308,8 +309,7 @@ class TranscriptView(VerticalScroll, can_focus=True):
             self.scroll_to_widget(view, animate=False, top=view.size.height > self.size.height)
 
     def _forget_selection_in(self, views: list[MessageView]) -> None:
-        if self._selected in views:
-            self._selected = None
+        self._selected = None if self._selected in views else self._selected
 
     def on_focus(self) -> None:
         if self._selected is None or self._selected.parent is None:
