@@ -21,7 +21,10 @@ def header_figure(app: TuiApp) -> str | None:
     views = app.query(MessageView)
     if not views:
         return None
-    header = str(views.last().query_one(".message-header", Static).render())
+    headers = views.last().query(".message-header")
+    if not headers:
+        return None  # (mounted, not composed yet)
+    header = str(headers.first(Static).render())
     if header.startswith("You"):
         return None
     last = header.split(" · ")[-1]

@@ -96,6 +96,11 @@ class SessionView:
         self._pending_changes: dict[str, SessionChange] = {}
         """The latest change of each session not shown yet (shown once per frame)."""
         self._usage_moved = False
+        self._turn_ran = False
+        self._turn_ended = False
+        """The turn on screen ended since the changes were last drawn."""
+        self._waiting_frame = False
+        """A turn's end waits for the reply's last frame: every change waits with it."""
         self._side_due = False
         """The session on screen's row and usage panel wait for the side column's next redraw."""
         self._side_armed = False
@@ -226,6 +231,10 @@ class SessionView:
             self.transcript.show(session.transcript, session.backend.capabilities.money)
         first = not self._pending_changes
         self._pending_changes[session.id] = change
+        if session is self.workspace.current:
+            running = not turn_over(session.transcript)
+            self._turn_ended = self._turn_ended or (self._turn_ran and not running)
+            self._turn_ran = running
         # Only a token (PartUpdated) leaves the usage panel as it was: it shows turns and the ledger.
         self._usage_moved = self._usage_moved or not isinstance(change.event, PartUpdated)
         if not isinstance(change.event, PER_TOKEN):
@@ -236,12 +245,16 @@ class SessionView:
     def _show_changes(self, streamed: bool = False) -> None:
         """The changes waiting, drawn; `streamed`: only tokens and usage reports, whose figures
         in the side column wait for its next redraw (`SIDE_INTERVAL`)."""
-        current = self.workspace.current
-        if current is not None and current.id in self._pending_changes and self.transcript.rendering and turn_over(current.transcript):
+        if self._waiting_frame:
+            return  # (shown, as a turn's end, once the reply's last frame is on screen)
+        if self._turn_ended and self.transcript.rendering:
             # The reply's last frame is being made: what else the turn's end changes (the footer's
             # keys, the usage panel, the row: a layout each) waits until it is on screen.
-            self.transcript.pacer.after_frame(self._show_changes)
+            self._waiting_frame = True
+            self.transcript.pacer.after_frame(self._after_last_frame)
             return
+        self._turn_ended = False
+        current = self.workspace.current
         changes, self._pending_changes = self._pending_changes, {}
         usage_moved, self._usage_moved = self._usage_moved, False
         if not self.app.screen_stack:
@@ -261,6 +274,10 @@ class SessionView:
                 self.show_current(usage=usage_moved and not streamed)
             elif usage_moved and current is not None:
                 self.usage.show_all_sessions(current)  # the total across sessions moved
+
+    def _after_last_frame(self) -> None:
+        self._waiting_frame = False
+        self._show_changes()
 
     def _side_later(self) -> None:
         self._side_due = True
