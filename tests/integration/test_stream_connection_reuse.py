@@ -22,7 +22,9 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from tests.hostile_client import backend
-from tests.hostile_server import HOST, STALL, HostileServer, Reply, Script, text_part, turn
+from tests.hostile_server import HOST, KEY, STALL, HostileServer, Reply, Script, sse, text_part, turn
+from tui_app.backends.api_key import ApiKey
+from tui_app.backends.stewrd import StewrdBackend
 from tui_app.core.events import PartUpdated, TurnCompleted
 
 
@@ -40,6 +42,8 @@ class PortNotingServer:
                 Route(base, self._noted("create", lambda: Response(b'{"id": "chat_p", "status": "active"}')), methods=["POST"]),
                 Route(base + "/{chat}/respond", self._noted("respond", self._turn), methods=["POST"]),
                 Route(base + "/{chat}/files", self._noted("files", lambda: Response(b'{"chatId": "chat_p", "files": []}'))),
+                Route("/v1/sessions", self._noted("stewrd_create", lambda: Response(b'{"id": "sess_p", "status": "active"}')), methods=["POST"]),
+                Route("/v1/sessions/{session}/messages", self._noted("stewrd_message", self._stewrd_turn), methods=["POST"]),
             ]
         )
         config = uvicorn.Config(app, log_config=None, log_level="critical", access_log=False, lifespan="off")
@@ -58,6 +62,11 @@ class PortNotingServer:
         before = sum(1 for name, _ in self.ports if name == "respond") - 1  # (this one is noted already)
         first = 1 + 4 * before  # each turn's ids after the last's: an id seen before is a replay
         frames = turn(text_part("hello", first + 1), text_part("hello there", first + 2), first_id=first)
+        return StreamingResponse(iter(frames), media_type="text/event-stream")
+
+    @staticmethod
+    def _stewrd_turn() -> Response:
+        frames = (sse(None, {"type": "token", "text": "hello"}), sse(None, {"type": "done", "tokens_used": 1}))
         return StreamingResponse(iter(frames), media_type="text/event-stream")
 
     @property
@@ -100,6 +109,20 @@ async def test_two_turns_and_the_file_list_after_them_share_one_connection() -> 
         finally:
             await client.aclose()
     assert [name for name, _ in server.ports] == ["create", "respond", "respond", "files"]
+    assert len({port for _, port in server.ports}) == 1, server.ports
+
+
+async def test_a_stewrd_turn_read_to_its_end_leaves_its_connection_to_the_next() -> None:
+    with PortNotingServer() as server:
+        client = StewrdBackend(server.base_url, ApiKey(KEY))
+        try:
+            session = await client.create_session()
+            for _ in range(2):
+                events = [event async for event in client.send(session.id, "hi")]
+                assert isinstance(events[-1], TurnCompleted) and events[-1].outcome == "completed"
+        finally:
+            await client.aclose()
+    assert [name for name, _ in server.ports] == ["stewrd_create", "stewrd_message", "stewrd_message"]
     assert len({port for _, port in server.ports}) == 1, server.ports
 
 

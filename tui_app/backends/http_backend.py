@@ -201,14 +201,19 @@ class HttpBackend(AgentBackend):
                         raise
                     try:
                         yield source
-                    except GeneratorExit:
-                        # The reader stopped asking (its turn ended): the body's end is close.
-                        if (chunks := self._bodies.get(id(source))) is not None:
-                            await read_rest(chunks, REST_OF_STREAM_SECONDS)
+                    except GeneratorExit:  # (its reader was left: closed by the loop's finalizer)
+                        await self._read_rest(source)
                         raise
+                    await self._read_rest(source)
                     return
             except httpx.TransportError as error:
                 raise self._unreachable(error) from None
+
+    async def _read_rest(self, source: httpx.Response) -> None:
+        """What is left of a stream whose frames were read (`_messages`) but not to the end: its
+        reader stopped at its turn's end, and the service ends the body there."""
+        if (chunks := self._bodies.get(id(source))) is not None:
+            await read_rest(chunks, REST_OF_STREAM_SECONDS)
 
     key_probe: tuple[str, str]
     """A method and path that need a valid key and name a session that cannot exist."""
