@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 REQUEST_READ_TIMEOUT = 60.0
 """How long a request (not a stream) may wait for its answer: creating a session may start a sandbox."""
 
-REST_OF_STREAM_SECONDS = 0.5
+REST_OF_STREAM_SECONDS = 0.25
 """How long what is left of a stream is read for once its reader stopped (its turn ended): the
 service ends the body just after the turn's last frame. A body read to its end leaves its
 connection to the next request (the next turn's, or the file list after it), where one closed
