@@ -194,7 +194,8 @@ class NewFiles:
         for task in (previous, self._before.pop(session.id, None)):
             if task is not None and not task.done():
                 await asyncio.wait({task})
-        if session.remote is not None and (listing := await self._listing(session)) is not None:
+        # (A session may have ended while its list waited: its sandbox is then gone, or going.)
+        if sandbox_lists(session) and (listing := await self._listing(session)) is not None:
             before = self._seen.get(session.id)
             self._seen[session.id] = listing
             if before is not None and (made := listing - before):
