@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -136,6 +137,26 @@ def main_thread_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
+def system_cpu_seconds(pid: int) -> float:
+    """The process's CPU spent in the kernel (system calls: sockets, epoll, the pty's writes)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[12]) / TICK
+
+
+def start_sampler(pid: int, seconds: float, out: Path) -> subprocess.Popen[bytes] | None:
+    """py-spy (if installed beside this Python or on PATH) sampling the app's threads over the
+    window, as collapsed stacks: where the time really goes, without cProfile's cost per call
+    (which inflates code made of many small calls, such as httpx's nested generators)."""
+    spy = Path(sys.executable).parent / "py-spy"
+    command = str(spy) if spy.exists() else shutil.which("py-spy")
+    if command is None:
+        print("py-spy not found: no samples", file=sys.stderr)
+        return None
+    argv = [command, "record", "--pid", str(pid), "--duration", f"{seconds:.0f}", "--rate", "200"]
+    argv += ["--format", "raw", "--nonblocking", "--threads", "--output", str(out)]
+    return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def stored_events(data_dir: Path) -> dict[str, int]:
     """Events the app has stored so far, per session, read from outside (the store is SQLite in
     WAL mode: a reader never blocks the app)."""
@@ -188,11 +209,13 @@ def measure(
     size: tuple[int, int],
     shown_streams: bool = True,
     profile: Path | None = None,
+    sample: Path | None = None,
 ) -> dict[str, float]:
     """CPU of the app's process (code from `tree`) with `sessions` open, all streaming if
     `streaming` (but the first, on screen, unless `shown_streams`); and the server's CPU and
     the events the app stored in the same window (a check that the sessions really stream).
-    With `profile`, the app's event loop is profiled over the window into that file."""
+    With `profile`, the app's event loop is profiled over the window into that file; with
+    `sample`, py-spy samples the app over the window into that file."""
     server = Server(speed)
     try:
         with tempfile.TemporaryDirectory() as home:
@@ -227,9 +250,14 @@ def measure(
                 if profile is not None:
                     app.process.send_signal(signal.SIGUSR1)
                 pid = app.process.pid
+                sampler = start_sampler(pid, seconds, sample) if sample is not None else None
+                system0 = system_cpu_seconds(pid)
                 cpu0, loop0, server0, wall0 = cpu_seconds_of(pid), main_thread_cpu_seconds(pid), cpu_seconds_of(server.process.pid), time.time()
                 time.sleep(seconds)
                 cpu1, loop1, server1, wall1 = cpu_seconds_of(pid), main_thread_cpu_seconds(pid), cpu_seconds_of(server.process.pid), time.time()
+                system1 = system_cpu_seconds(pid)
+                if sampler is not None:
+                    sampler.wait(timeout=seconds + 30)
                 if profile is not None:
                     app.process.send_signal(signal.SIGUSR2)
                     time.sleep(2.0)  # the stats written
@@ -240,6 +268,7 @@ def measure(
                 return {
                     "app_cpu_percent": 100 * (cpu1 - cpu0) / wall,
                     "main_thread_cpu_percent": 100 * (loop1 - loop0) / wall,
+                    "app_system_cpu_percent": 100 * (system1 - system0) / wall,
                     "server_cpu_percent": 100 * (server1 - server0) / wall,
                     # Stored by the app in the window (a second's writes may still be on their way).
                     "events_per_s": sum(gained) / wall,
@@ -264,6 +293,7 @@ def main() -> None:
     parser.add_argument("--revs-only", action="store_true", help="measure the --rev trees, not the working tree")
     parser.add_argument("--only", help="cases to measure, comma-separated (many, one, idle, off_screen)")
     parser.add_argument("--profile", type=Path, help="a directory: each measured window's cProfile stats go there")
+    parser.add_argument("--sample", type=Path, help="a directory: each measured window's py-spy samples go there (py-spy installed)")
     args = parser.parse_args()
     size = tuple(int(n) for n in args.size.split("x"))
     assert len(size) == 2
@@ -274,8 +304,9 @@ def main() -> None:
     cases = {"many": (args.sessions, True, True), "one": (1, True, True), "idle": (1, False, True), "off_screen": (args.sessions, True, False)}
     if args.only:
         cases = {name: case for name, case in cases.items() if name in args.only.split(",")}
-    if args.profile:
-        args.profile.mkdir(parents=True, exist_ok=True)
+    for directory in (args.profile, args.sample):
+        if directory:
+            directory.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
         trees = {} if args.revs_only else {"working tree": ROOT}
         for rev in args.rev:
@@ -285,9 +316,11 @@ def main() -> None:
             # The trees take turns within each case, so a change in the machine's load falls on all alike.
             for case, (count, streaming, shown_streams) in cases.items():
                 for name, tree in trees.items():
-                    profile = args.profile / f"{name.replace(' ', '_').replace('/', '_')}-{case}.prof" if args.profile else None
+                    stem = f"{name.replace(' ', '_').replace('/', '_')}-{case}"
+                    profile = args.profile / f"{stem}.prof" if args.profile else None
+                    sample = args.sample / f"{stem}.txt" if args.sample else None
                     try:
-                        figures[name][case].append(measure(tree, count, streaming, args.speed, args.seconds, size, shown_streams, profile))  # type: ignore[arg-type]
+                        figures[name][case].append(measure(tree, count, streaming, args.speed, args.seconds, size, shown_streams, profile, sample))  # type: ignore[arg-type]
                     except Exception as error:  # a benchmark prints, it never fails
                         figures[name][case].append({"error": f"{type(error).__name__}: {error}"})  # type: ignore[dict-item]
         for name, by_case in figures.items():

@@ -1,12 +1,13 @@
 """A stream read in batches (a session off screen, `pace_reads`) gives every event the service
-sent, in order, as the same stream read frame by frame does, but the updates of a part that a
-later one in the same read supersedes (each carries the whole text): over real HTTP."""
+sent, in order, as the same stream read frame by frame does, but the updates of a part, or the
+usage reports, that a later one in the same read supersedes (each carries the whole text, or
+the turn's usage so far): over real HTTP."""
 
 from __future__ import annotations
 
 import asyncio
 
-from tui_app.core.events import DomainEvent, PartUpdated, TurnCompleted
+from tui_app.core.events import DomainEvent, PartUpdated, TurnCompleted, UsageReported
 from tui_app.server.runner import EmbeddedServer
 from tui_app.workspace.session_controller import SessionController
 from tests.conftest import connection_to
@@ -43,6 +44,10 @@ async def test_a_paced_stream_gives_every_event_in_order(paced_server: EmbeddedS
     assert parts["as it comes"] > 50  # a frame per token, each applied
     # Read in batches, a run of updates of one part is applied once (each carries the whole text).
     assert 0 < parts["paced"] < parts["as it comes"] / 3
-    # The demo agent answers the same message alike: every other event, in the same order.
-    others = {title: [type(e) for e in events if not isinstance(e, PartUpdated)] for title, events in heard.items()}
+    # The demo agent answers the same message alike: every other event, in the same order, but
+    # the usage reports the next one in the same read supersedes (each is the turn's usage so far).
+    others = {title: [type(e) for e in events if not isinstance(e, PartUpdated | UsageReported)] for title, events in heard.items()}
     assert others["paced"] == others["as it comes"]
+    usage = {title: [e.usage for e in events if isinstance(e, UsageReported)] for title, events in heard.items()}
+    assert 0 < len(usage["paced"]) <= len(usage["as it comes"])
+    assert usage["paced"][-1].output_tokens == usage["as it comes"][-1].output_tokens

@@ -14,7 +14,7 @@ from tui_app.core.events import DomainEvent, PartUpdated, TurnCompleted, UsageRe
 from tui_app.persistence.store import Store
 from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
-from tui_app.workspace.read_pacing import ReadPacing
+from tui_app.workspace.read_pacing import OFF_SCREEN_PAUSE, ReadPacing
 from tui_app.workspace.session_controller import SessionController
 from tui_app.workspace.workspace import Workspace
 
@@ -23,8 +23,7 @@ QUESTION = "a long question to get a long reply " * 5
 
 @pytest.fixture
 def server_options() -> ServerOptions:
-    # A usage report with every token: events a stream off screen cannot leave out
-    # (superseded_parts.py leaves out all but the last update of a part in one read).
+    # A usage report with every token: a change per token to tell.
     return ServerOptions(tokens_per_second=0, usage_every_tokens=1)
 
 
@@ -59,12 +58,15 @@ async def test_a_session_off_screen_tells_its_tokens_once_a_tick_and_every_other
 ) -> None:
     away = await workspace.open_session("Away")
     shown = await workspace.open_session("Shown")  # (on screen now)
-    pacing = ReadPacing(workspace)
+    # Batched as the app's read pacing starts it, but read as it comes: a paced read applies only
+    # the last of the updates and usage reports it brings (superseded_parts.py), and what is
+    # tested here is how the news of every applied one is told.
+    workspace.batching.start(OFF_SCREEN_PAUSE, lambda session: session is not workspace.current, lambda session: True)
     heard = heard_of(workspace, away)
     try:
         await workspace.send(away, QUESTION)
     finally:
-        pacing.detach()
+        workspace.batching.stop()
     applied = stored_events(store, away)
     tokens = sum(isinstance(event, PER_TOKEN) for event in applied)
     told = sum(isinstance(event, PER_TOKEN) for event in heard)

@@ -169,7 +169,7 @@ class CasedevBackend(HttpBackend):
             # From here the turn runs on the server: a failure means resume, not resend.
             # Off screen (paced), of a run of updates of one part only the last is decoded and
             # applied (superseded_parts.py).
-            latest = self._holding[session_id] = LatestText()
+            latest = self._holding[session_id] = LatestText(usage=True)
             paced = self._read_pauses
             try:
                 async for sse in self._messages(source, session_id):

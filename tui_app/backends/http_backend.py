@@ -15,8 +15,8 @@ from tui_app.backends.api_key import ApiKey
 from tui_app.backends.base import AgentBackend
 from tui_app.backends.response_body import read_at_most
 from tui_app.backends.retry_policy import RetryPolicy
-from tui_app.backends.sse_frames import dropped
-from tui_app.backends.sse_stream import SseMessage, sse_messages
+from tui_app.backends.sse_frames import STREAM_BROKE, dropped
+from tui_app.backends.sse_stream import SseMessage, body_chunks, sse_messages
 from tui_app.backends.tls_context import context_for
 from tui_app.backends.errors import (
     BackendError,
@@ -34,6 +34,23 @@ log = logging.getLogger(__name__)
 
 REQUEST_READ_TIMEOUT = 60.0
 """How long a request (not a stream) may wait for its answer: creating a session may start a sandbox."""
+
+REST_OF_STREAM_SECONDS = 0.25
+"""How long what is left of a stream is read for once its reader stopped (its turn ended): the
+service ends the body just after the turn's last frame. A body read to its end leaves its
+connection to the next request (the next turn's, or the file list after it), where one closed
+halfway is dropped, and httpx's half-dozen generators under the reader end there and then,
+not one by one through the loop's finalizer (a wake-up of the loop and a task each)."""
+
+
+async def read_rest(chunks: AsyncIterator[bytes], seconds: float) -> None:
+    """Read `chunks` to their end, for at most `seconds`; what they hold is not looked at."""
+    try:
+        async with asyncio.timeout(seconds):
+            async for _ in chunks:
+                pass
+    except (TimeoutError, *STREAM_BROKE):
+        pass  # the connection is closed with the response, as it would have been
 
 
 class HttpBackend(AgentBackend):
@@ -56,6 +73,8 @@ class HttpBackend(AgentBackend):
         self._service = service or self.service
         self.retry = retry or RetryPolicy()
         self._read_pauses: dict[str, float] = {}
+        self._bodies: dict[int, AsyncIterator[bytes]] = {}
+        """The body being read as frames (`_messages`), by the id of its open response."""
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             headers={"Authorization": f"Bearer {api_key.reveal()}"},
@@ -145,7 +164,8 @@ class HttpBackend(AgentBackend):
         """The SSE frames of a streamed response, each bounded by `max_frame_bytes`, read at
         the pace `pace_reads` set for `session_id` (the pause is looked up as the stream goes)."""
         pauses = self._read_pauses
-        return sse_messages(response, self.retry.max_frame_bytes, self._service, lambda: pauses.get(session_id, 0.0))
+        chunks = self._bodies[id(response)] = body_chunks(response)
+        return sse_messages(response, self.retry.max_frame_bytes, self._service, lambda: pauses.get(session_id, 0.0), chunks)
 
     @asynccontextmanager
     async def _sse_response(self, method: str, path: str, **kwargs: Any) -> AsyncIterator[httpx.Response]:
@@ -154,7 +174,10 @@ class HttpBackend(AgentBackend):
         # A stream's silence is measured by the stall timeout; a request's by the longer default.
         timeout = httpx.Timeout(connect=10.0, read=self.retry.liveness_timeout, write=30.0, pool=10.0)
         async with self._client.stream(method, path, headers=headers, timeout=timeout, **kwargs) as response:
-            yield response
+            try:
+                yield response
+            finally:
+                self._bodies.pop(id(response), None)
 
     def _dropped(self, error: Exception) -> str:
         """Why a stream broke, for a person (a timed-out read is a stall)."""
@@ -176,10 +199,21 @@ class HttpBackend(AgentBackend):
                         if await self._wait_before_retry(error, attempt):
                             continue
                         raise
-                    yield source
+                    try:
+                        yield source
+                    except GeneratorExit:  # (its reader was left: closed by the loop's finalizer)
+                        await self._read_rest(source)
+                        raise
+                    await self._read_rest(source)
                     return
             except httpx.TransportError as error:
                 raise self._unreachable(error) from None
+
+    async def _read_rest(self, source: httpx.Response) -> None:
+        """What is left of a stream whose frames were read (`_messages`) but not to the end: its
+        reader stopped at its turn's end, and the service ends the body there."""
+        if (chunks := self._bodies.get(id(source))) is not None:
+            await read_rest(chunks, REST_OF_STREAM_SECONDS)
 
     key_probe: tuple[str, str]
     """A method and path that need a valid key and name a session that cannot exist."""

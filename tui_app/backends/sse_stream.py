@@ -47,8 +47,23 @@ def _text(value: bytes) -> str:
     return value.decode("utf-8", errors="replace")
 
 
+def body_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The body's bytes as they come. Raw when the service sent them as they are (what a stream
+    is): each chunk, a frame as the services send them, then skips httpx's decoder and chunker;
+    decoded when the service compressed them (gzip, deflate, brotli, zstd), and from memory when
+    the body was read already (a response made whole)."""
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    if encoding in ("", "identity") and not response.is_stream_consumed:
+        return response.aiter_raw()
+    return response.aiter_bytes()
+
+
 async def sse_messages(
-    response: httpx.Response, max_frame_bytes: int, service: str, pause: Callable[[], float] | None = None
+    response: httpx.Response,
+    max_frame_bytes: int,
+    service: str,
+    pause: Callable[[], float] | None = None,
+    chunks: AsyncIterator[bytes] | None = None,
 ) -> AsyncIterator[SseMessage]:
     """The frames of `response`'s body. Raises `FrameTooLarge` once a line, or the data of one
     frame, passes `max_frame_bytes`; nothing larger is ever held.
@@ -60,12 +75,15 @@ async def sse_messages(
     alone before the next read (0: read on at once). A service streams a frame per token; a
     session off screen is read a few times a second instead, each read taking what came
     meanwhile: one wake-up of the loop, socket and HTTP parser for a dozen frames, not each.
-    `BATCH_END` comes before each such pause: what came before it was one read's frames."""
+    `BATCH_END` comes before each such pause: what came before it was one read's frames.
+
+    `chunks` is `body_chunks(response)` unless given (by a caller that reads what is left of
+    the body itself once it stops asking for frames)."""
     buffer = b""
     carried_cr = False  # a chunk ended with CR: maybe the first half of a CRLF
     event, data, size, event_id = b"", [], 0, None
     asked = time.monotonic()
-    async for chunk in response.aiter_bytes():
+    async for chunk in body_chunks(response) if chunks is None else chunks:
         if pause is not None and time.monotonic() - asked > WAITED and (seconds := pause()) > 0:
             yield BATCH_END
             await asyncio.sleep(seconds)  # (the chunk in hand waits too: its frames go with the next)

@@ -13,13 +13,21 @@ nothing (its list is still taken, for the next turn to be compared with). That a
 session on screen the same whatever the timing of that list, since the embedded server's demo
 agent writes a file every turn. The mark is cleared when the files view opens (`looked`). It is
 kept with the session's record (`SessionController.mark_new_files`), so a restart shows it still.
+
+Off screen, turns that end within `OFF_SCREEN_LIST_INTERVAL` of the last list share one list,
+taken that long after it (a session working through queued messages ends a turn every few
+seconds, and each list is a request: a connection, headers, JSON). Whatever they made is marked
+all the same, only up to that much later, and is noted as the last of those turns'. The list is
+taken at once when a turn ends on screen and when the files view asks (`settled`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Coroutine, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from tui_app.backends.base import RemoteFile
@@ -33,6 +41,21 @@ from tui_app.workspace.signal import Signal
 log = logging.getLogger(__name__)
 
 Listing = frozenset[tuple[str, int | None]]
+
+OFF_SCREEN_LIST_INTERVAL = 10.0
+"""Seconds between two lists of an off-screen session's files taken at its turns' ends."""
+
+
+@dataclass(slots=True)
+class _Check:
+    """A list of a session's files, to take after one or more of its turns ended."""
+
+    turn: int
+    """The last turn it covers (1 is the first): the one new files are noted with."""
+    off_screen: bool
+    """Whether one of those turns ended off screen: what they made is then marked."""
+    now: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set when the list is wanted at once (a turn on screen, the files view)."""
 
 def has_new_files(session: SessionController) -> bool:
     """Whether a turn of `session` made files not looked at since (the sidebar row's mark)."""
@@ -57,13 +80,21 @@ class NewFiles:
         changes: Signal[SessionChange],
         unread: Callable[[SessionController], bool],
         current: Callable[[], SessionController | None],
+        interval: float = OFF_SCREEN_LIST_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._changes = changes
         self._unread = unread
         self._current = current
+        self._interval = interval
+        self._clock = clock
         self._seen: dict[str, Listing] = {}
         self._before: dict[str, asyncio.Task[None]] = {}
         self._after: dict[str, asyncio.Task[None]] = {}
+        self._waiting: dict[str, _Check] = {}
+        """Checks not asked of the service yet, by session: a later turn's end joins them."""
+        self._listed_at: dict[str, float] = {}
+        """When each session's files were last asked for at a turn's end off screen (`clock`)."""
         self._tasks: set[asyncio.Task[None]] = set()
         self.checked: Signal[SessionController] = Signal("files checked")
         self._unsubscribe = changes.subscribe(self._changed)
@@ -85,6 +116,8 @@ class NewFiles:
     async def settled(self, session: SessionController) -> None:
         """Once the list after the session's last turn is taken (at once when none is pending),
         so a files view opened just then shows which turn wrote what."""
+        if (check := self._waiting.get(session.id)) is not None:
+            check.now.set()
         if (task := self._after.get(session.id)) is not None:
             await asyncio.wait({task})
 
@@ -104,9 +137,24 @@ class NewFiles:
                 self._before[session.id] = self._spawn(self._list_before(session))
         elif isinstance(event, TurnCompleted):
             if sandbox_lists(session):
-                self._after[session.id] = self._spawn(self._list_after(session, session is not self._current()))
+                self._turn_ended(session, session is not self._current())
             else:
                 self.checked.publish(session)
+
+    def _turn_ended(self, session: SessionController, off_screen: bool) -> None:
+        turn = len(session.transcript.turns)
+        if (check := self._waiting.get(session.id)) is not None:
+            check.turn, check.off_screen = turn, check.off_screen or off_screen
+            if not off_screen:
+                check.now.set()
+            return
+        check = _Check(turn, off_screen)
+        self._waiting[session.id] = check
+        wait = self._listed_at.get(session.id, -self._interval) + self._interval - self._clock()
+        if not off_screen or wait <= 0:
+            check.now.set()
+        previous = self._after.get(session.id)  # (a list still on its way: the next one goes after it)
+        self._after[session.id] = self._spawn(self._list_after(session, check, wait, previous))
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.get_running_loop().create_task(work)
@@ -127,16 +175,32 @@ class NewFiles:
         if listing is not None:
             self._seen.setdefault(session.id, listing)
 
-    async def _list_after(self, session: SessionController, off_screen: bool) -> None:
-        if (before_task := self._before.pop(session.id, None)) is not None:
-            await asyncio.wait({before_task})
-        if session.remote is not None and (listing := await self._listing(session)) is not None:
+    async def _list_after(
+        self, session: SessionController, check: _Check, wait: float, previous: asyncio.Task[None] | None
+    ) -> None:
+        if not check.now.is_set():
+            timer = asyncio.get_running_loop().call_later(wait, check.now.set)
+            try:
+                await check.now.wait()
+            finally:
+                timer.cancel()
+        # From here a turn that ends waits for the next list: this one may not show its files.
+        if self._waiting.get(session.id) is check:
+            del self._waiting[session.id]
+        if check.off_screen:
+            self._listed_at[session.id] = self._clock()
+        else:  # (on screen, each turn is listed: the next one off screen is listed at once too)
+            self._listed_at.pop(session.id, None)
+        for task in (previous, self._before.pop(session.id, None)):
+            if task is not None and not task.done():
+                await asyncio.wait({task})
+        # (A session may have ended while its list waited: its sandbox is then gone, or going.)
+        if sandbox_lists(session) and (listing := await self._listing(session)) is not None:
             before = self._seen.get(session.id)
             self._seen[session.id] = listing
             if before is not None and (made := listing - before):
-                turn = len(session.transcript.turns)
-                session.note_file_turns(turn, [path for path, _ in made])
-                if off_screen:
+                session.note_file_turns(check.turn, [path for path, _ in made])
+                if check.off_screen:
                     session.mark_new_files(True)
                     self._redraw(session)
         if self._after.get(session.id) is asyncio.current_task():
