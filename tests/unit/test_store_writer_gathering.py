@@ -93,3 +93,37 @@ def test_the_writer_thread_is_named_for_the_system(writer: BackgroundWriter) -> 
     assert writer.wait(PATIENCE)
     names = [(task / "comm").read_text().strip() for task in Path("/proc/self/task").iterdir()]
     assert "store-writer" in names
+
+
+EXITS_WITHOUT_CLOSING = """
+import sqlite3, sys
+from tui_app.persistence import background_writer
+from tui_app.persistence.background_writer import BackgroundWriter, PendingWrite
+
+background_writer.GATHER_SECONDS = 3600.0
+db = sqlite3.connect(sys.argv[1], isolation_level=None, check_same_thread=False)
+db.execute("CREATE TABLE said (n INTEGER)")
+writer = BackgroundWriter(db, name="exiting")
+
+def insert(n):
+    return PendingWrite(None, lambda db: db.execute("INSERT INTO said (n) VALUES (?)", (n,)))
+
+writer.submit(insert(0))
+assert writer.wait(60)
+writer.submit(insert(1))  # gathering for an hour: still queued when the program ends
+"""
+
+
+def test_a_program_that_ends_without_closing_its_store_still_writes_what_it_handed_over(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = tmp_path / "exits.py"
+    script.write_text(EXITS_WITHOUT_CLOSING)
+    done = subprocess.run([sys.executable, str(script), str(tmp_path / "w.db")], capture_output=True, text=True, timeout=PATIENCE)
+    assert done.returncode == 0, done.stderr
+    db = sqlite3.connect(tmp_path / "w.db")
+    try:
+        assert [n for (n,) in db.execute("SELECT n FROM said ORDER BY rowid")] == [0, 1]
+    finally:
+        db.close()

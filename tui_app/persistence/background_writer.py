@@ -12,15 +12,18 @@ ten sessions streaming each hand over their events several times a second, and o
 transaction each (with a wake of this thread) cost more than writing the events. What is
 handed over is written at most that much later, in order, each write whole or not at all; a
 caller waiting for the writes (`wait`: a read, quit, export), a control or closing ends the
-gathering at once.
+gathering at once, and so does the end of the process: a program that exits without closing
+its store still has what it handed over written (an exit used to win that race by luck).
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import sqlite3
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +38,8 @@ log = logging.getLogger(__name__)
 # Writes that wait together go in one transaction: a streamed reply arrives in many small batches.
 BATCH = 200
 GATHER_SECONDS = 0.1
+EXIT_SECONDS = 10.0
+"""How long the end of the process waits for the writes still queued (unless they are failing)."""
 """The least time from one transaction's end to the next one's start while writes keep coming.
 A write handed over after a quiet spell goes at once; what is on screen is on disk within about
 a tenth of a second, as before (a session's events wait 1/30 s for its flush anyway)."""
@@ -51,6 +56,19 @@ def _name_for_the_system(name: str) -> None:
         Path(f"/proc/self/task/{threading.get_native_id()}/comm").write_text(name[:15])
     except OSError:
         pass
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class _WriteAtExit:
+    """Registered with `atexit`: the writer thread is a daemon, stopped where it stands when the
+    interpreter ends, and the writes it gathers must not be lost with it."""
+
+    writer: weakref.ref[BackgroundWriter]
+
+    def __call__(self) -> None:
+        writer = self.writer()
+        if writer is not None and writer._thread.is_alive():
+            writer.wait(EXIT_SECONDS, while_healthy=True)
 
 
 class SessionGone(Exception):
@@ -98,6 +116,8 @@ class BackgroundWriter:
         self._committed_at = 0.0
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
+        self._at_exit = _WriteAtExit(weakref.ref(self))
+        atexit.register(self._at_exit)
 
     # -- called from any thread
 
@@ -170,6 +190,7 @@ class BackgroundWriter:
             self._changed.notify_all()
         self._thread.join()
         self._db.close()
+        atexit.unregister(self._at_exit)
         return left
 
     # -- the writer's thread
