@@ -4,7 +4,9 @@
 
 The profiler runs only between SIGUSR1 (start) and SIGUSR2 (stop and write the stats to the path
 in `TUI_APP_PROFILE`), so a benchmark profiles its measured window, not the start. Only the main
-thread (the event loop) is profiled; the store's writer thread is not.
+thread (the event loop) is profiled there; the store's writer thread's transactions go to
+`<path>.writer` (a profile of its own), with the count of transactions and of writes in them in
+the widgets' counts ("writer transactions", "writer writes").
 
 Beside the stats, `<path>.widgets.json` counts, over the same window, each widget class's
 repaints (`render_lines`: what the compositor drew of it) and the refreshes asked of it, with a
@@ -122,11 +124,34 @@ def _stack(frame: FrameType | None) -> str:
     return " < ".join(where)
 
 
+def profile_writer(profiler: cProfile.Profile, counts: WidgetCounts) -> None:
+    """Each transaction of the store's writer thread, profiled on that thread while `counts.on`
+    (a profiler enabled on a thread profiles that thread alone)."""
+    from tui_app.persistence.background_writer import BackgroundWriter
+
+    write = BackgroundWriter._write
+
+    def profiled(writer: BackgroundWriter, batch: Any, gone: set[str]) -> None:
+        if not counts.on:
+            return write(writer, batch, gone)
+        counts.counts["writer transactions"] += 1
+        counts.counts["writer writes"] += len(batch)
+        profiler.enable()
+        try:
+            return write(writer, batch, gone)
+        finally:
+            profiler.disable()
+
+    BackgroundWriter._write = profiled  # type: ignore[method-assign]
+
+
 def main() -> None:
     path = os.environ[PROFILE_ENV]
     profiler = cProfile.Profile()
     widgets = WidgetCounts(frozenset(filter(None, os.environ.get(STACKS_ENV, "").split(","))))
     widgets.install()
+    writer_profiler = cProfile.Profile()
+    profile_writer(writer_profiler, widgets)
 
     def start(_signal: int, _frame: FrameType | None) -> None:
         widgets.on = True
@@ -136,6 +161,7 @@ def main() -> None:
         profiler.disable()
         widgets.on = False
         profiler.dump_stats(path)
+        writer_profiler.dump_stats(f"{path}.writer")
         widgets.write(f"{path}.widgets.json")
 
     signal.signal(signal.SIGUSR1, start)

@@ -157,6 +157,27 @@ def start_sampler(pid: int, seconds: float, out: Path) -> subprocess.Popen[bytes
     return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def thread_cpu_seconds(pid: int) -> dict[str, float]:
+    """CPU of the store's writer thread and of the other threads but the main one (Textual's
+    output and input threads, idle workers). The writer names itself `store-writer` to the
+    system; in a tree whose writer does not, it is the first thread made after the main one."""
+    tasks: dict[int, tuple[str, float]] = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            comm = (task / "comm").read_text().strip()
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a thread that ended meanwhile
+        tasks[int(task.name)] = (comm, (int(fields[11]) + int(fields[12])) / TICK)
+    others = {tid: value for tid, value in tasks.items() if tid != pid}
+    named = [tid for tid, (comm, _) in others.items() if comm.startswith("store-writer")]
+    writer = named[0] if named else min(others, default=None)
+    return {
+        "writer": others[writer][1] if writer is not None else 0.0,
+        "others": sum(seconds for tid, (_, seconds) in others.items() if tid != writer),
+    }
+
+
 def stored_events(data_dir: Path) -> dict[str, int]:
     """Events the app has stored so far, per session, read from outside (the store is SQLite in
     WAL mode: a reader never blocks the app)."""
@@ -253,11 +274,13 @@ def measure(
                 sampler = start_sampler(pid, seconds, sample) if sample is not None else None
                 system0 = system_cpu_seconds(pid)
                 cpu0, loop0, server0, wall0 = cpu_seconds_of(pid), main_thread_cpu_seconds(pid), cpu_seconds_of(server.process.pid), time.time()
+                threads0 = thread_cpu_seconds(pid)
                 time.sleep(seconds)
                 cpu1, loop1, server1, wall1 = cpu_seconds_of(pid), main_thread_cpu_seconds(pid), cpu_seconds_of(server.process.pid), time.time()
                 system1 = system_cpu_seconds(pid)
                 if sampler is not None:
                     sampler.wait(timeout=seconds + 30)
+                threads1 = thread_cpu_seconds(pid)
                 if profile is not None:
                     app.process.send_signal(signal.SIGUSR2)
                     time.sleep(2.0)  # the stats written
@@ -269,6 +292,8 @@ def measure(
                     "app_cpu_percent": 100 * (cpu1 - cpu0) / wall,
                     "main_thread_cpu_percent": 100 * (loop1 - loop0) / wall,
                     "app_system_cpu_percent": 100 * (system1 - system0) / wall,
+                    "writer_thread_cpu_percent": 100 * (threads1["writer"] - threads0["writer"]) / wall,
+                    "other_threads_cpu_percent": 100 * (threads1["others"] - threads0["others"]) / wall,
                     "server_cpu_percent": 100 * (server1 - server0) / wall,
                     # Stored by the app in the window (a second's writes may still be on their way).
                     "events_per_s": sum(gained) / wall,

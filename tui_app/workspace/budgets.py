@@ -99,10 +99,11 @@ class BudgetRules:
         """The running turn to stop, when the budget stops at its limit and the limit is reached."""
         if self._budget().on_limit != "stop" or not workspace.can_cancel(session):
             return None
-        running = [turn.id for turn in session.transcript.turns if turn.state == "running"]
-        if not running or (session.id, running[-1]) in self._stopped:
+        # The latest running turn, found from the end: this runs at every usage report.
+        running = next((turn.id for turn in reversed(session.transcript.turns) if turn.state == "running"), None)
+        if running is None or (session.id, running) in self._stopped:
             return None
-        return running[-1] if self.check(session).level == "over" else None
+        return running if self.check(session).level == "over" else None
 
     @staticmethod
     def _note_in_reply(session: SessionController, turn_id: str, text: str) -> None:

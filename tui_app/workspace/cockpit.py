@@ -31,8 +31,9 @@ SPARK_POINTS = 30
 CLOCK: Callable[[], float] = time.monotonic
 """The watch's clock unless it is given one (snapshot tests pin it)."""
 SAMPLE_SECONDS = 1.0
-"""At most one sample a second per session while it streams: summing the ledger costs about a
-millisecond with a few sessions' turns in it, and ten sessions report usage 60 times a second."""
+"""At most one sample a second per session while it streams: ten sessions report usage about
+50 times a second, and a rate needs no more (a sample is cheap now: the ledger's summary follows
+each report by the change alone, `core/cost_summary.py`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,9 @@ class Drafts:
         """Each session's queue as last read or set (the store holds it with the draft)."""
         self._attached: dict[str, tuple[str, ...]] = {}
         """The paths attached to each session's draft, read with its queue."""
+        self._texts: dict[str, str] = {}
+        """Each session's draft text as last read or saved: this is its only writer, and a read
+        of the store waits for its writer (each queued send set the queue, and read the text)."""
 
     def changed(self, session: SessionController, text: str) -> None:
         """`text` is what `session`'s composer holds now; it is saved after a short pause."""
@@ -104,6 +107,7 @@ class Drafts:
         except (StoreError, sqlite3.Error, RuntimeError) as error:
             log.warning("draft of %s kept in memory: %s", session.id, error)
             return False
+        self._texts[session.id] = text
         return True
 
     def load(self, session: SessionController) -> str:
@@ -111,8 +115,13 @@ class Drafts:
             return self._pending[1]
         if session.id in self._refused:
             return self._refused[session.id][1]
+        if session.id in self._texts:
+            return self._texts[session.id]
         stored = self._read(session)
-        return "" if stored is None else stored.text
+        if stored is None:
+            return ""
+        self._texts[session.id] = stored.text
+        return stored.text
 
     def _read(self, session: SessionController) -> StoredDraft | None:
         """What the store keeps for `session`; None when it could not be read."""
