@@ -1,0 +1,157 @@
+"""The app's keyring look-ups run in one child process started with the app
+(`settings/keyring_child.py`), so what keyring imports to find its backend never stays in the
+app's memory (issue 16: the peak RSS). The keyrings here are real: keyrings.alt's file backend
+chosen explicitly, or a backend module written by the test (one that fails, hangs or reports its
+environment), put on the asking process's path. Each check runs in a fresh process: only there
+does `sys.modules` tell whether keyring came in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+KEY = "sk_case_child_" + "5" * 24
+
+ASK = (
+    "import json, os, sys\n"
+    "from tui_app.settings.backend_choice import key_variables\n"
+    "from tui_app.settings.keyring_child import KeyringChild\n"
+    "child = KeyringChild(['casedev', 'stewrd'], drop=key_variables(), limit=float(sys.argv[1]))\n"
+    "found = [child.stored_key('casedev'), child.stored_key('stewrd')]\n"
+    "child.close()\n"
+    "alive = child._process is not None and child._process.returncode is None\n"
+    "print(json.dumps([*found, 'keyring' in sys.modules, alive]))\n"
+)
+
+BACKENDS = '''
+import os, time
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
+
+class Broken(KeyringBackend):
+    priority = 1
+    def get_password(self, service, username):
+        raise RuntimeError("the keystore is damaged")
+    def set_password(self, service, username, password): pass
+    def delete_password(self, service, username): raise PasswordDeleteError()
+
+class Hanging(Broken):
+    def get_password(self, service, username):
+        time.sleep(3600)
+
+class Telling(Broken):
+    def get_password(self, service, username):
+        return "keys in my environment: " + ",".join(sorted(n for n in os.environ if n.endswith("_API_KEY")))
+'''
+
+
+def environment(tmp_path: Path, backend: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    (tmp_path / "test_backends.py").write_text(BACKENDS, encoding="utf-8")
+    env.update(
+        PYTHON_KEYRING_BACKEND=backend,
+        XDG_DATA_HOME=str(tmp_path / "xdg-data"),
+        XDG_CONFIG_HOME=str(tmp_path / "xdg-config"),
+        PYTHONPATH=str(tmp_path),
+    )
+    env.update(extra)
+    return env
+
+
+def ask(env: dict[str, str], limit: float = 120.0, cwd: Path = REPO) -> list[object]:
+    done = subprocess.run(
+        [sys.executable, "-c", ASK, str(limit)], cwd=cwd, env={**env, "PYTHONPATH": f"{REPO}{os.pathsep}{env['PYTHONPATH']}"},
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    return json.loads(done.stdout)
+
+
+def store(env: dict[str, str]) -> None:
+    code = f"from tui_app.settings.api_keys import store_key; store_key('casedev', {KEY!r})"
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, check=True, timeout=120)
+
+
+def test_a_stored_key_is_read_by_the_child_and_keyring_stays_out_of_the_asker(tmp_path: Path) -> None:
+    env = environment(tmp_path, "keyrings.alt.file.PlaintextKeyring")
+    store(env)
+    assert ask(env) == [KEY, None, False, False]
+
+
+def test_no_usable_keyring_reads_as_no_key(tmp_path: Path) -> None:
+    assert ask(environment(tmp_path, "keyring.backends.fail.Keyring")) == [None, None, False, False]
+
+
+def test_a_keyring_failing_in_its_own_way_reads_as_no_key(tmp_path: Path) -> None:
+    assert ask(environment(tmp_path, "test_backends.Broken")) == [None, None, False, False]
+
+
+def test_a_keyring_that_never_answers_reads_as_no_key_once_the_limit_passed_and_its_child_is_ended(tmp_path: Path) -> None:
+    assert ask(environment(tmp_path, "test_backends.Hanging"), limit=1.0) == [None, None, False, False]
+
+
+def test_the_child_is_not_given_the_keys_of_the_environment(tmp_path: Path) -> None:
+    env = environment(tmp_path, "test_backends.Telling", CASEDEV_API_KEY="sk_case_" + "8" * 24, OTHER_API_KEY="x")
+    told = ask(env)
+    assert told[0] == "keys in my environment: OTHER_API_KEY"  # (not a backend's key: kept)
+
+
+def test_a_keyring_package_in_the_working_directory_is_not_the_one_asked(tmp_path: Path) -> None:
+    # The app may be started inside any checked-out project: its files are not code to run.
+    env = environment(tmp_path, "keyrings.alt.file.PlaintextKeyring")
+    store(env)
+    project = tmp_path / "project"
+    (project / "keyring").mkdir(parents=True)
+    (project / "keyring" / "__init__.py").write_text(f"open({str(tmp_path / 'imported')!r}, 'w').close()\n", encoding="utf-8")
+    assert ask(env, cwd=project) == [KEY, None, False, False]
+    assert not (tmp_path / "imported").exists()
+
+
+def test_the_app_command_asks_the_keyring_through_one_child_and_chooses_the_backend_it_answers_for(tmp_path: Path) -> None:
+    # `tui-app ask` takes the app's road: no --backend, no key in the environment.
+    env = environment(tmp_path, "keyrings.alt.file.PlaintextKeyring", TUI_APP_DATA_DIR=str(tmp_path / "data"))
+    store(env)
+    code = (
+        "import sys, subprocess\n"
+        "import importlib\n"
+        "cli = importlib.import_module('tui_app.cli.main')\n"
+        "started = []\n"
+        "real = subprocess.Popen\n"
+        "def counted(argv, *a, **k):\n"
+        "    started.append(argv)\n"
+        "    return real(argv, *a, **k)\n"
+        "subprocess.Popen = counted\n"
+        "code = cli.main(['ask', '--base-url', 'http://127.0.0.1:9', 'hi'])\n"
+        "print(code, len(started), 'keyring' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env={**env, "PYTHONPATH": f"{REPO}{os.pathsep}{env['PYTHONPATH']}"},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    # The key was found (the address refuses: a connection error, not a missing key), by one child.
+    assert "tui-app login" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "1 1 False"
+    assert KEY not in done.stdout + done.stderr
+
+
+def test_a_start_whose_backend_is_named_asks_the_keyring_only_when_a_key_is_wanted(tmp_path: Path) -> None:
+    # `--backend local`: the first paint needs no key; the other backends' keys come later.
+    env = environment(tmp_path, "keyrings.alt.file.PlaintextKeyring")
+    store(env)
+    code = (
+        "import json, sys\n"
+        "from tui_app.settings.backend_choice import choice_asks_keyring, keyring_names\n"
+        "from tui_app.settings.keyring_child import KeyringChild\n"
+        "child = KeyringChild(keyring_names(), at_once=choice_asks_keyring('local'))\n"
+        "before = child._process is None\n"
+        "print(json.dumps([before, child.stored_key('casedev'), child._process is not None, 'keyring' in sys.modules]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env={**env, "PYTHONPATH": f"{REPO}{os.pathsep}{env['PYTHONPATH']}"},
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    assert json.loads(done.stdout) == [True, KEY, True, False]
