@@ -4,16 +4,17 @@ Asking the keyring costs the asking process what `keyring` imports to find its b
 installed package's entry points and each backend it tries (Secret Service's D-Bus and crypto
 stacks): 1.4 MB of resident memory with `PYTHON_KEYRING_BACKEND` set, 10 MB on a desktop, never
 given back, for the one or two keys read at the start (issue 16: the peak RSS). A child pays it
-and ends. It is started at the very beginning of `main`, so it works while the app imports its
-first screen, and its answer is read when the backend choice (or the list of other backends)
-needs it: one process for every name, not one per look-up.
+and ends. When the backend choice needs its answer before the first paint (no backend named,
+no key in the environment) it is started at the very beginning of `main`, so it works while the
+app imports its first screen; otherwise when a key is first wanted (the other backends', after
+the first paint). One process for every name, not one per look-up.
 
 The child obeys the same rule as the app did (`api_keys.stored_key`: never a plain file
 silently), in the same environment less the backends' key variables (it needs none), and writes
 the keys to its stdout pipe only: never a file, an argument or a log line. Its stderr goes
 nowhere, since a keyring's traceback might quote what it holds.
 
-    python -P -m tui_app.settings.keyring_child NAME...   (prints {name: key or null} as JSON)
+The child runs `python -P -m tui_app.settings.keyring_answer NAME...`.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ log = logging.getLogger(__name__)
 
 ANSWER_SECONDS = 300.0
 """How long the keyring may take; one may ask its owner to unlock it first. Past it, no key."""
+
+CHILD = "tui_app.settings.keyring_answer"
+"""The module the child runs (its side apart: it imports no more than it needs)."""
 
 _ROOT = str(Path(__file__).resolve().parents[2])
 """Where `tui_app` is, installed or a checked-out tree: the child imports this same code."""
@@ -83,7 +87,7 @@ class KeyringChild:
                 # -P: the working directory is not first on the child's path, where a `keyring`
                 # of a checked-out project would be imported in place of the real one and
                 # handed the keys.
-                [sys.executable, "-P", "-m", __name__, *self._names],
+                [sys.executable, "-P", "-m", CHILD, *self._names],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                 env=_child_environment(self._env, self._drop), close_fds=True,
             )  # fmt: skip
@@ -144,25 +148,3 @@ class KeyringChild:
         if process.poll() is None:
             process.kill()  # (not under the lock: a reader may be waiting on the child)
         process.wait()
-
-
-def _looked_up(names: Sequence[str]) -> dict[str, str | None]:
-    from tui_app.settings.api_keys import stored_key
-
-    found: dict[str, str | None] = {}
-    for name in names:
-        try:
-            found[name] = stored_key(name)
-        except Exception:  # noqa: BLE001 -- a keyring failing in its own way is no key, as KeyringError is
-            found[name] = None
-    return found
-
-
-def main(names: Sequence[str]) -> int:
-    sys.stdout.write(json.dumps(_looked_up(names)))
-    sys.stdout.flush()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
