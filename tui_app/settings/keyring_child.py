@@ -14,7 +14,7 @@ silently), in the same environment less the backends' key variables (it needs no
 the keys to its stdout pipe only: never a file, an argument or a log line. Its stderr goes
 nowhere, since a keyring's traceback might quote what it holds.
 
-The child runs `python -P -m tui_app.settings.keyring_answer NAME...`.
+How the child is made (a copy of the app at the start, or a new interpreter): `keyring_process.py`.
 """
 
 from __future__ import annotations
@@ -22,29 +22,16 @@ from __future__ import annotations
 import json
 import logging
 import os
-import subprocess
-import sys
 import threading
 from collections.abc import Collection, Mapping, Sequence
-from pathlib import Path
+
+from tui_app.settings import keyring_process
+from tui_app.settings.keyring_process import Child
 
 log = logging.getLogger(__name__)
 
 ANSWER_SECONDS = 300.0
 """How long the keyring may take; one may ask its owner to unlock it first. Past it, no key."""
-
-CHILD = "tui_app.settings.keyring_answer"
-"""The module the child runs (its side apart: it imports no more than it needs)."""
-
-_ROOT = str(Path(__file__).resolve().parents[2])
-"""Where `tui_app` is, installed or a checked-out tree: the child imports this same code."""
-
-
-def _child_environment(env: Mapping[str, str], drop: Collection[str]) -> dict[str, str]:
-    path = env.get("PYTHONPATH")
-    kept = {name: value for name, value in env.items() if name not in drop}
-    kept["PYTHONPATH"] = _ROOT + (os.pathsep + path if path else "")
-    return kept
 
 
 class KeyringChild:
@@ -70,30 +57,28 @@ class KeyringChild:
         self._limit = limit
         self._lock = threading.Lock()
         self._answer: dict[str, str | None] | None = None if self._names else {}
-        self._process: subprocess.Popen[bytes] | None = None
+        self._child: Child | None = None
         self._closed = False
         if at_once:
             with self._lock:
                 self._start()
 
     def _start(self) -> None:
-        if self._answer is not None or self._process is not None:
+        if self._answer is not None or self._child is not None:
             return
         if self._closed:  # (the app has ended: nothing to ask for)
             self._answer = dict.fromkeys(self._names)
             return
         try:
-            self._process = subprocess.Popen(
-                # -P: the working directory is not first on the child's path, where a `keyring`
-                # of a checked-out project would be imported in place of the real one and
-                # handed the keys.
-                [sys.executable, "-P", "-m", CHILD, *self._names],
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                env=_child_environment(self._env, self._drop), close_fds=True,
-            )  # fmt: skip
+            self._child = keyring_process.start(self._names, self._env, self._drop)
         except OSError as error:
             log.warning("the keyring look-up could not start: %s", type(error).__name__)
             self._answer = dict.fromkeys(self._names)
+
+    @property
+    def started(self) -> bool:
+        """Whether a child was started (or an answer is known without one)."""
+        return self._child is not None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -117,17 +102,11 @@ class KeyringChild:
 
     def _read(self) -> dict[str, str | None]:
         nothing: dict[str, str | None] = dict.fromkeys(self._names)
-        process = self._process
-        assert process is not None
-        try:
-            out, _ = process.communicate(timeout=self._limit)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-            log.warning("the keyring gave no answer within %.0f s; no stored key is used", self._limit)
-            return nothing
-        if process.returncode != 0:
-            log.warning("the keyring look-up ended with status %d", process.returncode)
+        child = self._child
+        assert child is not None
+        out = child.answer(self._limit)
+        if out is None:
+            log.warning("the keyring gave no answer (it failed, or took over %.0f s); no stored key is used", self._limit)
             return nothing
         try:
             found = json.loads(out)
@@ -142,9 +121,6 @@ class KeyringChild:
     def close(self) -> None:
         """End the child if it is still running (the app ended before it needed the answer)."""
         self._closed = True
-        process = self._process
-        if process is None:
-            return
-        if process.poll() is None:
-            process.kill()  # (not under the lock: a reader may be waiting on the child)
-        process.wait()
+        child = self._child
+        if child is not None and self._answer is None:
+            child.end()  # (not under the lock: a reader may be waiting on the child)
