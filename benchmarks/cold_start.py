@@ -7,7 +7,9 @@
 session is written. The figures are the wall times from starting the process until the terminal
 has received: its first screen (the sidebar's title); with 20 stored sessions of 500 messages,
 the first stored session's row; the session on screen (its title above the transcript: a new one
-for an empty store, the latest stored one otherwise); and its exit. Medians of several runs,
+for an empty store, the latest stored one otherwise); and its exit. `default_*` is the README's
+run command, `tui-app` with no `--backend` on an empty store (no setting, no key in the
+environment): the keyring is asked for every remote backend's key before the first paint. Medians of several runs,
 every version and the floor taken in turns in the same run (the machine's load moves), so the
 ratios hold where the absolute figures drift. Every tree is byte-compiled first, as an installed
 package is (`compiled`). The floor is a bare Textual app with a title and
@@ -92,26 +94,30 @@ def start_once(
     return {**{name: at - started for name, at in seen_at.items()}, "exit": exited - started}
 
 
-def _environment(tree: Path) -> dict[str, str]:
+def _environment(tree: Path, config: Path | None = None) -> dict[str, str]:
     env = {**os.environ, "TUI_APP_EXIT_AFTER_FIRST_PAINT": "1", "TERM": "xterm-256color", "PYTHONPATH": str(tree)}
+    if config is not None:
+        env["TUI_APP_CONFIG"] = str(config)  # (none there: no `backend` setting)
     for name in ("CASEDEV_API_KEY", "STEWRD_API_KEY"):
         env.pop(name, None)
     return env
 
 
-def app_once(tree: Path, stored: Path | None) -> dict[str, float]:
+def app_once(tree: Path, stored: Path | None, chosen: bool = True) -> dict[str, float]:
     """One start in a data directory of its own: empty, or holding a copy of the store `stored`
-    (a run changes its store: the new session, the restored ones' states)."""
+    (a run changes its store: the new session, the restored ones' states); `chosen`: with
+    `--backend local`, else with no backend named (nor set, nor keyed: local too)."""
     with tempfile.TemporaryDirectory() as data_dir:
         if stored is not None:
             shutil.copy(stored, Path(data_dir) / "tui-app.db")
-        argv = [sys.executable, "-m", "tui_app", "--backend", "local", "--data-dir", data_dir]
+        argv = [sys.executable, "-m", "tui_app", *(["--backend", "local"] if chosen else []), "--data-dir", data_dir]
         markers = {"paint": PAINTED, "shown": shown_title(f"s{STORED_SESSIONS - 1}" if stored else "Session 1")}
         if stored is not None:
             markers["listed"] = LISTED
         # In the tree itself: `python -m` puts the working directory first on the path, before
         # PYTHONPATH, so from the working tree every revision would run the working tree's code.
-        return start_once(argv, _environment(tree), markers, cwd=tree)
+        env = _environment(tree, None if chosen else Path(data_dir) / "no-config.toml")
+        return start_once(argv, env, markers, cwd=tree)
 
 
 def floor_once() -> dict[str, float]:
@@ -148,7 +154,7 @@ def run(runs: int = 5, revs: tuple[str, ...] = ()) -> dict[str, object]:
     results: dict[str, object] = {"machine": machine()}
     with tempfile.TemporaryDirectory() as scratch:
         trees = {"working tree": ROOT, **{rev: archive(rev, Path(scratch) / rev.replace("/", "_")) for rev in revs}}
-        samples: dict[str, dict[str, list[dict[str, float]]]] = {name: {"empty": [], "stored": []} for name in trees}
+        samples: dict[str, dict[str, list[dict[str, float]]]] = {name: {"empty": [], "stored": [], "default": []} for name in trees}
         floor_runs, python_runs = [], []
         errors: dict[str, str] = {}
         full = Path(scratch) / "tui-app.db"
@@ -161,13 +167,13 @@ def run(runs: int = 5, revs: tuple[str, ...] = ()) -> dict[str, object]:
             floor_runs.append(floor_once())
             python_runs.append(bare_python())
             for name, tree in trees.items():
-                for kind in ("empty", "stored"):
+                for kind in ("empty", "stored", "default"):
                     try:
-                        samples[name][kind].append(app_once(tree, full if kind == "stored" else None))
+                        samples[name][kind].append(app_once(tree, full if kind == "stored" else None, kind != "default"))
                     except (RuntimeError, subprocess.TimeoutExpired) as error:  # a benchmark prints, it never fails
                         errors[f"{name}/{kind}"] = str(error)
         for name in trees:
-            results[name] = {**_medians(samples[name]["empty"], "empty"), **_medians(samples[name]["stored"], "stored")}
+            results[name] = {key: value for kind in ("empty", "stored", "default") for key, value in _medians(samples[name][kind], kind).items()}
     results["floor_paint_s"] = median([r["paint"] for r in floor_runs])
     results["floor_exit_s"] = median([r["exit"] for r in floor_runs])
     results["bare_python_s"] = median(python_runs)

@@ -49,7 +49,63 @@ def malloc_mb() -> tuple[float, float]:
 
 def rss() -> str:
     pid = os.getpid()
-    return f"RSS {status_mb(pid, 'VmRSS'):6.1f} MB, peak {status_mb(pid, 'VmHWM'):6.1f} MB"
+    used, free = malloc_mb()
+    return f"RSS {status_mb(pid, 'VmRSS'):6.1f} MB, peak {status_mb(pid, 'VmHWM'):6.1f} MB, malloc {used:5.1f} MB used {free:5.1f} MB free"
+
+
+def strip_holders(app: TuiApp) -> str:
+    """Who keeps the live `Strip`s: each strip is counted once, under the first holder found
+    for it, walking down from each holder through the strips' own caches (a strip derived from
+    another, styled, cropped, with offsets, is kept in its caches as long as the other lives)."""
+    from textual.strip import Strip
+    from textual.widget import Widget
+
+    def derived(strip: Strip) -> list[Strip]:
+        found: list[Strip] = []
+        for slot in Strip.__slots__:
+            cache = getattr(strip, slot, None)
+            for value in getattr(cache, "_cache", {}).values():
+                found.extend(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, Strip))
+        return found
+
+    seen: set[int] = set()
+    counts: Counter[str] = Counter()
+
+    def count(name: str, roots: object) -> None:
+        todo = [strip for strip in roots if isinstance(strip, Strip)]  # type: ignore[attr-defined]
+        while todo:
+            strip = todo.pop()
+            if id(strip) in seen:
+                continue
+            seen.add(id(strip))
+            counts[name] += 1
+            todo.extend(derived(strip))
+
+    widgets = [node for screen in app.screen_stack for node in screen.walk_children(with_self=True) if isinstance(node, Widget)]
+    for widget in widgets:
+        for attribute, value in vars(widget).items() if hasattr(widget, "__dict__") else ():
+            if isinstance(value, list):
+                count(f"{type(widget).__name__}.{attribute}", value)
+            elif hasattr(value, "_lines") and isinstance(value._lines, dict):
+                count(f"{type(widget).__name__}.{attribute}", (s for lines in value._lines.values() for s in lines))
+        cache = widget._styles_cache
+        count(f"styles cache of {type(widget).__name__}", cache._cache.values())
+    everything = [thing for thing in gc.get_objects() if isinstance(thing, Strip)]
+    count("elsewhere", everything)
+    return ", ".join(f"{n} {name}" for name, n in counts.most_common(12))
+
+
+def region_holders() -> str:
+    """What holds the live `Region`s: the type of each one's first referrer (a diagnosis)."""
+    from textual.geometry import Region
+
+    regions = [thing for thing in gc.get_objects() if type(thing) is Region]
+    kinds: Counter[str] = Counter()
+    for region in regions:
+        holders = [ref for ref in gc.get_referrers(region) if ref is not regions]
+        kinds[type(holders[0]).__qualname__ if holders else "nothing"] += 1
+    del regions
+    return ", ".join(f"{n} in {name}" for name, n in kinds.most_common(6))
 
 
 def live() -> str:
@@ -74,6 +130,7 @@ async def run(tokens: int, rate: float, top: int, frames: int, trace: bool, sinc
             gc.collect()
             print(f"at rest:        {rss()}", flush=True)
             print(f"live objects: {live()}")
+            print(f"strips kept by: {strip_holders(app)}")
             if trace:
                 tracemalloc.start(frames)
             before = tracemalloc.take_snapshot() if trace else None
@@ -98,6 +155,8 @@ async def run(tokens: int, rate: float, top: int, frames: int, trace: bool, sinc
             gc.collect()
             print(f"collected:      {rss()}", flush=True)
             print(f"live objects: {live()}")
+            print(f"regions held by: {region_holders()}")
+            print(f"strips kept by: {strip_holders(app)}")
             if before is not None:
                 now, highest = tracemalloc.get_traced_memory()
                 print(f"traced: {now / 1e6:.1f} MB now, {highest / 1e6:.1f} MB at most during the reply")

@@ -52,6 +52,12 @@ class LateServer:
             self._running.close()
 
 
+def load_first_screen() -> None:
+    """Import the app's first screen; `main` does it before the backend choice, which may wait
+    for the keyring's child process meanwhile."""
+    import tui_app.ui.app  # noqa: F401
+
+
 def run_app(
     args: argparse.Namespace,
     loaded: LoadedSettings,

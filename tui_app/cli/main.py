@@ -20,9 +20,12 @@ from tui_app.cli.pipes import reader_gone
 from tui_app.cli.secret_mask import SecretMask
 from tui_app.cli.ask import add_ask_arguments, run_ask
 from tui_app.backends import registry
-from tui_app.settings.backend_choice import ConfigError, KeyLookup, MissingKey, choose_backend, data_dir, remote_settings
+from tui_app.settings.backend_choice import (
+    ConfigError, KeyLookup, MissingKey, choice_asks_keyring, choose_backend, data_dir, key_variables, keyring_names, remote_settings,
+)  # fmt: skip
+from tui_app.settings.keyring_child import KeyringChild
 from tui_app.backends.connection import Connection
-from tui_app.cli.app_runner import run_app
+from tui_app.cli.app_runner import load_first_screen, run_app
 from tui_app.cli.serve import add_serve_arguments, serve
 from tui_app.settings.user_settings import LoadedSettings, load_settings
 from tui_app.persistence.store_access import StoreUnavailable
@@ -144,6 +147,17 @@ def _explained(error: ConfigError) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # First: the keyring's child works while the app imports its first screen, when the backend
+    # choice needs its answer; otherwise it is started when first asked (after the first paint).
+    names = keyring_names() if args.command in (None, "run", "ask") else ()
+    keyring = KeyringChild(names, drop=key_variables(), at_once=choice_asks_keyring(getattr(args, "backend", None)))
+    try:
+        return _main(args, keyring)
+    finally:
+        keyring.close()
+
+
+def _main(args: argparse.Namespace, keyring: KeyringChild) -> int:
     mask = SecretMask.from_environment(os.environ)
     data_override = getattr(args, "data_dir", None)
     # While the app owns the terminal nothing but the app may write to it.
@@ -151,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     with logging_to(log_file(data_override), args.log_level, mask, stderr=not in_terminal_app):
         try:
             crash.crash_if_asked("command")
-            code = _run(args, mask)
+            code = _run(args, mask, keyring)
             sys.stdout.flush()  # inside the try: a reader gone early is found here, not at exit
             return code
         except BrokenPipeError:
@@ -187,7 +201,7 @@ def _remembering(lookup: KeyLookup, mask: SecretMask) -> KeyLookup:
     return found
 
 
-def _run(args: argparse.Namespace, mask: SecretMask) -> int:
+def _run(args: argparse.Namespace, mask: SecretMask, keyring: KeyringChild) -> int:
     try:
         if args.command == "serve":
             return serve(args)
@@ -208,7 +222,9 @@ def _run(args: argparse.Namespace, mask: SecretMask) -> int:
         loaded = _settings()
         settings = loaded.settings
         # One keyring read per backend per run: some keyrings ask the user to allow each read.
-        stored = functools.cache(_remembering(keys.stored_key, mask))
+        stored = functools.cache(_remembering(keyring.stored_key, mask))
+        if args.command != "ask":
+            load_first_screen()  # while the keyring's child answers, if the choice needs it
         backend = choose_backend(args.backend, configured=settings.backend, stored=stored)
         model = args.model or settings.model
         limits = stream_limits(settings)

@@ -19,9 +19,12 @@ __all__ = [
     "KeyLookup",
     "MissingKey",
     "RemoteSettings",
+    "choice_asks_keyring",
     "choose_backend",
     "data_dir",
     "key_source",
+    "key_variables",
+    "keyring_names",
     "remote_settings",
 ]
 
@@ -85,6 +88,27 @@ def key_source(backend: str, env: Mapping[str, str] = os.environ, stored: KeyLoo
     if key := stored(backend):
         return key, "keyring (tui-app login)"
     return None
+
+
+def keyring_names(env: Mapping[str, str] = os.environ) -> tuple[str, ...]:
+    """The backends whose key the keyring may be asked for: those that need one and whose key
+    is not in the environment (which wins)."""
+    return tuple(
+        spec.name
+        for spec in map(registry.spec, registry.remote_names())
+        if spec.needs_key and not (spec.key_variable and env.get(spec.key_variable))
+    )
+
+
+def choice_asks_keyring(requested: str | None, env: Mapping[str, str] = os.environ) -> bool:
+    """Whether `choose_backend` may ask the keyring (unless the settings name a backend): no
+    backend requested and no remote backend's key in the environment."""
+    return requested is None and len(keyring_names(env)) == sum(registry.spec(name).needs_key for name in registry.remote_names())
+
+
+def key_variables() -> tuple[str, ...]:
+    """The environment variables that may hold a backend's key."""
+    return tuple(variable for name in registry.names() if (variable := registry.spec(name).key_variable))
 
 
 def remote_settings(

@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.notifications import SeverityLevel
-from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
@@ -37,6 +36,7 @@ from tui_app.ui.remembered import Remembered
 from tui_app.ui.theme_choice import starting_theme
 from tui_app.ui.themes import load_themes, theme_dirs
 from tui_app.ui.widgets.composer import Composer
+from tui_app.ui.widgets.blank_containers import BlankScreen, BlankVertical
 from tui_app.ui.widgets.footer import Footer
 from tui_app.ui.widgets.session_sidebar import SessionSidebar
 from tui_app.ui.widgets.side_column import MainRow, SideColumn
@@ -105,6 +105,9 @@ class TuiApp(EarlyKeys, ReportActions, FilesAction, ScreenActions, CockpitApp):
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = True) -> None:  # fmt: skip
         self.notices.show(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
+    def get_default_screen(self) -> Screen:
+        return BlankScreen(id="_default")  # (memory: blank_containers.py)
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield StorageBanner()
@@ -112,7 +115,7 @@ class TuiApp(EarlyKeys, ReportActions, FilesAction, ScreenActions, CockpitApp):
             with SideColumn(id="side"):
                 yield SessionSidebar(listed_at_start(self.workspace, self.connecting))
                 yield UsagePanel()
-            with Vertical(id="chat"):
+            with BlankVertical(id="chat"):
                 yield Static(id="session-title", markup=False)  # a title is the user's (or service's) text
                 yield TranscriptView(id="transcript")
                 yield Composer(id="composer")

@@ -25,6 +25,8 @@ TINY = 18
 class MainRow(Horizontal):
     """The side column and the chat."""
 
+    BLANK = True  # covered by them: no lines of its own kept (blank_containers.py)
+
     def on_resize(self, event: events.Resize) -> None:
         width, height = event.size
         self.set_class(width < NARROW, "-narrow")

@@ -86,13 +86,22 @@ def render_markdown(console: Console, source: str, look: Look) -> list[Strip]:
     return join_blocks([render_block(console, block, look) for block in split_blocks(source)], look.width)
 
 
+LIVE_KEPT = 3
+"""Blocks a `BlockCache` keeps: the live tail's two and the one a frame's growth replaces (a
+block that grew is never asked for again as it was; its lines, kept, held a few strips each and
+every strip drawn from them, about 40 kB a block of ten lines)."""
+
+
 class BlockCache:
     """Rendered blocks by (source, look), the least recently used dropped past `size`: the live
     tail's blocks that did not change since the last frame are not rendered again."""
 
-    def __init__(self, size: int = 8) -> None:
+    def __init__(self, size: int = LIVE_KEPT) -> None:
         self._size = size
         self._lines: OrderedDict[tuple[str, Look], list[Strip]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._lines)
 
     def get(self, block: str, look: Look) -> list[Strip] | None:
         """The block's lines if they are kept (None: not rendered, or dropped)."""

@@ -11,8 +11,9 @@ from typing import ClassVar
 
 from markdown_it import MarkdownIt
 from rich.cells import cell_len, set_cell_size
-from rich.console import Console, ConsoleOptions, RenderResult
+from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
 from rich.markdown import CodeBlock, Markdown, MarkdownElement
+from rich.style import Style
 from rich.syntax import Syntax
 
 PARSER = MarkdownIt().enable("strikethrough").enable("table")
@@ -34,10 +35,26 @@ def _cut(line: str, room: int) -> str:
 
 
 class TranscriptMarkdown(Markdown):
-    """Rich's Markdown with code blocks that are cut, not wrapped."""
+    """Rich's Markdown with code blocks that are cut, not wrapped, parsed by the one `PARSER`.
+
+    Rich's own makes a parser for each instance, and markdown-it a link matcher for each parser
+    (linkify-it's compiled rules): 0.4 ms and a few thousand objects for every block drawn, each
+    frame's live block included. The attributes are those `Markdown.__init__` sets (a test holds
+    them to it)."""
 
     elements: ClassVar[dict[str, type[MarkdownElement]]] = {
         **Markdown.elements,
         "fence": CutCodeBlock,
         "code_block": CutCodeBlock,
     }
+
+    def __init__(self, markup: str, code_theme: str = "monokai", hyperlinks: bool = True) -> None:
+        # (Not Markdown.__init__: it would make the parser this class is here to share.)
+        self.markup = markup
+        self.parsed = PARSER.parse(markup)
+        self.code_theme = code_theme
+        self.justify: JustifyMethod | None = None
+        self.style: str | Style = "none"
+        self.hyperlinks = hyperlinks
+        self.inline_code_lexer: str | None = None
+        self.inline_code_theme = code_theme

@@ -21,7 +21,6 @@ from typing import Any
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.reactive import Reactive
@@ -35,6 +34,7 @@ from tui_app.ui.widgets.transcript.message_headers import MessageHeaders
 from tui_app.ui.widgets.transcript.message_view import MessageView, code_blocks, header_for
 from tui_app.ui.widgets.transcript.message_window import MAX_MOUNTED, PAGE, MessageWindow, first_page_start
 from tui_app.ui.widgets.transcript.new_output_marker import NEW_OUTPUT, NewOutputMarker
+from tui_app.ui.widgets.transcript.transcript_bindings import TRANSCRIPT_BINDINGS
 
 __all__ = ["MAX_MOUNTED", "PAGE", "MessageView", "NewOutputMarker", "TranscriptView", "header_for"]
 
@@ -45,18 +45,8 @@ FRAME_RATE = 30.0
 class TranscriptView(VerticalScroll, can_focus=True):
     """Shows one transcript. `show()` may be called per event; rendering happens at most per frame."""
 
-    BINDINGS = [
-        Binding("up", "select(-1)", "Previous message", show=False, id="transcript-previous"),
-        Binding("down", "select(1)", "Next message", show=False, id="transcript-next"),
-        Binding("ctrl+c", "copy_message", "Copy message", id="copy-message"),
-        Binding("ctrl+y", "copy_code", "Copy code", id="copy-code"),
-        Binding("end", "jump_to_end", "Jump to end", show=False, id="jump-to-end"),
-        Binding("home", "jump_to_start", "Top", show=False, id="transcript-top"),
-        Binding(
-            "enter", "toggle_blocks", "Expand", id="transcript-expand",
-            tooltip="Expand tool calls, reasoning",
-        ),
-    ]
+    BINDINGS = TRANSCRIPT_BINDINGS
+    BLANK = True  # its messages cover it: no lines of its own kept (blank_containers.py)
 
     virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
     """Set by Textual from a layout, which also followed the end (the anchor) and sized the
