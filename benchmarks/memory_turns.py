@@ -18,8 +18,10 @@ tracemalloc slows the process and adds its own memory; `memory_pty` gives the RS
 from __future__ import annotations
 
 import argparse
+import functools
 import asyncio
 import os
+import sys
 import gc
 import tracemalloc
 from collections import Counter
@@ -37,6 +39,23 @@ from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
 from tui_app.ui.app import TuiApp
 from tui_app.ui.widgets.composer import Composer
+
+
+def memo_caches() -> dict[str, tuple[int, int | None]]:
+    """Every `functools.lru_cache` on a module's function or a class's method (Textual's, Rich's,
+    ours): its entries and its bound, by module and name. Found through the modules, not the
+    collector: the app freezes what exists once restored (`gc.freeze`), and a frozen object is
+    not in `gc.get_objects()`."""
+    found: dict[str, tuple[int, int | None]] = {}
+    for module in list(sys.modules.values()):
+        spaces = [vars(module)] if hasattr(module, "__dict__") else []
+        spaces += [vars(value) for value in list(spaces[0].values()) if isinstance(value, type)] if spaces else []
+        for space in spaces:
+            for value in list(space.values()):
+                if isinstance(value, functools._lru_cache_wrapper):  # type: ignore[attr-defined]
+                    info = value.cache_info()
+                    found[f"{value.__module__}.{value.__qualname__}"] = (info.currsize, info.maxsize)
+    return found
 
 
 def live_types() -> Counter[str]:
@@ -76,6 +95,7 @@ async def run(turns: int, warmup: int, top: int, frames: int, trace: bool, separ
                 tracemalloc.start(frames)
             baseline = None
             types_before: Counter[str] = Counter()
+            caches_before: dict[str, tuple[int, int | None]] = {}
             print(f"{'turn':>4} {'traced MB':>10} {'objects':>9} {'widgets':>8} {'RSS MB':>7} {'malloc MB':>9} {'free MB':>7}")
             for n in range(1, turns + 1):
                 composer = app.query_one(Composer)
@@ -98,8 +118,14 @@ async def run(turns: int, warmup: int, top: int, frames: int, trace: bool, separ
                 if n == warmup:
                     baseline = tracemalloc.take_snapshot() if trace else None
                     types_before = live_types()
+                    caches_before = memo_caches()
             grown = turns - warmup
             types_after = live_types()
+            print(f"\nmemo caches (lru_cache) grown from turn {warmup} to {turns}: entries then -> now (bound)")
+            for name, (size, bound) in sorted(memo_caches().items(), key=lambda item: -item[1][0]):
+                then = caches_before.get(name, (0, bound))[0]
+                if size > then:
+                    print(f"  {then:>6} -> {size:>6} ({bound}) {name}")
             print(f"\nlive objects grown from turn {warmup} to {turns} (per turn):")
             for name, more in (types_after - types_before).most_common(top):
                 print(f"  {more:>7} ({more / grown:6.1f}/turn) {name}")
