@@ -47,18 +47,32 @@ def status_mb(pid: int, field: str) -> float:
     raise RuntimeError(f"no {field} for process {pid}")
 
 
+HEAP_ALIGNMENT = 64 << 20
+"""glibc maps each extra malloc arena (one per thread that allocates, up to 8 per core) at an
+address aligned to its largest size, 64 MiB on a 64-bit system."""
+
+
 def memory_map_mb(pid: int) -> dict[str, float]:
     """Where a process's resident memory lies, from /proc/PID/smaps, in MB: the C heap (`[heap]`,
-    the main thread's malloc arena), anonymous mappings (Python's object arenas, which the kernel
-    merges when they lie side by side, the other threads' malloc arenas, big blocks malloc mapped
-    on their own, thread stacks) and files (code, shared libraries, SQLite's mapping)."""
-    parts = {"heap": 0.0, "anonymous": 0.0, "files": 0.0}
+    the main thread's malloc arena), the other threads' malloc arenas (anonymous, 64 MiB-aligned),
+    other anonymous mappings (Python's 1 MiB object arenas, which the kernel merges when they lie
+    side by side, big blocks malloc mapped on their own, thread stacks) and files (code, shared
+    libraries, SQLite's mapping)."""
+    parts = {"heap": 0.0, "thread_arenas": 0.0, "anonymous": 0.0, "files": 0.0}
     kind = "files"
     for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
         fields = line.split()
         if not fields[0].endswith(":"):  # a mapping's header: range, perms, offset, dev, inode[, name]
             name = fields[5] if len(fields) > 5 else ""
-            kind = "heap" if name == "[heap]" else "anonymous" if name == "" or name.startswith("[") else "files"
+            start = int(fields[0].split("-")[0], 16)
+            if name == "[heap]":
+                kind = "heap"
+            elif name == "" and start % HEAP_ALIGNMENT == 0:
+                kind = "thread_arenas"
+            elif name == "" or name.startswith("["):
+                kind = "anonymous"
+            else:
+                kind = "files"
         elif fields[0] == "Rss:":
             parts[kind] += int(fields[1]) * 1024 / 1e6
     return {name: round(value, 2) for name, value in parts.items()}
