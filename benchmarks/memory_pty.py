@@ -54,27 +54,38 @@ address aligned to its largest size, 64 MiB on a 64-bit system."""
 
 def memory_map_mb(pid: int) -> dict[str, float]:
     """Where a process's resident memory lies, from /proc/PID/smaps, in MB: the C heap (`[heap]`,
-    the main thread's malloc arena), the other threads' malloc arenas (anonymous, 64 MiB-aligned),
-    other anonymous mappings (Python's 1 MiB object arenas, which the kernel merges when they lie
-    side by side, big blocks malloc mapped on their own, thread stacks) and files (code, shared
-    libraries, SQLite's mapping)."""
+    the main thread's malloc arena), the other threads' malloc arenas (anonymous, 64 MiB-aligned,
+    their unused rest mapped without access right after them), other anonymous mappings
+    (Python's 1 MiB object arenas, which the kernel merges when they lie side by side, big blocks
+    malloc mapped on their own, thread stacks) and files (code, shared libraries, SQLite's)."""
     parts = {"heap": 0.0, "thread_arenas": 0.0, "anonymous": 0.0, "files": 0.0}
-    kind = "files"
+    mappings: list[tuple[int, int, str, str, float]] = []  # start, end, perms, name, RSS
     for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
         fields = line.split()
         if not fields[0].endswith(":"):  # a mapping's header: range, perms, offset, dev, inode[, name]
-            name = fields[5] if len(fields) > 5 else ""
-            start = int(fields[0].split("-")[0], 16)
-            if name == "[heap]":
-                kind = "heap"
-            elif name == "" and start % HEAP_ALIGNMENT == 0:
-                kind = "thread_arenas"
-            elif name == "" or name.startswith("["):
-                kind = "anonymous"
-            else:
-                kind = "files"
+            start, end = (int(x, 16) for x in fields[0].split("-"))
+            mappings.append((start, end, fields[1], fields[5] if len(fields) > 5 else "", 0.0))
         elif fields[0] == "Rss:":
-            parts[kind] += int(fields[1]) * 1024 / 1e6
+            start, end, perms, name, _ = mappings[-1]
+            mappings[-1] = (start, end, perms, name, int(fields[1]) * 1024 / 1e6)
+    for i, (start, end, perms, name, rss) in enumerate(mappings):
+        after = mappings[i + 1] if i + 1 < len(mappings) else None
+        if name == "[heap]":
+            kind = "heap"
+        elif name and not name.startswith("["):
+            kind = "files"
+        elif (
+            name == ""
+            and start % HEAP_ALIGNMENT == 0
+            and after is not None
+            and after[0] == end
+            and after[2] == "---p"
+            and after[1] == start + HEAP_ALIGNMENT
+        ):
+            kind = "thread_arenas"
+        else:
+            kind = "anonymous"
+        parts[kind] += rss
     return {name: round(value, 2) for name, value in parts.items()}
 
 

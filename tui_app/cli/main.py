@@ -28,6 +28,7 @@ from tui_app.settings.user_settings import LoadedSettings, load_settings
 from tui_app.persistence.store_access import StoreUnavailable
 from tui_app.cli.web import add_web_arguments, web
 from tui_app.cli.allocator import tune_allocator
+from tui_app.cli.memo_caches import MemoClearing
 
 log = logging.getLogger("tui_app.cli")
 
@@ -151,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     in_terminal_app = args.command in (None, "run")
     if in_terminal_app or args.command == "serve":  # the processes that run for hours
         tune_allocator()
+    if in_terminal_app:
+        MemoClearing().start()
     with logging_to(log_file(data_override), args.log_level, mask, stderr=not in_terminal_app):
         try:
             crash.crash_if_asked("command")
