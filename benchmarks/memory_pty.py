@@ -47,6 +47,48 @@ def status_mb(pid: int, field: str) -> float:
     raise RuntimeError(f"no {field} for process {pid}")
 
 
+HEAP_ALIGNMENT = 64 << 20
+"""glibc maps each extra malloc arena (one per thread that allocates, up to 8 per core) at an
+address aligned to its largest size, 64 MiB on a 64-bit system."""
+
+
+def memory_map_mb(pid: int) -> dict[str, float]:
+    """Where a process's resident memory lies, from /proc/PID/smaps, in MB: the C heap (`[heap]`,
+    the main thread's malloc arena), the other threads' malloc arenas (anonymous, 64 MiB-aligned,
+    their unused rest mapped without access right after them), other anonymous mappings
+    (Python's 1 MiB object arenas, which the kernel merges when they lie side by side, big blocks
+    malloc mapped on their own, thread stacks) and files (code, shared libraries, SQLite's)."""
+    parts = {"heap": 0.0, "thread_arenas": 0.0, "anonymous": 0.0, "files": 0.0}
+    mappings: list[tuple[int, int, str, str, float]] = []  # start, end, perms, name, RSS
+    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        fields = line.split()
+        if not fields[0].endswith(":"):  # a mapping's header: range, perms, offset, dev, inode[, name]
+            start, end = (int(x, 16) for x in fields[0].split("-"))
+            mappings.append((start, end, fields[1], fields[5] if len(fields) > 5 else "", 0.0))
+        elif fields[0] == "Rss:":
+            start, end, perms, name, _ = mappings[-1]
+            mappings[-1] = (start, end, perms, name, int(fields[1]) * 1024 / 1e6)
+    for i, (start, end, perms, name, rss) in enumerate(mappings):
+        after = mappings[i + 1] if i + 1 < len(mappings) else None
+        if name == "[heap]":
+            kind = "heap"
+        elif name and not name.startswith("["):
+            kind = "files"
+        elif (
+            name == ""
+            and start % HEAP_ALIGNMENT == 0
+            and after is not None
+            and after[0] == end
+            and after[2] == "---p"
+            and after[1] == start + HEAP_ALIGNMENT
+        ):
+            kind = "thread_arenas"
+        else:
+            kind = "anonymous"
+        parts[kind] += rss
+    return {name: round(value, 2) for name, value in parts.items()}
+
+
 def turns_ended(store: Path) -> int:
     """Turns the app has stored as ended, in every session (the store is SQLite in WAL mode: a
     reader from outside never blocks the app)."""
@@ -77,8 +119,11 @@ def summary(series: list[float]) -> dict[str, float]:
     }
 
 
-def measure_turns(tree: Path, embedded: bool, count: int, speed: float, size: tuple[int, int]) -> dict[str, Any]:
-    """RSS of the app's process (code from `tree`) after each of `count` turns."""
+def measure_turns(
+    tree: Path, embedded: bool, count: int, speed: float, size: tuple[int, int], extra_env: dict[str, str]
+) -> dict[str, Any]:
+    """RSS of the app's process (code from `tree`, `extra_env` added to its environment) after each
+    of `count` turns, and where it lies (`memory_map_mb`) after the first turn and the last."""
     server = None if embedded else Server(speed)
     try:
         with tempfile.TemporaryDirectory() as home:
@@ -86,13 +131,14 @@ def measure_turns(tree: Path, embedded: bool, count: int, speed: float, size: tu
                 argv = [sys.executable, "-m", "tui_app", "--backend", "local", "--speed", f"{speed:g}"]
             else:
                 argv = [sys.executable, "-m", "tui_app", "--backend", "casedev", "--base-url", f"http://127.0.0.1:{server.port}"]
-            app = WatchedPty(argv, _environment(tree, Path(home), size), size, Path(home))
+            app = WatchedPty(argv, {**_environment(tree, Path(home), size), **extra_env}, size, Path(home))
             store = Path(home) / "store"
             try:
                 app.wait_for("Session 1")
                 time.sleep(1.0)
                 app_rss: list[float] = []
                 server_rss: list[float] = []
+                maps: list[dict[str, float]] = []
                 for n in range(1, count + 1):
                     app.type(f"turn {n}, tell me about it\r")
                     deadline = time.monotonic() + 60
@@ -102,10 +148,13 @@ def measure_turns(tree: Path, embedded: bool, count: int, speed: float, size: tu
                         time.sleep(0.1)
                     time.sleep(SETTLE)
                     app_rss.append(status_mb(app.process.pid, "VmRSS"))
+                    if n in (1, count):
+                        maps.append(memory_map_mb(app.process.pid))
                     if server is not None:
                         server_rss.append(status_mb(server.process.pid, "VmRSS"))
                 result: dict[str, Any] = {"app": summary(app_rss), "app_series_mb": [round(x, 1) for x in app_rss]}
                 result["app"]["peak_mb"] = status_mb(app.process.pid, "VmHWM")
+                result["app_map_first_last_mb"] = maps
                 if server_rss:
                     result["server"] = summary(server_rss)
                 return result
@@ -116,8 +165,9 @@ def measure_turns(tree: Path, embedded: bool, count: int, speed: float, size: tu
             server.stop()
 
 
-def measure_peak(tree: Path, tokens: int, rate: float, size: tuple[int, int]) -> dict[str, float]:
-    """Peak RSS of the app's process (code from `tree`) over one `tokens` reply streamed at `rate`."""
+def measure_peak(tree: Path, tokens: int, rate: float, size: tuple[int, int], extra_env: dict[str, str]) -> dict[str, float]:
+    """Peak RSS of the app's process (code from `tree`, `extra_env` added to its environment) over
+    one `tokens` reply streamed at `rate`."""
     server = subprocess.Popen(
         [sys.executable, "-m", "benchmarks.paced_reply_server", str(tokens), str(rate)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -126,7 +176,7 @@ def measure_peak(tree: Path, tokens: int, rate: float, size: tuple[int, int]) ->
         try:
             port = _read_line(server.stdout, "port", 30)
             argv = [sys.executable, "-m", "tui_app", "--backend", "casedev", "--base-url", f"http://127.0.0.1:{port}"]
-            app = PtyProcess(argv, _environment(tree, Path(home), size), size, Path(home))
+            app = PtyProcess(argv, {**_environment(tree, Path(home), size), **extra_env}, size, Path(home))
             try:
                 time.sleep(4.0)
                 before = status_mb(app.process.pid, "VmRSS")
@@ -148,6 +198,13 @@ def _attempt(measure: Any, *args: Any) -> dict[str, Any]:
         return {"error": f"{type(error).__name__}: {error}"}
 
 
+def variant(text: str) -> tuple[str, dict[str, str]]:
+    """`NAME:KEY=VALUE,KEY=VALUE` (an `--env` argument) as the name and the variables it adds."""
+    name, _, assignments = text.partition(":")
+    pairs = [item.split("=", 1) for item in assignments.split(",") if item]
+    return name, {key: value for key, value in pairs}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.memory_pty", description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=50)
@@ -156,6 +213,10 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0, help="tokens/s of the long reply")
     parser.add_argument("--setups", default="separate,embedded,peak")
     parser.add_argument("--rev", action="append", default=[], help="a git revision to measure beside the working tree")
+    parser.add_argument(
+        "--env", action="append", default=[], type=variant,
+        help="NAME:KEY=VALUE,...: the working tree again with these variables set (e.g. glibc's MALLOC_ARENA_MAX)",
+    )  # fmt: skip
     parser.add_argument("--size", default="120x40")
     args = parser.parse_args()
     size = tuple(int(n) for n in args.size.split("x"))
@@ -163,19 +224,23 @@ def main() -> None:
     setups = args.setups.split(",")
     result: dict[str, Any] = {"turns": args.turns, "speed": args.speed, "size": args.size, "machine": machine(), "trees": {}}
     with tempfile.TemporaryDirectory() as scratch:
-        trees = {"working tree": ROOT}
+        trees: dict[str, tuple[Path, dict[str, str]]] = {"working tree": (ROOT, {})}
+        for name, extra in args.env:
+            trees[name] = (ROOT, extra)
         for rev in args.rev:
-            trees[rev] = archive(rev, Path(scratch) / rev.replace("/", "_"))
+            trees[rev] = (archive(rev, Path(scratch) / rev.replace("/", "_")), {})
         rows: dict[str, dict[str, Any]] = {name: {} for name in trees}
         # The trees take turns within each setup, so a change in the machine's load falls on all alike.
         for setup in setups:
-            for name, tree in trees.items():
+            for name, (tree, extra) in trees.items():
                 if setup == "peak":
                     if args.tokens > 0:
-                        rows[name]["peak"] = _attempt(measure_peak, tree, args.tokens, args.rate, size)
+                        rows[name]["peak"] = _attempt(measure_peak, tree, args.tokens, args.rate, size, extra)
                 else:
-                    rows[name][setup] = _attempt(measure_turns, tree, setup == "embedded", args.turns, args.speed, size)
-                rows[name][setup]["machine"] = machine()
+                    rows[name][setup] = _attempt(
+                        measure_turns, tree, setup == "embedded", args.turns, args.speed, size, extra
+                    )  # fmt: skip
+                rows[name].setdefault(setup, {})["machine"] = machine()
         result["trees"] = rows
     result["machine_after"] = machine()
     print(json.dumps(result))

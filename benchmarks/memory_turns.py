@@ -9,8 +9,9 @@ collection first: the memory tracemalloc sees, the live objects by type, the pro
 what C's allocator holds (glibc `mallinfo2`: in use, and free but kept; SQLite's page caches
 and Python's larger objects live there, out of tracemalloc's sight when it is off). At the end: the
 allocations that grew between the end of the warm-up and the last turn, grouped by traceback
-(`Snapshot.compare_to(..., "traceback")`), and the types whose live count grew, the count per
-turn. Growth that follows the number of turns is a leak or an unbounded cache; a transcript
+(`Snapshot.compare_to(..., "traceback")`), the types whose live count grew, the count per
+turn, Python's object arenas (in use and free: what fragmentation holds), the memo caches
+(`lru_cache`) that grew, and what the app's `gc.freeze` kept of garbage. Growth that follows the number of turns is a leak or an unbounded cache; a transcript
 of n turns holds its n messages, which is the floor. Prints text (a diagnosis, not a figure:
 tracemalloc slows the process and adds its own memory; `memory_pty` gives the RSS).
 """
@@ -18,9 +19,12 @@ tracemalloc slows the process and adds its own memory; `memory_pty` gives the RS
 from __future__ import annotations
 
 import argparse
+import functools
 import asyncio
 import os
+import sys
 import gc
+import tempfile
 import tracemalloc
 from collections import Counter
 from contextlib import contextmanager
@@ -37,6 +41,48 @@ from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
 from tui_app.ui.app import TuiApp
 from tui_app.ui.widgets.composer import Composer
+
+
+def memo_caches() -> dict[str, tuple[int, int | None]]:
+    """Every `functools.lru_cache` on a module's function or a class's method (Textual's, Rich's,
+    ours): its entries and its bound, by module and name. Found through the modules, not the
+    collector: the app freezes what exists once restored (`gc.freeze`), and a frozen object is
+    not in `gc.get_objects()`."""
+    found: dict[str, tuple[int, int | None]] = {}
+    for module in list(sys.modules.values()):
+        spaces = [vars(module)] if hasattr(module, "__dict__") else []
+        spaces += [vars(value) for value in list(spaces[0].values()) if isinstance(value, type)] if spaces else []
+        for space in spaces:
+            for value in list(space.values()):
+                if isinstance(value, functools._lru_cache_wrapper):  # type: ignore[attr-defined]
+                    info = value.cache_info()
+                    found[f"{value.__module__}.{value.__qualname__}"] = (info.currsize, info.maxsize)
+    return found
+
+
+def object_arenas() -> dict[str, float]:
+    """Python's small-object allocator (`sys._debugmallocstats`, which writes to C's stderr): its
+    1 MiB arenas in use and their high-water mark, and the MB in blocks in use, free in used
+    pools, and in empty pools kept: what fragmentation holds shows as free, not in use."""
+    with tempfile.TemporaryFile(mode="w+") as captured:
+        saved = os.dup(2)
+        os.dup2(captured.fileno(), 2)
+        try:
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        captured.seek(0)
+        text = captured.read()
+    figures: dict[str, float] = {}
+    for line in text.splitlines():
+        label, _, value = line.partition("=")
+        label, value = label.strip("# ").strip(), value.strip().replace(",", "")
+        if label in ("arenas highwater mark", "arenas allocated current"):
+            figures[label] = int(value)
+        elif label in ("bytes in allocated blocks", "bytes in available blocks", "bytes in unused pools"):
+            figures[label] = int(value) / 1e6
+    return figures
 
 
 def live_types() -> Counter[str]:
@@ -76,6 +122,8 @@ async def run(turns: int, warmup: int, top: int, frames: int, trace: bool, separ
                 tracemalloc.start(frames)
             baseline = None
             types_before: Counter[str] = Counter()
+            caches_before: dict[str, tuple[int, int | None]] = {}
+            arenas_before: dict[str, float] = {}
             print(f"{'turn':>4} {'traced MB':>10} {'objects':>9} {'widgets':>8} {'RSS MB':>7} {'malloc MB':>9} {'free MB':>7}")
             for n in range(1, turns + 1):
                 composer = app.query_one(Composer)
@@ -98,8 +146,22 @@ async def run(turns: int, warmup: int, top: int, frames: int, trace: bool, separ
                 if n == warmup:
                     baseline = tracemalloc.take_snapshot() if trace else None
                     types_before = live_types()
+                    caches_before = memo_caches()
+                    arenas_before = object_arenas()
             grown = turns - warmup
             types_after = live_types()
+            frozen = gc.get_freeze_count()
+            gc.unfreeze()  # garbage among what the app froze once restored is out of the collector's sight
+            freed = gc.collect()
+            print(f"\nfrozen objects: {frozen}; unfrozen, a collection freed {freed} (cycles the freeze kept)")
+            print(f"\nPython's object arenas, turn {warmup} -> turn {turns} (MB, or a count):")
+            for label, value in object_arenas().items():
+                print(f"  {arenas_before.get(label, 0):>8.2f} -> {value:>8.2f} {label}")
+            print(f"\nmemo caches (lru_cache) grown from turn {warmup} to {turns}: entries then -> now (bound)")
+            for name, (size, bound) in sorted(memo_caches().items(), key=lambda item: -item[1][0]):
+                then = caches_before.get(name, (0, bound))[0]
+                if size > then:
+                    print(f"  {then:>6} -> {size:>6} ({bound}) {name}")
             print(f"\nlive objects grown from turn {warmup} to {turns} (per turn):")
             for name, more in (types_after - types_before).most_common(top):
                 print(f"  {more:>7} ({more / grown:6.1f}/turn) {name}")

@@ -30,6 +30,8 @@ from tui_app.cli.serve import add_serve_arguments, serve
 from tui_app.settings.user_settings import LoadedSettings, load_settings
 from tui_app.persistence.store_access import StoreUnavailable
 from tui_app.cli.web import add_web_arguments, web
+from tui_app.cli.allocator import tune_allocator
+from tui_app.cli.memo_caches import MemoClearing
 
 log = logging.getLogger("tui_app.cli")
 
@@ -162,6 +164,10 @@ def _main(args: argparse.Namespace, keyring: KeyringChild) -> int:
     data_override = getattr(args, "data_dir", None)
     # While the app owns the terminal nothing but the app may write to it.
     in_terminal_app = args.command in (None, "run")
+    if in_terminal_app or args.command == "serve":  # the processes that run for hours
+        tune_allocator()
+    if in_terminal_app:
+        MemoClearing().start()
     with logging_to(log_file(data_override), args.log_level, mask, stderr=not in_terminal_app):
         try:
             crash.crash_if_asked("command")
