@@ -28,8 +28,9 @@ T = TypeVar("T")
 # (a string where an object was expected) is as malformed as a failed validation, and must not
 # escape the adapter and leave a turn streaming forever.
 MALFORMED = (ValueError, LookupError, TypeError, AttributeError, ValidationError)
-# What reading a stream raises when the connection drops under it.
-STREAM_BROKE = (httpx.TransportError, httpx.StreamError)
+# What reading a stream raises when the connection drops under it, or its compressed bytes stop
+# decoding (httpx's DecodingError is neither: it escaped every reader as a bug, the turn left running).
+STREAM_BROKE = (httpx.TransportError, httpx.StreamError, httpx.DecodingError)
 
 
 def dropped(error: Exception, stall_after: float | None = None) -> str:

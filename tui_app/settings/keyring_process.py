@@ -83,14 +83,15 @@ class Forked:
         self._pid: int | None = pid
         self._read = read
         self._status: int | None = None
-        self._reading = False
+        self._reading = threading.Lock()
+        """Held by the reader (and by `end` while it reaps): the pipe is closed when the child is
+        reaped, and its number may then be another file's."""
 
     def answer(self, limit: float) -> bytes | None:
-        self._reading = True
-        try:
+        with self._reading:
+            if self._pid is None:
+                return None  # ended before it was asked: its pipe is closed
             return self._answer(limit)
-        finally:
-            self._reading = False
 
     def _answer(self, limit: float) -> bytes | None:
         out = bytearray()
@@ -126,8 +127,11 @@ class Forked:
 
     def end(self) -> None:
         self._kill()
-        if not self._reading:  # (else the reader sees the pipe close, and reaps it)
-            self._reap(wait=True)
+        if self._reading.acquire(blocking=False):  # (else the reader sees the pipe close, and reaps it)
+            try:
+                self._reap(wait=True)
+            finally:
+                self._reading.release()
 
 
 def _answer_in_copy(names: Sequence[str], drop: Collection[str], read: int, write: int) -> None:

@@ -18,7 +18,9 @@ Off screen, turns that end within `OFF_SCREEN_LIST_INTERVAL` of the last list sh
 taken that long after it (a session working through queued messages ends a turn every few
 seconds, and each list is a request: a connection, headers, JSON). Whatever they made is marked
 all the same, only up to that much later, and is noted as the last of those turns'. The list is
-taken at once when a turn ends on screen and when the files view asks (`settled`).
+taken at once when a turn ends on screen and when the files view asks (`settled`). A list whose
+time comes while another of the session's turns runs waits for that turn's end (a service's
+agent writes files as it works: listed mid-turn, they would be noted as the turn before's).
 """
 
 from __future__ import annotations
@@ -56,6 +58,16 @@ class _Check:
     """Whether one of those turns ended off screen: what they made is then marked."""
     now: asyncio.Event = field(default_factory=asyncio.Event)
     """Set when the list is wanted at once (a turn on screen, the files view)."""
+    asked: bool = False
+    """The files view wants it: taken at once, even while a turn runs."""
+    overdue: bool = False
+    """Its time came while a turn of the session ran: that turn's end takes it."""
+
+
+def _turn_runs(session: SessionController) -> bool:
+    turn = session.transcript.last_turn
+    return turn is not None and turn.state == "running"
+
 
 def has_new_files(session: SessionController) -> bool:
     """Whether a turn of `session` made files not looked at since (the sidebar row's mark)."""
@@ -117,6 +129,7 @@ class NewFiles:
         """Once the list after the session's last turn is taken (at once when none is pending),
         so a files view opened just then shows which turn wrote what."""
         if (check := self._waiting.get(session.id)) is not None:
+            check.asked = True
             check.now.set()
         if (task := self._after.get(session.id)) is not None:
             await asyncio.wait({task})
@@ -139,13 +152,15 @@ class NewFiles:
             if sandbox_lists(session):
                 self._turn_ended(session, session is not self._current())
             else:
+                if (check := self._waiting.get(session.id)) is not None:
+                    check.now.set()  # (overdue, it waited for this turn: its session ended meanwhile)
                 self.checked.publish(session)
 
     def _turn_ended(self, session: SessionController, off_screen: bool) -> None:
         turn = len(session.transcript.turns)
         if (check := self._waiting.get(session.id)) is not None:
             check.turn, check.off_screen = turn, check.off_screen or off_screen
-            if not off_screen:
+            if not off_screen or check.overdue:
                 check.now.set()
             return
         check = _Check(turn, off_screen)
@@ -184,6 +199,12 @@ class NewFiles:
                 await check.now.wait()
             finally:
                 timer.cancel()
+            if not check.asked and _turn_runs(session):
+                # A service's agent writes files as it works: listed now, what the running turn
+                # made so far would be noted as the last turn's, and found not new at its end.
+                check.overdue = True
+                check.now.clear()
+                await check.now.wait()
         # From here a turn that ends waits for the next list: this one may not show its files.
         if self._waiting.get(session.id) is check:
             del self._waiting[session.id]

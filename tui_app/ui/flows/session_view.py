@@ -277,6 +277,9 @@ class SessionView:
 
     def _after_last_frame(self) -> None:
         self._waiting_frame = False
+        # The reply's last frame is on screen: a frame being made now is the next turn's, and
+        # waiting for it too starved the turn's end for as long as frames kept coming.
+        self._turn_ended = False
         self._show_changes()
 
     def _side_later(self) -> None:
