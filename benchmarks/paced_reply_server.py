@@ -33,9 +33,12 @@ def paced_frames(tokens: list[str], rate: float) -> Iterator[bytes]:
         if delay > 0:
             time.sleep(delay)
         part = {"id": "p1", "type": "text"}
+        if index == len(tokens) - 1:
+            # Taken as the last token is handed to the server, not when the generator is next
+            # resumed: that waits for the server's loop, and under load came after the app drew it.
+            print(f"end {time.time()}", flush=True)
         yield sse("message.part.updated", {"turnId": "t1", "messageId": "m1", "partId": "p1", "part": part, "delta": token}, seq)
         seq += 1
-    print(f"end {time.time()}", flush=True)
     yield sse("message.completed", {"turnId": "t1", "messageId": "m1", "finish": "stop"}, seq)
     yield sse("turn.completed", {"turnId": "t1", "status": "completed"}, seq + 1)
 
