@@ -211,18 +211,27 @@ class SessionController:
             if turn is not None:
                 async for event in self.backend.follow(self.remote.id, turn.id):
                     self._apply(event)
-                self.status = session_state.SessionStatus("ready", self._clock())
-                self._changed()
+                self._reconnected(turn.id, None)
             else:
                 await self.backend.check(self.remote.id)
         except (NotFound, SessionExpired) as error:
             self._advance(session_state.Expired(error.message))
         except BackendError as error:
-            self.status = session_state.SessionStatus("ready", self._clock(), error=error.message)
-            self._changed()
+            self._reconnected(turn.id if turn is not None else None, error.message)
         finally:
             self.flush()
             self._save_record()
+
+    def _reconnected(self, turn_id: str | None, error: str | None) -> None:
+        """`reconnect` is over: ready, with its error if any, unless the session moved on meanwhile.
+        A followed turn that ended made it ready already, and a message queued behind the turn goes
+        at that moment, while the follow's stream is still closing: that send owns the state now
+        (set back to ready, its whole turn streamed as "ready", which nothing leaves)."""
+        active = self.transcript.active_turn
+        if turn_id is not None and (active is None or active.id != turn_id):
+            return
+        self.status = session_state.SessionStatus("ready", self._clock(), error=error)
+        self._changed()
 
     @property
     def state(self) -> StateKind:

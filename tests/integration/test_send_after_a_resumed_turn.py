@@ -1,0 +1,83 @@
+"""After a restart mid-turn, the turn is followed to its end, and a message queued before the
+restart goes as soon as it ends. That send's turn is the session's state from then on: the end of
+the follow (its stream still closing) must not set the session back to `ready` over it. It did:
+the whole next turn streamed while the session said "ready", and a reader of the state (the
+screen, `tui-app ask`, a test) took the reply's empty first moment for its end."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CRAWL, connection_to, release
+from tui_app.core.events import TurnCompleted
+from tui_app.persistence.store import Store
+from tui_app.server.options import ServerOptions
+from tui_app.server.runner import EmbeddedServer
+from tui_app.settings.user_settings import Settings
+from tui_app.workspace.changes import SessionChange
+from tui_app.workspace.send_queue import SendQueue
+from tui_app.workspace.workspace import Workspace
+
+
+async def until(condition: Callable[[], bool], timeout: float = 30) -> None:
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"condition not reached within {timeout} s")
+
+
+@pytest.fixture
+def crawling() -> Iterator[EmbeddedServer]:
+    with EmbeddedServer(ServerOptions(tokens_per_second=CRAWL)) as running:
+        yield running
+
+
+async def test_a_queued_send_after_a_resumed_turn_keeps_its_own_state(crawling: EmbeddedServer, tmp_path: Path) -> None:
+    connection = connection_to(crawling)
+    with Store(tmp_path / "tui-app.db") as store:
+        first_run = Workspace([connection], store, Settings())
+        first_run.start()
+        session = await first_run.open_session("Resumed")
+        queue = SendQueue(first_run)
+        queue.submit(session, "first")
+        await until(lambda: session.state == "streaming")
+        assert queue.submit(session, "second") is True  # waits for the turn
+        queue.detach()
+        await first_run.aclose()  # the app quits mid-turn
+
+    release(crawling)
+    with Store(tmp_path / "tui-app.db") as store:
+        again = Workspace([connection], store, Settings())
+        seen: list[tuple[str, int, bool]] = []
+
+        def watch(change: SessionChange) -> None:
+            restored = change.session
+            if isinstance(change.event, TurnCompleted) and len(restored.transcript.turns) == 1:
+                # The resumed turn is over: the next one crawls, so its state can be looked at.
+                crawling.registry.options.tokens_per_second = CRAWL
+            running = restored.transcript.active_turn is not None
+            seen.append((restored.state, len(restored.transcript.turns), running))
+
+        again.changes.subscribe(watch)
+        assert again.start() is True  # restored, and its turn followed from the stored position
+        queue = SendQueue(again)
+        try:
+            restored = again.sessions[session.id]
+            assert restored.state == "streaming"
+            await until(lambda: len(restored.transcript.messages) == 4 and restored.transcript.messages[-1].text != "")
+            # The second turn streams, and the session says so.
+            assert [m.text for m in restored.transcript.messages if m.role == "user"] == ["first", "second"]
+            assert restored.transcript.messages[1].completed and restored.transcript.messages[1].text
+            assert restored.state == "streaming"
+            assert not [s for s in seen if s[0] == "ready" and s[2]], "ready while a turn was running"
+            release(crawling)
+            await until(lambda: restored.state == "ready")
+            assert restored.transcript.messages[-1].completed and "“second”" in restored.transcript.messages[-1].text
+        finally:
+            queue.detach()
+            await again.aclose()
