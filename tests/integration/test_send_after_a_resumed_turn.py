@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CRAWL, connection_to, release
+from tui_app.backends.connection import Connection
 from tui_app.core.events import TurnCompleted
 from tui_app.persistence.store import Store
 from tui_app.server.options import ServerOptions
 from tui_app.server.runner import EmbeddedServer
+from tui_app.settings.backend_choice import ApiKey
 from tui_app.settings.user_settings import Settings
 from tui_app.workspace.changes import SessionChange
 from tui_app.workspace.send_queue import SendQueue
@@ -81,3 +83,37 @@ async def test_a_queued_send_after_a_resumed_turn_keeps_its_own_state(crawling: 
         finally:
             queue.detach()
             await again.aclose()
+
+
+async def test_a_reply_its_service_cannot_resume_is_ended_as_cut_off_after_a_restart(
+    crawling: EmbeddedServer, tmp_path: Path
+) -> None:
+    """Stewrd cannot follow a reply again: the one running when the app closed is ended in the
+    transcript and the store, saying the rest of it is lost, rather than left waiting, unfinished
+    and unexplained, for ever."""
+    local = connection_to(crawling)
+    connection = Connection("stewrd", local.base_url, ApiKey(crawling.api_key))
+    with Store(tmp_path / "tui-app.db") as store:
+        first_run = Workspace([connection], store, Settings())
+        first_run.start()
+        session = await first_run.open_session("Cut off")
+        first_run.start_send(session, "first")
+        await until(lambda: session.state == "streaming" and len(session.transcript.messages) == 2)
+        await first_run.aclose()  # the app quits mid-reply
+
+    release(crawling)
+    for _ in range(2):  # and a later restart finds it so in the store
+        with Store(tmp_path / "tui-app.db") as store:
+            again = Workspace([connection], store, Settings())
+            try:
+                assert again.start() is True
+                restored = again.sessions[session.id]
+                await until(lambda: restored.state == "ready")
+                reply = restored.transcript.messages[1]
+                turn = restored.transcript.turn(reply.turn_id or "")
+                assert reply.role == "assistant" and reply.completed
+                assert turn is not None and turn.state == "failed" and turn.error is not None
+                assert "cannot resume a reply, so the rest of it is lost" in turn.error
+                assert restored.transcript.active_turn is None
+            finally:
+                await again.aclose()
