@@ -2,17 +2,22 @@
 restart goes as soon as it ends. That send's turn is the session's state from then on: the end of
 the follow (its stream still closing) must not set the session back to `ready` over it. It did:
 the whole next turn streamed while the session said "ready", and a reader of the state (the
-screen, `tui-app ask`, a test) took the reply's empty first moment for its end."""
+screen, `tui-app ask`, a test) took the reply's empty first moment for its end. The same for a
+session restored between turns, whose check failed while a message went; and a reply Stewrd
+cannot follow again is ended as cut off rather than left waiting for ever."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import CRAWL, connection_to, release
+from tests.hostile_server import KEY, STALL, HostileServer, Reply, Script, text_part, turn
+from tui_app.backends.casedev import CasedevBackend
 from tui_app.backends.connection import Connection
 from tui_app.core.events import TurnCompleted
 from tui_app.persistence.store import Store
@@ -21,7 +26,9 @@ from tui_app.server.runner import EmbeddedServer
 from tui_app.settings.backend_choice import ApiKey
 from tui_app.settings.user_settings import Settings
 from tui_app.workspace.changes import SessionChange
+from tui_app.workspace.restore import restore_sessions
 from tui_app.workspace.send_queue import SendQueue
+from tui_app.workspace.session_controller import LedgerBook, SessionController
 from tui_app.workspace.workspace import Workspace
 
 
@@ -117,3 +124,27 @@ async def test_a_reply_its_service_cannot_resume_is_ended_as_cut_off_after_a_res
                 assert restored.transcript.active_turn is None
             finally:
                 await again.aclose()
+
+
+async def test_a_check_that_fails_after_a_restart_leaves_a_send_made_meanwhile_its_state(tmp_path: Path) -> None:
+    """A session restored between turns is checked on its service; a message sent meanwhile
+    streams as `streaming` even when the check then fails (it set the session back to ready)."""
+    asleep = b'{"error": {"message": "The sandbox is not running", "code": "SANDBOX_NOT_RUNNING"}}'
+    silent_after_a_word = (*turn(text_part("partial", 2))[:-1], STALL)
+    script = Script(files=Reply(400, asleep), respond=Reply(chunks=lambda: iter(silent_after_a_word)))
+    with HostileServer(script) as hostile, Store(tmp_path / "tui-app.db") as store:
+        backend = CasedevBackend(hostile.base_url, ApiKey(KEY))
+        try:
+            await SessionController(backend, title="Checked", store=store).open()
+            restored = restore_sessions(store, {backend.name: backend}, LedgerBook(), on_change=None)[0]
+            assert restored.state == "ready"
+            sending = asyncio.ensure_future(restored.send("hello"))
+            await restored.reconnect()  # the check, refused while the send goes
+            assert "files" in script.calls
+            await until(lambda: [m.text for m in restored.transcript.messages] == ["hello", "partial"])
+            assert restored.state == "streaming"
+            sending.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sending
+        finally:
+            await backend.aclose()

@@ -240,10 +240,13 @@ class SessionController:
     def _reconnected(self, turn_id: str | None, error: str | None) -> None:
         """`reconnect` is over: ready, with its error if any, unless the session moved on meanwhile.
         A followed turn that ended made it ready already, and a message queued behind the turn goes
-        at that moment, while the follow's stream is still closing: that send owns the state now
-        (set back to ready, its whole turn streamed as "ready", which nothing leaves)."""
+        at that moment, while the follow's stream is still closing; a session restored between
+        turns takes messages while it is checked. Such a send owns the state now (set back to
+        ready, its whole turn streamed as "ready", which nothing leaves)."""
         active = self.transcript.active_turn
         if turn_id is not None and (active is None or active.id != turn_id):
+            return
+        if turn_id is None and self.state in session_state.BUSY:
             return
         self.status = session_state.SessionStatus("ready", self._clock(), error=error)
         self._changed()
