@@ -86,6 +86,15 @@ async def test_a_message_with_a_file_is_queued_kept_across_a_restart_and_sent_wi
             assert session is not None and session.remote is not None
             await wait_until(pilot, lambda: session.state == "ready" and len(session.transcript.messages) == 4, timeout=60)
             assert session.transcript.messages[-1].text.startswith(f"I received notes.md, {len(NOTES)} bytes.")
+            # The reply running when the app quit: followed to its end, or (Stewrd cannot resume
+            # one) ended saying the rest is lost; never left waiting, empty and unexplained.
+            reply = session.transcript.messages[1]
+            assert reply.completed
+            if api == "casedev":
+                assert reply.text.startswith("You said “first”")
+            else:
+                turn = session.transcript.turn(reply.turn_id or "")
+                assert turn is not None and turn.state == "failed" and "the rest of it is lost" in (turn.error or "")
             if api == "casedev":
                 received = [turn.user_text for turn in server.registry.chats[session.remote.id].turns]
                 assert received == ["first", f"read this\n```notes.md\n{NOTES}```"]

@@ -38,11 +38,11 @@ log = logging.getLogger(__name__)
 # Writes that wait together go in one transaction: a streamed reply arrives in many small batches.
 BATCH = 200
 GATHER_SECONDS = 0.1
-EXIT_SECONDS = 10.0
-"""How long the end of the process waits for the writes still queued (unless they are failing)."""
 """The least time from one transaction's end to the next one's start while writes keep coming.
 A write handed over after a quiet spell goes at once; what is on screen is on disk within about
 a tenth of a second, as before (a session's events wait 1/30 s for its flush anyway)."""
+EXIT_SECONDS = 10.0
+"""How long the end of the process waits for the writes still queued (unless they are failing)."""
 FIRST_RETRY_SECONDS = 0.05
 LAST_RETRY_SECONDS = 2.0
 

@@ -15,7 +15,7 @@ from tui_app.backends.base import AgentBackend, EndResult, RemoteSession
 from tui_app.backends.errors import BackendError, NotFound, SessionExpired, TurnConflict
 from tui_app.core import completeness, question_notes, session_state, transcript as reducer
 from tui_app.core.attachments import shown_text
-from tui_app.core.events import DomainEvent, TurnCompleted, UserMessageSent
+from tui_app.core.events import DomainEvent, MessageCompleted, TurnCompleted, UserMessageSent
 from tui_app.core.session_state import ControllerEvent, SessionStatus, StateKind
 from tui_app.core.cost import with_stored_session
 from tui_app.core.transcript import Transcript
@@ -207,22 +207,49 @@ class SessionController:
         if self.remote is None or self.state in session_state.TERMINAL:
             return
         turn = self.transcript.active_turn
+        follows = turn is not None and self.backend.capabilities.replay
         try:
-            if turn is not None:
+            if turn is not None and follows:
                 async for event in self.backend.follow(self.remote.id, turn.id):
                     self._apply(event)
-                self.status = session_state.SessionStatus("ready", self._clock())
-                self._changed()
+                self._reconnected(turn.id, None)
             else:
                 await self.backend.check(self.remote.id)
         except (NotFound, SessionExpired) as error:
             self._advance(session_state.Expired(error.message))
         except BackendError as error:
-            self.status = session_state.SessionStatus("ready", self._clock(), error=error.message)
-            self._changed()
+            self._reconnected(turn.id if turn is not None else None, error.message)
         finally:
             self.flush()
             self._save_record()
+        if turn is not None and not follows:
+            self._cut_off(turn.id)
+
+    def _cut_off(self, turn_id: str) -> None:
+        """End a turn its service cannot resume (Stewrd), in the transcript and the store: its
+        reply would wait for ever, unfinished, and nothing would say the rest of it is lost."""
+        reason = (
+            f"the app closed while {self.backend.name} was replying, and {self.backend.name} cannot resume "
+            "a reply, so the rest of it is lost; send the message again for a complete answer"
+        )
+        for message in self.transcript.messages:
+            if message.turn_id == turn_id and not message.completed:
+                self._apply(MessageCompleted(turn_id, message.id, "cut_off"))
+        self._apply(TurnCompleted(turn_id, "failed", reason))
+
+    def _reconnected(self, turn_id: str | None, error: str | None) -> None:
+        """`reconnect` is over: ready, with its error if any, unless the session moved on meanwhile.
+        A followed turn that ended made it ready already, and a message queued behind the turn goes
+        at that moment, while the follow's stream is still closing; a session restored between
+        turns takes messages while it is checked. Such a send owns the state now (set back to
+        ready, its whole turn streamed as "ready", which nothing leaves)."""
+        active = self.transcript.active_turn
+        if turn_id is not None and (active is None or active.id != turn_id):
+            return
+        if turn_id is None and self.state in session_state.BUSY:
+            return
+        self.status = session_state.SessionStatus("ready", self._clock(), error=error)
+        self._changed()
 
     @property
     def state(self) -> StateKind:
