@@ -47,7 +47,7 @@ def main() -> None:
     count, rate = int(sys.argv[1]), float(sys.argv[2])
     tokens = tokens_of(reply_text(count))
     if len(sys.argv) > 3:
-        tokens += ["\n\n", *tokens_of(sys.argv[3]), "\n"]
+        tokens += ["\n\n", *tokens_of(sys.argv[3])]  # the marker ends the reply: its last token completes it
     script = Script(respond=Reply(chunks=lambda: paced_frames(tokens, rate)))
     with HostileServer(script) as server:
         print(f"port {server.port}", flush=True)
