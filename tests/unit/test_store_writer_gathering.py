@@ -14,6 +14,7 @@ import pytest
 
 from tui_app.persistence import background_writer
 from tui_app.persistence.background_writer import BackgroundWriter, PendingWrite
+from tests.unit.test_store_writer import said
 
 PATIENCE = 60.0
 LONG_GATHERING = 3_600.0
@@ -41,14 +42,6 @@ def insert(n: int, session_id: str) -> PendingWrite:
         db.execute("INSERT INTO said (n, session) VALUES (?, ?)", (n, session_id))
 
     return PendingWrite(session_id, write)
-
-
-def said(tmp_path: Path) -> list[int]:
-    db = sqlite3.connect(tmp_path / "w.db")
-    try:
-        return [n for (n,) in db.execute("SELECT n FROM said ORDER BY rowid")]
-    finally:
-        db.close()
 
 
 def test_the_writes_of_every_session_handed_over_after_a_transaction_go_in_one(
