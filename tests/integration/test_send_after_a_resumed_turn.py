@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import CRAWL, connection_to, release
 from tests.hostile_server import KEY, STALL, HostileServer, Reply, Script, text_part, turn
+from tests.unit.test_send_queue import until
 from tui_app.backends.casedev import CasedevBackend
 from tui_app.backends.connection import Connection
 from tui_app.core.events import TurnCompleted
@@ -32,12 +33,6 @@ from tui_app.workspace.session_controller import LedgerBook, SessionController
 from tui_app.workspace.workspace import Workspace
 
 
-async def until(condition: Callable[[], bool], timeout: float = 30) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"condition not reached within {timeout} s")
 
 
 @pytest.fixture
