@@ -84,11 +84,16 @@ def environment(tmp_path: Path, backend: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def ask(env: dict[str, str], limit: float = 120.0, cwd: Path = REPO, way: str = "at the start") -> list[object]:
-    done = subprocess.run(
-        [sys.executable, "-c", ASK, str(limit), WAYS[way][0]], cwd=cwd, env={**env, "PYTHONPATH": f"{REPO}{os.pathsep}{env['PYTHONPATH']}"},
-        capture_output=True, text=True, timeout=120, check=True,
+def run_python(env: dict[str, str], *argv: str, cwd: Path = REPO, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """`python -c ARGV...` in a fresh interpreter, the repo first on its path, with `env`."""
+    return subprocess.run(
+        [sys.executable, "-c", *argv], cwd=cwd, env={**env, "PYTHONPATH": f"{REPO}{os.pathsep}{env['PYTHONPATH']}"},
+        capture_output=True, text=True, timeout=120, check=check,
     )  # fmt: skip
+
+
+def ask(env: dict[str, str], limit: float = 120.0, cwd: Path = REPO, way: str = "at the start") -> list[object]:
+    done = run_python(env, ASK, str(limit), WAYS[way][0], cwd=cwd)
     found = json.loads(done.stdout)
     assert found.pop() == WAYS[way][1]
     return found  # type: ignore[no-any-return]
@@ -161,10 +166,7 @@ def test_the_app_command_asks_the_keyring_through_one_child_and_chooses_the_back
         "code = cli.main(['ask', '--base-url', 'http://127.0.0.1:9', 'hi'])\n"
         "print(code, started, 'keyring' in sys.modules, file=sys.stderr)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, env={**env, "PYTHONPATH": f"{REPO}{os.pathsep}{env['PYTHONPATH']}"},
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    done = run_python(env, code, check=False)
     # The key was found (the address refuses: a connection error, not a missing key), by one child.
     assert "tui-app login" not in done.stderr
     # A copy of the process made before it has a thread: the keyring costs no new interpreter.
@@ -184,8 +186,5 @@ def test_a_start_whose_backend_is_named_asks_the_keyring_only_when_a_key_is_want
         "before = child.started\n"
         "print(json.dumps([before, child.stored_key('casedev'), child.started, 'keyring' in sys.modules]))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, env={**env, "PYTHONPATH": f"{REPO}{os.pathsep}{env['PYTHONPATH']}"},
-        capture_output=True, text=True, timeout=120, check=True,
-    )  # fmt: skip
+    done = run_python(env, code)
     assert json.loads(done.stdout) == [False, KEY, True, False]

@@ -7,12 +7,9 @@ real child, in a fresh process, as `test_keyring_child.py` runs them."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.integration.test_keyring_child import REPO, environment
+from tests.integration.test_keyring_child import environment, run_python
 
 ASK_AFTER_CLOSE = (
     "import json, os\n"
@@ -34,8 +31,5 @@ ASK_AFTER_CLOSE = (
 
 def test_a_key_asked_after_the_child_was_ended_unasked_is_none_and_reads_no_other_file(tmp_path: Path) -> None:
     env = environment(tmp_path, "test_backends.Hanging")
-    done = subprocess.run(
-        [sys.executable, "-c", ASK_AFTER_CLOSE], cwd=REPO, env={**env, "PYTHONPATH": f"{REPO}{os.pathsep}{env['PYTHONPATH']}"},
-        capture_output=True, text=True, timeout=120, check=True,
-    )  # fmt: skip
+    done = run_python(env, ASK_AFTER_CLOSE)
     assert json.loads(done.stdout) == [None, None, "not the keyring"]
